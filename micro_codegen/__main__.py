@@ -1,0 +1,3 @@
+from micro_codegen.cli import main
+
+main()

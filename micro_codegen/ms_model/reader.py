@@ -1,0 +1,175 @@
+"""Read a MindSpore Lite ``.ms`` flatbuffer into an :class:`ir.Graph`.
+
+Decoding uses the flatc-generated object API (``schema/``); everything it may raise
+on a malformed buffer becomes :class:`ModelFileError`, and the decoded graph is then
+checked for consistency (identifier, version, tensor indices, shapes, data sizes).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ModelFileError
+from ..ir import DType, Graph, Node, QuantParam, SubGraph, Tensor
+from . import primitives as prim
+from .schema.MetaGraph import MetaGraph, MetaGraphT
+
+FILE_IDENTIFIER = b"MSL2"
+_VERSION_RE = re.compile(r"^MindSpore Lite (\d+)\.(\d+)")
+#: .ms format versions this reader understands (the MSL2 schema of MindSpore Lite 2.x)
+SUPPORTED_MAJOR = (2,)
+_DTYPES = {d.value: d for d in DType}
+_COMPRESS = {0: "NONE", 1: "INDEXING", 2: "SPARSE", 3: "FSE", 4: "BITPACKING", 5: "FSE_INT", 6: "FSE_INFER"}
+_QUANT_TYPES = {0: "QUANT_NONE", 1: "AwareTraining", 2: "WeightQuant", 3: "PostTraining",
+                4: "QUANT_WEIGHT", 5: "QUANT_ALL", 6: "QUANT_DYNAMIC"}
+_FORMATS = prim.enum_maps("Format")[0]
+
+
+def read_model(path: str | Path) -> Graph:
+    """Read ``path``; raise :class:`ModelFileError` naming the file if it is not a valid model."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ModelFileError(f"{path}: cannot read: {e.strerror or e}") from None
+    return read_bytes(data, str(path))
+
+
+def read_bytes(data: bytes, source: str = "<bytes>") -> Graph:
+    if len(data) < 8:
+        raise ModelFileError(f"{source}: not a MindSpore Lite model: file is {len(data)} bytes")
+    ident = bytes(data[4:8])
+    if ident != FILE_IDENTIFIER:
+        raise ModelFileError(f"{source}: not a MindSpore Lite model: file identifier is {ident!r}, "
+                             f"expected {FILE_IDENTIFIER!r}")
+    try:
+        mg = MetaGraphT.InitFromObj(MetaGraph.GetRootAs(data, 0))
+        graph = _to_ir(mg, source)
+    except ModelFileError:
+        raise
+    except (RecursionError, MemoryError) as e:
+        raise ModelFileError(f"{source}: malformed flatbuffer ({type(e).__name__})") from None
+    except Exception as e:  # noqa: BLE001 - any decoding failure means a corrupt buffer
+        raise ModelFileError(f"{source}: malformed flatbuffer: {type(e).__name__}: {e}"[:300]) from None
+    graph = _replace_sha(graph, hashlib.sha256(data).hexdigest())
+    validate(graph)
+    return graph
+
+
+def _replace_sha(g: Graph, sha: str) -> Graph:
+    object.__setattr__(g, "sha256", sha)
+    return g
+
+
+def _str(v) -> str:
+    if v is None:
+        return ""
+    return v.decode("utf-8") if isinstance(v, (bytes, bytearray)) else str(v)
+
+
+def _ints(v) -> tuple[int, ...]:
+    return () if v is None else tuple(int(x) for x in v)
+
+
+def _to_ir(mg: MetaGraphT, source: str) -> Graph:
+    version = _str(mg.version)
+    m = _VERSION_RE.match(version)
+    if not m:
+        raise ModelFileError(f"{source}: version string {version!r} is not 'MindSpore Lite X.Y'")
+    if int(m.group(1)) not in SUPPORTED_MAJOR:
+        raise ModelFileError(f"{source}: format version {version!r} is not supported "
+                             f"(supported: MindSpore Lite {'/'.join(map(str, SUPPORTED_MAJOR))}.x)")
+    tensors = tuple(_tensor(t, i, source) for i, t in enumerate(mg.allTensors or ()))
+    nodes = tuple(_node(n, i, source) for i, n in enumerate(mg.nodes or ()))
+    subgraphs = tuple(
+        SubGraph(_str(s.name), _ints(s.inputIndices), _ints(s.outputIndices), _ints(s.nodeIndices),
+                 _ints(s.tensorIndices))
+        for s in (mg.subGraph or ()))
+    return Graph(name=_str(mg.name), tensors=tensors, nodes=nodes, inputs=_ints(mg.inputIndex),
+                 outputs=_ints(mg.outputIndex), subgraphs=subgraphs, version=version,
+                 fmk_type=int(mg.fmkType), source=source)
+
+
+def _tensor(t, index: int, source: str) -> Tensor:
+    name = _str(t.name) or f"tensor_{index}"
+    dtype = _DTYPES.get(int(t.dataType))
+    if dtype is None:
+        raise ModelFileError(f"{source}: tensor '{name}' (index {index}): unknown data type {t.dataType}")
+    shape = _ints(t.dims)
+    data = None
+    if t.data is not None and len(t.data) > 0:
+        data = np.asarray(t.data, dtype=np.uint8).tobytes()
+    quant = tuple(
+        QuantParam(scale=float(q.scale), zero_point=int(q.zeroPoint), min=float(q.min), max=float(q.max),
+                   narrow_range=bool(q.narrowRange), num_bits=int(q.numBits), inited=bool(q.inited),
+                   var_corr=float(q.varCorr), mean_corr=float(q.meanCorr), dst_dtype=int(q.dstDtype),
+                   round_type=int(q.roundType), multiplier=int(q.multiplier))
+        for q in (t.quantParams or ()))
+    return Tensor(name=name, dtype=dtype, shape=shape, format=_FORMATS.get(int(t.format), str(t.format)),
+                  data=data, quant=quant, node_type=int(t.nodeType),
+                  quant_clusters=tuple(float(x) for x in (t.quantClusters if t.quantClusters is not None else ())),
+                  compress_type=_COMPRESS.get(int(t.weightQuantCompressType), str(t.weightQuantCompressType)),
+                  external_data=bool(t.externalData))
+
+
+def _node(n, index: int, source: str) -> Node:
+    name = _str(n.name) or f"node_{index}"
+    if n.primitive is None:
+        raise ModelFileError(f"{source}: node '{name}' (node {index}) has no primitive")
+    type_id = int(n.primitive.valueType)
+    op = prim.op_name(type_id)
+    known = op in prim.TABLES
+    attrs = {}
+    if known:
+        if n.primitive.value is None:
+            raise ModelFileError(f"{source}: {op} '{name}' (node {index}) has no attribute table")
+        attrs = prim.attrs_from_table(op, n.primitive.value)
+    return Node(name=name, op=op, inputs=_ints(n.inputIndex), outputs=_ints(n.outputIndex), attrs=attrs,
+                quant_type=_QUANT_TYPES.get(int(n.quantType), str(n.quantType)), known=known)
+
+
+def validate(g: Graph) -> None:
+    """Consistency checks on a decoded graph; raise ModelFileError on the first problem."""
+    src, nt = g.source, len(g.tensors)
+
+    def idx_ok(i: int, what: str) -> None:
+        if not 0 <= i < nt:
+            raise ModelFileError(f"{src}: {what} refers to tensor {i}, but the model has {nt} tensors")
+
+    for i, t in enumerate(g.tensors):
+        # -1 marks a dynamic dimension (the converter writes it; `check` refuses it)
+        if any(d < -1 for d in t.shape) or (t.data is not None and any(d < 0 for d in t.shape)):
+            raise ModelFileError(f"{src}: tensor '{t.name}' (index {i}) has a negative dimension: "
+                                 f"shape {list(t.shape)}")
+        if t.data is not None and t.compress_type == "NONE" and len(t.data) != t.nbytes:
+            raise ModelFileError(f"{src}: tensor '{t.name}' (index {i}): data is {len(t.data)} bytes but "
+                                 f"{t.dtype.short} shape {list(t.shape)} needs {t.nbytes}")
+    for k, n in enumerate(g.nodes):
+        for i in n.inputs:
+            idx_ok(i, f"input of {n.op} '{n.name}' (node {k})")
+        for i in n.outputs:
+            idx_ok(i, f"output of {n.op} '{n.name}' (node {k})")
+    for i in g.inputs:
+        idx_ok(i, "graph input")
+    for i in g.outputs:
+        idx_ok(i, "graph output")
+    for s in g.subgraphs:
+        for i in s.inputs + s.outputs + s.tensors:
+            idx_ok(i, f"subgraph '{s.name}'")
+        for i in s.nodes:
+            if not 0 <= i < len(g.nodes):
+                raise ModelFileError(f"{src}: subgraph '{s.name}' refers to node {i}, "
+                                     f"but the model has {len(g.nodes)} nodes")
+    written = {}
+    for k, n in enumerate(g.nodes):
+        for i in n.outputs:
+            if i in written:
+                raise ModelFileError(f"{src}: tensor '{g.tensors[i].name}' is written by node "
+                                     f"{written[i]} and node {k}")
+            if g.tensors[i].is_const:
+                raise ModelFileError(f"{src}: {n.op} '{n.name}' (node {k}) writes constant tensor "
+                                     f"'{g.tensors[i].name}'")
+            written[i] = k

@@ -1,0 +1,62 @@
+"""Reference interpreter: executes an ``ir.Graph`` on numpy arrays.
+
+This is the semantic oracle: generated C, on-target runs and the layer-by-layer
+debugger are all compared against it. See ``quant.py`` for the int8 arithmetic.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import UnsupportedOpError
+from ..ir import Graph
+from .registry import KERNELS, OpContext
+
+# importing the op modules registers their kernels
+from . import ops_loader  # noqa: F401,E402
+
+
+def run(graph: Graph, inputs: list[np.ndarray], dump: dict | None = None) -> list[np.ndarray]:
+    """Run ``graph`` on ``inputs`` (one array per graph input, in order).
+
+    If ``dump`` is a dict, every tensor computed (graph inputs included) is stored in it
+    under its tensor index. Returns one array per graph output.
+    """
+    if len(inputs) != len(graph.inputs):
+        raise ValueError(f"model has {len(graph.inputs)} inputs, got {len(inputs)} arrays")
+    values: dict[int, np.ndarray] = {}
+    for ti, arr in zip(graph.inputs, inputs):
+        t = graph.tensors[ti]
+        arr = np.asarray(arr)
+        if arr.size != t.size:
+            raise ValueError(f"input '{t.name}' needs {t.size} elements ({t.describe()}), got shape {arr.shape}")
+        values[ti] = arr.astype(t.dtype.np, copy=False).reshape(t.shape)
+    for ni, node in enumerate(graph.nodes):
+        fn = KERNELS.get(node.op)
+        if fn is None:
+            raise UnsupportedOpError(f"{graph.node_label(ni)}: no reference kernel for {node.op}")
+        args = []
+        for ti in node.inputs:
+            t = graph.tensors[ti]
+            if t.is_const:
+                args.append(t.array)
+            elif ti in values:
+                args.append(values[ti])
+            else:
+                raise UnsupportedOpError(f"{graph.node_label(ni)}: input tensor '{t.name}' is never computed")
+        ctx = OpContext(graph, ni, node, args, [graph.tensors[i] for i in node.inputs],
+                        [graph.tensors[i] for i in node.outputs])
+        outs = fn(ctx)
+        if len(outs) != len(node.outputs):
+            raise AssertionError(f"{ctx.label}: kernel returned {len(outs)} outputs, node has {len(node.outputs)}")
+        for ti, arr in zip(node.outputs, outs):
+            t = graph.tensors[ti]
+            arr = np.asarray(arr)
+            if t.shape and all(d >= 0 for d in t.shape):
+                if arr.size != t.size:
+                    raise AssertionError(f"{ctx.label}: output '{t.name}' has {arr.size} elements, "
+                                         f"declared shape {list(t.shape)}")
+                arr = arr.reshape(t.shape)
+            values[ti] = arr.astype(t.dtype.np, copy=False)
+    if dump is not None:
+        dump.update(values)
+    return [values[i] for i in graph.outputs]
