@@ -51,9 +51,9 @@ def read_bytes(data: bytes, source: str = "<bytes>") -> Graph:
     except ModelFileError:
         raise
     except (RecursionError, MemoryError) as e:
-        raise ModelFileError(f"{source}: malformed flatbuffer ({type(e).__name__})") from None
+        raise ModelFileError(f"{source}: truncated or corrupt flatbuffer ({type(e).__name__})") from None
     except Exception as e:  # noqa: BLE001 - any decoding failure means a corrupt buffer
-        raise ModelFileError(f"{source}: malformed flatbuffer: {type(e).__name__}: {e}"[:300]) from None
+        raise ModelFileError(f"{source}: truncated or corrupt flatbuffer ({type(e).__name__}: {e})"[:300]) from None
     graph = _replace_sha(graph, hashlib.sha256(data).hexdigest())
     validate(graph)
     return graph

@@ -1,0 +1,103 @@
+"""Command-line interface (click). Thin: parses arguments, calls ``api``, prints.
+
+A :class:`CodegenError` becomes one line on stderr and exit code 1; ``--debug``
+(or ``MICRO_CODEGEN_DEBUG=1``) shows the traceback instead.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from . import __version__, api
+from .errors import CodegenError
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except CodegenError as e:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            msg = f"error: {e}"
+            if e.hint:
+                msg += f" (hint: {e.hint})"
+            click.echo(msg, err=True)
+            ctx.exit(1)
+
+
+def _model_arg():
+    return click.argument("model", type=click.Path(dir_okay=False))
+
+
+def _json_out(doc) -> None:
+    click.echo(json.dumps(doc, indent=2, sort_keys=False))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, default=bool(os.environ.get("MICRO_CODEGEN_DEBUG")),
+              help="Show tracebacks instead of one-line errors.")
+@click.version_option(__version__, prog_name="micro-codegen")
+@click.pass_context
+def main(ctx, debug):
+    """Turn a MindSpore Lite .ms model into a standalone C project for a microcontroller,
+    build it, run it on the host, in QEMU or on a board, and validate its outputs."""
+    ctx.ensure_object(dict)["debug"] = debug
+
+
+# ---------------------------------------------------------------- inspect / check
+
+def _fmt_shape(shape) -> str:
+    return "x".join(map(str, shape)) or "scalar"
+
+
+@main.command()
+@_model_arg()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def inspect(model, as_json):
+    """Summarise MODEL: inputs, outputs, nodes in order, weight bytes."""
+    g = api.load(model)
+    doc = api.inspect_graph(g)
+    if as_json:
+        _json_out(doc)
+        return
+    click.echo(f"{model}  ({g.version}, sha256 {g.sha256[:12]}…)")
+    for kind in ("inputs", "outputs"):
+        for t in doc[kind]:
+            q = t.get("quant")
+            qs = f"  q=({q['scale']:.6g}, {q['zero_point']})" if q and "scale" in q else ""
+            click.echo(f"  {kind[:-1]:6} {t['name']}: {t['dtype']} {_fmt_shape(t['shape'])}{qs}")
+    rows = [("#", "name", "op", "dtype", "output shapes", "weight B")]
+    for n in doc["nodes"]:
+        rows.append((str(n["index"]), n["name"], n["op"], n["dtype"],
+                     ", ".join(_fmt_shape(o["shape"]) for o in n["outputs"]), f"{n['weight_bytes']:,}"))
+    widths = [min(max(len(r[c]) for r in rows), 40) for c in range(len(rows[0]))]
+    for r in rows:
+        cells = [(v if len(v) <= 40 else v[:39] + "…").ljust(w) for v, w in zip(r, widths)]
+        cells[-1] = r[-1].rjust(widths[-1])
+        click.echo("  " + "  ".join(cells).rstrip())
+    counts = ", ".join(f"{k}×{v}" for k, v in doc["op_counts"].items())
+    click.echo(f"{len(doc['nodes'])} nodes ({counts}); weights {doc['weight_bytes']:,} B")
+
+
+@main.command()
+@_model_arg()
+@click.option("--board", default=None, help="Also check that the model fits this board (see `boards`).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def check(model, board, as_json):
+    """Check that every node of MODEL is supported; exit 1 if any is not."""
+    g = api.load(model)
+    problems = api.check(g)
+    if as_json:
+        _json_out({"supported": not problems, "problems": [p.to_json() for p in problems]})
+    elif problems:
+        for p in problems:
+            click.echo(f"{model}: {p}", err=True)
+        click.echo(f"{len(problems)} unsupported node(s)", err=True)
+    else:
+        click.echo(f"{model}: all {len(g.nodes)} nodes supported")
+    if problems:
+        sys.exit(1)

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Install everything micro_codegen needs on Debian 12 (idempotent; run as root or with sudo).
+#
+#   bash scripts/setup.sh
+#
+# 1. apt: host gcc/make, the Arm GNU toolchain + newlib, QEMU (Arm system emulator), flatc.
+# 2. A virtual environment .venv/ with micro_codegen (editable) and its test extras.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+
+APT_PACKAGES=(gcc make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm flatbuffers-compiler
+              python3-venv)
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: apt-get install ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: apt packages already installed"
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $($PY --version)"
+  $PY -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[test]"
+
+for tool in gcc make arm-none-eabi-gcc qemu-system-arm flatc; do
+  command -v "$tool" >/dev/null || { echo "setup: $tool is still missing" >&2; exit 1; }
+done
+echo "setup: done. Activate with: source .venv/bin/activate   (then: micro-codegen --help)"

@@ -1,0 +1,31 @@
+"""Shared test fixtures: where the reference models live (``../shared`` beside the repo)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+MLPERF = SHARED / "models" / "mlperf_tiny"
+SEED_ARCH = SHARED / "models" / "seed_arch"
+ONNX_OPS = SHARED / "models" / "onnx_ops"
+
+MLPERF_MODELS = ["ad01_fp32", "ad01_int8", "kws_ref_model", "kws_ref_model_float32", "pretrainedResnet",
+                 "pretrainedResnet_quant", "str_ww_ref_model", "vww_96_float", "vww_96_int8"]
+
+needs_shared = pytest.mark.skipif(not MLPERF.is_dir(),
+                                  reason=f"reference models not found at {SHARED} (../shared beside the repo)")
+
+
+def shared_models(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.ms")) if folder.is_dir() else []
+
+
+def require_tool(name: str) -> str:
+    """Path of a required external tool; fail (not skip) in CI when it is missing."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} not found: run scripts/setup.sh")
+    return path
