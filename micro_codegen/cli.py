@@ -101,3 +101,76 @@ def check(model, board, as_json):
         click.echo(f"{model}: all {len(g.nodes)} nodes supported")
     if problems:
         sys.exit(1)
+
+
+# ---------------------------------------------------------------- infer
+
+def _mismatch_table(comp) -> str:
+    rows = [f"      {'index':>8}  {'expected':>14}  {'got':>14}"]
+    rows += [f"      {i:>8}  {e:>14.8g}  {g:>14.8g}" for i, e, g in comp.worst]
+    return "\n".join(rows)
+
+
+@main.command()
+@_model_arg()
+@click.option("--cases", "cases_path", required=True, type=click.Path(dir_okay=False),
+              help="CASES.npz with input_k (and output_k to compare with).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the outputs to this .npz.")
+@click.option("--dump-tensors", type=click.Path(file_okay=False),
+              help="Write every tensor of every case to DIR/case_<k>.npz (keys t<index>) + DIR/tensors.json.")
+@click.option("--atol", type=float, default=None, help="Absolute tolerance for float outputs (default 1e-5).")
+@click.option("--rtol", type=float, default=None, help="Relative tolerance for float outputs (default 1e-5).")
+def infer(model, cases_path, output, dump_tensors, atol, rtol):
+    """Run MODEL on every case with the numpy reference interpreter.
+
+    Compares with output_k when present (int8 exact; float within atol + rtol*|expected|;
+    hybrid int8-weight/float models default to atol 1e-3) and exits 1 on any failure."""
+    from .cases import save_outputs
+    g = api.load(model)
+    results = api.infer(g, cases_path, atol, rtol, dump_tensors)
+    if output:
+        save_outputs(output, [(r.index, r.outputs) for r in results])
+    compared = [r for r in results if r.passed is not None]
+    for r in results:
+        if r.passed is None:
+            click.echo(f"case {r.index}: ran (no expected output)")
+            continue
+        click.echo(f"case {r.index}: {'pass' if r.passed else 'FAIL'} (max |diff| {r.max_abs_diff:.3g})")
+        if not r.passed:
+            for k, c in enumerate(r.comparisons):
+                if not c.passed:
+                    click.echo(f"    output {k}: {c.mismatches} element(s) differ")
+                    click.echo(_mismatch_table(c))
+    if compared:
+        failed = sum(1 for r in compared if not r.passed)
+        click.echo(f"{len(compared) - failed} passed, {failed} failed")
+        if failed:
+            sys.exit(1)
+
+
+# ---------------------------------------------------------------- plan
+
+@main.command()
+@_model_arg()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable plan.")
+@click.option("--text", "as_text", is_flag=True, help="Table of every buffer (name, size, offset, steps).")
+@click.option("--svg", "svg_path", type=click.Path(dir_okay=False), help="Write a timeline picture (SVG).")
+def plan(model, as_json, as_text, svg_path):
+    """Static memory plan of MODEL's arena: tensors and scratch, planned jointly.
+
+    Prints `arena N B (lower bound L B, +x%)`; the lower bound is the largest sum of
+    bytes live at one step. Constant tensors stay in flash and are not in the arena."""
+    from pathlib import Path
+
+    from .planner import render_svg, render_text
+    g = api.load(model)
+    mp = api.memory_plan(g)
+    if svg_path:
+        Path(svg_path).write_text(render_svg(mp.plan, title=Path(model).name))
+    if as_json:
+        _json_out(api.plan_json(g, mp))
+        return
+    text = render_text(mp.plan)
+    click.echo(text if as_text else text.splitlines()[0])
+    if svg_path and not as_json:
+        click.echo(f"timeline written to {svg_path}")
