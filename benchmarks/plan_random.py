@@ -33,12 +33,13 @@ def cnn_chain(rng: random.Random, n_layers: int) -> list[Buffer]:
             c = min(c * 2, 512)
         block = rng.random() < 0.3
         span = rng.randint(2, 4) if block else 1
-        size = h * w * c * rng.choice([1, 1, 1, 4])
+        size = h * w * c
         bufs.append(Buffer(f"t{i}", size, step, step + span, kind="tensor",
                            info=f"int8 1x{h}x{w}x{c}"))
-        if block:  # the branch inside the residual block
+        if block:  # the branch inside the residual block (expand / project)
             for k in range(1, span):
-                bufs.append(Buffer(f"t{i}_b{k}", size, step + k, step + k + 1))
+                ck = c * rng.choice([1, 2, 4, 6]) if k < span - 1 else c
+                bufs.append(Buffer(f"t{i}_b{k}", h * w * ck, step + k, step + k + 1))
         if rng.random() < 0.3:
             bufs.append(Buffer(f"s{i}", rng.randint(1, 64) * 64, step + 1, step + 1,
                                kind="scratch"))
