@@ -75,6 +75,9 @@ def _ordered(path: Path, stem: str, by_pos: dict[int, np.ndarray], graph: Graph,
         t = graph.tensors[tensor_ids[pos]]
         arr = by_pos[pos]
         key = stem if n == 1 else f"{stem}_{pos}"
+        if not t.shape and arr.size != 1:   # shape [] in a converted model means "not known"
+            out.append(arr.astype(t.dtype.np) if arr.dtype != t.dtype.np else arr)
+            continue
         if arr.size != t.size:
             raise CasesFileError(f"{path}: '{key}' has {arr.size} elements {list(arr.shape)}; tensor "
                                  f"'{t.name}' is {t.describe()}")

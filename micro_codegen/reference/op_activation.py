@@ -1,0 +1,372 @@
+"""Activation, LeakyRelu, PReLUFusion and Clip.
+
+Float semantics (computed in float64, rounded once to the output dtype):
+
+=============  ==============================================================
+RELU           ``max(x, 0)``
+RELU6          ``min(max(x, 0), 6)``
+RELU1          ``min(max(x, -1), 1)`` (TFLite RELU_N1_TO_1)
+HARD_TANH      ``min(max(x, min_val), max_val)``
+SIGMOID        ``1 / (1 + exp(-x))``
+TANH           ``tanh(x)``
+LEAKY_RELU     ``x if x >= 0 else alpha * x``
+ELU            ``x if x > 0 else alpha * (exp(x) - 1)``
+HSWISH         ``x * relu6(x + 3) / 6``
+HSIGMOID       ``relu6(x + 3) / 6`` (MindSpore's fixed slope 1/6, offset 0.5)
+ABS, SIGN      ``|x|``, ``sign(x)``
+SOFTPLUS       ``log(1 + exp(x))``
+SOFTSIGN       ``x / (1 + |x|)``
+SWISH          ``x * sigmoid(x)``
+SELU           ``1.05070098 * (x if x > 0 else 1.67326324 * (exp(x) - 1))``
+GELU           ``0.5 x (1 + erf(x / sqrt 2))``; ``approximate``: the tanh form
+               ``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``
+=============  ==============================================================
+
+The attribute values are taken from the ``.ms`` as they are: the MindSpore converter
+writes ``alpha = 0`` for an ONNX LeakyRelu / Elu without an explicit alpha and drops
+Gelu's ``approximate="tanh"`` and HardSigmoid's alpha/beta; we follow the file.
+
+Integer tensors without quantization parameters: the piecewise-linear activations
+(RELU, RELU6, RELU1, HARD_TANH, ABS) apply to the integer values directly.
+
+Quantized int8/uint8 (TFLite reference kernels):
+
+* RELU / RELU6 / RELU1 / HARD_TANH — ``QuantizedReluX``:
+  ``clamp(out_zp + MBQM(q - in_zp, M), act_lo, act_hi)`` with
+  ``M = in_scale / out_scale`` and
+  ``act_lo = max(qmin, out_zp + roundf(act_min / out_scale))`` (float32 division, ties
+  away from zero), ``act_hi`` likewise (``qmax`` when unbounded). (TFLite has no quantized
+  HARD_TANH/Clip; they use the same formula with their bounds.)
+* LEAKY_RELU (and the LeakyRelu op) — ``QuantizeLeakyRelu``: two multipliers,
+  identity ``in_scale / out_scale`` and alpha ``in_scale * alpha / out_scale``;
+  ``q - in_zp >= 0`` uses identity, else alpha;
+  ``+ out_zp``, clamp to the dtype range.
+* SIGMOID / TANH / ELU / GELU — a 256-entry table as TFLite's ``LUTPopulate`` builds it
+  (see :func:`lut_activation`).
+* PReLUFusion — ``BroadcastPrelu4DSlow``: ``x = q - in_zp``; ``x >= 0``:
+  ``MBQM(x, in_scale / out_scale)``; else ``MBQM(x * (a - a_zp), in_scale * a_scale / out_scale)``;
+  ``+ out_zp``, clamp.
+
+All multipliers are computed from the float32 scales in float32 arithmetic (TFLite's
+``double m = input->params.scale / output->params.scale`` divides floats), and MBQM uses
+:func:`quant.multiply_by_quantized_multiplier`'s default rounding (TFLite's gemmlowp
+``MultiplyByQuantizedMultiplier``).
+
+Other activations on quantized tensors raise ``UnsupportedOpError``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..ir import DType, Tensor
+from . import quant
+from .registry import OpContext, kernel
+
+_SELU_ALPHA = 1.67326324
+_SELU_SCALE = 1.05070098
+_PIECEWISE_INT = ("RELU", "RELU6", "RELU1", "HARD_TANH", "ABS", "NO_ACTIVATION", "LINEAR")
+_QUANT_DTYPES = (DType.INT8, DType.UINT8)
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def erf(x: np.ndarray) -> np.ndarray:
+    """Element-wise ``math.erf`` (float64)."""
+    x = np.asarray(x, dtype=np.float64)
+    return np.asarray(_erf(x), dtype=np.float64).reshape(x.shape)
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float64)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def is_quantized(t: Tensor) -> bool:
+    """An int8/uint8 tensor with quantization parameters."""
+    return t.dtype in _QUANT_DTYPES and t.is_quantized
+
+
+def float_act(x: np.ndarray, act: str, alpha: float = 0.0, min_val: float = 0.0, max_val: float = 0.0,
+              approximate: bool = False) -> np.ndarray:
+    """The float activation ``act`` (ActivationType member name) on float64 values.
+
+    Raises ``ValueError`` for an activation type it does not know.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if act in ("NO_ACTIVATION", "LINEAR"):
+        return x
+    if act == "RELU":
+        return np.maximum(x, 0.0)
+    if act == "RELU6":
+        return np.clip(x, 0.0, 6.0)
+    if act == "RELU1":
+        return np.clip(x, -1.0, 1.0)
+    if act == "HARD_TANH":
+        return np.minimum(np.maximum(x, min_val), max_val)
+    if act == "SIGMOID":
+        return sigmoid(x)
+    if act == "TANH":
+        return np.tanh(x)
+    if act == "LEAKY_RELU":
+        return np.where(x >= 0, x, np.float64(np.float32(alpha)) * x)
+    if act == "ELU":
+        return np.where(x > 0, x, np.float64(np.float32(alpha)) * np.expm1(np.minimum(x, 0.0)))
+    if act == "HSWISH":
+        return x * np.clip(x + 3.0, 0.0, 6.0) / 6.0
+    if act == "HSIGMOID":
+        return np.clip(x + 3.0, 0.0, 6.0) / 6.0
+    if act == "ABS":
+        return np.abs(x)
+    if act == "SIGN":
+        return np.sign(x)
+    if act == "SOFTPLUS":
+        return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+    if act == "SOFTSIGN":
+        return x / (1.0 + np.abs(x))
+    if act == "SWISH":
+        return x * sigmoid(x)
+    if act == "SELU":
+        return _SELU_SCALE * np.where(x > 0, x, _SELU_ALPHA * np.expm1(np.minimum(x, 0.0)))
+    if act == "GELU":
+        if approximate:
+            return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))
+        return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
+    raise ValueError(f"activation {act} is not supported")
+
+
+def apply_float(ctx: OpContext, x: np.ndarray, act: str, out_dtype, **params) -> np.ndarray:
+    """Float activation of ``x`` cast to ``out_dtype``; ``UnsupportedOpError`` if unknown."""
+    try:
+        y = float_act(x, act, **params)
+    except ValueError as e:
+        raise ctx.unsupported(str(e)) from None
+    return y.astype(out_dtype)
+
+
+def ratio_f32(a: float, b: float) -> float:
+    """``a / b`` in float32, as TFLite computes ``input->params.scale / output->params.scale``."""
+    return float(np.float32(a) / np.float32(b))
+
+
+def _qrange(dtype: DType) -> tuple[int, int]:
+    info = np.iinfo(dtype.np)
+    return int(info.min), int(info.max)
+
+
+def _qparams(ctx: OpContext, t: Tensor, what: str) -> tuple[float, int]:
+    if t.per_channel:
+        raise ctx.unsupported(f"per-channel quantization of the {what} tensor '{t.name}' is not supported")
+    return float(t.quant[0].scale), int(t.quant[0].zero_point)
+
+
+def _quantize_bound(value: float, scale: float, zp: int, lo: int, hi: int) -> int:
+    """``zp + roundf(value / scale)`` (float32 division), clamped into [lo, hi]."""
+    if not math.isfinite(value) or abs(value) >= 3.0e38:
+        return hi if value > 0 else lo
+    q = float(np.float32(value) / np.float32(scale))
+    if not math.isfinite(q):
+        return hi if q > 0 else lo
+    v = zp + int(quant.round_half_away(q))
+    return min(max(v, lo), hi)
+
+
+def quantized_relu_x(ctx: OpContext, q: np.ndarray, act_min: float | None, act_max: float | None) -> np.ndarray:
+    """TFLite ``QuantizedReluX`` from ctx's input 0 to output 0 (int8/uint8)."""
+    tin, tout = ctx.in_tensors[0], ctx.out_tensors[0]
+    s_in, zp_in = _qparams(ctx, tin, "input")
+    s_out, zp_out = _qparams(ctx, tout, "output")
+    lo, hi = _qrange(tout.dtype)
+    qlo = lo if act_min is None else max(lo, _quantize_bound(act_min, s_out, zp_out, lo, hi))
+    qhi = hi if act_max is None else min(hi, _quantize_bound(act_max, s_out, zp_out, lo, hi))
+    m, sh = quant.quantize_multiplier(ratio_f32(s_in, s_out))
+    y = quant.multiply_by_quantized_multiplier(q.astype(np.int64) - zp_in, m, sh) + zp_out
+    return np.clip(y, qlo, qhi).astype(tout.dtype.np)
+
+
+def quantized_leaky_relu(ctx: OpContext, q: np.ndarray, alpha: float) -> np.ndarray:
+    """TFLite ``QuantizeLeakyRelu``."""
+    tin, tout = ctx.in_tensors[0], ctx.out_tensors[0]
+    s_in, zp_in = _qparams(ctx, tin, "input")
+    s_out, zp_out = _qparams(ctx, tout, "output")
+    lo, hi = _qrange(tout.dtype)
+    alpha_mult = float(np.float32(s_in) * np.float32(alpha) / np.float32(s_out))
+    if alpha_mult < 0:
+        raise ctx.unsupported(f"int8 LeakyRelu with a negative slope ({alpha}) is not supported")
+    m_id, s_id = quant.quantize_multiplier(ratio_f32(s_in, s_out))
+    m_a, s_a = quant.quantize_multiplier(alpha_mult)
+    x = q.astype(np.int64) - zp_in
+    y = np.where(x >= 0, quant.multiply_by_quantized_multiplier(x, m_id, s_id),
+                 quant.multiply_by_quantized_multiplier(x, m_a, s_a)) + zp_out
+    return np.clip(y, lo, hi).astype(tout.dtype.np)
+
+
+#: activations TFLite evaluates on int8/uint8 through a 256-entry table (LUTPopulate)
+_LUT_ACTS = ("SIGMOID", "TANH", "ELU", "GELU")
+
+
+def lut_activation(ctx: OpContext, q: np.ndarray, act: str, alpha: float, approximate: bool) -> np.ndarray:
+    """TFLite ``LUTPopulate<int8/uint8>`` + table lookup, in float32 like TFLite::
+
+        dequantized = in_scale * (v - in_zp)                  # float32
+        transformed = f(dequantized)                           # evaluated in double, rounded to float32
+        q_out = clamp(round_half_away(transformed * (1 / out_scale)) + out_zp, qmin, qmax)
+
+    (TFLite evaluates ``f`` in float32 with libm; the double evaluation can differ by one
+    float32 ulp, which changes a table entry only when it lands exactly on a rounding edge.)
+    """
+    tin, tout = ctx.in_tensors[0], ctx.out_tensors[0]
+    s_in, zp_in = _qparams(ctx, tin, "input")
+    s_out, zp_out = _qparams(ctx, tout, "output")
+    lo, hi = _qrange(tin.dtype)
+    vals = np.arange(lo, hi + 1, dtype=np.int64)
+    deq = np.float32(s_in) * (vals - zp_in).astype(np.float32)
+    if act == "ELU":
+        a = np.float64(np.float32(alpha))
+        f = np.where(deq < 0, a * np.expm1(np.minimum(deq.astype(np.float64), 0.0)), deq.astype(np.float64))
+    else:
+        f = float_act(deq.astype(np.float64), act, approximate=approximate)
+    transformed = f.astype(np.float32)
+    inv = np.float32(1.0) / np.float32(s_out)
+    rescaled = quant.round_half_away((transformed * inv).astype(np.float64))
+    qo_lo, qo_hi = _qrange(tout.dtype)
+    table = np.clip(np.asarray(rescaled) + zp_out, qo_lo, qo_hi).astype(np.int64)
+    return table[q.astype(np.int64) - lo].astype(tout.dtype.np)
+
+
+def _integer_act(ctx: OpContext, x: np.ndarray, act: str, min_val: float, max_val: float) -> np.ndarray:
+    """Piecewise-linear activation on plain (non-quantized) integer values."""
+    if act not in _PIECEWISE_INT:
+        raise ctx.unsupported(f"activation {act} on {ctx.in_tensors[0].dtype.short} data without quantization "
+                              f"parameters is not supported (only {', '.join(_PIECEWISE_INT)})")
+    info = np.iinfo(x.dtype)
+    v = x.astype(np.int64)
+    if act == "ABS":
+        v = np.abs(v)
+    elif act not in ("NO_ACTIVATION", "LINEAR"):
+        lo, hi = {"RELU": (0, None), "RELU6": (0, 6), "RELU1": (-1, 1), "HARD_TANH": (min_val, max_val)}[act]
+        lo_i = int(info.min) if lo is None or lo <= info.min else int(math.ceil(lo))
+        hi_i = int(info.max) if hi is None or hi >= info.max else int(math.floor(hi))
+        v = np.minimum(np.maximum(v, lo_i), hi_i)
+    return np.clip(v, info.min, info.max).astype(ctx.out_tensors[0].dtype.np)
+
+
+def run_activation(ctx: OpContext, x: np.ndarray, act: str, alpha: float = 0.0, min_val: float = 0.0,
+                   max_val: float = 0.0, approximate: bool = False) -> np.ndarray:
+    """Activation ``act`` of node input 0 (``x``) to output 0, in whatever dtype the tensors have."""
+    tin, tout = ctx.in_tensors[0], ctx.out_tensors[0]
+    if is_quantized(tin) or is_quantized(tout):
+        if not (is_quantized(tin) and is_quantized(tout)):
+            raise ctx.unsupported("activation between a quantized and a non-quantized tensor is not supported")
+        bounds = {"RELU": (0.0, None), "RELU6": (0.0, 6.0), "RELU1": (-1.0, 1.0),
+                  "HARD_TANH": (min_val, max_val), "NO_ACTIVATION": (None, None)}
+        if act in bounds:
+            return quantized_relu_x(ctx, x, *bounds[act])
+        if act == "LEAKY_RELU":
+            return quantized_leaky_relu(ctx, x, alpha)
+        if act in _LUT_ACTS:
+            if tin.dtype != tout.dtype:
+                raise ctx.unsupported(f"quantized {act} from {tin.dtype.short} to {tout.dtype.short}")
+            return lut_activation(ctx, x, act, alpha, approximate)
+        raise ctx.unsupported(f"quantized {tin.dtype.short} activation {act} is not supported "
+                              f"(supported: {', '.join(bounds)}, LEAKY_RELU, {', '.join(_LUT_ACTS)})")
+    if np.issubdtype(x.dtype, np.integer):
+        return _integer_act(ctx, x, act, min_val, max_val)
+    if not np.issubdtype(x.dtype, np.floating):
+        raise ctx.unsupported(f"activation {act} on {tin.dtype.short} data is not supported")
+    return apply_float(ctx, x, act, tout.dtype.np, alpha=alpha, min_val=min_val, max_val=max_val,
+                       approximate=approximate)
+
+
+@kernel("Activation")
+def activation(ctx: OpContext):
+    act = ctx.attr("activation_type") or "NO_ACTIVATION"
+    return [run_activation(ctx, ctx.inputs[0], act, alpha=float(ctx.attr("alpha", 0.0) or 0.0),
+                           min_val=float(ctx.attr("min_val", 0.0) or 0.0),
+                           max_val=float(ctx.attr("max_val", 0.0) or 0.0),
+                           approximate=bool(ctx.attr("approximate", False)))]
+
+
+@kernel("LeakyRelu")
+def leaky_relu(ctx: OpContext):
+    return [run_activation(ctx, ctx.inputs[0], "LEAKY_RELU", alpha=float(ctx.attr("negative_slope", 0.0) or 0.0))]
+
+
+def _slope_for(ctx: OpContext, x_shape: tuple, slope: np.ndarray) -> np.ndarray:
+    """The slope broadcast to ``x_shape``: scalar, numpy-broadcastable, or per channel (last axis)."""
+    if ctx.attr("channel_shared", False) or slope.size == 1:
+        return np.broadcast_to(slope.reshape(-1)[:1].reshape(()), x_shape)
+    try:
+        return np.broadcast_to(slope, x_shape)
+    except ValueError:
+        pass
+    if x_shape and slope.size == x_shape[-1]:
+        return np.broadcast_to(slope.reshape(-1), x_shape)
+    raise ctx.unsupported(f"PReLU slope of shape {list(slope.shape)} does not fit input {list(x_shape)} "
+                          f"(needs 1 value, the channel count, or a broadcastable shape)")
+
+
+@kernel("PReLUFusion")
+def prelu(ctx: OpContext):
+    x, slope = ctx.inputs[0], ctx.inputs[1]
+    tin, tslope, tout = ctx.in_tensors[0], ctx.in_tensors[1], ctx.out_tensors[0]
+    a = _slope_for(ctx, x.shape, slope)
+    if is_quantized(tin) or is_quantized(tout):
+        if not (is_quantized(tin) and is_quantized(tout) and is_quantized(tslope)):
+            raise ctx.unsupported("quantized PReLU needs quantized input, slope and output tensors")
+        s_in, zp_in = _qparams(ctx, tin, "input")
+        s_a, zp_a = _qparams(ctx, tslope, "slope")
+        s_out, zp_out = _qparams(ctx, tout, "output")
+        m1, sh1 = quant.quantize_multiplier(ratio_f32(s_in, s_out))
+        m2, sh2 = quant.quantize_multiplier(float(np.float32(s_in) * np.float32(s_a) / np.float32(s_out)))
+        v = x.astype(np.int64) - zp_in
+        av = a.astype(np.int64) - zp_a
+        y = np.where(v >= 0, quant.multiply_by_quantized_multiplier(v, m1, sh1),
+                     quant.multiply_by_quantized_multiplier(v * av, m2, sh2)) + zp_out
+        lo, hi = _qrange(tout.dtype)
+        return [np.clip(y, lo, hi).astype(tout.dtype.np)]
+    if not np.issubdtype(x.dtype, np.floating):
+        raise ctx.unsupported(f"PReLU on {tin.dtype.short} data without quantization parameters is not supported")
+    xf = x.astype(np.float64)
+    return [np.where(xf >= 0, xf, xf * a.astype(np.float64)).astype(tout.dtype.np)]
+
+
+def _bound(ctx: OpContext, index: int, attr: str) -> float | None:
+    """Clip bound: input ``index`` when present (scalar), else the attribute."""
+    if len(ctx.inputs) > index and ctx.inputs[index] is not None:
+        v = np.asarray(ctx.inputs[index])
+        if v.size != 1:
+            raise ctx.unsupported(f"Clip {attr} input must hold one value, got shape {list(v.shape)}")
+        return v.reshape(()).item()
+    return ctx.attr(attr)
+
+
+@kernel("Clip")
+def clip(ctx: OpContext):
+    """``min(max(x, lo), hi)``; ``lo`` = input 1 (else attr ``min``), ``hi`` = input 2 (else attr ``max``).
+
+    MindSpore's Clip inputs are positional (x, min, max): a two-input node clamps from below.
+    """
+    x = ctx.inputs[0]
+    tin, tout = ctx.in_tensors[0], ctx.out_tensors[0]
+    lo, hi = _bound(ctx, 1, "min"), _bound(ctx, 2, "max")
+    if is_quantized(tin) or is_quantized(tout):
+        if not (is_quantized(tin) and is_quantized(tout)):
+            raise ctx.unsupported("Clip between a quantized and a non-quantized tensor is not supported")
+        if len(ctx.inputs) > 1 and any(is_quantized(t) for t in ctx.in_tensors[1:]):
+            raise ctx.unsupported("Clip with quantized bound tensors is not supported")
+        return [quantized_relu_x(ctx, x, lo, hi)]
+    if np.issubdtype(x.dtype, np.integer):
+        info = np.iinfo(x.dtype)
+        lo_i = int(info.min) if lo is None or lo <= info.min else int(math.ceil(lo))
+        hi_i = int(info.max) if hi is None or hi >= info.max else int(math.floor(hi))
+        y = np.minimum(np.maximum(x.astype(np.int64), lo_i), hi_i)
+        return [np.clip(y, info.min, info.max).astype(tout.dtype.np)]
+    y = x.astype(np.float64)
+    if lo is not None:
+        y = np.maximum(y, float(lo))
+    if hi is not None:
+        y = np.minimum(y, float(hi))
+    return [y.astype(tout.dtype.np)]
