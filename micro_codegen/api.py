@@ -141,3 +141,91 @@ def plan_json(g: Graph, mp) -> dict:
     doc = plan_to_json(mp.plan)
     doc["tensor_lower_bound_bytes"] = plain_lower_bound(g)
     return doc
+
+
+# ---------------------------------------------------------------- generate / build / run / validate
+
+@dataclass
+class BuildResult:
+    project_dir: Path
+    image: Path
+    sizes: object            # toolchain.SizeSummary
+    log: str
+
+
+@dataclass
+class ValidateResult:
+    report: object           # validate.run.RunReport
+    build: BuildResult
+    arena_bytes: int
+    project_dir: Path | None  # None when it was a temporary folder (deleted)
+
+
+def generate(model: str | Path | Graph, board: str = "qemu-mps2-an386", out_dir: str | Path = "out",
+             name: str | None = None, force: bool = False):
+    """Write the C project of ``model`` for ``board`` into ``out_dir`` (emit.GenerateResult)."""
+    from .boards import load_board
+    from .emit import generate_project
+    b = load_board(board)
+    g = model if isinstance(model, Graph) else load(model)
+    return generate_project(g, b, out_dir, name=name, force=force)
+
+
+def build(project_dir: str | Path, jobs: int | None = None) -> BuildResult:
+    """Run the project's Makefile with its board's toolchain; return the image and its sizes."""
+    from .boards import load_board
+    from .toolchain import make, require, size_summary, toolchain
+    from .validate.run import read_manifest
+    project_dir = Path(project_dir)
+    manifest = read_manifest(project_dir)
+    tc = toolchain(load_board(manifest["board"]).toolchain)
+    require(tc.cc)
+    log = make(project_dir, jobs=jobs)
+    image = project_dir / manifest["executable"]
+    return BuildResult(project_dir, image, size_summary(image, tc), log)
+
+
+def run(project_dir: str | Path, cases_path: str | Path, out_path: str | Path | None = None,
+        port: str | None = None, atol: float | None = None, rtol: float | None = None):
+    """Run every case of ``cases_path`` on the built project (validate.run.RunReport)."""
+    from .cases import save_outputs
+    from .validate.run import run_project
+    report = run_project(project_dir, cases_path, port=port, atol=atol, rtol=rtol)
+    if out_path is not None:
+        save_outputs(out_path, [(c.index, c.outputs) for c in report.cases])
+    return report
+
+
+def default_cases(model: str | Path) -> Path:
+    """``MODEL.npz`` beside the model (the layout of ../shared/models)."""
+    from .errors import CasesFileError
+    p = Path(str(model) + ".npz")
+    if not p.is_file():
+        raise CasesFileError(f"no --cases given and {p} does not exist")
+    return p
+
+
+def validate(model: str | Path, board: str = "qemu-mps2-an386", cases_path: str | Path | None = None,
+             out_dir: str | Path | None = None, force: bool = False, atol: float | None = None,
+             rtol: float | None = None, port: str | None = None) -> ValidateResult:
+    """generate + build + run + compare. Without ``out_dir`` the project lives in a temporary folder."""
+    import tempfile
+
+    from .boards import load_board
+    from .cases import load_cases
+    from .emit import generate_project
+    from .validate.run import run_project
+    b = load_board(board)
+    g = load(model)
+    cases_path = default_cases(model) if cases_path is None else cases_path
+    load_cases(cases_path, g)                      # a bad cases file fails before the work
+    d_atol, d_rtol = default_tolerance(g)
+    atol = d_atol if atol is None else atol
+    rtol = d_rtol if rtol is None else rtol
+    with tempfile.TemporaryDirectory(prefix="micro_codegen-") as tmp:
+        project = Path(out_dir) if out_dir is not None else Path(tmp) / "project"
+        generate_project(g, b, project, force=force)
+        built = build(project)
+        report = run_project(project, cases_path, port=port, graph=g, atol=atol, rtol=rtol, board=b)
+        manifest_arena = report.hello.arena_size
+    return ValidateResult(report, built, manifest_arena, Path(out_dir) if out_dir is not None else None)

@@ -7,6 +7,7 @@ the docs (``supported_ops_table()``). Graph-level rules take only the graph.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -59,6 +60,23 @@ def plain_weights(g: Graph, i: int) -> str | None:
             return f"tensor '{t.name}' keeps its data in an external file; weights must be inside the .ms"
         if t.compress_type != "NONE":
             return f"tensor '{t.name}' is {t.compress_type}-compressed; weights must be uncompressed"
+    return None
+
+
+_ZP_RANGE = {DType.INT8: (-128, 127), DType.UINT8: (0, 255), DType.INT16: (-32768, 32767)}
+
+
+def valid_quant(g: Graph, i: int) -> str | None:
+    """Quantization scales are finite and > 0; zero points fit the tensor's dtype."""
+    n = g.nodes[i]
+    for ti in n.inputs + n.outputs:
+        t = g.tensors[ti]
+        lo, hi = _ZP_RANGE.get(t.dtype, (-(1 << 31), (1 << 31) - 1))
+        for q in t.quant:
+            if not (math.isfinite(q.scale) and q.scale > 0) and (t.dtype != DType.INT32 or q.scale != 0):
+                return f"tensor '{t.name}' has quantization scale {q.scale:g}; scales must be finite and > 0"
+            if not lo <= q.zero_point <= hi:
+                return f"tensor '{t.name}' has zero point {q.zero_point}; {t.dtype.short} needs [{lo}, {hi}]"
     return None
 
 
@@ -153,7 +171,7 @@ def same_dtype_io(g: Graph, i: int) -> str | None:
     return None
 
 
-_COMMON = (static_shapes, plain_weights)
+_COMMON = (static_shapes, plain_weights, valid_quant)
 OP_RULES: dict[str, tuple[Rule, ...]] = {
     "Conv2DFusion": _COMMON + (int8_or_float32, int8_quantized, conv_shapes, stride_dilation_in_range,
                                pad_mode_known, fused_activation),
@@ -206,29 +224,43 @@ def topological(g: Graph) -> str | None:
 GRAPH_RULES = (single_subgraph, has_io, topological)
 
 
-def check_graph(g: Graph, op_rules: dict[str, tuple[Rule, ...]] | None = None) -> list[Problem]:
-    """Every problem of ``g``: graph-level ones first, then per node in order."""
-    rules = OP_RULES if op_rules is None else op_rules
+def _rules_for(op: str) -> tuple[Rule, ...] | None:
+    """The rules of ``op``: its own table entry, else the common rules if an op family
+    implements it, else None (unsupported)."""
+    from . import ops
+    if op in OP_RULES:
+        return OP_RULES[op]
+    return _COMMON if op in ops.REGISTRY else None
+
+
+def check_graph(g: Graph) -> list[Problem]:
+    """Every problem of ``g``: graph-level ones first, then the first broken rule per node.
+
+    A node passes when its op has a C implementation (``ops.REGISTRY``), every rule here
+    holds, and the op family's own check (what its ``prepare`` accepts) holds."""
+    from . import ops
     problems = [Problem("", "", r, -1) for r in (rule(g) for rule in GRAPH_RULES) if r]
     for i, n in enumerate(g.nodes):
         if not n.known:
             problems.append(Problem(n.name, n.op, "primitive type is not in the MindSpore Lite 2.x schema", i))
             continue
-        if n.op not in rules:
+        rules = _rules_for(n.op)
+        if rules is None or n.op not in ops.REGISTRY:
             problems.append(Problem(n.name, n.op, f"operator {n.op} is not supported", i))
             continue
-        for rule in rules[n.op]:
-            reason = rule(g, i)
-            if reason:
-                problems.append(Problem(n.name, n.op, reason, i))
-                break
+        reason = next((r for r in (rule(g, i) for rule in rules) if r), None)
+        if reason is None:
+            reason = ops.REGISTRY[n.op].check(g, i)
+        if reason:
+            problems.append(Problem(n.name, n.op, reason, i))
     return problems
 
 
 def supported_ops_table() -> str:
     """Markdown table of supported ops and their rules (for the README)."""
+    from . import ops
     lines = ["| op | rules |", "|---|---|"]
-    for op in sorted(OP_RULES):
-        rules = "<br>".join((r.__doc__ or r.__name__).strip() for r in OP_RULES[op])
+    for op in sorted(ops.REGISTRY):
+        rules = "<br>".join((r.__doc__ or r.__name__).strip() for r in _rules_for(op))
         lines.append(f"| {op} | {rules} |")
     return "\n".join(lines)

@@ -174,3 +174,105 @@ def plan(model, as_json, as_text, svg_path):
     click.echo(text if as_text else text.splitlines()[0])
     if svg_path and not as_json:
         click.echo(f"timeline written to {svg_path}")
+
+
+# ---------------------------------------------------------------- generate / build / run / validate
+
+def _board_opt(default=None):
+    return click.option("--board", "board", default=default, show_default=default is not None,
+                        help="Board name (boards/<name>/board.toml) or path to a board.toml.")
+
+
+@main.command()
+@_model_arg()
+@_board_opt("qemu-mps2-an386")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Project folder to write (must be empty or absent unless --force).")
+@click.option("--name", default=None, help="Symbol prefix of the generated C (default: the model file's stem).")
+@click.option("--force", is_flag=True, help="Replace a non-empty output folder holding a generated project.")
+def generate(model, board, out_dir, name, force):
+    """Write the standalone C project of MODEL for a board into DIR."""
+    r = api.generate(model, board, out_dir, name=name, force=force)
+    m = r.model
+    click.echo(f"{r.out_dir}: {len(r.files)} files for board {r.board}; {len(m.nodes)} nodes, "
+               f"arena {m.arena_size:,} B (lower bound {m.lower_bound:,} B), weights {m.weights_bytes:,} B in flash")
+
+
+@main.command()
+@click.argument("project_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("-j", "--jobs", type=int, default=None, help="Parallel compile jobs (default: CPU count).")
+def build(project_dir, jobs):
+    """Build a generated project with its board's toolchain; print the size summary."""
+    r = api.build(project_dir, jobs=jobs)
+    click.echo(f"{r.image}")
+    click.echo(r.sizes.line())
+
+
+def _print_cases(report, show_timing: bool = True) -> None:
+    for c in report.cases:
+        outs = ", ".join(f"{o.dtype} {_fmt_shape(o.shape)}" for o in c.outputs)
+        if c.passed is None:
+            click.echo(f"case {c.index}: ran ({outs})")
+            continue
+        click.echo(f"case {c.index}: {'pass' if c.passed else 'FAIL'} (max |diff| {c.max_abs_diff:.3g})")
+        if not c.passed:
+            for k, comp in enumerate(c.comparisons):
+                if not comp.passed:
+                    click.echo(f"    output {k}: {comp.mismatches} element(s) differ")
+                    click.echo(_mismatch_table(comp))
+    if show_timing and report.tick_hz and report.node_ticks:
+        total = sum(report.node_ticks) / report.tick_hz * 1e3
+        worst = max(range(len(report.node_ticks)), key=lambda i: report.node_ticks[i])
+        name = report.node_names[worst] if worst < len(report.node_names) else ""
+        click.echo(f"invoke {total:.3f} ms on {report.board} ({len(report.node_ticks)} nodes; slowest: node {worst} "
+                   f"{name!r} {report.node_ticks[worst] / report.tick_hz * 1e3:.3f} ms)")
+
+
+@main.command()
+@click.argument("project_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--cases", "cases_path", required=True, type=click.Path(dir_okay=False),
+              help="CASES.npz with input_k (and output_k to compare with).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the outputs to this .npz (output_k).")
+@click.option("--port", default=None, help="Serial port / URL of the target (boards with a serial link).")
+@click.option("--atol", type=float, default=None, help="Absolute tolerance for float outputs (default 1e-5).")
+@click.option("--rtol", type=float, default=None, help="Relative tolerance for float outputs (default 1e-5).")
+def run(project_dir, cases_path, output, port, atol, rtol):
+    """Run a built project on its board, feeding every case over the protocol."""
+    report = api.run(project_dir, cases_path, output, port=port, atol=atol, rtol=rtol)
+    _print_cases(report)
+    compared = [c for c in report.cases if c.passed is not None]
+    if output:
+        click.echo(f"outputs written to {output}")
+    if compared:
+        click.echo(f"{report.passed} passed, {report.failed} failed")
+        if report.failed:
+            sys.exit(1)
+
+
+@main.command()
+@_model_arg()
+@_board_opt("qemu-mps2-an386")
+@click.option("--cases", "cases_path", default=None, type=click.Path(dir_okay=False),
+              help="CASES.npz (default: MODEL.npz beside the model).")
+@click.option("-o", "--output", "out_dir", default=None, type=click.Path(file_okay=False),
+              help="Keep the generated project in this folder (default: a temporary folder).")
+@click.option("--force", is_flag=True, help="Replace a non-empty -o folder holding a generated project.")
+@click.option("--port", default=None, help="Serial port / URL of the target (boards with a serial link).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+@click.option("--atol", type=float, default=None, help="Absolute tolerance for float outputs (default 1e-5).")
+@click.option("--rtol", type=float, default=None, help="Relative tolerance for float outputs (default 1e-5).")
+def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol):
+    """Generate, build and run MODEL on a board and compare its outputs with the cases.
+
+    int8 outputs must match exactly, float outputs within atol + rtol*|expected|.
+    Exit code 0 iff every case passes."""
+    r = api.validate(model, board, cases_path, out_dir=out_dir, force=force, atol=atol, rtol=rtol, port=port)
+    report = r.report
+    if as_json:
+        _json_out(report.to_json())
+    else:
+        click.echo(f"{model} on {report.board}: arena {r.arena_bytes:,} B; {r.build.sizes.line()}")
+        _print_cases(report)
+        click.echo(f"{report.passed} passed, {report.failed} failed")
+    if report.failed or report.passed == 0:
+        sys.exit(1)

@@ -29,3 +29,18 @@ def require_tool(name: str) -> str:
     if path is None:
         pytest.fail(f"{name} not found: run scripts/setup.sh")
     return path
+
+
+# ---------------------------------------------------------------- golden trees (tests/golden/)
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/ from the current generator (review the diff, then commit)")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return bool(request.config.getoption("--update-golden"))

@@ -56,7 +56,8 @@ def _tiny():
     x = b.input("x", DType.FLOAT32, (1, 4, 4, 2))
     w = b.const("w", np.arange(2 * 3 * 3 * 2, dtype=np.float32).reshape(2, 3, 3, 2))
     y = b.node("Conv2DFusion", [x, w], [("y", DType.FLOAT32, (1, 4, 4, 2))], kernel_size=(3, 3), stride=(1, 1),
-               dilation=(1, 1), pad_mode="SAME", pad_list=(1, 1, 1, 1), group=1, activation_type="RELU6")
+               dilation=(1, 1), pad_mode="SAME", pad_list=(1, 1, 1, 1), group=1, activation_type="RELU6",
+               format="NHWC")
     r = b.node("Reshape", [y], [("r", DType.FLOAT32, (1, 32))])
     return b.build([r])
 
@@ -64,7 +65,7 @@ def _tiny():
 def test_builder_roundtrip_and_defaults():
     g = roundtrip(_tiny())
     assert g.nodes[0].attrs["activation_type"] == "RELU6"
-    assert g.nodes[0].attrs["format"] == "NCHW"       # schema default filled in
+    assert g.nodes[0].attrs["mode"] == 0                # schema default filled in
     assert roundtrip(g) == g
     assert g.tensors[1].array[1, 2, 2, 1] == 35
 

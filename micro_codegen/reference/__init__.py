@@ -45,7 +45,12 @@ def run(graph: Graph, inputs: list[np.ndarray], dump: dict | None = None) -> lis
                 raise UnsupportedOpError(f"{graph.node_label(ni)}: input tensor '{t.name}' is never computed")
         ctx = OpContext(graph, ni, node, args, [graph.tensors[i] for i in node.inputs],
                         [graph.tensors[i] for i in node.outputs])
-        outs = fn(ctx)
+        try:
+            outs = fn(ctx)
+        except UnsupportedOpError as e:
+            if str(e).startswith(ctx.label):
+                raise
+            raise UnsupportedOpError(f"{ctx.label}: {e}") from None
         if len(outs) != len(node.outputs):
             raise AssertionError(f"{ctx.label}: kernel returned {len(outs)} outputs, node has {len(node.outputs)}")
         for ti, arr in zip(node.outputs, outs):

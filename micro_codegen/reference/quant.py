@@ -64,6 +64,8 @@ import math
 
 import numpy as np
 
+from ..errors import UnsupportedOpError
+
 INT32_MIN = -(1 << 31)
 INT32_MAX = (1 << 31) - 1
 
@@ -87,12 +89,11 @@ def round_half_away(x):
 def quantize_multiplier(real: float) -> tuple[int, int]:
     """``real`` (>= 0) -> (int32 Q31 multiplier, shift); ``real ~= m * 2**(shift - 31)``."""
     real = float(real)
-    if real < 0:
-        raise ValueError(f"quantize_multiplier: negative multiplier {real}")
-    if real == 0.0 or not math.isfinite(real):
-        if real == 0.0:
-            return 0, 0
-        raise ValueError(f"quantize_multiplier: non-finite multiplier {real}")
+    if real == 0.0:
+        return 0, 0
+    if real < 0 or not math.isfinite(real):
+        raise UnsupportedOpError(f"requantization multiplier {real:g} (from the tensors' scales) must be "
+                                 f"finite and >= 0")
     q, shift = math.frexp(real)                   # real = q * 2**shift, q in [0.5, 1)
     q_fixed = int(round_half_away(q * (1 << 31)))
     if q_fixed == (1 << 31):

@@ -1,0 +1,73 @@
+"""Runners start a built project somewhere (host process, QEMU, a board) and hand back
+a byte-stream :class:`~micro_codegen.validate.protocol.Transport` to it.
+
+Use as a context manager so the target is always stopped::
+
+    with get_runner(board, project_dir, image) as link:
+        client = ProtocolClient(link)
+        ...
+
+A runner class names the programs it needs (``programs``); a missing one raises
+ToolchainError with the install hint. New runners register with :func:`register`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..boards import Board
+from ..errors import ToolchainError
+from ..toolchain import require
+
+
+class Runner:
+    name = "base"
+    programs: tuple[str, ...] = ()
+
+    def __init__(self, board: Board, project_dir: str | Path, image: str | Path, port: str | None = None):
+        self.board = board
+        self.project_dir = Path(project_dir)
+        self.image = Path(image)
+        self.port = port
+
+    def check_programs(self) -> None:
+        for p in self.programs:
+            require(p)
+
+    def start(self):
+        """Start the target; return its Transport."""
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        """Stop the target and release everything (idempotent, never raises)."""
+
+    def diagnostics(self) -> str:
+        """What the target said besides the protocol (exit code, stderr tail), for error messages."""
+        return ""
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+RUNNERS: dict[str, type[Runner]] = {}
+
+
+def register(cls: type[Runner]) -> type[Runner]:
+    RUNNERS[cls.name] = cls
+    return cls
+
+
+def get_runner(board: Board, project_dir: str | Path, image: str | Path, port: str | None = None,
+               runner: str | None = None) -> Runner:
+    name = runner or board.runner
+    cls = RUNNERS.get(name)
+    if cls is None:
+        raise ToolchainError(f"board '{board.name}': runner '{name}' is not available "
+                             f"(known runners: {', '.join(sorted(RUNNERS))})")
+    return cls(board, project_dir, image, port)

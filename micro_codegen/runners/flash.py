@@ -1,0 +1,147 @@
+"""``openocd`` and ``pyocd`` runners: flash a real board, then talk to it over its UART.
+
+The flash command comes from board data only: the probe/target arguments are the board's
+``[runner_args]`` entry for the runner (``openocd = ["-f", "board/stm32f746g-disco.cfg"]``,
+``pyocd = ["-t", "nrf52840"]``), then the image::
+
+    openocd -f board/stm32f746g-disco.cfg -c "program {/abs/fw.elf} verify reset exit"
+    pyocd flash -t nrf52840 /abs/fw.elf            (a .bin also gets --base-address <flash origin>)
+
+:meth:`FlashRunner.dry_run` returns that argv without running anything (``micro-codegen flash
+--dry-run`` prints it). :meth:`FlashRunner.start` flashes (the board resets into the new image)
+and opens the serial port given with ``--port`` at the board's baud rate; the validation
+protocol then runs over it. A missing program raises ToolchainError with the install hint.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+from ..errors import ToolchainError, ValidationError
+from ..validate.protocol import SerialTransport
+from .base import Runner, register
+
+INSTALL_HINTS = {
+    "openocd": "sudo apt-get install openocd",
+    "pyocd": "pip install pyocd (in the micro-codegen venv: .venv/bin/pip install pyocd); "
+             "some targets also need their pack: pyocd pack install <target>",
+}
+
+
+def require_program(program: str) -> str:
+    path = shutil.which(program)
+    if path is None:
+        raise ToolchainError(f"'{program}' not found on PATH: it is needed to flash the board",
+                             hint=INSTALL_HINTS.get(program, f"install {program}"))
+    return path
+
+
+def _tail(text: str, lines: int = 15) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+class FlashRunner(Runner):
+    """Common part of the flash-tool runners (subclasses define ``flash_command``)."""
+
+    program = ""
+    flash_timeout = 120.0     # seconds for one flash operation
+    settle_time = 0.3         # seconds after the reset before the UART is used
+
+    serial = None
+    link: SerialTransport | None = None
+
+    def runner_args(self) -> list[str]:
+        args = (getattr(self.board, "runner_args", None) or {}).get(self.name)
+        if not args:
+            raise ToolchainError(f"board '{self.board.name}' has no [runner_args] {self.name} = [...] "
+                                 f"(probe/target arguments): it cannot be flashed with {self.name}")
+        return list(args)
+
+    def image_path(self) -> str:
+        return os.path.abspath(self.image)
+
+    def flash_command(self) -> list[str]:
+        raise NotImplementedError
+
+    def dry_run(self) -> list[str]:
+        """The exact argv :meth:`flash` would run (nothing is run; the program need not exist)."""
+        return self.flash_command()
+
+    def flash(self, dry_run: bool = False) -> list[str]:
+        """Flash the image (the board then resets into it); return the argv that was run."""
+        argv = self.flash_command()
+        if dry_run:
+            return argv
+        exe = require_program(self.program)
+        if not Path(self.image).is_file():
+            raise ToolchainError(f"{self.image}: no such firmware image; run `micro-codegen build {self.project_dir}`")
+        try:
+            p = subprocess.run([exe] + argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               timeout=self.flash_timeout, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise ToolchainError(f"{self.program} did not finish flashing {self.image} within "
+                                 f"{self.flash_timeout:.0f} s (probe connected? board powered?)") from None
+        if p.returncode != 0:
+            raise ToolchainError(f"{self.program} failed to flash {self.image} onto board '{self.board.name}' "
+                                 f"(exit {p.returncode}):\n{_tail(p.stdout)}")
+        return argv
+
+    def start(self) -> SerialTransport:
+        if not self.port:
+            raise ValidationError(f"board '{self.board.name}': pass --port with its UART "
+                                  f"(e.g. /dev/ttyACM0) to run on the hardware")
+        self.flash()
+        import serial  # pyserial
+
+        baud = (getattr(self.board, "uart", None) or {}).get("baud", 115200)
+        try:
+            self.serial = serial.serial_for_url(self.port, baudrate=baud, timeout=1.0)
+        except (serial.SerialException, OSError, ValueError) as e:
+            raise ValidationError(f"cannot open {self.port} for board '{self.board.name}': {e}") from None
+        time.sleep(self.settle_time)
+        self.serial.reset_input_buffer()
+        self.link = SerialTransport(self.serial, f"{self.board.name} UART ({self.port}, {baud} baud)")
+        return self.link
+
+    def stop(self) -> None:
+        link, self.link = self.link, None
+        if link is not None:
+            link.close()
+        self.serial = None
+
+    def diagnostics(self) -> str:
+        return f"flashed with {self.program}; UART {self.port}" if self.port else ""
+
+
+@register
+class OpenOcdRunner(FlashRunner):
+    name = "openocd"
+    program = "openocd"
+    programs = ("openocd",)
+
+    def flash_command(self) -> list[str]:
+        image = self.image_path()
+        if any(c in image for c in "{}"):
+            raise ToolchainError(f"{image}: openocd cannot take a path with braces; move the project")
+        return [self.program, *self.runner_args(), "-c", f"program {{{image}}} verify reset exit"]
+
+
+@register
+class PyOcdRunner(FlashRunner):
+    name = "pyocd"
+    program = "pyocd"
+    programs = ("pyocd",)
+
+    def flash_command(self) -> list[str]:
+        argv = [self.program, "flash", *self.runner_args()]
+        image = self.image_path()
+        if image.endswith(".bin"):
+            flash = self.board.region("flash") if hasattr(self.board, "region") else None
+            if flash is None:
+                raise ToolchainError(f"board '{self.board.name}': a .bin image needs a flash memory region "
+                                     f"for --base-address; flash the ELF or hex instead")
+            argv += ["--base-address", f"0x{flash.origin:08X}"]
+        return argv + [image]

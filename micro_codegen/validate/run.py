@@ -1,0 +1,173 @@
+"""Run cases on a built project through its runner and the protocol; compare outputs.
+
+``run_project`` needs only the project folder: the firmware's HELLO says what its
+inputs and outputs are, ``manifest.json`` says which model (sha256) and board it was
+built for; a firmware built from another model is refused.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ..boards import Board, load_board
+from ..cases import Case, Comparison, compare, load_cases
+from ..errors import CodegenError, ValidationError
+from ..ir import DType, Graph, Tensor
+from ..runners import get_runner
+from .protocol import Hello, InvokeResult, ProtocolClient
+
+
+def read_manifest(project_dir: str | Path) -> dict:
+    path = Path(project_dir) / "manifest.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CodegenError(f"{project_dir}: no manifest.json; not a project written by `micro-codegen generate`") \
+            from None
+    except (OSError, ValueError) as e:
+        raise CodegenError(f"{path}: unreadable manifest: {e}") from None
+
+
+def io_graph(hello: Hello) -> Graph:
+    """A graph with just the I/O tensors HELLO describes (for ``cases.load_cases``)."""
+    tensors = []
+    for kind, infos in (("input", hello.inputs), ("output", hello.outputs)):
+        for k, info in enumerate(infos):
+            try:
+                dt = DType(info.dtype)
+            except ValueError:
+                raise ValidationError(f"firmware reports {kind} {k} with unknown dtype code {info.dtype}") from None
+            tensors.append(Tensor(f"{kind}_{k}", dt, tuple(info.dims)))
+    n_in = len(hello.inputs)
+    return Graph(hello.model, tuple(tensors), (), tuple(range(n_in)), tuple(range(n_in, len(tensors))))
+
+
+@dataclass
+class CaseRun:
+    index: int
+    outputs: list[np.ndarray]
+    invoke: InvokeResult
+    comparisons: list[Comparison] | None = None
+
+    @property
+    def passed(self) -> bool | None:
+        return None if self.comparisons is None else all(c.passed for c in self.comparisons)
+
+    @property
+    def max_abs_diff(self) -> float | None:
+        return None if self.comparisons is None else max((c.max_abs_diff for c in self.comparisons), default=0.0)
+
+
+@dataclass
+class RunReport:
+    board: str
+    hello: Hello
+    cases: list[CaseRun]
+    tick_hz: int = 0
+    node_ticks: list[int] = field(default_factory=list)    # of the last case
+    node_names: list[str] = field(default_factory=list)
+    link: dict = field(default_factory=dict)
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for c in self.cases if c.passed)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for c in self.cases if c.passed is False)
+
+    @property
+    def all_passed(self) -> bool:
+        return self.failed == 0
+
+    def to_json(self) -> dict:
+        """The ``validate --json`` document."""
+        return {
+            "board": self.board,
+            "cases": [{"index": c.index, "passed": bool(c.passed),
+                       "max_abs_diff": None if c.max_abs_diff is None else float(c.max_abs_diff)}
+                      for c in self.cases],
+            "passed": self.passed,
+            "failed": self.failed,
+        }
+
+
+def _decode(data: bytes, info, dtype: DType) -> np.ndarray:
+    return np.frombuffer(data, dtype=dtype.np.newbyteorder("<")).astype(dtype.np).reshape(info.dims)
+
+
+def run_cases(client: ProtocolClient, hello: Hello, cases: Sequence[Case], timing: bool = True,
+              node_names: Sequence[str] = ()) -> tuple[list[CaseRun], int, list[int]]:
+    graph = io_graph(hello)
+    runs = []
+    hz, ticks = 0, []
+    for case in cases:
+        for k, arr in enumerate(case.inputs):
+            info = hello.inputs[k]
+            data = np.ascontiguousarray(arr, dtype=graph.tensors[graph.inputs[k]].dtype.np.newbyteorder("<"))
+            raw = data.tobytes()
+            if len(raw) != info.nbytes:
+                raise ValidationError(f"case {case.index}: input {k} has {len(raw)} bytes; the firmware expects "
+                                      f"{info.nbytes}")
+            client.set_input(k, raw)
+        res = client.invoke()
+        if res.status != 0:
+            node = res.failed_node
+            name = f" {node_names[node]!r}" if 0 <= node < len(node_names) else ""
+            raise ValidationError(f"case {case.index}: invoke failed at node {node}{name} "
+                                  f"(kernel status {res.kernel_status})")
+        outs = []
+        for k, info in enumerate(hello.outputs):
+            dt = graph.tensors[graph.outputs[k]].dtype
+            outs.append(_decode(client.get_output(k, info.nbytes), info, dt))
+        runs.append(CaseRun(case.index, outs, res))
+    if timing and hello.timing and runs:
+        hz, ticks = client.get_timing(hello.node_count)
+    return runs, hz, ticks
+
+
+def run_project(project_dir: str | Path, cases_path: str | Path, port: str | None = None,
+                graph: Graph | None = None, atol: float | None = None, rtol: float | None = None,
+                board: Board | None = None, timeout: float = 5.0) -> RunReport:
+    """Start the project's firmware, run every case, compare when the file has outputs.
+
+    With ``graph`` (the model) the cases are checked against the model's I/O; otherwise
+    against what the firmware announces in HELLO."""
+    project_dir = Path(project_dir)
+    manifest = read_manifest(project_dir)
+    board = board or load_board(manifest["board"])
+    image = project_dir / manifest["executable"]
+    runner = get_runner(board, project_dir, image, port)
+    runner.check_programs()
+    with runner as link:
+        client = ProtocolClient(link, timeout=timeout)
+        try:
+            hello = client.hello()
+            if not manifest["model_sha256"].startswith(hello.sha256_prefix):
+                raise ValidationError(f"{image}: firmware was built from a model with sha256 "
+                                      f"{hello.sha256_prefix}…, the project is for {manifest['model_sha256'][:16]}…; "
+                                      f"rebuild it (`micro-codegen build {project_dir}`)")
+            cases = load_cases(cases_path, graph if graph is not None else io_graph(hello))
+            names = [f"{n.get('op', '')} {n.get('name', '')}".strip() for n in manifest.get("node_list", [])]
+            runs, hz, ticks = run_cases(client, hello, cases, node_names=names)
+        except ValidationError as e:
+            diag = runner.diagnostics()
+            if diag:
+                raise ValidationError(f"{e} [{diag}]", hint=e.hint) from e
+            raise
+    for run, case in zip(runs, cases):
+        if case.expected is not None:
+            kw = {}
+            if atol is not None:
+                kw["atol"] = atol
+            if rtol is not None:
+                kw["rtol"] = rtol
+            run.comparisons = [compare(o, e, **kw) for o, e in zip(run.outputs, case.expected)]
+    names = [n.get("name", "") for n in manifest.get("node_list", [])]
+    stats = client.stats
+    return RunReport(board.name, hello, runs, hz, ticks, names,
+                     {"requests": stats.requests, "retries": stats.retries, "skipped_bytes": stats.skipped_bytes})

@@ -1,0 +1,130 @@
+/*
+ * nnacl_common.h -- types, status codes and the small inline helpers shared by
+ * every kernel of nnacl_subset (micro_codegen's C kernels for Cortex-M).
+ *
+ * Conventions of all kernels:
+ *   - activations are NHWC, contiguous, batch first;
+ *   - parameters come through a const struct pointer filled at generation time;
+ *   - inputs are const, the output is the last argument;
+ *   - scratch memory (when a kernel needs it) comes as pointer + size and its size
+ *     is given by the family's *_scratch_size() function (mirrored in Python);
+ *   - no allocation, no I/O, no libm except where the op needs it (expf, tanhf).
+ *
+ * int8 arithmetic follows the TFLite reference kernels: requantization by a Q31
+ * multiplier and a shift, with single or double (gemmlowp) rounding as the op needs.
+ */
+#ifndef NNACL_COMMON_NNACL_COMMON_H_
+#define NNACL_COMMON_NNACL_COMMON_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NNACL_MAX_DIMS 6
+
+/* kernel return codes */
+#define NNACL_OK 0
+#define NNACL_ERR_SCRATCH 1  /* scratch buffer smaller than *_scratch_size() */
+#define NNACL_ERR_PARAM 2    /* inconsistent parameters (unknown variant, ...) */
+
+/* fused activation of fp32 kernels (act_type fields) */
+#define NNACL_ACT_NONE 0
+#define NNACL_ACT_RELU 1
+#define NNACL_ACT_RELU6 2
+#define NNACL_ACT_RELU1 3
+
+#define NNACL_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define NNACL_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* requantization rounding (the *rounding* field of the parameter structs); the TFLite
+ * reference kernels use one or the other depending on the op */
+#define NNACL_ROUND_SINGLE 0 /* one rounding of the 64-bit product, ties towards +inf */
+#define NNACL_ROUND_DOUBLE 1 /* gemmlowp: rounding doubling high mul, then rounding shift (ties away) */
+
+static inline int32_t nnacl_clamp_i32(int32_t x, int32_t lo, int32_t hi) {
+  return x < lo ? lo : (x > hi ? hi : x);
+}
+
+static inline int32_t nnacl_sat_i32(int64_t x) {
+  return x > INT32_MAX ? INT32_MAX : (x < INT32_MIN ? INT32_MIN : (int32_t)x);
+}
+
+/* gemmlowp SaturatingRoundingDoublingHighMul: a * b / 2^31 rounded half away from zero */
+static inline int32_t nnacl_srdhm(int32_t a, int32_t b) {
+  int64_t ab;
+  int64_t nudge;
+  if (a == INT32_MIN && b == INT32_MIN) {
+    return INT32_MAX;
+  }
+  ab = (int64_t)a * (int64_t)b;
+  nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
+  return (int32_t)((ab + nudge) / ((int64_t)1 << 31)); /* C division truncates */
+}
+
+/* gemmlowp RoundingDivideByPOT: x / 2^exponent rounded half away from zero, exponent in [0, 62] */
+static inline int64_t nnacl_rdbpot64(int64_t x, int32_t exponent) {
+  const int64_t mask = ((int64_t)1 << exponent) - 1;
+  const int64_t remainder = x & mask;
+  const int64_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+static inline int32_t nnacl_rdbpot(int32_t x, int32_t exponent) {
+  return (int32_t)nnacl_rdbpot64(x, exponent);
+}
+
+/* single rounding: x * m * 2^(shift - 31) rounded to nearest, ties towards +inf, saturated */
+static inline int32_t nnacl_mbqm_single(int32_t x, int32_t multiplier, int32_t shift) {
+  const int32_t total_shift = 31 - shift;
+  const int64_t round = (int64_t)1 << (total_shift - 1);
+  return nnacl_sat_i32(((int64_t)x * (int64_t)multiplier + round) >> total_shift);
+}
+
+/* double rounding (gemmlowp): the left shift wraps in 32 bits as in C int32 code */
+static inline int32_t nnacl_mbqm_double(int32_t x, int32_t multiplier, int32_t shift) {
+  const int32_t left = shift > 0 ? shift : 0;
+  const int32_t right = shift > 0 ? 0 : -shift;
+  const int32_t xl = (int32_t)((uint32_t)x << left);
+  return nnacl_rdbpot(nnacl_srdhm(xl, multiplier), right);
+}
+
+/* x * multiplier * 2^(shift - 31) with the given NNACL_ROUND_* mode.
+ * multiplier is a Q31 value in [2^30, 2^31) (or 0); shift in [-31, 30]. */
+static inline int32_t nnacl_mbqm(int32_t x, int32_t multiplier, int32_t shift, int32_t rounding) {
+  return rounding == NNACL_ROUND_DOUBLE ? nnacl_mbqm_double(x, multiplier, shift)
+                                        : nnacl_mbqm_single(x, multiplier, shift);
+}
+
+/* requantize an int32 accumulator to an int8 output in [act_min, act_max] */
+static inline int8_t nnacl_requant_i8(int32_t acc, int32_t multiplier, int32_t shift, int32_t rounding,
+                                      int32_t out_zp, int32_t act_min, int32_t act_max) {
+  const int64_t v = (int64_t)nnacl_mbqm(acc, multiplier, shift, rounding) + out_zp;
+  return (int8_t)(v < act_min ? act_min : (v > act_max ? act_max : v));
+}
+
+/* round half away from zero of a float to int32, without libm (|v| < 2^31) */
+static inline int32_t nnacl_round_away_f32(float v) {
+  int32_t t = (int32_t)v; /* truncates towards zero */
+  const float frac = v - (float)t;
+  if (frac >= 0.5f) {
+    ++t;
+  } else if (frac <= -0.5f) {
+    --t;
+  }
+  return t;
+}
+
+/* fp32 fused activation (TFLite ActivationFunctionWithMinMax) */
+static inline float nnacl_act_fp32(float x, int32_t act_type) {
+  switch (act_type) {
+    case NNACL_ACT_RELU:
+      return x < 0.0f ? 0.0f : x;
+    case NNACL_ACT_RELU6:
+      return x < 0.0f ? 0.0f : (x > 6.0f ? 6.0f : x);
+    case NNACL_ACT_RELU1:
+      return x < -1.0f ? -1.0f : (x > 1.0f ? 1.0f : x);
+    default:
+      return x;
+  }
+}
+
+#endif /* NNACL_COMMON_NNACL_COMMON_H_ */

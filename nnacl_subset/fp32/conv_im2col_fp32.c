@@ -1,0 +1,84 @@
+/*
+ * conv_im2col_fp32.c -- fp32 convolution (group 1) as im2col + gemm, CONV_IM2COL_TILE
+ * output pixels at a time. Columns are in (ky, kx, ic) order with 0.0f for padded
+ * taps, so each dot product adds the direct kernel's terms in the same order (a
+ * padded tap adds +-0, which leaves a sum unchanged up to the sign of a zero).
+ */
+#include "fp32/conv_fp32.h"
+
+void conv_im2col_fp32(const conv_param_t *param, const float *input, const float *weight, const float *bias,
+                      float *col_buf, float *output) {
+  const int32_t in_h = param->in_h, in_w = param->in_w, in_c = param->in_c;
+  const int32_t kh = param->kernel_h, kw = param->kernel_w;
+  const int32_t out_c = param->out_c;
+  const int32_t k_size = kh * kw * in_c;
+  const int32_t pixels = param->out_h * param->out_w;
+  int32_t b, p0, oc, k, t;
+
+  for (b = 0; b < param->batch; ++b) {
+    const float *in_b = input + (size_t)b * in_h * in_w * in_c;
+    float *out_b = output + (size_t)b * pixels * out_c;
+    for (p0 = 0; p0 < pixels; p0 += CONV_IM2COL_TILE) {
+      const int32_t count = NNACL_MIN(CONV_IM2COL_TILE, pixels - p0);
+      for (t = 0; t < count; ++t) {
+        const int32_t p = p0 + t;
+        const int32_t oy = p / param->out_w, ox = p % param->out_w;
+        const int32_t iy0 = oy * param->stride_h - param->pad_top;
+        const int32_t ix0 = ox * param->stride_w - param->pad_left;
+        float *dst = col_buf + (size_t)t * k_size;
+        int32_t ky, kx, ic;
+        for (ky = 0; ky < kh; ++ky) {
+          const int32_t iy = iy0 + ky * param->dilation_h;
+          for (kx = 0; kx < kw; ++kx) {
+            const int32_t ix = ix0 + kx * param->dilation_w;
+            if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
+              for (ic = 0; ic < in_c; ++ic) {
+                dst[ic] = 0.0f;
+              }
+            } else {
+              const float *src = in_b + ((size_t)iy * in_w + ix) * in_c;
+              for (ic = 0; ic < in_c; ++ic) {
+                dst[ic] = src[ic];
+              }
+            }
+            dst += in_c;
+          }
+        }
+      }
+      for (oc = 0; oc < out_c; ++oc) {
+        const float *w = weight + (size_t)oc * k_size;
+        float acc[CONV_IM2COL_TILE];
+        if (count == CONV_IM2COL_TILE) {
+          const float *c0 = col_buf;
+          const float *c1 = c0 + k_size;
+          const float *c2 = c1 + k_size;
+          const float *c3 = c2 + k_size;
+          float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+          for (k = 0; k < k_size; ++k) {
+            const float wv = w[k];
+            a0 += c0[k] * wv;
+            a1 += c1[k] * wv;
+            a2 += c2[k] * wv;
+            a3 += c3[k] * wv;
+          }
+          acc[0] = a0;
+          acc[1] = a1;
+          acc[2] = a2;
+          acc[3] = a3;
+        } else {
+          for (t = 0; t < count; ++t) {
+            const float *c = col_buf + (size_t)t * k_size;
+            float a = 0.0f;
+            for (k = 0; k < k_size; ++k) {
+              a += c[k] * w[k];
+            }
+            acc[t] = a;
+          }
+        }
+        for (t = 0; t < count; ++t) {
+          out_b[(size_t)(p0 + t) * out_c + oc] = nnacl_act_fp32(acc[t] + bias[oc], param->act_type);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,372 @@
+"""Run one node's generated kernel call on the host, the way generated code would.
+
+:class:`KernelLib` compiles every ``nnacl_subset/**/*.c`` once (host gcc, the project's
+warning flags, ``-ffp-contract=off``) into objects. :meth:`KernelLib.run_node` then takes
+the :class:`~micro_codegen.ops.OpPlan` of a node, renders a tiny C shim exactly as the
+generator would use the plan -- the ``static const`` parameter struct with designated
+initialisers, the call with its placeholders substituted -- links it with the kernel
+objects into a shared library and calls it through ctypes on numpy buffers.
+
+Constants are passed in at run time (``{const_<name>}`` -> ``consts[k]``) rather than
+rendered as C arrays, which keeps the shims tiny. The shim also exports
+``node_scratch_size()``: the C ``<fn>_scratch_size(&param)`` of the called kernel when its
+header declares one (the Python ``scratch_bytes`` is checked against it).
+"""
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+NNACL = REPO / "nnacl_subset"
+
+WARN_FLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-Wshadow", "-Wdouble-promotion", "-Wvla",
+              "-Wstrict-prototypes", "-Wmissing-prototypes"]
+HOST_FLAGS = WARN_FLAGS + ["-O2", "-fPIC", "-ffp-contract=off"]
+ARM_FLAGS = WARN_FLAGS + ["-O2", "-ffp-contract=off", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard",
+                          "-mfpu=fpv4-sp-d16"]
+
+_CTYPES_OF_NP = {np.dtype(np.int8): "int8_t", np.dtype(np.uint8): "uint8_t", np.dtype(np.int16): "int16_t",
+                 np.dtype(np.int32): "int32_t", np.dtype(np.float32): "float", np.dtype(np.int64): "int64_t",
+                 np.dtype(np.bool_): "uint8_t"}
+
+
+def kernel_sources() -> list[Path]:
+    return sorted(NNACL.rglob("*.c"))
+
+
+def c_value(v) -> str:
+    """A parameter value as a C initialiser expression."""
+    if isinstance(v, (bool, np.bool_)):
+        return "1" if v else "0"
+    if isinstance(v, (int, np.integer)):
+        v = int(v)
+        return "(-2147483647 - 1)" if v == -(1 << 31) else str(v)
+    if isinstance(v, (float, np.floating)):
+        f = float(np.float32(v))
+        if np.isinf(f):
+            return "(1.0f / 0.0f)" if f > 0 else "(-1.0f / 0.0f)"
+        return repr(f) + "f"
+    return str(v)
+
+
+class KernelLib:
+    def __init__(self, workdir: Path, cc: str = "gcc"):
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.cc = cc
+        self.objects = self._compile_kernels()
+        digest = hashlib.sha1()
+        for src in sorted(NNACL.rglob("*.[ch]")):
+            digest.update(src.read_bytes())
+        self._kernels_digest = digest.hexdigest()
+
+    def _compile_kernels(self) -> list[Path]:
+        objs = []
+        procs = []
+        for src in kernel_sources():
+            rel = src.relative_to(NNACL)
+            obj = self.workdir / ("k_" + "_".join(rel.with_suffix(".o").parts))
+            procs.append(subprocess.Popen([self.cc, *HOST_FLAGS, "-I", str(NNACL), "-c", str(src), "-o", str(obj)],
+                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+            objs.append(obj)
+        errors = []
+        for p in procs:
+            out, err = p.communicate()
+            if p.returncode:
+                errors.append(err)
+        if errors:
+            raise RuntimeError("kernel compilation failed:\n" + "\n".join(errors))
+        return objs
+
+    # ------------------------------------------------------------ shim
+
+    def shim_source(self, graph, index: int, plan) -> str:
+        node = graph.nodes[index]
+        subst = {"param": "&node_param", "scratch": "scratch", "scratch_size": "scratch_size"}
+        for k, ti in enumerate(node.inputs):
+            t = graph.tensors[ti]
+            subst[f"in{k}"] = f"((const {_CTYPES_OF_NP[t.dtype.np]} *)ins[{k}])"
+        for k, ti in enumerate(node.outputs):
+            t = graph.tensors[ti]
+            subst[f"out{k}"] = f"(({_CTYPES_OF_NP[t.dtype.np]} *)outs[{k}])"
+        for k, c in enumerate(plan.consts):
+            subst[f"const_{c.name}"] = f"((const {c.ctype} *)consts[{k}])"
+        fields = []
+        for key, value in plan.params.items():
+            if isinstance(value, str):
+                value = value.format(**subst)
+            fields.append(f"  .{key} = {c_value(value)},")
+        call = plan.call.format(**subst) if plan.call else ""
+        m = re.match(r"\s*(\w+)\s*\(", plan.call or "")
+        fn = m.group(1) if m else ""
+        header_text = (NNACL / plan.header).read_text() if plan.header else ""
+        if fn and re.search(rf"\b{fn}_scratch_size\s*\(", header_text):
+            scratch_fn = f"return {fn}_scratch_size(&node_param);"
+        else:
+            scratch_fn = "return (size_t)-1;"
+        lines = ["#include <stddef.h>", "#include <stdint.h>"]
+        if plan.header:
+            lines.append(f'#include "{plan.header}"')
+        if plan.param_type:
+            lines += [f"static const {plan.param_type} node_param = {{", *fields, "};"]
+        lines += [
+            "int run_node(void *const *ins, void *const *outs, const void *const *consts, void *scratch,",
+            "             size_t scratch_size);",
+            "size_t node_scratch_size(void);",
+            "int run_node(void *const *ins, void *const *outs, const void *const *consts, void *scratch,",
+            "             size_t scratch_size) {",
+            "  (void)ins; (void)outs; (void)consts; (void)scratch; (void)scratch_size;",
+            f"  {call}",
+            "  return 0;",
+            "}",
+            "size_t node_scratch_size(void) {",
+            f"  {scratch_fn}" if plan.param_type else "  return (size_t)-1;",
+            "}",
+        ]
+        return "\n".join(lines) + "\n"
+
+    def build(self, graph, index: int, plan):
+        src = self.shim_source(graph, index, plan)
+        tag = hashlib.sha1((self._kernels_digest + src).encode()).hexdigest()[:16]
+        c_path = self.workdir / f"shim_{tag}.c"
+        so_path = self.workdir / f"shim_{tag}.so"
+        if not so_path.exists():
+            c_path.write_text(src)
+            r = subprocess.run([self.cc, *HOST_FLAGS, "-I", str(NNACL), "-shared", "-o", str(so_path), str(c_path),
+                                *map(str, self.objects), "-lm"], capture_output=True, text=True)
+            if r.returncode:
+                raise RuntimeError(f"shim compilation failed:\n{r.stderr}\n--- shim ---\n{src}")
+        lib = ctypes.CDLL(str(so_path))
+        lib.run_node.restype = ctypes.c_int
+        lib.run_node.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t]
+        lib.node_scratch_size.restype = ctypes.c_size_t
+        lib.node_scratch_size.argtypes = []
+        return lib
+
+    def c_scratch_size(self, graph, index: int, plan) -> int | None:
+        v = self.build(graph, index, plan).node_scratch_size()
+        return None if v == ctypes.c_size_t(-1).value else int(v)
+
+    def run_node(self, graph, index: int, plan, inputs: list[np.ndarray], alias_output_to: int | None = None):
+        """Run node ``index`` on ``inputs`` (one array per graph input of the node's
+        non-constant inputs, in node input order). ``alias_output_to=k``: output 0 is
+        written into input k's buffer (in-place execution). Returns the output arrays."""
+        lib = self.build(graph, index, plan)
+        node = graph.nodes[index]
+        in_bufs = []
+        it = iter(inputs)
+        for ti in node.inputs:
+            t = graph.tensors[ti]
+            if t.is_const:
+                in_bufs.append(np.ascontiguousarray(t.array.copy()))
+            else:
+                in_bufs.append(np.ascontiguousarray(np.asarray(next(it), dtype=t.dtype.np).reshape(t.shape)).copy())
+        out_bufs = []
+        for k, ti in enumerate(node.outputs):
+            t = graph.tensors[ti]
+            if k == 0 and alias_output_to is not None:
+                out_bufs.append(in_bufs[alias_output_to])
+            else:
+                fill = 0x5A if t.dtype.np.kind in "iu" else np.nan
+                out_bufs.append(np.full(t.shape, fill, dtype=t.dtype.np))
+        consts = [np.ascontiguousarray(c.values).reshape(-1).astype(_np_of_ctype(c.ctype)) for c in plan.consts]
+        scratch = np.full(max(int(plan.scratch_bytes), 1) + 64, 0xA5, dtype=np.uint8)
+
+        def ptrs(arrs):
+            a = (ctypes.c_void_p * max(len(arrs), 1))()
+            for k, x in enumerate(arrs):
+                a[k] = x.ctypes.data
+            return a
+
+        rc = lib.run_node(ptrs(in_bufs), ptrs(out_bufs), ptrs(consts),
+                          scratch.ctypes.data if plan.scratch_bytes else None, int(plan.scratch_bytes))
+        if rc:
+            raise RuntimeError(f"kernel returned {rc}")
+        if plan.scratch_bytes and np.any(scratch[plan.scratch_bytes:] != 0xA5):
+            raise AssertionError("kernel wrote past the end of its scratch buffer")
+        return [np.array(o) for o in out_bufs]
+
+
+def _np_of_ctype(ctype: str):
+    return {"int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16, "int32_t": np.int32,
+            "float": np.float32, "int64_t": np.int64}[ctype]
+
+
+def mismatch_table(expected: np.ndarray, got: np.ndarray, mask: np.ndarray, limit: int = 12) -> str:
+    idx = np.argwhere(mask.reshape(expected.shape))
+    lines = [f"{int(mask.sum())} of {mask.size} elements differ", f"{'index':>20} {'expected':>14} {'got':>14}"]
+    for ix in idx[:limit]:
+        ix = tuple(int(v) for v in ix)
+        lines.append(f"{str(ix):>20} {expected[ix]!s:>14} {got[ix]!s:>14}")
+    return "\n".join(lines)
+
+
+def assert_close(expected: np.ndarray, got: np.ndarray, atol: float = 1e-5, rtol: float = 1e-5):
+    expected = np.asarray(expected)
+    got = np.asarray(got).reshape(expected.shape)
+    if expected.dtype.kind in "iub":
+        mask = expected != got
+    else:
+        e = expected.astype(np.float64)
+        o = got.astype(np.float64)
+        mask = ~(np.abs(e - o) <= atol + rtol * np.abs(e))
+        mask &= ~(np.isnan(e) & np.isnan(o))
+    if mask.any():
+        raise AssertionError(mismatch_table(expected, got, mask))
+
+
+# ---------------------------------------------------------------- bare-metal self-test (QEMU)
+#
+# The SIMD32 (SMLAD) dot products of int8/dot_int8.h only exist on Arm cores, so the host
+# tests cannot reach them. This small firmware runs the int8 conv / FC kernels on a
+# Cortex-M4F under qemu-system-arm (mps2-an386) against naive scalar loops written here,
+# over geometries that exercise every tail of the 4-byte loops, and reports through
+# semihosting (exit code 0 = all equal).
+
+ARM_SELFTEST_LD = """\
+MEMORY { FLASH (rx) : ORIGIN = 0x00000000, LENGTH = 4M
+         RAM (rwx)  : ORIGIN = 0x20000000, LENGTH = 4M }
+_estack = ORIGIN(RAM) + LENGTH(RAM);
+SECTIONS {
+  .text : { KEEP(*(.isr_vector)) *(.text*) *(.rodata*) . = ALIGN(4); } > FLASH
+  .ARM.exidx : { *(.ARM.exidx*) } > FLASH
+  _sidata = LOADADDR(.data);
+  .data : { _sdata = .; *(.data*) . = ALIGN(4); _edata = .; } > RAM AT > FLASH
+  .bss (NOLOAD) : { _sbss = .; *(.bss*) *(COMMON) . = ALIGN(4); _ebss = .; } > RAM
+}
+"""
+
+ARM_SELFTEST_C = r"""
+#include <stdint.h>
+#include <string.h>
+#include "int8/conv_int8.h"
+#include "int8/fc_int8.h"
+
+extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, _estack;
+int main(void);
+void Reset_Handler(void);
+void Default_Handler(void);
+
+static int sh_call(int op, void *arg) {
+  register int r0 __asm__("r0") = op;
+  register void *r1 __asm__("r1") = arg;
+  __asm__ volatile("bkpt 0xAB" : "+r"(r0) : "r"(r1) : "memory");
+  return r0;
+}
+static void sh_print(const char *s) { sh_call(0x04, (void *)s); }
+static void sh_exit(int ok) { sh_call(0x18, (void *)(uintptr_t)(ok ? 0x20026 : 0x20023)); for (;;) {} }
+
+void Default_Handler(void) { sh_print("fault\n"); sh_exit(0); }
+void Reset_Handler(void) {
+  uint32_t *src = &_sidata, *dst = &_sdata;
+  while (dst < &_edata) { *dst++ = *src++; }
+  for (dst = &_sbss; dst < &_ebss; ) { *dst++ = 0; }
+  *(volatile uint32_t *)0xE000ED88 |= (0xFu << 20);   /* CPACR: enable CP10/CP11 (FPU) */
+  __asm__ volatile("dsb\n isb");
+  sh_exit(main() == 0);
+}
+__attribute__((section(".isr_vector"), used)) static void (*const vectors[16])(void) = {
+  (void (*)(void))(uintptr_t)&_estack, Reset_Handler, Default_Handler, Default_Handler, Default_Handler,
+  Default_Handler, Default_Handler, 0, 0, 0, 0, Default_Handler, Default_Handler, 0, Default_Handler,
+  Default_Handler};
+
+static uint32_t seed = 12345u;
+static int8_t rnd8(void) { seed = seed * 1664525u + 1013904223u; return (int8_t)(seed >> 24); }
+
+#define MAXBUF 4096
+static int8_t in_buf[MAXBUF], w_buf[MAXBUF], out_k[MAXBUF], out_n[MAXBUF], scratch[MAXBUF];
+static int32_t bias[64], mult[64], shft[64];
+
+static void naive_conv(const conv_param_t *p, int8_t *out) {   /* OHWI weights, group 1 */
+  int32_t oy, ox, oc, ky, kx, ic;
+  for (oy = 0; oy < p->out_h; ++oy) for (ox = 0; ox < p->out_w; ++ox) for (oc = 0; oc < p->out_c; ++oc) {
+    int32_t acc = bias[oc];
+    for (ky = 0; ky < p->kernel_h; ++ky) for (kx = 0; kx < p->kernel_w; ++kx) {
+      int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
+      int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
+      if (iy < 0 || ix < 0 || iy >= p->in_h || ix >= p->in_w) continue;
+      for (ic = 0; ic < p->in_c; ++ic)
+        acc += (in_buf[(iy * p->in_w + ix) * p->in_c + ic] - p->input_zp) *
+               w_buf[((oc * p->kernel_h + ky) * p->kernel_w + kx) * p->in_c + ic];
+    }
+    out[(oy * p->out_w + ox) * p->out_c + oc] =
+        nnacl_requant_i8(acc, mult[oc], shft[oc], p->rounding, p->output_zp, p->act_min, p->act_max);
+  }
+}
+
+static int check_conv(int32_t variant, int32_t h, int32_t w, int32_t c, int32_t oc, int32_t k, int32_t s,
+                      int32_t pad, int32_t zp) {
+  conv_param_t p;
+  int32_t i, n;
+  memset(&p, 0, sizeof(p));
+  p.batch = 1; p.in_h = h; p.in_w = w; p.in_c = c; p.out_c = oc; p.kernel_h = k; p.kernel_w = k;
+  p.stride_h = s; p.stride_w = s; p.dilation_h = 1; p.dilation_w = 1; p.pad_top = pad; p.pad_left = pad;
+  p.out_h = (h + 2 * pad - k) / s + 1; p.out_w = (w + 2 * pad - k) / s + 1; p.group = 1; p.variant = variant;
+  p.input_zp = zp; p.output_zp = 3; p.rounding = NNACL_ROUND_DOUBLE; p.act_min = -128; p.act_max = 127;
+  for (i = 0; i < h * w * c; ++i) in_buf[i] = rnd8();
+  for (i = 0; i < oc * k * k * c; ++i) w_buf[i] = rnd8();
+  for (i = 0; i < oc; ++i) { bias[i] = rnd8() * 37; mult[i] = 1200000000 + rnd8() * 1000000; shft[i] = -9; }
+  n = p.out_h * p.out_w * oc;
+  if (conv_int8(&p, in_buf, w_buf, bias, mult, shft, scratch, sizeof(scratch), out_k) != NNACL_OK) return 1;
+  naive_conv(&p, out_n);
+  return memcmp(out_k, out_n, (size_t)n) != 0;
+}
+
+static int check_fc(int32_t depth, int32_t units, int32_t in_zp, int32_t w_zp) {
+  fc_param_t p;
+  int32_t i, u, d;
+  memset(&p, 0, sizeof(p));
+  p.rows = 2; p.depth = depth; p.units = units; p.input_zp = in_zp; p.weight_zp = w_zp; p.output_zp = -5;
+  p.per_channel = 1; p.rounding = NNACL_ROUND_SINGLE; p.act_min = -128; p.act_max = 127;
+  for (i = 0; i < 2 * depth; ++i) in_buf[i] = rnd8();
+  for (i = 0; i < units * depth; ++i) w_buf[i] = rnd8();
+  for (i = 0; i < units; ++i) { bias[i] = rnd8() * 41; mult[i] = 1100000000 + rnd8() * 1000000; shft[i] = -10; }
+  fc_int8(&p, in_buf, w_buf, bias, mult, shft, out_k);
+  for (i = 0; i < 2; ++i) for (u = 0; u < units; ++u) {
+    int32_t acc = bias[u];
+    for (d = 0; d < depth; ++d) acc += (in_buf[i * depth + d] - in_zp) * (w_buf[u * depth + d] - w_zp);
+    out_n[i * units + u] = nnacl_requant_i8(acc, mult[u], shft[u], p.rounding, p.output_zp, -128, 127);
+  }
+  return memcmp(out_k, out_n, (size_t)(2 * units)) != 0;
+}
+
+int main(void) {
+  int fails = 0;
+  int32_t c;
+  for (c = 1; c <= 9; ++c) {
+    fails += check_conv(CONV_VARIANT_IM2COL, 6, 5, c, 7, 3, 1, 1, -7);
+    fails += check_conv(CONV_VARIANT_1X1, 4, 5, c, 5, 1, 1, 0, 11);
+    fails += check_fc(c, 5, 9, 0);
+  }
+  fails += check_conv(CONV_VARIANT_IM2COL, 9, 7, 16, 6, 3, 2, 1, 128 - 1);
+  fails += check_conv(CONV_VARIANT_1X1, 6, 6, 33, 9, 1, 2, 0, -128);
+  fails += check_conv(CONV_VARIANT_GENERAL, 5, 6, 13, 4, 3, 1, 1, 5);
+  fails += check_fc(64, 10, -128, 0);
+  fails += check_fc(37, 7, 20, -3);
+  sh_print(fails ? "SIMD32 self-test FAILED\n" : "SIMD32 self-test ok\n");
+  return fails;
+}
+"""
+
+
+def build_arm_selftest(workdir: Path, cc: str = "arm-none-eabi-gcc") -> Path:
+    """Compile the self-test firmware (int8 kernels + ARM_SELFTEST_C) -> ELF path."""
+    workdir = Path(workdir)
+    (workdir / "selftest.ld").write_text(ARM_SELFTEST_LD)
+    (workdir / "selftest.c").write_text(ARM_SELFTEST_C)
+    sources = [NNACL / "int8" / f for f in ("conv_int8.c", "conv_general_int8.c", "conv_im2col_int8.c",
+                                             "conv_1x1_int8.c", "conv_depthwise_int8.c",
+                                             "conv_depthwise_3x3_int8.c", "fc_int8.c")]
+    elf = workdir / "selftest.elf"
+    r = subprocess.run([cc, *ARM_FLAGS, "-I", str(NNACL), *map(str, sources), str(workdir / "selftest.c"),
+                        "-nostartfiles", "--specs=nano.specs", "--specs=nosys.specs",
+                        "-T", str(workdir / "selftest.ld"), "-o", str(elf)], capture_output=True, text=True)
+    if r.returncode:
+        raise RuntimeError(f"self-test build failed:\n{r.stderr}")
+    return elf
