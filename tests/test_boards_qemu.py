@@ -280,6 +280,42 @@ def test_bringup_in_qemu(name, tmp_path, record_property):
 
 
 @pytest.mark.qemu
+@pytest.mark.parametrize("name", ["qemu-mps2-an386", "qemu-mps3-an547"])
+def test_timing_is_monotonic_and_deterministic(name, tmp_path):
+    """board_ticks() across WFI sleeps and 1 kHz SysTick wraps: a streamed 27 KB never trips the
+    250 ms byte timeout, time never runs backwards, and a fixed loop always takes the same ticks
+    (QEMU -icount). Regression test: counting periods only in SysTick_Handler lost or double-counted
+    one around the wrap (the counter shows 0 for a clock after the exception, and QEMU can raise the
+    exception late), which made the validation protocol time out frames."""
+    require_tool("qemu-system-arm")
+    elf = build_bringup(name, tmp_path)
+    doc = board_table(name)
+    runner = QemuRunner(board_ns(doc), tmp_path, elf)
+
+    def session(link):
+        link.read_until(b"\r\n", 20.0)
+        for _ in range(3):
+            n = 27 * 1044
+            link.write(b"G" + struct.pack("<I", n))
+            for _ in range(27):                      # frame-sized writes, as the protocol does
+                link.write(bytes(1044))
+                time.sleep(0.002)
+            tag, timeouts, backwards = struct.unpack("<cII", link.read_exactly(9, 60.0))
+            assert (tag, timeouts, backwards) == (b"g", 0, 0)
+        link.write(b"D" + struct.pack("<I", 200))
+        tag, lo, hi = struct.unpack("<cII", link.read_exactly(9, 60.0))
+        link.write(b"X\x00")
+        return lo, hi
+
+    code, (lo, hi) = runner.run(session, timeout=60.0)
+    assert code == 0, runner.diagnostics()
+    # deterministic under -icount shift=0, up to the 1 kHz SysTick handler falling inside or not
+    assert hi - lo <= 3
+    per_iteration = lo * 1e9 / doc["cpu_hz"] / 100_000  # 1 instruction = 1 ns: 6 on M4, 5 on M55 (LOB)
+    assert 4 <= per_iteration <= 7
+
+
+@pytest.mark.qemu
 def test_hardfault_is_reported_and_exits(an386_elf):
     """An undefined instruction: the fault handler reports pc/cfsr over the UART and the semihosting
     console, then exits with BOARD_EXIT_FAULT; the runner's diagnostics carry the report."""
