@@ -20,39 +20,9 @@ from micro_codegen.errors import UnsupportedOpError
 from micro_codegen.ir import DType
 from micro_codegen.reference import quant, run
 from micro_codegen.reference.op_softmax import exp_on_negative_values
+from one_op import C, Q, run1  # noqa: F401
 
 F32, I8, I32 = DType.FLOAT32, DType.INT8, DType.INT32
-_DT = {np.dtype(d.np): d for d in DType}
-
-
-class C:
-    """A constant node input."""
-
-    def __init__(self, array, quant=None):
-        self.array, self.quant = np.asarray(array), quant
-
-
-class Q:
-    """A graph input with quantization parameters."""
-
-    def __init__(self, array, quant):
-        self.array, self.quant = np.asarray(array), quant
-
-
-def run1(op, inputs, outputs, **attrs):
-    """One-op model -> .ms bytes -> read back -> run. ``outputs``: (dtype, shape[, quant])."""
-    b = GraphBuilder(op)
-    ids, feeds = [], []
-    for k, item in enumerate(inputs):
-        if isinstance(item, C):
-            ids.append(b.const(f"c{k}", item.array, quant=item.quant))
-        else:
-            arr = item.array if isinstance(item, Q) else np.asarray(item)
-            ids.append(b.input(f"x{k}", _DT[arr.dtype], arr.shape, quant=getattr(item, "quant", None)))
-            feeds.append(arr)
-    outs = b.node(op, ids, [(f"y{k}",) + tuple(o) for k, o in enumerate(outputs)], **attrs)
-    outs = outs if isinstance(outs, list) else [outs]
-    return run(roundtrip(b.build(outputs=outs)), feeds)
 
 
 def conv_attrs(kh, kw, stride=(1, 1), dilation=(1, 1), pad_mode="VALID", pad_list=(0, 0, 0, 0), group=1,

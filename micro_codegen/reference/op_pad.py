@@ -51,7 +51,7 @@ def paddings_of(ctx: OpContext, rank: int) -> list[tuple[int, int]]:
 @kernel("PadFusion")
 def pad(ctx: OpContext):
     x = ctx.inputs[0]
-    tin, tout = ctx.in_tensors[0], ctx.out_tensors[0]
+    tout = ctx.out_tensors[0]
     if len(ctx.inputs) > 3:
         raise ctx.unsupported("PadFusion with an axes input (4 inputs) is not supported "
                               "(MindSpore Lite rejects it too)")
