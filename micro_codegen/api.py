@@ -1,11 +1,13 @@
 """Library entry points (no printing). The CLI is a thin layer over these."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from .check import Problem, check_graph
+from .errors import BoardConfigError
 from .ir import Graph, Tensor
 from .ms_model import read_model
 
@@ -151,6 +153,22 @@ class BuildResult:
     image: Path
     sizes: object            # toolchain.SizeSummary
     log: str
+    board: object = None     # boards.Board
+
+    def fit_line(self) -> str:
+        """``flash 49,892 of 1,048,576 B (4.8%), RAM 34,112 of 262,144 B (13.0%) on nrf52840dk``
+        (RAM = data + bss + stack + heap); "" for boards without memory regions (host)."""
+        b = self.board
+        if b is None:
+            return ""
+        out = []
+        flash, ram = b.region("flash"), b.region("ram")
+        if flash is not None:
+            out.append(f"flash {self.sizes.flash:,} of {flash.length:,} B ({100 * self.sizes.flash / flash.length:.1f}%)")
+        if ram is not None:
+            need = self.sizes.ram + b.stack_size + b.heap_size
+            out.append(f"RAM {need:,} of {ram.length:,} B ({100 * need / ram.length:.1f}%, stack included)")
+        return ", ".join(out) + f" on {b.name}" if out else ""
 
 
 @dataclass
@@ -171,26 +189,53 @@ def generate(model: str | Path | Graph, board: str = "qemu-mps2-an386", out_dir:
     return generate_project(g, b, out_dir, name=name, force=force)
 
 
+_LD_OVERFLOW = re.compile(r"region [`'\"]?([\w.]+)['\"]? overflowed by (\d+) bytes")
+
+
 def build(project_dir: str | Path, jobs: int | None = None) -> BuildResult:
-    """Run the project's Makefile with its board's toolchain; return the image and its sizes."""
-    from .boards import load_board
+    """Run the project's Makefile with its board's toolchain; return the image and its sizes.
+
+    The built image must fit the board (``boards.check_image_fit``: text + rodata + data vs
+    flash, data + bss + stack + heap vs RAM); a link that overflows a region is reported the
+    same way, as a one-line BoardConfigError with the numbers."""
+    from .boards import FIT_HINT, check_image_fit, load_board
+    from .errors import BoardConfigError, ToolchainError
     from .toolchain import make, require, size_summary, toolchain
     from .validate.run import read_manifest
     project_dir = Path(project_dir)
     manifest = read_manifest(project_dir)
-    tc = toolchain(load_board(manifest["board"]).toolchain)
+    board = load_board(manifest["board"])
+    tc = toolchain(board.toolchain)
     require(tc.cc)
-    log = make(project_dir, jobs=jobs)
     image = project_dir / manifest["executable"]
-    return BuildResult(project_dir, image, size_summary(image, tc), log)
+    try:
+        log = make(project_dir, jobs=jobs)
+    except ToolchainError as e:
+        over = _LD_OVERFLOW.findall(str(e))
+        if not over:
+            raise
+        regions = {m.name: m for m in board.memory}
+        parts = []
+        for name, n in dict(over).items():
+            r = regions.get(name)
+            has = f"; {board.name} has {r.length:,} B" if r is not None else ""
+            parts.append(f"region {name} overflowed by {int(n):,} B{has}")
+        raise BoardConfigError(f"{image.name} ({manifest.get('model', '')}) does not fit board '{board.name}' "
+                               f"at link time: " + "; ".join(parts), hint=FIT_HINT) from None
+    sizes = size_summary(image, tc)
+    check_image_fit(board, sizes, f"{image.name} ({manifest.get('model', '')})")
+    return BuildResult(project_dir, image, sizes, log, board)
 
 
 def run(project_dir: str | Path, cases_path: str | Path, out_path: str | Path | None = None,
-        port: str | None = None, atol: float | None = None, rtol: float | None = None):
-    """Run every case of ``cases_path`` on the built project (validate.run.RunReport)."""
+        port: str | None = None, atol: float | None = None, rtol: float | None = None, progress=None,
+        runner: str | None = None):
+    """Run every case of ``cases_path`` on the built project (validate.run.RunReport) with its
+    board's runner (or ``runner``); ``port`` is the serial port / pyserial URL of a real board."""
     from .cases import save_outputs
-    from .validate.run import run_project
-    report = run_project(project_dir, cases_path, port=port, atol=atol, rtol=rtol)
+    from .validate.run import NO_PROGRESS, run_project
+    report = run_project(project_dir, cases_path, port=port, atol=atol, rtol=rtol, progress=progress or NO_PROGRESS,
+                         runner=runner)
     if out_path is not None:
         save_outputs(out_path, [(c.index, c.outputs) for c in report.cases])
     return report
@@ -207,15 +252,23 @@ def default_cases(model: str | Path) -> Path:
 
 def validate(model: str | Path, board: str = "qemu-mps2-an386", cases_path: str | Path | None = None,
              out_dir: str | Path | None = None, force: bool = False, atol: float | None = None,
-             rtol: float | None = None, port: str | None = None) -> ValidateResult:
-    """generate + build + run + compare. Without ``out_dir`` the project lives in a temporary folder."""
+             rtol: float | None = None, port: str | None = None, progress=None,
+             runner: str | None = None) -> ValidateResult:
+    """generate + build + run + compare. Without ``out_dir`` the project lives in a temporary folder.
+
+    ``progress`` (a ``validate.run.Progress``) hears about the steps generate, build, boot, cases."""
     import tempfile
 
     from .boards import load_board
     from .cases import load_cases
     from .emit import generate_project
-    from .validate.run import run_project
+    from .validate.run import NO_PROGRESS, run_project
+    progress = progress or NO_PROGRESS
     b = load_board(board)
+    if runner is not None and runner not in b.all_runners:
+        raise BoardConfigError(f"board '{b.name}' cannot use runner '{runner}' (its runners: {', '.join(b.all_runners)})")
+    if port and b.is_simulated:
+        raise BoardConfigError(f"board '{b.name}' is simulated (runner {b.runner}): --port is only for real boards")
     g = load(model)
     cases_path = default_cases(model) if cases_path is None else cases_path
     load_cases(cases_path, g)                      # a bad cases file fails before the work
@@ -224,8 +277,88 @@ def validate(model: str | Path, board: str = "qemu-mps2-an386", cases_path: str 
     rtol = d_rtol if rtol is None else rtol
     with tempfile.TemporaryDirectory(prefix="micro_codegen-") as tmp:
         project = Path(out_dir) if out_dir is not None else Path(tmp) / "project"
-        generate_project(g, b, project, force=force)
-        built = build(project)
-        report = run_project(project, cases_path, port=port, graph=g, atol=atol, rtol=rtol, board=b)
+        with progress.step("generate"):
+            generate_project(g, b, project, force=force)
+        with progress.step("build"):
+            built = build(project)
+        report = run_project(project, cases_path, port=port, graph=g, atol=atol, rtol=rtol, board=b,
+                             progress=progress, runner=runner)
         manifest_arena = report.hello.arena_size
     return ValidateResult(report, built, manifest_arena, Path(out_dir) if out_dir is not None else None)
+
+
+# ---------------------------------------------------------------- boards / fit / flash
+
+def boards() -> list:
+    """Every board under boards/ (boards.Board), schema-checked."""
+    from .boards import list_boards
+    return list_boards()
+
+
+@dataclass
+class FitResult:
+    board: object            # boards.Board
+    needs: object | None     # boards.MemoryNeeds; None when a node is unsupported
+    problems: list[Problem]  # graph-level (node "", index -1), one per overflowing region
+
+    def summary(self) -> str:
+        """``fits nrf52840dk: RAM 34,536 of 262,144 B, flash ~47,804 of 1,048,576 B (estimates)``."""
+        b, n = self.board, self.needs
+        if n is None:
+            return ""
+        parts = []
+        ram, flash = b.region("ram"), b.region("flash")
+        if ram is not None:
+            parts.append(f"RAM {sum(v for _, v in n.ram_parts(b)):,} of {ram.length:,} B")
+        if flash is not None:
+            parts.append(f"flash ~{sum(v for _, v in n.flash_parts()):,} of {flash.length:,} B")
+        what = ", ".join(parts) if parts else "no memory limits"
+        return f"{'fits' if not self.problems else 'does not fit'} {b.name}: {what}"
+
+
+def fit(g: Graph, board: str) -> FitResult:
+    """Would ``g``'s generated project fit ``board``? (the check ``generate`` makes). Nodes that
+    cannot be generated leave ``needs`` None and no fit problems (``check`` reports them)."""
+    from .boards import fit_problems, load_board
+    from .emit.project import memory_needs, support_problems
+    b = load_board(board)
+    if support_problems(g):
+        return FitResult(b, None, [])
+    needs = memory_needs(g)
+    return FitResult(b, needs, [Problem("", "", reason) for reason in fit_problems(b, needs)])
+
+
+@dataclass
+class FlashResult:
+    board: str
+    runner: str
+    image: Path
+    argv: list[str]
+    dry_run: bool
+    log: str = ""
+
+
+def flash(project_dir: str | Path, runner: str | None = None, dry_run: bool = False) -> FlashResult:
+    """Flash the built image of a generated project onto its (real) board with openocd or pyocd.
+
+    Builds nothing. ``dry_run`` returns the exact command without running it (the image and
+    the program need not exist)."""
+    from .boards import load_board
+    from .runners import get_runner
+    from .runners.flash import FlashRunner
+    from .validate.run import read_manifest
+    project_dir = Path(project_dir)
+    manifest = read_manifest(project_dir)
+    b = load_board(manifest["board"])
+    if b.is_simulated:
+        raise BoardConfigError(f"board '{b.name}' is simulated (runner {b.runner}), there is nothing to flash; "
+                               f"use `micro-codegen run` or `validate`")
+    image = project_dir / manifest["executable"]
+    r = get_runner(b, project_dir, image, runner=runner)
+    if not isinstance(r, FlashRunner):
+        raise BoardConfigError(f"runner '{r.name}' of board '{b.name}' does not flash (use openocd or pyocd)")
+    if not dry_run and not image.is_file():
+        from .errors import ToolchainError
+        raise ToolchainError(f"{image}: no firmware image; run `micro-codegen build {project_dir}` first")
+    argv = r.flash(dry_run=dry_run)
+    return FlashResult(b.name, r.name, image, argv, dry_run, getattr(r, "log", ""))

@@ -9,12 +9,14 @@ Keys (``*`` = required)::
 
     name*         str         must equal the folder name
     description   str
-    core*         str         "host", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55", ...
-    toolchain*    str         "gcc" (host) or "arm-none-eabi"
+    core*         str         "host", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55", ... (CORES)
+    toolchain*    str         "gcc" (host) or "arm-none-eabi"; arm-none-eabi boards also need a
+                              "flash" and a "ram" [[memory]] region and stack_size
     cflags*       [str]       architecture flags (-mcpu=..., -mthumb, -mfloat-abi=..., -mfpu=...)
     ldflags       [str]
     fpu           str         e.g. "fpv4-sp-d16" (informative)
-    runner*       str         default runner: "host", "qemu", "openocd", "pyocd"
+    runner*       str         default runner: "host", "qemu", "openocd", "pyocd" (RUNNER_NAMES);
+                              "qemu" needs a [qemu] table
     runners       [str]       other runners that work for this board
     sources       [str]       board glue under templates/c/ copied into the project (plain files,
                               written under their base name: board/host/board.h -> board.h)
@@ -26,13 +28,21 @@ Keys (``*`` = required)::
     caches        any         cache set-up (board templates interpret it)
     heap_size, stack_size, irq_count   int
     [[memory]]    name* str, origin* int, length* int, kind str ("ram" | "flash"), sections [str]
-    [uart]        kind* str, base* int, clock int, clock_hz int, baud int, irq int,
+    [uart]        kind* str (UART_KINDS), base* int, clock int, clock_hz int, baud int, irq int,
                   tx_pin / rx_pin int|str (pin number or name), af int (pin alternate function)
     [qemu]        machine* str, cpu str, args [str]
     [runner_args] <runner> = [str]
+
+Addresses and sizes are TOML integers (``origin = 0x20000000``, not a string). A file that is not
+valid TOML is reported with the line and the key on it.
+
+Memory fit (:func:`check_fit`, before building; :func:`check_image_fit`, after): in the first
+"ram" region go the stack, the heap, the arena and the firmware's .data/.bss; in the first
+"flash" region the code, the weights (.rodata) and the .data initial values.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +53,12 @@ from .resources import data_dir
 
 DEFAULT_BOARD = "qemu-mps2-an386"
 TOOLCHAINS = ("gcc", "arm-none-eabi")
+CORES = ("host", "cortex-m0", "cortex-m0plus", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m23", "cortex-m33",
+         "cortex-m35p", "cortex-m55", "cortex-m85")
+RUNNER_NAMES = ("host", "qemu", "openocd", "pyocd")      # runners/ registers these
+SIMULATED_RUNNERS = ("host", "qemu")
+MEMORY_KINDS = ("ram", "flash")
+UART_KINDS = ("cmsdk", "nrf_uarte", "stm32_usart")       # templates/c/cortex_m/board_uart_<kind>.c.j2
 
 
 def _str(v):
@@ -121,6 +137,37 @@ class Board:
     def is_host(self) -> bool:
         return self.core == "host"
 
+    @property
+    def stack_size(self) -> int:
+        return int(self.raw.get("stack_size", 0))
+
+    @property
+    def heap_size(self) -> int:
+        return int(self.raw.get("heap_size", 0))
+
+    @property
+    def all_runners(self) -> tuple[str, ...]:
+        """The default runner first, then the others the board lists."""
+        return tuple(dict.fromkeys((self.runner,) + self.runners))
+
+    @property
+    def is_simulated(self) -> bool:
+        """Runs on the host or in QEMU (nothing to flash)."""
+        return self.runner in SIMULATED_RUNNERS
+
+    @property
+    def qemu_machine(self) -> str | None:
+        return self.qemu.get("machine") or None
+
+    def to_json(self) -> dict:
+        """The ``boards --json`` entry."""
+        ram, flash = self.region("ram"), self.region("flash")
+        return {"name": self.name, "core": self.core, "description": self.description,
+                "ram_bytes": ram.length if ram else None, "flash_bytes": flash.length if flash else None,
+                "runners": list(self.all_runners), "qemu_machine": self.qemu_machine,
+                "cpu_hz": self.raw.get("cpu_hz"), "fpu": self.fpu or None,
+                "stack_bytes": self.stack_size, "heap_bytes": self.heap_size}
+
     def region(self, kind: str) -> Memory | None:
         """The first memory of ``kind`` ("ram" / "flash"), also matched by name."""
         for m in self.memory:
@@ -139,8 +186,16 @@ def _check_table(path: Path, where: str, doc: dict, schema: dict) -> None:
                 raise BoardConfigError(f"{path}: missing required key '{where}{key}'")
             continue
         if not check(doc[key]):
+            hint = ""
+            if check is _int and isinstance(doc[key], str) and doc[key].strip().lower().startswith("0x"):
+                hint = f" (write a hex number without quotes: {key} = {doc[key].strip()})"
             raise BoardConfigError(f"{path}: key '{where}{key}' must be {_TYPE_NAMES[check]}; "
-                                   f"got {doc[key]!r}")
+                                   f"got {doc[key]!r}{hint}")
+
+
+def _one_of(path: Path, key: str, value: str, allowed: tuple[str, ...], what: str) -> None:
+    if value not in allowed:
+        raise BoardConfigError(f"{path}: key '{key}' has unknown {what} {value!r} (known: {', '.join(allowed)})")
 
 
 def parse_board(path: str | Path, doc: dict[str, Any]) -> Board:
@@ -161,6 +216,8 @@ def parse_board(path: str | Path, doc: dict[str, Any]) -> Board:
         _check_table(path, f"memory[{i}].", m, _MEMORY)
         if m["origin"] < 0 or m["length"] <= 0:
             raise BoardConfigError(f"{path}: key 'memory[{i}]' needs origin >= 0 and length > 0")
+        if "kind" in m:
+            _one_of(path, f"memory[{i}].kind", m["kind"], MEMORY_KINDS, "memory kind")
         mems.append(Memory(m["name"], m["origin"], m["length"], m.get("kind", "")))
     for key, schema in (("uart", _UART), ("qemu", _QEMU)):
         if key in doc:
@@ -170,6 +227,28 @@ def parse_board(path: str | Path, doc: dict[str, Any]) -> Board:
     runner_args = doc.get("runner_args", {})
     if not isinstance(runner_args, dict) or not all(_str_list(v) for v in runner_args.values()):
         raise BoardConfigError(f"{path}: key 'runner_args' must be a table of string lists")
+    # values with a fixed vocabulary, then the keys that depend on each other
+    _one_of(path, "core", doc["core"], CORES, "core")
+    _one_of(path, "runner", doc["runner"], RUNNER_NAMES, "runner")
+    for i, r in enumerate(doc.get("runners", [])):
+        _one_of(path, f"runners[{i}]", r, RUNNER_NAMES, "runner")
+    for r in runner_args:
+        _one_of(path, f"runner_args.{r}", r, RUNNER_NAMES, "runner")
+    if "uart" in doc:
+        _one_of(path, "uart.kind", doc["uart"]["kind"], UART_KINDS, "UART kind")
+    for key in ("stack_size", "heap_size", "cpu_hz"):
+        if key in doc and doc[key] < 0:
+            raise BoardConfigError(f"{path}: key '{key}' must be >= 0; got {doc[key]}")
+    if doc["runner"] == "qemu" and "qemu" not in doc:
+        raise BoardConfigError(f"{path}: key 'qemu' is required with runner = \"qemu\" ([qemu] machine = ...)")
+    if doc["toolchain"] == "arm-none-eabi":
+        kinds = {m.kind for m in mems}
+        for kind in MEMORY_KINDS:
+            if kind not in kinds:
+                raise BoardConfigError(f"{path}: key 'memory' needs a region with kind = \"{kind}\" "
+                                       f"(toolchain arm-none-eabi links into it)")
+        if "stack_size" not in doc:
+            raise BoardConfigError(f"{path}: missing required key 'stack_size' (toolchain arm-none-eabi)")
     for src in doc.get("sources", []) + doc.get("templates", []):
         if src.startswith("/") or ".." in Path(src).parts:
             raise BoardConfigError(f"{path}: key 'sources'/'templates' entry {src!r} must be a relative path "
@@ -207,23 +286,139 @@ def load_board(name: str) -> Board:
         raise BoardConfigError(f"board '{name}' not found: no {path}{later}; available boards: {known}",
                                hint="pass --board host, or add boards/<name>/board.toml")
     try:
-        with open(path, "rb") as f:
-            doc = tomllib.load(f)
-    except tomllib.TOMLDecodeError as e:
-        raise BoardConfigError(f"{path}: not valid TOML: {e}") from None
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise BoardConfigError(f"{path}: not valid TOML: not UTF-8 ({e.reason} at byte {e.start})") from None
     except OSError as e:
         raise BoardConfigError(f"{path}: cannot read: {e.strerror}") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise BoardConfigError(_toml_error(path, text, e)) from None
     return parse_board(path, doc)
+
+
+_TOML_LINE = re.compile(r"at line (\d+)")
+_TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_.\-\"']+)\s*=\s*(.*?)\s*$")
+_TOML_TABLE = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]\]?")
+
+
+def _toml_error(path: Path, text: str, e: Exception) -> str:
+    """``path: line N: key 'memory[1].origin' = 0x2000000G is not valid TOML (...)``: the key on
+    the line tomllib complains about, with its table ([uart], the k-th [[memory]])."""
+    m = _TOML_LINE.search(str(e))
+    lines = text.splitlines()
+    if not m or not 1 <= int(m.group(1)) <= len(lines):
+        return f"{path}: not valid TOML: {e}"
+    n = int(m.group(1))
+    km = _TOML_KEY.match(lines[n - 1])
+    if not km:
+        return f"{path}: line {n}: not valid TOML: {e}"
+    where, counts = "", {}
+    for line in lines[:n - 1]:
+        tm = _TOML_TABLE.match(line)
+        if tm:
+            name = tm.group(2)
+            if tm.group(1) == "[[":
+                counts[name] = counts.get(name, -1) + 1
+                where = f"{name}[{counts[name]}]."
+            else:
+                where = f"{name}."
+    key, value = km.group(1).strip("\"'"), km.group(2).split("#")[0].strip()
+    hint = ""
+    if value.lower().startswith(("0x", "0o", "0b")):
+        hint = "; integers are written 0x0004_0000 (hex digits 0-9 a-f), 0o17 or 0b101, without quotes"
+    return f"{path}: line {n}: key '{where}{key}' has an invalid value {value!r}{hint} (not valid TOML: {e})"
 
 
 def list_boards() -> list[Board]:
     return [load_board(n) for n in board_names()]
 
 
-def check_fit(board: Board, ram_bytes: int, flash_bytes: int) -> None:
-    """Refuse a model whose RAM (arena + firmware data) or flash does not fit the board."""
-    for kind, need in (("ram", ram_bytes), ("flash", flash_bytes)):
-        region = board.region(kind)
-        if region is not None and need > region.length:
-            raise BoardConfigError(f"board '{board.name}': needs {need:,} B of {kind} but {region.name} has "
-                                   f"{region.length:,} B ({need - region.length:,} B too many)")
+@dataclass(frozen=True)
+class MemoryNeeds:
+    """What a generated project needs of a board's memories, before it is built.
+
+    ``code`` (.text + the non-weight .rodata: parameter structs, tables, strings) and
+    ``firmware_ram`` (.data + .bss besides the arena: protocol buffers, UART ring, per-node
+    timing) are estimates (``emit.project.memory_needs``); the rest is exact. ``build`` checks
+    the real sizes of the ELF afterwards (:func:`check_image_fit`)."""
+    label: str              # what is checked, e.g. "kws_ref_model.ms"
+    arena: int
+    weights: int
+    code: int
+    firmware_ram: int
+    data_init: int = 0      # .data initial values, copied from flash at start-up
+
+    def ram_parts(self, board: Board) -> list[tuple[str, int]]:
+        parts = [("arena", self.arena), ("stack", board.stack_size), ("heap", board.heap_size),
+                 ("firmware", self.firmware_ram)]
+        return [(k, v) for k, v in parts if v or k in ("arena", "stack")]
+
+    def flash_parts(self) -> list[tuple[str, int]]:
+        parts = [("weights", self.weights), ("code ~", self.code), ("data", self.data_init)]
+        return [(k, v) for k, v in parts if v or k != "data"]
+
+
+def _parts(parts: list[tuple[str, int]]) -> str:
+    return " + ".join(f"{k}{'' if k.endswith('~') else ' '}{v:,}" for k, v in parts)
+
+
+def _refusal(label: str, need: int, kind: str, parts: str, board: Board, region: Memory) -> str:
+    unit = "RAM" if kind == "ram" else "flash"
+    return (f"{label} needs {need:,} B {unit} ({parts}), {board.name} has {region.length:,} B "
+            f"({region.name} at 0x{region.origin:08X}; {need - region.length:,} B over)")
+
+
+def fit_problems(board: Board, needs: MemoryNeeds) -> list[str]:
+    """One message per memory region that ``needs`` overflows (empty: it fits). Boards without
+    memory regions (host) always fit."""
+    out = []
+    ram, flash = board.region("ram"), board.region("flash")
+    if ram is not None:
+        parts = needs.ram_parts(board)
+        need = sum(v for _, v in parts)
+        if need > ram.length:
+            out.append(_refusal(needs.label, need, "ram", _parts(parts), board, ram))
+    if flash is not None:
+        parts = needs.flash_parts()
+        need = sum(v for _, v in parts)
+        if need > flash.length:
+            out.append(_refusal(needs.label, need, "flash", _parts(parts), board, flash))
+    return out
+
+
+FIT_HINT = "`micro-codegen boards` lists every board with its RAM and flash"
+
+
+def check_fit(board: Board, needs: MemoryNeeds) -> None:
+    """Refuse (BoardConfigError, one line with the numbers) a model that does not fit the board:
+    arena + stack + heap + firmware data vs the RAM region, code + weights + .data vs flash."""
+    problems = fit_problems(board, needs)
+    if problems:
+        raise BoardConfigError("; ".join(problems), hint=FIT_HINT)
+
+
+def image_fit_problems(board: Board, sizes, label: str) -> list[str]:
+    """The built image (``toolchain.SizeSummary``: text/rodata/data/bss) against the board:
+    text + rodata + data vs flash, data + bss + stack + heap vs RAM."""
+    out = []
+    ram, flash = board.region("ram"), board.region("flash")
+    if ram is not None:
+        parts = [("data", sizes.data), ("bss", sizes.bss), ("stack", board.stack_size), ("heap", board.heap_size)]
+        parts = [(k, v) for k, v in parts if v or k in ("data", "bss")]
+        need = sum(v for _, v in parts)
+        if need > ram.length:
+            out.append(_refusal(label, need, "ram", _parts(parts), board, ram))
+    if flash is not None:
+        parts = [("text", sizes.text), ("rodata", sizes.rodata), ("data", sizes.data)]
+        need = sum(v for _, v in parts)
+        if need > flash.length:
+            out.append(_refusal(label, need, "flash", _parts(parts), board, flash))
+    return out
+
+
+def check_image_fit(board: Board, sizes, label: str) -> None:
+    problems = image_fit_problems(board, sizes, label)
+    if problems:
+        raise BoardConfigError("; ".join(problems), hint=FIT_HINT)

@@ -5,14 +5,18 @@ A :class:`CodegenError` becomes one line on stderr and exit code 1; ``--debug``
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+import threading
+import time
 
 import click
 
 from . import __version__, api
 from .errors import CodegenError
+from .validate.run import Progress
 
 
 class _Group(click.Group):
@@ -88,18 +92,27 @@ def inspect(model, as_json):
 @click.option("--board", default=None, help="Also check that the model fits this board (see `boards`).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def check(model, board, as_json):
-    """Check that every node of MODEL is supported; exit 1 if any is not."""
+    """Check that every node of MODEL is supported; exit 1 if any is not.
+
+    With --board, also check that the generated project fits the board's RAM (arena + stack +
+    heap + firmware data) and flash (code + weights); a misfit is a graph-level problem."""
     g = api.load(model)
     problems = api.check(g)
+    fit = api.fit(g, board) if board else None
+    fit_problems = fit.problems if fit else []
     if as_json:
-        _json_out({"supported": not problems, "problems": [p.to_json() for p in problems]})
-    elif problems:
-        for p in problems:
-            click.echo(f"{model}: {p}", err=True)
-        click.echo(f"{len(problems)} unsupported node(s)", err=True)
+        _json_out({"supported": not problems and not fit_problems,
+                   "problems": [p.to_json() for p in problems + fit_problems]})
     else:
-        click.echo(f"{model}: all {len(g.nodes)} nodes supported")
-    if problems:
+        for p in problems + fit_problems:
+            click.echo(f"{model}: {p}", err=True)
+        if problems:
+            click.echo(f"{len(problems)} unsupported node(s)", err=True)
+        if not problems:
+            click.echo(f"{model}: all {len(g.nodes)} nodes supported")
+        if fit is not None and fit.needs is not None and not fit_problems:
+            click.echo(fit.summary())
+    if problems or fit_problems:
         sys.exit(1)
 
 
@@ -206,6 +219,74 @@ def build(project_dir, jobs):
     r = api.build(project_dir, jobs=jobs)
     click.echo(f"{r.image}")
     click.echo(r.sizes.line())
+    fit = r.fit_line()
+    if fit:
+        click.echo(fit)
+
+
+class _StderrProgress(Progress):
+    """Lines on stderr for steps that take longer than ``after`` seconds: ``[build] …`` when the
+    step passes ``after``, ``[build] 3.1 s`` when it ends, ``[cases] 3/10 (2.4 s)`` about once a
+    second while the cases run. Never on stdout (``--json`` stays clean)."""
+
+    def __init__(self, after: float = 2.0, every: float = 1.0):
+        self.after = after
+        self.every = every
+        self._lock = threading.Lock()
+        self._cases_t0 = self._last = time.monotonic()
+
+    def _say(self, text: str) -> None:
+        click.echo(text, err=True)
+
+    @contextlib.contextmanager
+    def step(self, name: str):
+        t0 = time.monotonic()
+        if name == "cases":
+            self._cases_t0 = self._last = t0
+        state = {"done": False}
+
+        def running():
+            with self._lock:
+                if not state["done"]:
+                    self._say(f"[{name}] …")
+
+        timer = threading.Timer(self.after, running)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            with self._lock:
+                state["done"] = True
+            timer.cancel()
+            dt = time.monotonic() - t0
+            if dt >= self.after:
+                self._say(f"[{name}] {dt:.1f} s")
+
+    def case(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._cases_t0 >= self.after and (now - self._last >= self.every or done == total):
+            self._last = now
+            with self._lock:
+                self._say(f"[cases] {done}/{total} ({now - self._cases_t0:.1f} s)")
+
+
+def _progress(flag: bool | None):
+    """--progress / --no-progress; by default only when stderr is a terminal."""
+    if flag is None:
+        flag = sys.stderr.isatty()
+    return _StderrProgress() if flag else None
+
+
+def _runner_opt():
+    from .boards import RUNNER_NAMES
+    return click.option("--runner", type=click.Choice(RUNNER_NAMES), default=None,
+                        help="Runner (default: the board's; real boards: openocd or pyocd flashes, then --port).")
+
+
+def _progress_opt():
+    return click.option("--progress/--no-progress", "progress", default=None,
+                        help="Report steps slower than 2 s on stderr (default: when stderr is a terminal).")
 
 
 def _print_cases(report, show_timing: bool = True) -> None:
@@ -228,17 +309,29 @@ def _print_cases(report, show_timing: bool = True) -> None:
                    f"{name!r} {report.node_ticks[worst] / report.tick_hz * 1e3:.3f} ms)")
 
 
+def _port_opt():
+    return click.option("--port", default=None,
+                        help="Serial port of a real board (/dev/ttyACM0, COM3) or a pyserial URL (socket://host:port, "
+                             "rfc2217://...); the board is flashed first.")
+
+
 @main.command()
 @click.argument("project_dir", type=click.Path(file_okay=False, exists=True))
 @click.option("--cases", "cases_path", required=True, type=click.Path(dir_okay=False),
               help="CASES.npz with input_k (and output_k to compare with).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the outputs to this .npz (output_k).")
-@click.option("--port", default=None, help="Serial port / URL of the target (boards with a serial link).")
+@_port_opt()
 @click.option("--atol", type=float, default=None, help="Absolute tolerance for float outputs (default 1e-5).")
 @click.option("--rtol", type=float, default=None, help="Relative tolerance for float outputs (default 1e-5).")
-def run(project_dir, cases_path, output, port, atol, rtol):
-    """Run a built project on its board, feeding every case over the protocol."""
-    report = api.run(project_dir, cases_path, output, port=port, atol=atol, rtol=rtol)
+@_runner_opt()
+@_progress_opt()
+def run(project_dir, cases_path, output, port, atol, rtol, runner, progress):
+    """Run a built project on its board, feeding every case over the protocol.
+
+    The board's runner starts it: a host process, QEMU, or (real boards, with --port) the
+    board's flash tool followed by its serial port."""
+    report = api.run(project_dir, cases_path, output, port=port, atol=atol, rtol=rtol, progress=_progress(progress),
+                     runner=runner)
     _print_cases(report)
     compared = [c for c in report.cases if c.passed is not None]
     if output:
@@ -257,16 +350,20 @@ def run(project_dir, cases_path, output, port, atol, rtol):
 @click.option("-o", "--output", "out_dir", default=None, type=click.Path(file_okay=False),
               help="Keep the generated project in this folder (default: a temporary folder).")
 @click.option("--force", is_flag=True, help="Replace a non-empty -o folder holding a generated project.")
-@click.option("--port", default=None, help="Serial port / URL of the target (boards with a serial link).")
+@_port_opt()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
 @click.option("--atol", type=float, default=None, help="Absolute tolerance for float outputs (default 1e-5).")
 @click.option("--rtol", type=float, default=None, help="Relative tolerance for float outputs (default 1e-5).")
-def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol):
+@_runner_opt()
+@_progress_opt()
+def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress):
     """Generate, build and run MODEL on a board and compare its outputs with the cases.
 
     int8 outputs must match exactly, float outputs within atol + rtol*|expected|.
-    Exit code 0 iff every case passes."""
-    r = api.validate(model, board, cases_path, out_dir=out_dir, force=force, atol=atol, rtol=rtol, port=port)
+    Exit code 0 iff every case passes. The default board is simulated in QEMU; a real
+    board (e.g. --board nrf52840dk) is flashed and then talked to over --port."""
+    r = api.validate(model, board, cases_path, out_dir=out_dir, force=force, atol=atol, rtol=rtol, port=port,
+                     progress=_progress(progress), runner=runner)
     report = r.report
     if as_json:
         _json_out(report.to_json())
@@ -276,3 +373,54 @@ def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol
         click.echo(f"{report.passed} passed, {report.failed} failed")
     if report.failed or report.passed == 0:
         sys.exit(1)
+
+
+# ---------------------------------------------------------------- boards / flash
+
+def _bytes(n: int | None) -> str:
+    if n is None:
+        return "-"
+    for unit, size in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= size and n % size == 0:
+            return f"{n // size} {unit}"
+    return f"{n:,} B"
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
+def boards(as_json):
+    """List the boards (boards/<name>/board.toml) with core, RAM, flash and runner(s)."""
+    from .boards import DEFAULT_BOARD
+    bs = api.boards()
+    if as_json:
+        _json_out([b.to_json() for b in bs])
+        return
+    rows = [("board", "core", "RAM", "flash", "runner(s)", "QEMU machine")]
+    for b in bs:
+        ram, flash = b.region("ram"), b.region("flash")
+        rows.append((b.name + (" *" if b.name == DEFAULT_BOARD else ""), b.core, _bytes(ram.length if ram else None),
+                     _bytes(flash.length if flash else None), ", ".join(b.all_runners), b.qemu_machine or "-"))
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    for r in rows:
+        cells = [v.rjust(w) if c in (2, 3) else v.ljust(w) for c, (v, w) in enumerate(zip(r, widths))]
+        click.echo("  ".join(cells).rstrip())
+    click.echo("* default board of `validate`; RAM/flash are the first ram/flash regions of each board.toml")
+
+
+@main.command()
+@click.argument("project_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--runner", type=click.Choice(["openocd", "pyocd"]), default=None,
+              help="Flash tool (default: the board's runner).")
+@click.option("--dry-run", is_flag=True, help="Print the exact command (shell-quoted) and run nothing.")
+def flash(project_dir, runner, dry_run):
+    """Flash the built firmware of PROJECT_DIR onto its real board (openocd or pyocd).
+
+    Builds nothing: run `micro-codegen build DIR` first. The board comes from DIR/manifest.json."""
+    import shlex
+    r = api.flash(project_dir, runner=runner, dry_run=dry_run)
+    if dry_run:
+        click.echo(shlex.join(r.argv))
+        if not r.image.is_file():
+            click.echo(f"note: {r.image} does not exist yet; run `micro-codegen build {project_dir}`", err=True)
+        return
+    click.echo(f"flashed {r.image} onto {r.board} with {r.runner}")

@@ -20,6 +20,9 @@ INSTALL_HINTS = {
     "arm-none-eabi-size": "sudo apt-get install binutils-arm-none-eabi (or run scripts/setup.sh)",
     "arm-none-eabi-objcopy": "sudo apt-get install binutils-arm-none-eabi (or run scripts/setup.sh)",
     "qemu-system-arm": "sudo apt-get install qemu-system-arm (or run scripts/setup.sh)",
+    "openocd": "sudo apt-get install openocd",
+    "pyocd": "pip install pyocd (in the micro-codegen venv: .venv/bin/pip install pyocd); "
+             "some targets also need their pack: pyocd pack install <target>",
 }
 
 

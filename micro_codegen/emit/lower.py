@@ -122,6 +122,12 @@ class ModelCode:
     kernel_sources: list[str]
     libm: bool
     needs_math_h: bool
+    define_bits: dict[str, int] = field(default_factory=dict)   # -D<name>=<bits> (OpPlan.define_bits OR-ed)
+
+    @property
+    def defines(self) -> list[str]:
+        """``-DCONV_INT8_VARIANTS=0x16``..., sorted by name."""
+        return [f"-D{k}=0x{v:02X}" for k, v in sorted(self.define_bits.items())]
 
     @property
     def weights_bytes(self) -> int:
@@ -209,6 +215,7 @@ def lower(g: Graph, plans: Sequence[OpPlan], mem: MemoryPlan, prefix: str,
     nodes: list[NodeCode] = []
     headers: list[str] = []
     kernel_sources: list[str] = []
+    define_bits: dict[str, int] = {}
     libm = False
 
     def arena_ptr(ti: int) -> str:
@@ -330,6 +337,8 @@ def lower(g: Graph, plans: Sequence[OpPlan], mem: MemoryPlan, prefix: str,
             if src not in kernel_sources:
                 kernel_sources.append(src)
         libm = libm or bool(plan.libm)
+        for macro, bits in plan.define_bits:
+            define_bits[macro] = define_bits.get(macro, 0) | int(bits)
 
     tensors = sorted((ti, mem.tensor_offset(ti), g.tensors[ti].nbytes) for ti in mem.buffer_names)
     needs_math = any(c.ctype == "float" and not np.isfinite(c.values).all() for c in consts)
@@ -338,4 +347,4 @@ def lower(g: Graph, plans: Sequence[OpPlan], mem: MemoryPlan, prefix: str,
         prefix=prefix, macro=prefix.upper(), arena_size=mem.arena_size, lower_bound=mem.plan.lower_bound,
         nodes=nodes, consts=consts, inputs=[_io(g, ti, mem) for ti in g.inputs],
         outputs=[_io(g, ti, mem) for ti in g.outputs], tensors=tensors, headers=sorted(headers),
-        kernel_sources=kernel_sources, libm=libm, needs_math_h=needs_math)
+        kernel_sources=kernel_sources, libm=libm, needs_math_h=needs_math, define_bits=define_bits)

@@ -44,6 +44,9 @@ class OpPlan:
     inplace: int | None = None             # the output may share input k's memory
     always_alias: bool = False             # True: output IS input k (zero-copy, e.g. Reshape)
     libm: bool = False                     # needs -lm (expf, tanhf, ...)
+    #: preprocessor bit sets, OR-ed over the model's nodes into -D<name>=<bits> in the Makefile
+    #: (e.g. ("CONV_INT8_VARIANTS", 1 << variant): which conv variants the dispatcher compiles)
+    define_bits: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

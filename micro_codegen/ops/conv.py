@@ -96,6 +96,12 @@ def choose_variant(p: dict, hybrid: bool = False) -> int:
     return GENERAL
 
 
+#: the kernel file of each variant (nnacl_subset/<dtype>/<stem>_<dtype>.c); the dispatcher
+#: conv_<dtype>.c compiles only the variants set in -DCONV_<DTYPE>_VARIANTS (ModelCode.define_bits)
+VARIANT_FILES = {GENERAL: "conv_general", IM2COL: "conv_im2col", ONE_BY_ONE: "conv_1x1", DW: "conv_depthwise",
+                 DW3X3: "conv_depthwise_3x3"}
+
+
 def _weights_for(variant: int, w: np.ndarray) -> np.ndarray:
     """OHWI weights in the layout ``variant`` reads (HWO for depthwise)."""
     if variant in (DW, DW3X3):
@@ -122,8 +128,8 @@ def _plan(g: Graph, i: int) -> OpPlan:
         params = dict(base, variant=variant, act_type=act_code(act))
         b = bias.array.astype(np.float32) if bias is not None else np.zeros(cout, np.float32)
         return OpPlan(
-            kernel_sources=("fp32/conv_fp32.c", "fp32/conv_general_fp32.c", "fp32/conv_im2col_fp32.c",
-                            "fp32/conv_1x1_fp32.c", "fp32/conv_depthwise_fp32.c", "fp32/conv_depthwise_3x3_fp32.c"),
+            kernel_sources=("fp32/conv_fp32.c", f"fp32/{VARIANT_FILES[variant]}_fp32.c"),
+            define_bits=(("CONV_FP32_VARIANTS", 1 << variant),),
             header="fp32/conv_fp32.h", param_type="conv_param_t", params=params,
             consts=(ConstArray("weight", "float", _weights_for(variant, w.array.astype(np.float32))),
                     ConstArray("bias", "float", b)),
@@ -179,8 +185,8 @@ def _plan(g: Graph, i: int) -> OpPlan:
                       rounding=rounding_code(op_conv.ROUNDING_CONV), act_min=int(qmin), act_max=int(qmax))
         b = bias.array.astype(np.int32) if bias is not None else np.zeros(cout, np.int32)
         return OpPlan(
-            kernel_sources=("int8/conv_int8.c", "int8/conv_general_int8.c", "int8/conv_im2col_int8.c",
-                            "int8/conv_1x1_int8.c", "int8/conv_depthwise_int8.c", "int8/conv_depthwise_3x3_int8.c"),
+            kernel_sources=("int8/conv_int8.c", f"int8/{VARIANT_FILES[variant]}_int8.c"),
+            define_bits=(("CONV_INT8_VARIANTS", 1 << variant),),
             header="int8/conv_int8.h", param_type="conv_param_t", params=params,
             consts=(ConstArray("weight", "int8_t", _weights_for(variant, w.array)),
                     ConstArray("bias", "int32_t", b),

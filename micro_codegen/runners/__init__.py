@@ -1,13 +1,14 @@
 """Runners: start a built project (host process, QEMU, board) and give a byte-stream link to it.
 
-Importing this package registers every runner module (``runners/*.py`` except ``base``).
+Every runner module registers its classes on import (``base.register``); the board's
+``runner`` key (``boards/<name>/board.toml``) picks one by name:
+
+    host      runners/host.py   the validation firmware as a host process (stdin/stdout)
+    qemu      runners/qemu.py   qemu-system-arm, UART over TCP (pyserial socket://)
+    openocd   runners/flash.py  flash with OpenOCD, then the board's UART (--port)
+    pyocd     runners/flash.py  flash with pyOCD, then the board's UART (--port)
 """
-import importlib
-import os
-import pkgutil
+from . import flash, host, qemu  # noqa: F401  (importing them registers the runners)
+from .base import RUNNERS, Runner, get_runner, register
 
-from .base import RUNNERS, Runner, get_runner, register  # noqa: F401
-
-for _name in sorted(m.name for m in pkgutil.iter_modules([os.path.dirname(__file__)])):
-    if _name != "base":
-        importlib.import_module(f"{__package__}.{_name}")
+__all__ = ["RUNNERS", "Runner", "get_runner", "register", "flash", "host", "qemu"]

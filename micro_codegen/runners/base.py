@@ -15,13 +15,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..boards import Board
-from ..errors import ToolchainError
+from ..errors import BoardConfigError, ToolchainError
 from ..toolchain import require
 
 
 class Runner:
     name = "base"
     programs: tuple[str, ...] = ()
+    uses_port = False        # True: talks to the target over a serial port given with --port
 
     def __init__(self, board: Board, project_dir: str | Path, image: str | Path, port: str | None = None):
         self.board = board
@@ -65,9 +66,18 @@ def register(cls: type[Runner]) -> type[Runner]:
 
 def get_runner(board: Board, project_dir: str | Path, image: str | Path, port: str | None = None,
                runner: str | None = None) -> Runner:
+    """The runner for ``board``: ``runner`` if given (one of the board's runners), else the
+    board's default (``runner`` in its board.toml)."""
     name = runner or board.runner
+    allowed = getattr(board, "all_runners", None) or (board.runner,)
+    if runner is not None and runner not in allowed:
+        raise BoardConfigError(f"board '{board.name}' cannot use runner '{runner}' "
+                               f"(its runners: {', '.join(allowed)})")
     cls = RUNNERS.get(name)
     if cls is None:
         raise ToolchainError(f"board '{board.name}': runner '{name}' is not available "
                              f"(known runners: {', '.join(sorted(RUNNERS))})")
+    if port and not cls.uses_port:
+        raise BoardConfigError(f"board '{board.name}' is simulated (runner {name}): --port is only for real "
+                               f"boards, drop it")
     return cls(board, project_dir, image, port)

@@ -21,14 +21,9 @@ import time
 from pathlib import Path
 
 from ..errors import ToolchainError, ValidationError
+from ..toolchain import INSTALL_HINTS
 from ..validate.protocol import SerialTransport
 from .base import Runner, register
-
-INSTALL_HINTS = {
-    "openocd": "sudo apt-get install openocd",
-    "pyocd": "pip install pyocd (in the micro-codegen venv: .venv/bin/pip install pyocd); "
-             "some targets also need their pack: pyocd pack install <target>",
-}
 
 
 def require_program(program: str) -> str:
@@ -47,11 +42,13 @@ class FlashRunner(Runner):
     """Common part of the flash-tool runners (subclasses define ``flash_command``)."""
 
     program = ""
+    uses_port = True
     flash_timeout = 120.0     # seconds for one flash operation
     settle_time = 0.3         # seconds after the reset before the UART is used
 
     serial = None
     link: SerialTransport | None = None
+    log = ""                  # output of the last flash
 
     def runner_args(self) -> list[str]:
         args = (getattr(self.board, "runner_args", None) or {}).get(self.name)
@@ -87,12 +84,20 @@ class FlashRunner(Runner):
         if p.returncode != 0:
             raise ToolchainError(f"{self.program} failed to flash {self.image} onto board '{self.board.name}' "
                                  f"(exit {p.returncode}):\n{_tail(p.stdout)}")
+        self.log = p.stdout
         return argv
 
-    def start(self) -> SerialTransport:
+    def _need_port(self) -> None:
         if not self.port:
             raise ValidationError(f"board '{self.board.name}': pass --port with its UART "
                                   f"(e.g. /dev/ttyACM0) to run on the hardware")
+
+    def check_programs(self) -> None:
+        self._need_port()                 # the missing port first: it is the user's next step
+        require_program(self.program)
+
+    def start(self) -> SerialTransport:
+        self._need_port()
         self.flash()
         import serial  # pyserial
 

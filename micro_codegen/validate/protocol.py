@@ -37,12 +37,16 @@ GET_TENSOR 06  tensor index u32, offset u32, length u32     x3, total bytes u32,
 
 Big tensors are moved in chunks of at most ``max_chunk`` (1 KiB) so a UART with a small
 receive buffer can carry them. The host side (:class:`ProtocolClient`) resynchronises
-after garbage (scans for the magic, drops frames with a bad CRC), ignores stale answers
-(wrong seq), retries a request a bounded number of times with a timeout each, and
-raises :class:`~micro_codegen.errors.ValidationError` on a dead or closed link; it
-never blocks without a deadline. Transports are plain byte streams
-(:class:`Transport`): a subprocess pipe (:class:`PipeTransport`) or any pyserial port
-(:class:`SerialTransport`, e.g. ``serial_for_url("socket://127.0.0.1:4321")``).
+after garbage (scans for the magic, drops frames with a bad CRC or an implausible
+length, gives up on a frame still incomplete when a request times out), ignores stale
+answers (wrong seq or type), retries a request a bounded number of times with a timeout
+each, and raises :class:`~micro_codegen.errors.ValidationError` on a dead or closed
+link; it never blocks without a deadline. Outputs are only ever taken from frames whose
+CRC checks, so a damaged answer is retried, never returned. Transports are plain byte
+streams (:class:`Transport`): a subprocess pipe (:class:`PipeTransport`) or any pyserial
+port (:class:`SerialTransport`: ``socket://`` for QEMU, ``/dev/tty*`` for a board, one
+code path). ``tests/test_fault_proxy.py`` checks all this against the real firmware in
+QEMU through a proxy that drops, duplicates and corrupts bytes.
 """
 from __future__ import annotations
 
@@ -61,7 +65,9 @@ HEADER = struct.Struct("<2sBBI")        # magic, type, seq, length
 VERSION = 1
 MAX_CHUNK = 1024                        # data bytes per frame (the target may announce less)
 MAX_REQUEST_PAYLOAD = MAX_CHUNK + 16    # what the target accepts
-MAX_RESPONSE_PAYLOAD = 1 << 20          # anything longer is treated as garbage
+# the longest legitimate answer is a HELLO with 255 inputs and 255 outputs of rank 6 (~16.5 KiB);
+# a header claiming more is garbage (a false magic in data), not a frame worth waiting for
+MAX_RESPONSE_PAYLOAD = 1 << 16
 RESPONSE = 0x80
 
 
@@ -169,6 +175,26 @@ class FrameDecoder:
             del buf[:end]
             return Frame(mtype, seq, payload)
 
+    @property
+    def pending(self) -> int:
+        """Bytes held for a frame not complete yet (call after ``next_frame`` returned None)."""
+        return len(self.buf)
+
+    def clear(self) -> None:
+        """Forget every byte held (counted as skipped)."""
+        self.skipped_bytes += len(self.buf)
+        self.buf.clear()
+
+    def discard_partial(self) -> bool:
+        """Give up on an incomplete frame at the start of the buffer (call after a timeout):
+        it was cut short on the way, or it is a false magic in garbage whose "length" would
+        otherwise swallow the next real frames. Scanning resumes after its first byte.
+        True if something was dropped."""
+        if self.buf:
+            self._drop_one()
+            return True
+        return False
+
     def _drop_one(self) -> None:
         self.bad_frames += 1
         self.skipped_bytes += 1
@@ -235,11 +261,25 @@ class PipeTransport(Transport):
 
 
 class SerialTransport(Transport):
-    """Any pyserial port object (``serial.Serial``, ``serial_for_url("socket://...")``)."""
+    """Any pyserial port object: ``serial_for_url("socket://127.0.0.1:PORT")`` (QEMU's UART),
+    ``serial_for_url("/dev/ttyACM0", baudrate=...)`` (a board), ``loop://`` (tests).
+
+    One code path for all of them: ``read`` waits up to ``timeout`` for the first byte,
+    then takes whatever else has already arrived with timeout 0 (pyserial's socket
+    ``in_waiting`` only ever says 0 or 1, and a socket ``read(n)`` with a timeout waits
+    for all ``n`` bytes). The link counts the bytes sent and received and keeps the last
+    :attr:`TAIL_BYTES` received, so text the firmware printed outside the protocol (a
+    HardFault report) can be quoted in error messages.
+    """
+
+    TAIL_BYTES = 4096
 
     def __init__(self, port, description: str | None = None):
         self.port = port
         self.description = description or f"serial port {getattr(port, 'port', port)}"
+        self.tail = bytearray()
+        self.received = 0
+        self.sent = 0
 
     def write(self, data: bytes) -> None:
         try:
@@ -247,6 +287,7 @@ class SerialTransport(Transport):
             self.port.flush()
         except Exception as e:  # pyserial raises SerialException / OSError
             raise LinkClosed(f"{self.description}: cannot write ({e})") from None
+        self.sent += len(data)
 
     def read(self, n: int, timeout: float) -> bytes:
         try:
@@ -254,10 +295,46 @@ class SerialTransport(Transport):
             first = self.port.read(1)
             if not first:
                 return b""
-            waiting = self.port.in_waiting
-            return first + (self.port.read(min(waiting, n - 1)) if waiting and n > 1 else b"")
-        except Exception as e:
+            rest = b""
+            if n > 1:
+                self.port.timeout = 0
+                rest = self.port.read(n - 1)
+        except Exception as e:  # pyserial raises SerialException / OSError
             raise LinkClosed(f"{self.description}: cannot read ({e})") from None
+        data = first + rest
+        self._keep(data)
+        return data
+
+    def _keep(self, data: bytes) -> None:
+        self.received += len(data)
+        self.tail += data
+        if len(self.tail) > self.TAIL_BYTES:
+            del self.tail[:len(self.tail) - self.TAIL_BYTES]
+
+    def read_exactly(self, n: int, timeout: float) -> bytes:
+        """``n`` bytes, or ValidationError after ``timeout`` seconds without them."""
+        deadline = time.monotonic() + timeout
+        out = bytearray()
+        while len(out) < n:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ValidationError(f"{self.description}: expected {n} bytes within {timeout:.1f} s, "
+                                      f"got {len(out)}")
+            out += self.read(n - len(out), left)
+        return bytes(out)
+
+    def read_until(self, marker: bytes, timeout: float) -> bytes:
+        """Bytes up to and including ``marker`` (and whatever arrived with it), or
+        ValidationError after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        out = bytearray()
+        while marker not in out:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ValidationError(f"{self.description}: no {marker!r} within {timeout:.1f} s "
+                                      f"(got {bytes(out[-80:])!r})")
+            out += self.read(256, left)
+        return bytes(out)
 
     def close(self) -> None:
         try:
@@ -335,6 +412,7 @@ class LinkStats:
     skipped_bytes: int = 0
     bad_frames: int = 0
     stale_frames: int = 0
+    received_bytes: int = 0
     error_frames: list = field(default_factory=list)
 
 
@@ -344,33 +422,56 @@ class ProtocolClient:
     ``timeout`` bounds the wait for each answer (``invoke_timeout`` for INVOKE), a request
     is sent at most ``retries`` times, so no call blocks longer than
     ``retries * timeout`` (plus the transport's own write time).
+
+    A request is sent again before its timeout when the attempt is known to have failed:
+    the target reported an ERROR for it, an answer arrived with a bad CRC, or an answer
+    stopped arriving mid-frame for ``gap_timeout`` seconds (the mirror of the firmware's
+    250 ms frame timeout). Every request is idempotent, so an early resend costs at most a
+    duplicate answer, which is then ignored as stale.
     """
 
     def __init__(self, transport: Transport, timeout: float = 2.0, invoke_timeout: float = 120.0,
-                 retries: int = 3):
+                 retries: int = 3, gap_timeout: float = 0.25):
         if retries < 1:
             raise ValueError("retries must be >= 1")
         self.transport = transport
         self.timeout = timeout
         self.invoke_timeout = invoke_timeout
         self.retries = retries
+        self.gap_timeout = gap_timeout
         self.decoder = FrameDecoder()
         self.seq = 0
         self.stats = LinkStats()
         self.hello_info: Hello | None = None
+        self.invoke_seconds: float | None = None    # longest clean whole-model INVOKE seen
 
     # -- plumbing
 
-    def _next_frame(self, deadline: float) -> Frame | None:
+    def _next_frame(self, deadline: float) -> tuple[Frame | None, str]:
+        """The next intact frame, or (None, why this attempt is over): the deadline passed,
+        a damaged frame arrived (and nothing else is pending), or a frame stopped arriving
+        mid-way for ``gap_timeout`` seconds (it is dropped, so it cannot swallow the next)."""
+        bad0 = self.decoder.bad_frames
+        last_rx = time.monotonic()
         while True:
             f = self.decoder.next_frame()
             if f is not None:
-                return f
-            remaining = deadline - time.monotonic()
+                return f, ""
+            now = time.monotonic()
+            pending = self.decoder.pending
+            if self.decoder.bad_frames > bad0 and not pending:
+                return None, "an answer arrived damaged (bad CRC)"
+            if pending and now - last_rx >= self.gap_timeout:
+                self.decoder.discard_partial()
+                return None, f"an answer was cut short (no byte for {self.gap_timeout:g} s)"
+            remaining = deadline - now
             if remaining <= 0:
-                return None
-            data = self.transport.read(65536, remaining)
+                return None, ""
+            wait = min(remaining, self.gap_timeout - (now - last_rx)) if pending else remaining
+            data = self.transport.read(65536, max(wait, 0.0))
             if data:
+                last_rx = time.monotonic()
+                self.stats.received_bytes += len(data)
                 self.decoder.feed(data)
 
     def request(self, msg: Msg, payload: bytes = b"", timeout: float | None = None,
@@ -382,15 +483,19 @@ class ProtocolClient:
         timeout = self.timeout if timeout is None else timeout
         self.stats.requests += 1
         last_problem = "no answer"
+        rx0, bad0, errors0 = self.stats.received_bytes, self.decoder.bad_frames, len(self.stats.error_frames)
+        self.decoder.clear()     # leftovers of earlier requests: no answer to this one can be among them
         for attempt in range(self.retries):
             if attempt:
                 self.stats.retries += 1
             self.transport.write(frame)
             deadline = time.monotonic() + timeout
             while True:
-                f = self._next_frame(deadline)
+                f, why = self._next_frame(deadline)
                 if f is None:
-                    last_problem = f"no answer within {timeout:g} s"
+                    if not why:                        # a cut-short frame must not swallow the retry's answer
+                        self.decoder.discard_partial()
+                    last_problem = why or f"no answer within {timeout:g} s"
                     break
                 if f.type == Msg.ERROR:
                     self.stats.error_frames.append(f.status)
@@ -409,9 +514,15 @@ class ProtocolClient:
                 return f
         self.stats.skipped_bytes = self.decoder.skipped_bytes
         self.stats.bad_frames = self.decoder.bad_frames
+        received = self.stats.received_bytes - rx0
+        if received == 0:
+            verdict, hint = "the link looks dead", "check that the firmware runs and the port is right"
+        else:
+            verdict = (f"the link is too noisy ({received:,} bytes arrived: {self.decoder.bad_frames - bad0} "
+                       f"damaged frame(s), {len(self.stats.error_frames) - errors0} error report(s))")
+            hint = "check the wiring and that both ends use the same baud rate"
         raise ValidationError(f"{self.transport.description}: {msg.name} (seq {seq}) failed after "
-                              f"{self.retries} attempt(s): {last_problem}; the link looks dead",
-                              hint="check that the firmware runs and the port is right")
+                              f"{self.retries} attempt(s): {last_problem}; {verdict}", hint=hint)
 
     # -- requests
 
@@ -435,24 +546,47 @@ class ProtocolClient:
             part = data[off:off + self.chunk]
             self.request(Msg.SET_INPUT, struct.pack("<B3xI", k, off) + part)
 
+    def invoke_wait(self, last_node: int = -1) -> float:
+        """Seconds to wait for an INVOKE answer before sending it again. The firmware cannot
+        answer while it computes, so the first whole-model INVOKE waits ``invoke_timeout``;
+        once one has come back cleanly, a lost request is resent after 4x its time +
+        ``timeout`` (a resend is answered from the firmware's cache, never run twice).
+        Partial (layer-by-layer) invokes are no longer than the whole model."""
+        if self.invoke_seconds is None:
+            return self.invoke_timeout
+        return min(self.invoke_timeout, self.timeout + 4.0 * self.invoke_seconds)
+
     def invoke(self, last_node: int = -1, timeout: float | None = None) -> InvokeResult:
         payload = b"" if last_node < 0 else struct.pack("<i", last_node)
-        f = self.request(Msg.INVOKE, payload, timeout=self.invoke_timeout if timeout is None else timeout,
+        retries0 = self.stats.retries
+        start = time.monotonic()
+        f = self.request(Msg.INVOKE, payload, timeout=self.invoke_wait(last_node) if timeout is None else timeout,
                          check=False)
+        if last_node < 0 and self.stats.retries == retries0 and f.status == Status.OK:
+            took = time.monotonic() - start
+            self.invoke_seconds = took if self.invoke_seconds is None else max(self.invoke_seconds, took)
         if f.status not in (Status.OK, Status.INVOKE_FAILED) or len(f.payload) < 16:
             raise ProtocolError(f"{self.transport.description}: INVOKE failed with status "
                                 f"{_status_name(f.status)}", f.status)
         failed, kstatus, ticks = struct.unpack_from("<iiI", f.payload, 4)
         return InvokeResult(f.status, failed, kstatus, ticks)
 
+    def _answer(self, msg: Msg, payload: bytes, min_len: int) -> Frame:
+        """``request`` whose OK answer must carry at least ``min_len`` payload bytes."""
+        f = self.request(msg, payload)
+        if len(f.payload) < min_len:
+            raise ValidationError(f"{self.transport.description}: {msg.name} answer has {len(f.payload)} "
+                                  f"bytes, expected at least {min_len}")
+        return f
+
     def _get_bytes(self, msg: Msg, index: int, nbytes: int | None) -> bytes:
         if nbytes is None:     # ask for 0 bytes: the answer carries the total size
-            f = self.request(msg, struct.pack("<III", index, 0, 0))
+            f = self._answer(msg, struct.pack("<III", index, 0, 0), 8)
             (nbytes,) = struct.unpack_from("<I", f.payload, 4)
         out = bytearray()
         for off in range(0, nbytes, self.chunk):
             n = min(self.chunk, nbytes - off)
-            f = self.request(msg, struct.pack("<III", index, off, n))
+            f = self._answer(msg, struct.pack("<III", index, off, n), 8)
             (size,) = struct.unpack_from("<I", f.payload, 4)
             data = f.payload[8:]
             if size != nbytes or len(data) != n:
@@ -478,7 +612,7 @@ class ProtocolClient:
         step = self.chunk // 4
         for first in range(0, node_count, step):
             count = min(step, node_count - first)
-            f = self.request(Msg.GET_TIMING, struct.pack("<HH", first, count))
+            f = self._answer(Msg.GET_TIMING, struct.pack("<HH", first, count), 8 + 4 * count)
             (hz,) = struct.unpack_from("<I", f.payload, 4)
             ticks += list(struct.unpack_from(f"<{count}I", f.payload, 8))
         return hz, ticks

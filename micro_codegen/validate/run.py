@@ -6,10 +6,11 @@ built for; a firmware built from another model is refused.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -19,6 +20,22 @@ from ..errors import CodegenError, ValidationError
 from ..ir import DType, Graph, Tensor
 from ..runners import get_runner
 from .protocol import Hello, InvokeResult, ProtocolClient
+
+
+class Progress:
+    """Hooks for the slow steps of a run (the CLI prints them on stderr); these do nothing.
+
+    ``step(name)`` is a context manager around one step ("generate", "build", "boot", "cases");
+    ``case(done, total)`` is called after each case."""
+
+    def step(self, name: str):
+        return contextlib.nullcontext()
+
+    def case(self, done: int, total: int) -> None:
+        pass
+
+
+NO_PROGRESS = Progress()
 
 
 def read_manifest(project_dir: str | Path) -> dict:
@@ -101,7 +118,8 @@ def _decode(data: bytes, info, dtype: DType) -> np.ndarray:
 
 
 def run_cases(client: ProtocolClient, hello: Hello, cases: Sequence[Case], timing: bool = True,
-              node_names: Sequence[str] = ()) -> tuple[list[CaseRun], int, list[int]]:
+              node_names: Sequence[str] = (),
+              on_case: Callable[[int, int], None] | None = None) -> tuple[list[CaseRun], int, list[int]]:
     graph = io_graph(hello)
     runs = []
     hz, ticks = 0, []
@@ -125,6 +143,8 @@ def run_cases(client: ProtocolClient, hello: Hello, cases: Sequence[Case], timin
             dt = graph.tensors[graph.outputs[k]].dtype
             outs.append(_decode(client.get_output(k, info.nbytes), info, dt))
         runs.append(CaseRun(case.index, outs, res))
+        if on_case is not None:
+            on_case(len(runs), len(cases))
     if timing and hello.timing and runs:
         hz, ticks = client.get_timing(hello.node_count)
     return runs, hz, ticks
@@ -132,33 +152,41 @@ def run_cases(client: ProtocolClient, hello: Hello, cases: Sequence[Case], timin
 
 def run_project(project_dir: str | Path, cases_path: str | Path, port: str | None = None,
                 graph: Graph | None = None, atol: float | None = None, rtol: float | None = None,
-                board: Board | None = None, timeout: float = 5.0) -> RunReport:
+                board: Board | None = None, timeout: float = 5.0, progress: Progress = NO_PROGRESS,
+                runner: str | None = None) -> RunReport:
     """Start the project's firmware, run every case, compare when the file has outputs.
 
+    The runner is ``runner`` or the board's (``runner`` in its board.toml: host, qemu,
+    openocd/pyocd + ``port``).
     With ``graph`` (the model) the cases are checked against the model's I/O; otherwise
-    against what the firmware announces in HELLO."""
+    against what the firmware announces in HELLO. A failed run raises ValidationError with
+    what the runner saw appended in brackets (exit code, fault report, QEMU's stderr)."""
     project_dir = Path(project_dir)
     manifest = read_manifest(project_dir)
     board = board or load_board(manifest["board"])
     image = project_dir / manifest["executable"]
-    runner = get_runner(board, project_dir, image, port)
+    runner = get_runner(board, project_dir, image, port, runner=runner)
     runner.check_programs()
-    with runner as link:
-        client = ProtocolClient(link, timeout=timeout)
-        try:
-            hello = client.hello()
+    try:
+        with contextlib.ExitStack() as stack:
+            with progress.step("boot"):                 # start (QEMU / flash) + HELLO
+                link = stack.enter_context(runner)
+                client = ProtocolClient(link, timeout=timeout)
+                hello = client.hello()
             if not manifest["model_sha256"].startswith(hello.sha256_prefix):
                 raise ValidationError(f"{image}: firmware was built from a model with sha256 "
                                       f"{hello.sha256_prefix}…, the project is for {manifest['model_sha256'][:16]}…; "
                                       f"rebuild it (`micro-codegen build {project_dir}`)")
             cases = load_cases(cases_path, graph if graph is not None else io_graph(hello))
             names = [f"{n.get('op', '')} {n.get('name', '')}".strip() for n in manifest.get("node_list", [])]
-            runs, hz, ticks = run_cases(client, hello, cases, node_names=names)
-        except ValidationError as e:
-            diag = runner.diagnostics()
-            if diag:
-                raise ValidationError(f"{e} [{diag}]", hint=e.hint) from e
-            raise
+            with progress.step("cases"):
+                runs, hz, ticks = run_cases(client, hello, cases, node_names=names, on_case=progress.case)
+    except ValidationError as e:
+        # after the runner stopped: its exit code and everything it printed are known now
+        diag = runner.diagnostics()
+        if diag and diag not in str(e):
+            raise ValidationError(f"{e} [{diag}]", hint=e.hint) from e
+        raise
     for run, case in zip(runs, cases):
         if case.expected is not None:
             kw = {}
