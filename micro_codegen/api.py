@@ -121,20 +121,11 @@ def infer(g: Graph, cases_path: str | Path, atol: float | None = None, rtol: flo
 
 # ---------------------------------------------------------------- memory plan
 
-def node_memory(g: Graph, i: int):
-    """Scratch and aliasing of node ``i`` as its op family declares them (schedule.NodeMemory)."""
-    from . import ops
-    from .schedule import NodeMemory
-    if g.nodes[i].op not in ops.REGISTRY:
-        return NodeMemory()
-    p = ops.prepare(g, i)
-    return NodeMemory(p.scratch_bytes, p.inplace, p.always_alias)
-
-
 def memory_plan(g: Graph):
-    """The arena plan of ``g`` with the scratch and aliases of its op families."""
-    from .schedule import memory_plan as _plan
-    return _plan(g, node_memory)
+    """The arena plan of ``g`` exactly as ``generate`` makes it (scratch and aliases of the
+    op families included); raises UnsupportedOpError for an unsupported model."""
+    from .emit.project import prepare_graph
+    return prepare_graph(g)[1]
 
 
 def plan_json(g: Graph, mp) -> dict:
