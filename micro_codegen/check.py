@@ -162,6 +162,14 @@ def fc_shapes(g: Graph, i: int) -> str | None:
     return None
 
 
+def one_output(g: Graph, i: int) -> str | None:
+    """The node has exactly one output tensor."""
+    n = g.nodes[i]
+    if len(n.outputs) != 1:
+        return f"must have one output; has {len(n.outputs)}"
+    return None
+
+
 def same_dtype_io(g: Graph, i: int) -> str | None:
     """Activation inputs and outputs share one dtype."""
     n = g.nodes[i]
@@ -172,19 +180,20 @@ def same_dtype_io(g: Graph, i: int) -> str | None:
 
 
 _COMMON = (static_shapes, plain_weights, valid_quant)
+_ONE_OUT = _COMMON + (one_output,)
 OP_RULES: dict[str, tuple[Rule, ...]] = {
-    "Conv2DFusion": _COMMON + (int8_or_float32, int8_quantized, conv_shapes, stride_dilation_in_range,
+    "Conv2DFusion": _ONE_OUT + (int8_or_float32, int8_quantized, conv_shapes, stride_dilation_in_range,
                                pad_mode_known, fused_activation),
-    "FullConnection": _COMMON + (int8_or_float32, int8_quantized, fc_shapes, fused_activation),
-    "AvgPoolFusion": _COMMON + (int8_or_float32, int8_quantized, stride_dilation_in_range, pad_mode_known,
+    "FullConnection": _ONE_OUT + (int8_or_float32, int8_quantized, fc_shapes, fused_activation),
+    "AvgPoolFusion": _ONE_OUT + (int8_or_float32, int8_quantized, stride_dilation_in_range, pad_mode_known,
                                 fused_activation, same_dtype_io),
-    "MaxPoolFusion": _COMMON + (int8_or_float32, int8_quantized, stride_dilation_in_range, pad_mode_known,
+    "MaxPoolFusion": _ONE_OUT + (int8_or_float32, int8_quantized, stride_dilation_in_range, pad_mode_known,
                                 fused_activation, same_dtype_io),
-    "AddFusion": _COMMON + (int8_or_float32, int8_quantized, fused_activation, same_dtype_io),
-    "SubFusion": _COMMON + (int8_or_float32, int8_quantized, fused_activation, same_dtype_io),
-    "MulFusion": _COMMON + (int8_or_float32, int8_quantized, fused_activation, same_dtype_io),
+    "AddFusion": _ONE_OUT + (int8_or_float32, int8_quantized, fused_activation, same_dtype_io),
+    "SubFusion": _ONE_OUT + (int8_or_float32, int8_quantized, fused_activation, same_dtype_io),
+    "MulFusion": _ONE_OUT + (int8_or_float32, int8_quantized, fused_activation, same_dtype_io),
     "Reshape": _COMMON,
-    "Softmax": _COMMON + (int8_or_float32, int8_quantized),
+    "Softmax": _ONE_OUT + (int8_or_float32, int8_quantized),
 }
 
 

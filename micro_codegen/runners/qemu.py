@@ -35,13 +35,12 @@ from typing import Callable, TypeVar
 
 from ..errors import ToolchainError, ValidationError
 from ..toolchain import require
-from ..validate.protocol import LinkClosed, SerialTransport
+from ..validate.protocol import SerialTransport
 from .base import Runner, register
 
 QEMU = "qemu-system-arm"
 QEMU_HINT = "sudo apt-get install qemu-system-arm (or run scripts/setup.sh)"
 FAULT_EXIT_CODE = 250          # BOARD_EXIT_FAULT in templates/c/cortex_m/board.h.j2
-TAIL_BYTES = 4096
 T = TypeVar("T")
 
 
@@ -78,69 +77,6 @@ def uart_text(data: bytes, min_run: int = 6) -> list[str]:
     return [r.decode("ascii") for r in runs]
 
 
-class QemuSerialTransport(SerialTransport):
-    """pyserial ``socket://`` link to QEMU's UART that keeps the last bytes it received.
-
-    ``read`` waits up to ``timeout`` for the first byte, then takes whatever else has already
-    arrived without waiting (pyserial's socket ``in_waiting`` only says 0 or 1)."""
-
-    def __init__(self, port, description: str):
-        super().__init__(port, description)
-        self.tail = bytearray()
-        self.received = 0
-        self.sent = 0
-
-    def _keep(self, data: bytes) -> None:
-        self.received += len(data)
-        self.tail += data
-        if len(self.tail) > TAIL_BYTES:
-            del self.tail[:len(self.tail) - TAIL_BYTES]
-
-    def write(self, data: bytes) -> None:
-        super().write(data)
-        self.sent += len(data)
-
-    def read(self, n: int, timeout: float) -> bytes:
-        try:
-            self.port.timeout = max(timeout, 0.0)
-            first = self.port.read(1)
-            if not first:
-                return b""
-            rest = b""
-            if n > 1:
-                self.port.timeout = 0
-                rest = self.port.read(n - 1)
-        except Exception as e:  # pyserial raises SerialException / OSError
-            raise LinkClosed(f"{self.description}: cannot read ({e})") from None
-        data = first + rest
-        self._keep(data)
-        return data
-
-    def read_exactly(self, n: int, timeout: float) -> bytes:
-        """``n`` bytes, or ValidationError after ``timeout`` seconds without them."""
-        deadline = time.monotonic() + timeout
-        out = bytearray()
-        while len(out) < n:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise ValidationError(f"{self.description}: expected {n} bytes within {timeout:.1f} s, "
-                                      f"got {len(out)}")
-            out += self.read(n - len(out), left)
-        return bytes(out)
-
-    def read_until(self, marker: bytes, timeout: float) -> bytes:
-        """Bytes up to and including ``marker``, or ValidationError after ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        out = bytearray()
-        while marker not in out:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise ValidationError(f"{self.description}: no {marker!r} within {timeout:.1f} s "
-                                      f"(got {bytes(out[-80:])!r})")
-            out += self.read(256, left)
-        return bytes(out)
-
-
 @register
 class QemuRunner(Runner):
     """Runs a board's ELF in QEMU; ``start()`` returns the UART link, ``wait()`` the exit code."""
@@ -151,7 +87,7 @@ class QemuRunner(Runner):
     stop_timeout = 3.0           # seconds between terminate and kill
 
     proc: subprocess.Popen | None = None
-    link: QemuSerialTransport | None = None
+    link: SerialTransport | None = None
 
     def __init__(self, board, project_dir: str | Path, image: str | Path, port: str | None = None,
                  extra_args: tuple[str, ...] | list[str] = ()):
@@ -182,7 +118,7 @@ class QemuRunner(Runner):
         return argv
 
     # ------------------------------------------------------------ lifecycle
-    def start(self) -> QemuSerialTransport:
+    def start(self) -> SerialTransport:
         qemu = qemu_program()
         if not self.image.is_file():
             raise ToolchainError(f"{self.image}: no such firmware image; run `micro-codegen build {self.project_dir}`")
@@ -213,7 +149,7 @@ class QemuRunner(Runner):
         except OSError as e:
             raise ToolchainError(f"cannot start {qemu}: {e.strerror or e}", hint=QEMU_HINT) from None
 
-    def _connect(self) -> tuple[QemuSerialTransport | None, str]:
+    def _connect(self) -> tuple[SerialTransport | None, str]:
         import serial  # pyserial; imported here so that `import micro_codegen` does not need it
 
         url = f"socket://127.0.0.1:{self.tcp_port}"
@@ -226,7 +162,7 @@ class QemuRunner(Runner):
                     (self._stderr_tail() or "no message on stderr")
             try:
                 port = serial.serial_for_url(url, timeout=1.0)
-                return QemuSerialTransport(port, f"QEMU {self.board.name} UART ({url})"), ""
+                return SerialTransport(port, f"QEMU {self.board.name} UART ({url})"), ""
             except (serial.SerialException, OSError) as e:
                 if time.monotonic() > deadline:
                     return None, f"no UART connection to {url} within {self.connect_timeout:.0f} s ({e})"
@@ -247,7 +183,7 @@ class QemuRunner(Runner):
                                   f"QEMU killed. {self.diagnostics()}".rstrip()) from None
         return self.returncode
 
-    def run(self, session: Callable[[QemuSerialTransport], T] | None = None,
+    def run(self, session: Callable[[SerialTransport], T] | None = None,
             timeout: float = 60.0) -> tuple[int, T | None]:
         """Start QEMU, run ``session(link)`` (if given), wait for the exit; return
         ``(exit code, session result)``. QEMU is always stopped, whatever happens."""
