@@ -266,10 +266,14 @@ def check_graph(g: Graph) -> list[Problem]:
 
 
 def supported_ops_table() -> str:
-    """Markdown table of supported ops and their rules (for the README)."""
+    """Markdown: the rules every node obeys, then a table of supported ops and their own rules."""
     from . import ops
-    lines = ["| op | rules |", "|---|---|"]
+
+    def doc(rule: Rule) -> str:
+        return (rule.__doc__ or rule.__name__).strip()
+
+    lines = ["Every node: " + " ".join(doc(r) for r in _COMMON), "", "| op | its own rules |", "|---|---|"]
     for op in sorted(ops.REGISTRY):
-        rules = "<br>".join((r.__doc__ or r.__name__).strip() for r in _rules_for(op))
-        lines.append(f"| {op} | {rules} |")
+        own = [doc(r) for r in _rules_for(op) if r not in _COMMON]
+        lines.append(f"| {op} | {'<br>'.join(own) or '-'} |")
     return "\n".join(lines)

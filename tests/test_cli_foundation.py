@@ -80,3 +80,10 @@ def test_debug_shows_traceback(tmp_path):
 def test_help_lists_commands():
     r = _run("--help")
     assert r.exit_code == 0 and "inspect" in r.output and "check" in r.output
+
+
+def test_readme_supported_ops_table_is_current():
+    from conftest import REPO
+    from micro_codegen.check import supported_ops_table
+    assert supported_ops_table() in (REPO / "README.md").read_text(), \
+        "README 'Supported operators' is stale: paste micro_codegen.check.supported_ops_table()"
