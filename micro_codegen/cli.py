@@ -124,6 +124,18 @@ def _mismatch_table(comp) -> str:
     return "\n".join(rows)
 
 
+def _echo_case(index: int, passed, max_abs_diff, comparisons, ran_text: str) -> None:
+    """One line per case (``pass``/``FAIL``/``ran``), plus a mismatch table per failing output."""
+    if passed is None:
+        click.echo(f"case {index}: ran ({ran_text})")
+        return
+    click.echo(f"case {index}: {'pass' if passed else 'FAIL'} (max |diff| {max_abs_diff:.3g})")
+    for k, comp in enumerate(comparisons or ()):
+        if not comp.passed:
+            click.echo(f"    output {k}: {comp.mismatches} element(s) differ")
+            click.echo(_mismatch_table(comp))
+
+
 @main.command()
 @_model_arg()
 @click.option("--cases", "cases_path", required=True, type=click.Path(dir_okay=False),
@@ -145,15 +157,7 @@ def infer(model, cases_path, output, dump_tensors, atol, rtol):
         save_outputs(output, [(r.index, r.outputs) for r in results])
     compared = [r for r in results if r.passed is not None]
     for r in results:
-        if r.passed is None:
-            click.echo(f"case {r.index}: ran (no expected output)")
-            continue
-        click.echo(f"case {r.index}: {'pass' if r.passed else 'FAIL'} (max |diff| {r.max_abs_diff:.3g})")
-        if not r.passed:
-            for k, c in enumerate(r.comparisons):
-                if not c.passed:
-                    click.echo(f"    output {k}: {c.mismatches} element(s) differ")
-                    click.echo(_mismatch_table(c))
+        _echo_case(r.index, r.passed, r.max_abs_diff, r.comparisons, "no expected output")
     if compared:
         failed = sum(1 for r in compared if not r.passed)
         click.echo(f"{len(compared) - failed} passed, {failed} failed")
@@ -292,15 +296,7 @@ def _progress_opt():
 def _print_cases(report, show_timing: bool = True) -> None:
     for c in report.cases:
         outs = ", ".join(f"{o.dtype} {_fmt_shape(o.shape)}" for o in c.outputs)
-        if c.passed is None:
-            click.echo(f"case {c.index}: ran ({outs})")
-            continue
-        click.echo(f"case {c.index}: {'pass' if c.passed else 'FAIL'} (max |diff| {c.max_abs_diff:.3g})")
-        if not c.passed:
-            for k, comp in enumerate(c.comparisons):
-                if not comp.passed:
-                    click.echo(f"    output {k}: {comp.mismatches} element(s) differ")
-                    click.echo(_mismatch_table(comp))
+        _echo_case(c.index, c.passed, c.max_abs_diff, c.comparisons, outs)
     if show_timing and report.tick_hz and report.node_ticks:
         total = sum(report.node_ticks) / report.tick_hz * 1e3
         worst = max(range(len(report.node_ticks)), key=lambda i: report.node_ticks[i])

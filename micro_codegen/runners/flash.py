@@ -15,27 +15,14 @@ protocol then runs over it. A missing program raises ToolchainError with the ins
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
 
 from ..errors import ToolchainError, ValidationError
-from ..toolchain import INSTALL_HINTS
+from ..toolchain import _tail, require
 from ..validate.protocol import SerialTransport
 from .base import Runner, register
-
-
-def require_program(program: str) -> str:
-    path = shutil.which(program)
-    if path is None:
-        raise ToolchainError(f"'{program}' not found on PATH: it is needed to flash the board",
-                             hint=INSTALL_HINTS.get(program, f"install {program}"))
-    return path
-
-
-def _tail(text: str, lines: int = 15) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
 
 
 class FlashRunner(Runner):
@@ -72,7 +59,7 @@ class FlashRunner(Runner):
         argv = self.flash_command()
         if dry_run:
             return argv
-        exe = require_program(self.program)
+        exe = require(self.program)
         if not Path(self.image).is_file():
             raise ToolchainError(f"{self.image}: no such firmware image; run `micro-codegen build {self.project_dir}`")
         try:
@@ -83,7 +70,7 @@ class FlashRunner(Runner):
                                  f"{self.flash_timeout:.0f} s (probe connected? board powered?)") from None
         if p.returncode != 0:
             raise ToolchainError(f"{self.program} failed to flash {self.image} onto board '{self.board.name}' "
-                                 f"(exit {p.returncode}):\n{_tail(p.stdout)}")
+                                 f"(exit {p.returncode}):\n{_tail(p.stdout, 15)}")
         self.log = p.stdout
         return argv
 
@@ -94,7 +81,7 @@ class FlashRunner(Runner):
 
     def check_programs(self) -> None:
         self._need_port()                 # the missing port first: it is the user's next step
-        require_program(self.program)
+        require(self.program)
 
     def start(self) -> SerialTransport:
         self._need_port()
