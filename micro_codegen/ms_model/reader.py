@@ -6,6 +6,7 @@ checked for consistency (identifier, version, tensor indices, shapes, data sizes
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from pathlib import Path
@@ -54,14 +55,9 @@ def read_bytes(data: bytes, source: str = "<bytes>") -> Graph:
         raise ModelFileError(f"{source}: truncated or corrupt flatbuffer ({type(e).__name__})") from None
     except Exception as e:  # noqa: BLE001 - any decoding failure means a corrupt buffer
         raise ModelFileError(f"{source}: truncated or corrupt flatbuffer ({type(e).__name__}: {e})"[:300]) from None
-    graph = _replace_sha(graph, hashlib.sha256(data).hexdigest())
+    graph = dataclasses.replace(graph, sha256=hashlib.sha256(data).hexdigest())
     validate(graph)
     return graph
-
-
-def _replace_sha(g: Graph, sha: str) -> Graph:
-    object.__setattr__(g, "sha256", sha)
-    return g
 
 
 def _str(v) -> str:
