@@ -65,7 +65,7 @@ def is_hybrid(g: Graph) -> bool:
 
 def default_tolerance(g: Graph) -> tuple[float, float]:
     """(atol, rtol) for float outputs: 1e-5/1e-5, or 1e-3/0 for hybrid models, whose TFLite
-    reference kernel quantizes activations on the fly (see reference/op_conv.py)."""
+    reference kernel quantizes activations on the fly (see reference/conv.py)."""
     from .cases import ATOL, RTOL
     return (1e-3, 0.0) if is_hybrid(g) else (ATOL, RTOL)
 

@@ -149,7 +149,7 @@ def pad_mode_known(g: Graph, i: int) -> str | None:
     return None
 
 
-def fc_shapes(g: Graph, i: int) -> str | None:
+def fullconnection_shapes(g: Graph, i: int) -> str | None:
     """FullConnection weights are constant 2-D [out, in] and the input has in*batch elements."""
     n = g.nodes[i]
     x, w = _in(g, n, 0), _in(g, n, 1)
@@ -184,7 +184,7 @@ _ONE_OUT = _COMMON + (one_output,)
 OP_RULES: dict[str, tuple[Rule, ...]] = {
     "Conv2DFusion": _ONE_OUT + (int8_or_float32, int8_quantized, conv_shapes, stride_dilation_in_range,
                                pad_mode_known, fused_activation),
-    "FullConnection": _ONE_OUT + (int8_or_float32, int8_quantized, fc_shapes, fused_activation),
+    "FullConnection": _ONE_OUT + (int8_or_float32, int8_quantized, fullconnection_shapes, fused_activation),
     "AvgPoolFusion": _ONE_OUT + (int8_or_float32, int8_quantized, stride_dilation_in_range, pad_mode_known,
                                 fused_activation, same_dtype_io),
     "MaxPoolFusion": _ONE_OUT + (int8_or_float32, int8_quantized, stride_dilation_in_range, pad_mode_known,

@@ -246,7 +246,7 @@ ARM_SELFTEST_C = r"""
 #include <stdint.h>
 #include <string.h>
 #include "int8/conv_int8.h"
-#include "int8/fc_int8.h"
+#include "int8/fullconnection_int8.h"
 
 extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, _estack;
 int main(void);
@@ -319,7 +319,7 @@ static int check_conv(int32_t variant, int32_t h, int32_t w, int32_t c, int32_t 
 }
 
 static int check_fc(int32_t depth, int32_t units, int32_t in_zp, int32_t w_zp) {
-  fc_param_t p;
+  fullconnection_param_t p;
   int32_t i, u, d;
   memset(&p, 0, sizeof(p));
   p.rows = 2; p.depth = depth; p.units = units; p.input_zp = in_zp; p.weight_zp = w_zp; p.output_zp = -5;
@@ -327,7 +327,7 @@ static int check_fc(int32_t depth, int32_t units, int32_t in_zp, int32_t w_zp) {
   for (i = 0; i < 2 * depth; ++i) in_buf[i] = rnd8();
   for (i = 0; i < units * depth; ++i) w_buf[i] = rnd8();
   for (i = 0; i < units; ++i) { bias[i] = rnd8() * 41; mult[i] = 1100000000 + rnd8() * 1000000; shft[i] = -10; }
-  fc_int8(&p, in_buf, w_buf, bias, mult, shft, out_k);
+  fullconnection_int8(&p, in_buf, w_buf, bias, mult, shft, out_k);
   for (i = 0; i < 2; ++i) for (u = 0; u < units; ++u) {
     int32_t acc = bias[u];
     for (d = 0; d < depth; ++d) acc += (in_buf[i * depth + d] - in_zp) * (w_buf[u * depth + d] - w_zp);
@@ -362,7 +362,7 @@ def build_arm_selftest(workdir: Path, cc: str = "arm-none-eabi-gcc") -> Path:
     (workdir / "selftest.c").write_text(ARM_SELFTEST_C)
     sources = [NNACL / "int8" / f for f in ("conv_int8.c", "conv_general_int8.c", "conv_im2col_int8.c",
                                              "conv_1x1_int8.c", "conv_depthwise_int8.c",
-                                             "conv_depthwise_3x3_int8.c", "fc_int8.c")]
+                                             "conv_depthwise_3x3_int8.c", "fullconnection_int8.c")]
     elf = workdir / "selftest.elf"
     r = subprocess.run([cc, *ARM_FLAGS, "-I", str(NNACL), *map(str, sources), str(workdir / "selftest.c"),
                         "-nostartfiles", "--specs=nano.specs", "--specs=nosys.specs",

@@ -33,7 +33,7 @@ def require_tool(name: str) -> str:
 
 # ---------------------------------------------------------------- golden trees (tests/golden/)
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN = Path(__file__).resolve().parent / "codegen" / "golden"
 
 
 def pytest_addoption(parser):

@@ -2,7 +2,7 @@
 leaky relu, hswish, hsigmoid, swish, linear; int8: the relu family and leaky relu) and
 LeakyRelu -> ``fp32/activation_fp32.h`` / ``int8/activation_int8.h``.
 
-int8 follows ``reference/op_activation.py`` (TFLite QuantizedReluX / QuantizeLeakyRelu):
+int8 follows ``reference/activation.py`` (TFLite QuantizedReluX / QuantizeLeakyRelu):
 the multipliers and clamp bounds are derived with the reference's own helpers.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ir import DType, Graph
-from ..reference import op_activation, quant
+from ..reference import activation, quant
 from ._common import Unsupported, family, io, qparams, rounding_code
 from .base import OpPlan
 
@@ -58,8 +58,8 @@ def _plan(g: Graph, i: int) -> OpPlan:
             fn = "leaky_relu_int8"
         elif act in _INT8_BOUNDS or act == "HARD_TANH":
             lo_f, hi_f = (min_val, max_val) if act == "HARD_TANH" else _INT8_BOUNDS[act]
-            lo = -128 if lo_f is None else max(-128, op_activation._quantize_bound(lo_f, s_out, zp_out, -128, 127))
-            hi = 127 if hi_f is None else min(127, op_activation._quantize_bound(hi_f, s_out, zp_out, -128, 127))
+            lo = -128 if lo_f is None else max(-128, activation._quantize_bound(lo_f, s_out, zp_out, -128, 127))
+            hi = 127 if hi_f is None else min(127, activation._quantize_bound(hi_f, s_out, zp_out, -128, 127))
             params.update(act_min=lo, act_max=hi)
             fn = "relu_x_int8"
         else:

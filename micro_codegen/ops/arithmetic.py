@@ -5,7 +5,7 @@ Broadcasting is resolved here: the output dims are coalesced (size-1 dims droppe
 neighbours every operand walks contiguously fused) and the kernel gets the output shape
 plus one element stride per operand and dim (0 = broadcast), at most 6 dims. Same-shape
 and one-scalar-operand cases get their own variants. int8 multipliers follow
-``reference/op_arith.py`` exactly (left shift 20, ``twice_max`` scaling; rounding modes
+``reference/arithmetic.py`` exactly (left shift 20, ``twice_max`` scaling; rounding modes
 ``ROUNDING_ADD`` / ``ROUNDING_MUL``).
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ir import DType, Graph
-from ..reference import op_arith, quant
+from ..reference import arithmetic, quant
 from ._common import (NNACL_MAX_DIMS, Unsupported, act_code, array_fields, broadcast_strides, coalesce,
                       const_inputs, family, in_ref, io, qparams, rounding_code)
 from .base import OpPlan
@@ -95,17 +95,17 @@ def _plan(g: Graph, i: int) -> OpPlan:
             raise Unsupported(str(e)) from None
         params.update(in0_offset=-z1, in1_offset=-z2, out_offset=zo, act_min=int(qmin), act_max=int(qmax))
         if node.op in ("AddFusion", "SubFusion"):
-            # exactly the reference's derivation (reference/op_arith.py)
+            # exactly the reference's derivation (reference/arithmetic.py)
             twice_max = 2.0 * max(s1, s2)
             m1, e1 = quant.quantize_multiplier(s1 / twice_max)
             m2, e2 = quant.quantize_multiplier(s2 / twice_max)
-            mo, eo = quant.quantize_multiplier(twice_max / ((1 << op_arith.LEFT_SHIFT) * so))
-            params.update(left_shift=op_arith.LEFT_SHIFT, in0_multiplier=m1, in0_shift=e1, in1_multiplier=m2,
+            mo, eo = quant.quantize_multiplier(twice_max / ((1 << arithmetic.LEFT_SHIFT) * so))
+            params.update(left_shift=arithmetic.LEFT_SHIFT, in0_multiplier=m1, in0_shift=e1, in1_multiplier=m2,
                           in1_shift=e2, out_multiplier=mo, out_shift=eo,
-                          rounding=rounding_code(op_arith.ROUNDING_ADD))
+                          rounding=rounding_code(arithmetic.ROUNDING_ADD))
         else:
             m, e = quant.quantize_multiplier(s1 * s2 / so)
-            params.update(out_multiplier=m, out_shift=e, rounding=rounding_code(op_arith.ROUNDING_MUL))
+            params.update(out_multiplier=m, out_shift=e, rounding=rounding_code(arithmetic.ROUNDING_MUL))
         fn = _INT8_FN[node.op]
         return OpPlan(kernel_sources=("int8/arithmetic_int8.c",), header="int8/arithmetic_int8.h",
                       param_type="arith_param_t", params=params, consts=consts,

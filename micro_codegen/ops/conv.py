@@ -17,14 +17,14 @@ Hybrid convs use IM2COL for group 1 (int16 columns of q - zero point) and GENERA
 otherwise; ``hybrid_mode`` picks the input quantization as the reference does (symmetric
 for per-tensor weights, asymmetric for per-channel weights and for depthwise).
 Padding, output size and multipliers come from the reference interpreter's own
-helpers (``reference/op_conv.py``), so both sides derive them identically.
+helpers (``reference/conv.py``), so both sides derive them identically.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ..ir import DType, Graph
-from ..reference import op_conv, quant
+from ..reference import conv, quant
 from ._common import Unsupported, act_code, family, io, qparams, ref_context, rounding_code
 from .base import ConstArray, OpPlan
 
@@ -68,11 +68,11 @@ def geometry(g: Graph, i: int) -> dict:
         raise Unsupported(f"out channels {cout} are not a multiple of the groups {groups}")
     if len(ins) == 3 and (not ins[2].is_const or ins[2].size != cout):
         raise Unsupported(f"bias must be constant with {cout} values; got {ins[2].describe()}")
-    sh, sw = op_conv.pair(ctx, "stride", (1, 1))
-    dh, dw = op_conv.pair(ctx, "dilation", (1, 1))
+    sh, sw = conv.pair(ctx, "stride", (1, 1))
+    dh, dw = conv.pair(ctx, "dilation", (1, 1))
     mode = g.nodes[i].attr("pad_mode", "PAD") or "PAD"
     keff = ((kh - 1) * dh + 1, (kw - 1) * dw + 1)
-    out_h, out_w, pt, pl = op_conv.resolve_padding(ctx, mode, (h, wd), keff, (sh, sw), g.nodes[i].attr("pad_list"))
+    out_h, out_w, pt, pl = conv.resolve_padding(ctx, mode, (h, wd), keff, (sh, sw), g.nodes[i].attr("pad_list"))
     if (n, out_h, out_w, cout) != tuple(y.shape):
         raise Unsupported(f"output shape {list(y.shape)} differs from the computed {[n, out_h, out_w, cout]}")
     return dict(batch=n, in_h=h, in_w=wd, in_c=cin, out_h=out_h, out_w=out_w, out_c=cout, kernel_h=kh,
@@ -146,7 +146,7 @@ def _plan(g: Graph, i: int) -> OpPlan:
         if bias is not None and bias.dtype != DType.FLOAT32:
             raise Unsupported(f"hybrid conv needs an fp32 bias; got {bias.dtype.short}")
         variant = choose_variant(p, hybrid=True)
-        # input quantization as reference/op_conv._hybrid_conv chooses it
+        # input quantization as reference/conv._hybrid_conv chooses it
         depthwise = p["group"] > 1 and w.shape[3] == 1
         mode = HYBRID_ASYM_DW if depthwise else (HYBRID_ASYM if len(w.quant) > 1 else HYBRID_SYMMETRIC)
         params = dict(base, variant=variant, act_type=act_code(act), hybrid_mode=mode)
@@ -174,7 +174,7 @@ def _plan(g: Graph, i: int) -> OpPlan:
         if bias is not None and bias.dtype != DType.INT32:
             raise Unsupported(f"int8 conv needs an int32 bias; got {bias.dtype.short}")
         w_scales = np.broadcast_to(w.scales, (cout,))
-        # exactly the reference's expression (reference/op_conv.py)
+        # exactly the reference's expression (reference/conv.py)
         mult, shift = quant.quantize_multipliers([float(in_scale) * float(ws) / float(out_scale) for ws in w_scales])
         try:
             qmin, qmax = quant.activation_range(act, out_scale, out_zp, np.int8)
@@ -182,7 +182,7 @@ def _plan(g: Graph, i: int) -> OpPlan:
             raise Unsupported(str(e)) from None
         variant = choose_variant(p)
         params = dict(base, variant=variant, input_zp=in_zp, output_zp=out_zp,
-                      rounding=rounding_code(op_conv.ROUNDING_CONV), act_min=int(qmin), act_max=int(qmax))
+                      rounding=rounding_code(conv.ROUNDING_CONV), act_min=int(qmin), act_max=int(qmax))
         b = bias.array.astype(np.int32) if bias is not None else np.zeros(cout, np.int32)
         return OpPlan(
             kernel_sources=("int8/conv_int8.c", f"int8/{VARIANT_FILES[variant]}_int8.c"),

@@ -1,7 +1,7 @@
 """FullConnection: fp32, int8 (per-tensor or per-channel weights) and hybrid (fp32 input,
-int8 weights) -> ``fp32/fc_fp32.h`` / ``int8/fc_int8.h``.
+int8 weights) -> ``fp32/fullconnection_fp32.h`` / ``int8/fullconnection_int8.h``.
 
-The input is flattened to ``[rows, depth]`` as in ``reference/op_fullconnection.py``;
+The input is flattened to ``[rows, depth]`` as in ``reference/fullconnection.py``;
 weights stay ``[units, depth]``. Multipliers use the reference's expression and its
 rounding mode (``ROUNDING_FC``).
 """
@@ -10,13 +10,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..ir import DType, Graph
-from ..reference import op_fullconnection, quant
+from ..reference import fullconnection, quant
 from ._common import Unsupported, act_code, family, io, prod, qparams, rounding_code
 from .base import ConstArray, OpPlan
 
 
 def hybrid_scratch_bytes(params: dict) -> int:
-    """Mirror of ``fc_hybrid_fp32_scratch_size``: one quantized input row."""
+    """Mirror of ``fullconnection_hybrid_fp32_scratch_size``: one quantized input row."""
     return params["depth"]
 
 
@@ -61,9 +61,9 @@ def _plan(g: Graph, i: int) -> OpPlan:
         consts = [ConstArray("weight", "float", np.ascontiguousarray(w.array))]
         if bias is not None:
             consts.append(ConstArray("bias", "float", np.ascontiguousarray(bias.array)))
-        return OpPlan(kernel_sources=("fp32/fc_fp32.c",), header="fp32/fc_fp32.h", param_type="fc_param_t",
+        return OpPlan(kernel_sources=("fp32/fullconnection_fp32.c",), header="fp32/fullconnection_fp32.h", param_type="fullconnection_param_t",
                       params=dict(base, act_type=act_code(act)), consts=tuple(consts),
-                      call=f"fc_fp32({{param}}, {{in0}}, {{const_weight}}, {bias_ref}, {{out0}});")
+                      call=f"fullconnection_fp32({{param}}, {{in0}}, {{const_weight}}, {bias_ref}, {{out0}});")
 
     if x.dtype == DType.FLOAT32 and w.dtype == DType.INT8:
         if y.dtype != DType.FLOAT32:
@@ -78,9 +78,9 @@ def _plan(g: Graph, i: int) -> OpPlan:
                   ConstArray("weight_scale", "float", w.scales.astype(np.float32))]
         if bias is not None:
             consts.append(ConstArray("bias", "float", np.ascontiguousarray(bias.array)))
-        return OpPlan(kernel_sources=("fp32/fc_hybrid_fp32.c",), header="fp32/fc_fp32.h",
-                      param_type="fc_param_t", params=params, consts=tuple(consts),
-                      call=f"fc_hybrid_fp32({{param}}, {{in0}}, {{const_weight}}, {{const_weight_scale}}, {bias_ref}, "
+        return OpPlan(kernel_sources=("fp32/fullconnection_hybrid_fp32.c",), header="fp32/fullconnection_fp32.h",
+                      param_type="fullconnection_param_t", params=params, consts=tuple(consts),
+                      call=f"fullconnection_hybrid_fp32({{param}}, {{in0}}, {{const_weight}}, {{const_weight_scale}}, {bias_ref}, "
                            "{scratch}, {scratch_size}, {out0});",
                       scratch_bytes=hybrid_scratch_bytes(params))
 
@@ -96,7 +96,7 @@ def _plan(g: Graph, i: int) -> OpPlan:
             raise Unsupported("per-channel weight zero points must all be equal")
         if bias is not None and bias.dtype != DType.INT32:
             raise Unsupported(f"int8 FullConnection needs an int32 bias; got {bias.dtype.short}")
-        # exactly the reference's expression (reference/op_fullconnection.py)
+        # exactly the reference's expression (reference/fullconnection.py)
         mult, shift = quant.quantize_multipliers([in_scale * float(s) / out_scale for s in w.scales])
         try:
             qmin, qmax = quant.activation_range(act, out_scale, out_zp, np.int8)
@@ -104,15 +104,15 @@ def _plan(g: Graph, i: int) -> OpPlan:
             raise Unsupported(str(e)) from None
         params = dict(base, input_zp=in_zp, weight_zp=w_zps.pop(), output_zp=out_zp,
                       per_channel=int(len(w.quant) > 1),
-                      rounding=rounding_code(op_fullconnection.ROUNDING_FC), act_min=int(qmin), act_max=int(qmax))
+                      rounding=rounding_code(fullconnection.ROUNDING_FC), act_min=int(qmin), act_max=int(qmax))
         consts = [ConstArray("weight", "int8_t", np.ascontiguousarray(w.array))]
         if bias is not None:
             consts.append(ConstArray("bias", "int32_t", np.ascontiguousarray(bias.array)))
         consts += [ConstArray("multiplier", "int32_t", mult.astype(np.int32)),
                    ConstArray("shift", "int32_t", shift.astype(np.int32))]
-        return OpPlan(kernel_sources=("int8/fc_int8.c",), header="int8/fc_int8.h", param_type="fc_param_t",
+        return OpPlan(kernel_sources=("int8/fullconnection_int8.c",), header="int8/fullconnection_int8.h", param_type="fullconnection_param_t",
                       params=params, consts=tuple(consts),
-                      call=f"fc_int8({{param}}, {{in0}}, {{const_weight}}, {bias_ref}, {{const_multiplier}}, "
+                      call=f"fullconnection_int8({{param}}, {{in0}}, {{const_weight}}, {bias_ref}, {{const_multiplier}}, "
                            "{const_shift}, {out0});")
 
     raise Unsupported(f"input {x.dtype.short} with weights {w.dtype.short} is not supported "

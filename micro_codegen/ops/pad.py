@@ -1,11 +1,11 @@
 """PadFusion, CONSTANT mode (any dtype of 1 or 4 bytes, up to 6 dims) -> ``base/pad_base.h``.
-Paddings and the (quantized) constant follow ``reference/op_pad.py``."""
+Paddings and the (quantized) constant follow ``reference/pad.py``."""
 from __future__ import annotations
 
 import numpy as np
 
 from ..ir import DType, Graph
-from ..reference import op_pad, quant
+from ..reference import pad, quant
 from ._common import NNACL_MAX_DIMS, Unsupported, array_fields, family, io, ref_context
 from .base import OpPlan
 
@@ -26,7 +26,7 @@ def _plan(g: Graph, i: int) -> OpPlan:
     nd = len(x.shape)
     if not 1 <= nd <= NNACL_MAX_DIMS:
         raise Unsupported(f"{nd}-D input; the kernel supports 1 to {NNACL_MAX_DIMS} dims")
-    pairs = op_pad.paddings_of(ref_context(g, i), nd)
+    pairs = pad.paddings_of(ref_context(g, i), nd)
     out_shape = [d + a + b for d, (a, b) in zip(x.shape, pairs)]
     if list(y.shape) != out_shape:
         raise Unsupported(f"output shape {list(y.shape)} differs from the padded {out_shape}")

@@ -1,12 +1,12 @@
 """AvgPoolFusion / MaxPoolFusion (NHWC, fp32 and int8) -> ``fp32/pooling_fp32.h`` /
 ``int8/pooling_int8.h``. Window, strides and padding come from the reference's own
-helper (``reference/op_pool.py``); int8 pools need equal input/output quantization."""
+helper (``reference/pooling.py``); int8 pools need equal input/output quantization."""
 from __future__ import annotations
 
 import numpy as np
 
 from ..ir import DType, Graph
-from ..reference import op_pool, quant
+from ..reference import pooling, quant
 from ._common import Unsupported, act_code, family, io, qparams, ref_context
 from .base import OpPlan
 
@@ -20,7 +20,7 @@ def _plan(g: Graph, i: int) -> OpPlan:
     if x.dtype != y.dtype:
         raise Unsupported(f"input {x.dtype.short} and output {y.dtype.short} differ")
     ctx = ref_context(g, i)
-    (kh, kw), (sh, sw), (out_h, out_w, pt, pl) = op_pool._window(ctx, np.empty(x.shape, np.int8))
+    (kh, kw), (sh, sw), (out_h, out_w, pt, pl) = pooling._window(ctx, np.empty(x.shape, np.int8))
     n, h, w, c = x.shape
     if (n, out_h, out_w, c) != tuple(y.shape):
         raise Unsupported(f"output shape {list(y.shape)} differs from the computed {[n, out_h, out_w, c]}")

@@ -1,10 +1,10 @@
 """ReduceFusion over one run of adjacent axes: fp32 mean / sum / max / min, int8 mean /
 max / min -> ``fp32/reduce_fp32.h`` / ``int8/reduce_int8.h``. Axes and the int8 mean
-multiplier follow ``reference/op_reduce.py`` (``mean_multiplier``, ``ROUNDING_MEAN``)."""
+multiplier follow ``reference/reduce.py`` (``mean_multiplier``, ``ROUNDING_MEAN``)."""
 from __future__ import annotations
 
 from ..ir import DType, Graph
-from ..reference import op_reduce
+from ..reference import reduce
 from ._common import Unsupported, family, io, prod, qparams, ref_context, rounding_code
 from .base import OpPlan
 
@@ -19,7 +19,7 @@ def _plan(g: Graph, i: int) -> OpPlan:
     x, y = ins[0], outs[0]
     mode = node.attr("mode", "ReduceMean") or "ReduceMean"
     nd = len(x.shape)
-    axes = op_reduce._axes(ref_context(g, i), nd)
+    axes = reduce._axes(ref_context(g, i), nd)
     if axes != list(range(axes[0], axes[-1] + 1)):
         raise Unsupported(f"reduction axes {axes} are not adjacent (the kernel reduces one run of axes)")
     if node.attr("reduce_to_end", False) and float(node.attr("coeff", 1.0)) != 1.0:
@@ -42,9 +42,9 @@ def _plan(g: Graph, i: int) -> OpPlan:
         s_in, z_in = qparams(x, "input")
         s_out, z_out = qparams(y, "output")
         if mode == "ReduceMean":
-            m, e = op_reduce.mean_multiplier(s_in, s_out, n)
+            m, e = reduce.mean_multiplier(s_in, s_out, n)
             params.update(input_zp=z_in, output_zp=z_out, multiplier=int(m), shift=int(e),
-                          rounding=rounding_code(op_reduce.ROUNDING_MEAN))
+                          rounding=rounding_code(reduce.ROUNDING_MEAN))
         elif (s_in, z_in) != (s_out, z_out):
             raise Unsupported("int8 ReduceMax/ReduceMin need identical input and output quantization")
         return OpPlan(kernel_sources=("int8/reduce_int8.c",), header="int8/reduce_int8.h",

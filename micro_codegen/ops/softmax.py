@@ -1,12 +1,12 @@
 """Softmax over one axis (fp32, int8) -> ``fp32/softmax_fp32.h`` / ``int8/softmax_int8.h``.
 
-int8 uses the reference's own scaling (``reference/op_softmax.softmax_params``) and its
+int8 uses the reference's own scaling (``reference/softmax.softmax_params``) and its
 rounding mode; the output must be quantized (1/256, -128) as TFLite requires.
 """
 from __future__ import annotations
 
 from ..ir import DType, Graph
-from ..reference import op_softmax, quant
+from ..reference import softmax, quant
 from ._common import Unsupported, family, io, prod, qparams, rounding_code
 from .base import OpPlan
 
@@ -38,7 +38,7 @@ def _plan(g: Graph, i: int) -> OpPlan:
         if out_scale != 1.0 / 256 or out_zp != -128:
             raise Unsupported(f"int8 softmax output must be quantized (1/256, -128); got ({out_scale}, {out_zp})")
         try:
-            mult, shift, diff_min = op_softmax.softmax_params(in_scale)
+            mult, shift, diff_min = softmax.softmax_params(in_scale)
         except ValueError as e:
             raise Unsupported(str(e)) from None
         params.update(input_multiplier=int(mult), input_left_shift=int(shift), diff_min=int(diff_min),

@@ -3,7 +3,7 @@
  */
 #include "int8/quant_dtype_cast_int8.h"
 
-void quantize_fp32_to_int8(const quant_cast_param_t *param, const float *input, int8_t *output) {
+void quantize_fp32_to_int8(const quant_dtype_cast_param_t *param, const float *input, int8_t *output) {
   int32_t i;
   for (i = 0; i < param->size; ++i) {
     float v = input[i] / param->scale;
@@ -21,7 +21,7 @@ void quantize_fp32_to_int8(const quant_cast_param_t *param, const float *input, 
   }
 }
 
-void dequantize_int8_to_fp32(const quant_cast_param_t *param, const int8_t *input, float *output) {
+void dequantize_int8_to_fp32(const quant_dtype_cast_param_t *param, const int8_t *input, float *output) {
   int32_t i;
   for (i = 0; i < param->size; ++i) {
     output[i] = (float)((int32_t)input[i] - param->zero_point) * param->scale;

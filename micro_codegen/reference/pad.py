@@ -1,0 +1,84 @@
+"""PadFusion: CONSTANT, REFLECT and SYMMETRIC padding.
+
+Inputs: ``x``, ``paddings`` (optional; else the ``paddings`` attribute), ``constant value``
+(optional scalar; else the ``constant_value`` attribute). ``paddings`` holds
+``[before, after]`` per dimension (shape ``[n, 2]`` or flat ``[2n]``); when it covers
+fewer dimensions than ``x`` has, it applies to the last ones (MindSpore extends it with
+zeros in front). Negative paddings are not supported.
+
+* CONSTANT: the border holds the constant value.
+* REFLECT: mirror without repeating the edge (``[1 2 3]`` padded 2 -> ``3 2 [1 2 3] 2 1``);
+  each padding must be < the dimension.
+* SYMMETRIC: mirror repeating the edge (``2 1 [1 2 3] 3 2``); each padding must be <= the
+  dimension. (MindSpore's converter maps ONNX ``edge`` to SYMMETRIC, which is the same
+  thing for paddings of at most 1.)
+
+Quantized int8/uint8: the data is copied unchanged (input and output must share
+scale and zero point); the constant value is a real number, quantized with the
+output's parameters: ``zp + round_half_away(value / scale)`` (0 gives the zero point).
+
+A fourth input (ONNX ``axes``) is not supported: MindSpore Lite 2.0 itself rejects
+such a node at Prepare, and its ``paddings`` are then still in ONNX order.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import quant
+from .activation import is_quantized
+from .registry import OpContext, kernel
+
+_NP_MODE = {"REFLECT": "reflect", "SYMMETRIC": "symmetric"}
+
+
+def paddings_of(ctx: OpContext, rank: int) -> list[tuple[int, int]]:
+    if len(ctx.inputs) > 1:
+        p = np.asarray(ctx.inputs[1]).astype(np.int64).reshape(-1)
+    else:
+        attr = ctx.attr("paddings")
+        if not attr:
+            raise ctx.unsupported("PadFusion without paddings (no input 1, no attribute)")
+        p = np.asarray([v for row in attr for v in row], dtype=np.int64)
+    if p.size % 2 or p.size // 2 > rank:
+        raise ctx.unsupported(f"PadFusion paddings of {p.size} values do not fit a rank-{rank} input "
+                              f"(need [before, after] per dimension)")
+    pairs = [(0, 0)] * (rank - p.size // 2) + [(int(a), int(b)) for a, b in p.reshape(-1, 2)]
+    if any(a < 0 or b < 0 for a, b in pairs):
+        raise ctx.unsupported(f"PadFusion with negative paddings {pairs} is not supported")
+    return pairs
+
+
+@kernel("PadFusion")
+def pad(ctx: OpContext):
+    x = ctx.inputs[0]
+    tout = ctx.out_tensors[0]
+    if len(ctx.inputs) > 3:
+        raise ctx.unsupported("PadFusion with an axes input (4 inputs) is not supported "
+                              "(MindSpore Lite rejects it too)")
+    pairs = paddings_of(ctx, x.ndim)
+    mode = ctx.attr("padding_mode") or "CONSTANT"
+    if mode == "CONSTANT":
+        if len(ctx.inputs) > 2:
+            cv = np.asarray(ctx.inputs[2])
+            if cv.size != 1:
+                raise ctx.unsupported(f"PadFusion constant value input must hold one value, got {list(cv.shape)}")
+            value = cv.reshape(()).item()
+        else:
+            value = float(ctx.attr("constant_value", 0.0) or 0.0)
+        if is_quantized(tout):
+            if tout.per_channel:
+                raise ctx.unsupported("per-channel quantized PadFusion is not supported")
+            q = tout.quant[0]
+            info = np.iinfo(tout.dtype.np)
+            value = int(np.clip(quant.quantize_value(float(value), q.scale, q.zero_point), info.min, info.max))
+        elif np.issubdtype(tout.dtype.np, np.integer):
+            value = int(value)
+        return [np.pad(x, pairs, mode="constant", constant_values=np.asarray(value).astype(x.dtype))
+                .astype(tout.dtype.np)]
+    if mode not in _NP_MODE:
+        raise ctx.unsupported(f"padding mode {mode} is not supported")
+    for d, (a, b) in enumerate(pairs):
+        limit = x.shape[d] - (1 if mode == "REFLECT" else 0)
+        if max(a, b) > limit:
+            raise ctx.unsupported(f"{mode} padding {a, b} of dimension {d} (size {x.shape[d]}) exceeds {limit}")
+    return [np.pad(x, pairs, mode=_NP_MODE[mode]).astype(tout.dtype.np)]

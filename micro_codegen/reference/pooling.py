@@ -1,0 +1,113 @@
+"""AvgPoolFusion / MaxPoolFusion (NHWC, fp32 and int8), TFLite reference semantics.
+
+Attributes: ``kernel_size``, ``strides``, ``pad`` ([top, bottom, left, right], used
+with ``pad_mode`` PAD), ``pad_mode`` (SAME / VALID / PAD, same output-size and
+padding rules as Conv2DFusion), ``round_mode`` (FLOOR / CEIL output size for VALID and
+PAD), ``global`` (window = whole H x W), ``activation_type``.
+
+Windows are clipped to the input: padded positions are never read and the average
+divides by the number of *valid* positions (count excludes padding).
+
+fp32 average: ``total = 0.0f; total += x`` in (ky, kx) order, ``total / count``, then
+the activation. int8 average: ``acc = sum(x)`` of the raw int8 values (int32), then
+rounded division half away from zero, ``acc > 0 ? (acc + count/2) / count :
+(acc - count/2) / count`` with C truncating division, then clamped to the activation
+range. int8 max: max of the raw values clamped to the activation range. Quantized pools
+require input and output to share scale and zero point (as TFLite does). Max pooling
+also takes non-quantized integer inputs (plain max).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import quant
+from .conv import extract_patches, get_activation, pair, qparams, resolve_padding
+from .registry import OpContext, kernel
+
+
+def _window(ctx: OpContext, x: np.ndarray):
+    fmt = ctx.attr("format", "NHWC") or "NHWC"
+    if fmt != "NHWC":
+        raise ctx.unsupported(f"format {fmt}: only NHWC is supported")
+    if x.ndim != 4:
+        raise ctx.unsupported(f"input must be 4-D NHWC, got shape {list(x.shape)}")
+    n, h, w, c = x.shape
+    if ctx.attr("global", False):
+        return (h, w), (1, 1), (1, 1, 0, 0)
+    kh, kw = pair(ctx, "kernel_size")
+    sh, sw = pair(ctx, "strides", (1, 1))
+    mode = ctx.attr("pad_mode", "VALID") or "VALID"
+    rmode = ctx.attr("round_mode", "FLOOR") or "FLOOR"
+    if rmode not in ("FLOOR", "CEIL"):
+        raise ctx.unsupported(f"round_mode {rmode} is not supported (FLOOR, CEIL)")
+    out_h, out_w, pt, pl = resolve_padding(ctx, mode, (h, w), (kh, kw), (sh, sw), ctx.attr("pad"), rmode)
+    return (kh, kw), (sh, sw), (out_h, out_w, pt, pl)
+
+
+def _patches_and_mask(ctx, x, fill):
+    (kh, kw), (sh, sw), (out_h, out_w, pt, pl) = _window(ctx, x)
+    n = x.shape[0]
+    p = extract_patches(x, kh, kw, sh, sw, 1, 1, out_h, out_w, pt, pl, fill=fill)      # [N,OH,OW,KH,KW,C]
+    ones = np.ones((1,) + x.shape[1:3] + (1,), dtype=np.int32)
+    m = extract_patches(ones, kh, kw, sh, sw, 1, 1, out_h, out_w, pt, pl, fill=0)   # [1,OH,OW,KH,KW,1]
+    count = m.sum(axis=(3, 4))                                                        # [1,OH,OW,1]
+    if np.any(count == 0):
+        raise ctx.unsupported("a pooling window lies entirely in the padding")
+    return p, m, count, (kh, kw), n
+
+
+def _int8_check(ctx):
+    xt, yt = ctx.in_tensors[0], ctx.out_tensors[0]
+    if yt.dtype != xt.dtype:
+        raise ctx.unsupported(f"input {xt.dtype.short} and output {yt.dtype.short} differ")
+    si, zi = qparams(ctx, xt, "input")
+    so, zo = qparams(ctx, yt, "output")
+    if (si, zi) != (so, zo):
+        raise ctx.unsupported(f"int8 pooling needs equal input/output quantization, got ({si}, {zi}) vs ({so}, {zo})")
+    return so, zo
+
+
+@kernel("AvgPoolFusion")
+def avg_pool(ctx: OpContext):
+    x = ctx.inputs[0]
+    act = get_activation(ctx)
+    if x.dtype == np.float32:
+        p, m, count, (kh, kw), n = _patches_and_mask(ctx, x, 0.0)
+        total = np.zeros(p.shape[:3] + p.shape[5:], dtype=np.float32)
+        for ky in range(kh):
+            for kx in range(kw):
+                total += p[:, :, :, ky, kx, :]         # padded taps add +0.0: no effect
+        avg = total / count.astype(np.float32)
+        return [quant.float_activation(avg.astype(np.float32), act)]
+    if x.dtype == np.int8:
+        scale, zp = _int8_check(ctx)
+        p, m, count, _, n = _patches_and_mask(ctx, x.astype(np.int64), 0)
+        acc = p.sum(axis=(3, 4))
+        cnt = count.astype(np.int64)
+        half = cnt // 2
+        num = np.where(acc > 0, acc + half, acc - half)
+        q = np.sign(num) * (np.abs(num) // cnt)                 # C division (toward zero)
+        qmin, qmax = quant.activation_range(act, scale, zp, np.int8)
+        return [np.clip(q, qmin, qmax).astype(np.int8)]
+    raise ctx.unsupported(f"input dtype {x.dtype} is not supported (float32, int8)")
+
+
+@kernel("MaxPoolFusion")
+def max_pool(ctx: OpContext):
+    x = ctx.inputs[0]
+    act = get_activation(ctx)
+    if x.dtype == np.float32:
+        p, m, count, _, n = _patches_and_mask(ctx, x, -np.inf)
+        return [quant.float_activation(p.max(axis=(3, 4)).astype(np.float32), act)]
+    if np.issubdtype(x.dtype, np.integer):
+        info = np.iinfo(x.dtype)
+        if ctx.in_tensors[0].quant or ctx.out_tensors[0].quant:
+            scale, zp = _int8_check(ctx)
+            qmin, qmax = quant.activation_range(act, scale, zp, x.dtype)
+        elif act != "NO_ACTIVATION":
+            raise ctx.unsupported(f"fused activation {act} on non-quantized {x.dtype} input")
+        else:
+            qmin, qmax = int(info.min), int(info.max)
+        p, m, count, _, n = _patches_and_mask(ctx, x, x.dtype.type(info.min))
+        return [np.clip(p.max(axis=(3, 4)), qmin, qmax).astype(x.dtype)]
+    raise ctx.unsupported(f"input dtype {x.dtype} is not supported (float32, integer)")
