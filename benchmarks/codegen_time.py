@@ -26,10 +26,10 @@ sys.path.insert(0, str(ROOT))
 from micro_codegen import api, reference  # noqa: E402
 from micro_codegen.boards import load_board  # noqa: E402
 from micro_codegen.cases import load_cases  # noqa: E402
-from micro_codegen.emit import generate_project  # noqa: E402
+from micro_codegen.manifest import read_manifest  # noqa: E402
 from micro_codegen.runners import get_runner  # noqa: E402
 from micro_codegen.validate.protocol import ProtocolClient  # noqa: E402
-from micro_codegen.validate.run import read_manifest, run_cases  # noqa: E402
+from micro_codegen.validate.run import run_cases  # noqa: E402
 
 MLPERF = ROOT.parent / "shared" / "models" / "mlperf_tiny"
 MODELS = ["ad01_fp32", "ad01_int8", "kws_ref_model", "kws_ref_model_float32", "pretrainedResnet",
@@ -41,7 +41,7 @@ def time_generate(model: Path, board, out: Path, repeat: int) -> float:
     best = float("inf")
     for k in range(repeat):
         t0 = time.perf_counter()
-        generate_project(api.load(model), board, out / f"gen{k}")
+        api.generate(api.load(model), board, out / f"gen{k}")
         best = min(best, time.perf_counter() - t0)
     return best
 

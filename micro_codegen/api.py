@@ -6,10 +6,13 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from .boards import DEFAULT_BOARD, RUNNER_NAMES  # noqa: F401  (public: the CLI's defaults and choices)
 from .check import Problem, check_graph
 from .errors import BoardConfigError
 from .ir import Graph, Tensor
+from .manifest import read_manifest
 from .ms_model import read_model
+from .progress import NO_PROGRESS, Progress  # noqa: F401  (public: subclass it to hear about slow steps)
 
 
 def load(path: str | Path) -> Graph:
@@ -124,8 +127,8 @@ def infer(g: Graph, cases_path: str | Path, atol: float | None = None, rtol: flo
 def memory_plan(g: Graph):
     """The arena plan of ``g`` exactly as ``generate`` makes it (scratch and aliases of the
     op families included); raises UnsupportedOpError for an unsupported model."""
-    from .emit.project import prepare_graph
-    return prepare_graph(g)[1]
+    from .pipeline import compile_memory_plan
+    return compile_memory_plan(g)
 
 
 def plan_json(g: Graph, mp) -> dict:
@@ -170,14 +173,25 @@ class ValidateResult:
     project_dir: Path | None  # None when it was a temporary folder (deleted)
 
 
-def generate(model: str | Path | Graph, board: str = "qemu-mps2-an386", out_dir: str | Path = "out",
+def generate(model: str | Path | Graph, board: str = DEFAULT_BOARD, out_dir: str | Path = "out",
              name: str | None = None, force: bool = False):
-    """Write the C project of ``model`` for ``board`` into ``out_dir`` (emit.GenerateResult)."""
-    from .boards import load_board
-    from .emit import generate_project
-    b = load_board(board)
+    """Write the C project of ``model`` for ``board`` (a name or a boards.Board) into ``out_dir``
+    (emit.GenerateResult)."""
+    from .boards import Board, load_board
+    b = board if isinstance(board, Board) else load_board(board)
     g = model if isinstance(model, Graph) else load(model)
-    return generate_project(g, b, out_dir, name=name, force=force)
+    return _generate(g, b, out_dir, name, force)
+
+
+def _generate(g: Graph, board, out_dir: str | Path, name: str | None, force: bool):
+    """compile (check, prepare, plan, fit) -> render -> write atomically; the target folder is
+    checked first so that a refusal costs nothing."""
+    from .emit import check_target, render_project, write_project
+    from .pipeline import compile_model
+    from .toolchain import toolchain
+    check_target(Path(out_dir).absolute(), force)
+    cm = compile_model(g, name=name, board=board)
+    return write_project(render_project(cm, board, toolchain(board.toolchain).cc, name), out_dir, force)
 
 
 _LD_OVERFLOW = re.compile(r"region [`'\"]?([\w.]+)['\"]? overflowed by (\d+) bytes")
@@ -192,7 +206,6 @@ def build(project_dir: str | Path, jobs: int | None = None) -> BuildResult:
     from .boards import FIT_HINT, check_image_fit, load_board
     from .errors import BoardConfigError, ToolchainError
     from .toolchain import make, require, size_summary, toolchain
-    from .validate.run import read_manifest
     project_dir = Path(project_dir)
     manifest = read_manifest(project_dir)
     board = load_board(manifest["board"])
@@ -223,12 +236,11 @@ def run(project_dir: str | Path, cases_path: str | Path, out_path: str | Path | 
         runner: str | None = None):
     """Run every case of ``cases_path`` on the built project (validate.run.RunReport) with its
     board's runner (or ``runner``); ``port`` is the serial port / pyserial URL of a real board."""
-    from .cases import save_outputs
-    from .validate.run import NO_PROGRESS, run_project
+    from .validate.run import run_project
     report = run_project(project_dir, cases_path, port=port, atol=atol, rtol=rtol, progress=progress or NO_PROGRESS,
                          runner=runner)
     if out_path is not None:
-        save_outputs(out_path, [(c.index, c.outputs) for c in report.cases])
+        save_outputs(out_path, report.cases)
     return report
 
 
@@ -241,19 +253,18 @@ def default_cases(model: str | Path) -> Path:
     return p
 
 
-def validate(model: str | Path, board: str = "qemu-mps2-an386", cases_path: str | Path | None = None,
+def validate(model: str | Path, board: str = DEFAULT_BOARD, cases_path: str | Path | None = None,
              out_dir: str | Path | None = None, force: bool = False, atol: float | None = None,
              rtol: float | None = None, port: str | None = None, progress=None,
              runner: str | None = None) -> ValidateResult:
     """generate + build + run + compare. Without ``out_dir`` the project lives in a temporary folder.
 
-    ``progress`` (a ``validate.run.Progress``) hears about the steps generate, build, boot, cases."""
+    ``progress`` (a ``progress.Progress``) hears about the steps generate, build, boot, cases."""
     import tempfile
 
     from .boards import load_board
     from .cases import load_cases
-    from .emit import generate_project
-    from .validate.run import NO_PROGRESS, run_project
+    from .validate.run import run_project
     progress = progress or NO_PROGRESS
     b = load_board(board)
     if runner is not None and runner not in b.all_runners:
@@ -269,7 +280,7 @@ def validate(model: str | Path, board: str = "qemu-mps2-an386", cases_path: str 
     with tempfile.TemporaryDirectory(prefix="micro_codegen-") as tmp:
         project = Path(out_dir) if out_dir is not None else Path(tmp) / "project"
         with progress.step("generate"):
-            generate_project(g, b, project, force=force)
+            _generate(g, b, project, None, force)
         with progress.step("build"):
             built = build(project)
         report = run_project(project, cases_path, port=port, graph=g, atol=atol, rtol=rtol, board=b,
@@ -311,11 +322,12 @@ def fit(g: Graph, board: str) -> FitResult:
     """Would ``g``'s generated project fit ``board``? (the check ``generate`` makes). Nodes that
     cannot be generated leave ``needs`` None and no fit problems (``check`` reports them)."""
     from .boards import fit_problems, load_board
-    from .emit.project import memory_needs, support_problems
+    from .check import check_graph
+    from .pipeline import compile_model
     b = load_board(board)
-    if support_problems(g):
+    if check_graph(g):
         return FitResult(b, None, [])
-    needs = memory_needs(g)
+    needs = compile_model(g).needs
     return FitResult(b, needs, [Problem("", "", reason) for reason in fit_problems(b, needs)])
 
 
@@ -337,7 +349,6 @@ def flash(project_dir: str | Path, runner: str | None = None, dry_run: bool = Fa
     from .boards import load_board
     from .runners import get_runner
     from .runners.flash import FlashRunner
-    from .validate.run import read_manifest
     project_dir = Path(project_dir)
     manifest = read_manifest(project_dir)
     b = load_board(manifest["board"])
@@ -353,3 +364,25 @@ def flash(project_dir: str | Path, runner: str | None = None, dry_run: bool = Fa
         raise ToolchainError(f"{image}: no firmware image; run `micro-codegen build {project_dir}` first")
     argv = r.flash(dry_run=dry_run)
     return FlashResult(b.name, r.name, image, argv, dry_run, getattr(r, "log", ""))
+
+
+# ---------------------------------------------------------------- for front ends (the CLI imports only api)
+# Also public here: DEFAULT_BOARD and RUNNER_NAMES (from boards), Progress and NO_PROGRESS (from progress).
+
+def plan_text(mp) -> str:
+    """The memory plan of :func:`memory_plan` as text: summary line, then one row per buffer."""
+    from .planner import render_text
+    return render_text(mp.plan)
+
+
+def plan_svg(mp, title: str = "") -> str:
+    """The memory plan of :func:`memory_plan` as a standalone SVG timeline."""
+    from .planner import render_svg
+    return render_svg(mp.plan, title=title)
+
+
+def save_outputs(path: str | Path, results) -> None:
+    """Write the outputs of ``results`` (``infer``'s CaseResults or a run report's ``cases``:
+    anything with ``.index`` and ``.outputs``) to a CASES-style .npz (``output_k``)."""
+    from . import cases
+    cases.save_outputs(path, [(r.index, r.outputs) for r in results])

@@ -282,8 +282,7 @@ def load_board(name: str) -> Board:
     path = board_file(name)
     if not path.is_file():
         known = ", ".join(board_names()) or "none"
-        later = " (that board is added by a later release)" if name == DEFAULT_BOARD else ""
-        raise BoardConfigError(f"board '{name}' not found: no {path}{later}; available boards: {known}",
+        raise BoardConfigError(f"board '{name}' not found: no {path}; available boards: {known}",
                                hint="pass --board host, or add boards/<name>/board.toml")
     try:
         text = path.read_bytes().decode("utf-8")

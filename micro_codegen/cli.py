@@ -16,7 +16,6 @@ import click
 
 from . import __version__, api
 from .errors import CodegenError
-from .validate.run import Progress
 
 
 class _Group(click.Group):
@@ -150,11 +149,10 @@ def infer(model, cases_path, output, dump_tensors, atol, rtol):
 
     Compares with output_k when present (int8 exact; float within atol + rtol*|expected|;
     hybrid int8-weight/float models default to atol 1e-3) and exits 1 on any failure."""
-    from .cases import save_outputs
     g = api.load(model)
     results = api.infer(g, cases_path, atol, rtol, dump_tensors)
     if output:
-        save_outputs(output, [(r.index, r.outputs) for r in results])
+        api.save_outputs(output, results)
     compared = [r for r in results if r.passed is not None]
     for r in results:
         _echo_case(r.index, r.passed, r.max_abs_diff, r.comparisons, "no expected output")
@@ -179,17 +177,16 @@ def plan(model, as_json, as_text, svg_path):
     bytes live at one step. Constant tensors stay in flash and are not in the arena."""
     from pathlib import Path
 
-    from .planner import render_svg, render_text
     g = api.load(model)
     mp = api.memory_plan(g)
     if svg_path:
-        Path(svg_path).write_text(render_svg(mp.plan, title=Path(model).name))
+        Path(svg_path).write_text(api.plan_svg(mp, title=Path(model).name))
     if as_json:
         _json_out(api.plan_json(g, mp))
         return
-    text = render_text(mp.plan)
+    text = api.plan_text(mp)
     click.echo(text if as_text else text.splitlines()[0])
-    if svg_path and not as_json:
+    if svg_path:
         click.echo(f"timeline written to {svg_path}")
 
 
@@ -202,7 +199,7 @@ def _board_opt(default=None):
 
 @main.command()
 @_model_arg()
-@_board_opt("qemu-mps2-an386")
+@_board_opt(api.DEFAULT_BOARD)
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Project folder to write (must be empty or absent unless --force).")
 @click.option("--name", default=None, help="Symbol prefix of the generated C (default: the model file's stem).")
@@ -228,7 +225,7 @@ def build(project_dir, jobs):
         click.echo(fit)
 
 
-class _StderrProgress(Progress):
+class _StderrProgress(api.Progress):
     """Lines on stderr for steps that take longer than ``after`` seconds: ``[build] …`` when the
     step passes ``after``, ``[build] 3.1 s`` when it ends, ``[cases] 3/10 (2.4 s)`` about once a
     second while the cases run. Never on stdout (``--json`` stays clean)."""
@@ -283,8 +280,7 @@ def _progress(flag: bool | None):
 
 
 def _runner_opt():
-    from .boards import RUNNER_NAMES
-    return click.option("--runner", type=click.Choice(RUNNER_NAMES), default=None,
+    return click.option("--runner", type=click.Choice(api.RUNNER_NAMES), default=None,
                         help="Runner (default: the board's; real boards: openocd or pyocd flashes, then --port).")
 
 
@@ -340,7 +336,7 @@ def run(project_dir, cases_path, output, port, atol, rtol, runner, progress):
 
 @main.command()
 @_model_arg()
-@_board_opt("qemu-mps2-an386")
+@_board_opt(api.DEFAULT_BOARD)
 @click.option("--cases", "cases_path", default=None, type=click.Path(dir_okay=False),
               help="CASES.npz (default: MODEL.npz beside the model).")
 @click.option("-o", "--output", "out_dir", default=None, type=click.Path(file_okay=False),
@@ -386,7 +382,6 @@ def _bytes(n: int | None) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
 def boards(as_json):
     """List the boards (boards/<name>/board.toml) with core, RAM, flash and runner(s)."""
-    from .boards import DEFAULT_BOARD
     bs = api.boards()
     if as_json:
         _json_out([b.to_json() for b in bs])
@@ -394,7 +389,7 @@ def boards(as_json):
     rows = [("board", "core", "RAM", "flash", "runner(s)", "QEMU machine")]
     for b in bs:
         ram, flash = b.region("ram"), b.region("flash")
-        rows.append((b.name + (" *" if b.name == DEFAULT_BOARD else ""), b.core, _bytes(ram.length if ram else None),
+        rows.append((b.name + (" *" if b.name == api.DEFAULT_BOARD else ""), b.core, _bytes(ram.length if ram else None),
                      _bytes(flash.length if flash else None), ", ".join(b.all_runners), b.qemu_machine or "-"))
     widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
     for r in rows:

@@ -18,7 +18,6 @@ INSTALL_HINTS = {
     "size": "sudo apt-get install binutils",
     "arm-none-eabi-gcc": "sudo apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi (or run scripts/setup.sh)",
     "arm-none-eabi-size": "sudo apt-get install binutils-arm-none-eabi (or run scripts/setup.sh)",
-    "arm-none-eabi-objcopy": "sudo apt-get install binutils-arm-none-eabi (or run scripts/setup.sh)",
     "qemu-system-arm": "sudo apt-get install qemu-system-arm (or run scripts/setup.sh)",
     "openocd": "sudo apt-get install openocd",
     "pyocd": "pip install pyocd (in the micro-codegen venv: .venv/bin/pip install pyocd); "
@@ -31,12 +30,11 @@ class Toolchain:
     name: str
     cc: str
     size: str
-    objcopy: str
 
 
 TOOLCHAINS = {
-    "gcc": Toolchain("gcc", "gcc", "size", "objcopy"),
-    "arm-none-eabi": Toolchain("arm-none-eabi", "arm-none-eabi-gcc", "arm-none-eabi-size", "arm-none-eabi-objcopy"),
+    "gcc": Toolchain("gcc", "gcc", "size"),
+    "arm-none-eabi": Toolchain("arm-none-eabi", "arm-none-eabi-gcc", "arm-none-eabi-size"),
 }
 
 

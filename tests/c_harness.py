@@ -4,10 +4,10 @@
 warning flags, ``-ffp-contract=off``) into objects. :meth:`KernelLib.run_node` then takes
 the :class:`~micro_codegen.ops.OpPlan` of a node, renders a tiny C shim exactly as the
 generator would use the plan -- the ``static const`` parameter struct with designated
-initialisers, the call with its placeholders substituted -- links it with the kernel
+initialisers, the call with its symbolic arguments resolved -- links it with the kernel
 objects into a shared library and calls it through ctypes on numpy buffers.
 
-Constants are passed in at run time (``{const_<name>}`` -> ``consts[k]``) rather than
+Constants are passed in at run time (``Const(name)`` -> ``consts[k]``) rather than
 rendered as C arrays, which keeps the shims tiny. The shim also exports
 ``node_scratch_size()``: the C ``<fn>_scratch_size(&param)`` of the called kernel when its
 header declares one (the Python ``scratch_bytes`` is checked against it).
@@ -22,6 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
+from micro_codegen.compiled import CConst
+from micro_codegen.emit.filters import ctype
+
 REPO = Path(__file__).resolve().parents[1]
 NNACL = REPO / "nnacl_subset"
 
@@ -31,10 +34,6 @@ HOST_FLAGS = WARN_FLAGS + ["-O2", "-fPIC", "-ffp-contract=off"]
 ARM_FLAGS = WARN_FLAGS + ["-O2", "-ffp-contract=off", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard",
                           "-mfpu=fpv4-sp-d16"]
 
-_CTYPES_OF_NP = {np.dtype(np.int8): "int8_t", np.dtype(np.uint8): "uint8_t", np.dtype(np.int16): "int16_t",
-                 np.dtype(np.int32): "int32_t", np.dtype(np.float32): "float", np.dtype(np.int64): "int64_t",
-                 np.dtype(np.bool_): "uint8_t"}
-
 
 def kernel_sources() -> list[Path]:
     return sorted(NNACL.rglob("*.c"))
@@ -42,6 +41,8 @@ def kernel_sources() -> list[Path]:
 
 def c_value(v) -> str:
     """A parameter value as a C initialiser expression."""
+    if isinstance(v, CConst):
+        return v.name
     if isinstance(v, (bool, np.bool_)):
         return "1" if v else "0"
     if isinstance(v, (int, np.integer)):
@@ -88,23 +89,28 @@ class KernelLib:
 
     def shim_source(self, graph, index: int, plan) -> str:
         node = graph.nodes[index]
-        subst = {"param": "&node_param", "scratch": "scratch", "scratch_size": "scratch_size"}
-        for k, ti in enumerate(node.inputs):
-            t = graph.tensors[ti]
-            subst[f"in{k}"] = f"((const {_CTYPES_OF_NP[t.dtype.np]} *)ins[{k}])"
-        for k, ti in enumerate(node.outputs):
-            t = graph.tensors[ti]
-            subst[f"out{k}"] = f"(({_CTYPES_OF_NP[t.dtype.np]} *)outs[{k}])"
-        for k, c in enumerate(plan.consts):
-            subst[f"const_{c.name}"] = f"((const {c.ctype} *)consts[{k}])"
-        fields = []
-        for key, value in plan.params.items():
-            if isinstance(value, str):
-                value = value.format(**subst)
-            fields.append(f"  .{key} = {c_value(value)},")
-        call = plan.call.format(**subst) if plan.call else ""
-        m = re.match(r"\s*(\w+)\s*\(", plan.call or "")
-        fn = m.group(1) if m else ""
+        const_index = {c.name: k for k, c in enumerate(plan.consts)}
+        locals_ = []
+
+        def arg(a) -> str:
+            if a.kind == "param":
+                return "&node_param"
+            if a.kind in ("in", "out"):
+                t = graph.tensors[(node.inputs if a.kind == "in" else node.outputs)[a.ref]]
+                qual = "const " if a.kind == "in" else ""
+                return f"(({qual}{ctype(t.dtype)} *){a.kind}s[{a.ref}])"
+            if a.kind == "const":
+                c = plan.consts[const_index[a.ref]]
+                return f"((const {ctype(c.dtype)} *)consts[{const_index[a.ref]}])"
+            if a.kind == "pointers":
+                locals_.append(f"  const void *const {a.ref}[{len(a.items)}] = {{{', '.join(arg(x) for x in a.items)}}};")
+                return str(a.ref)
+            return {"scratch": "scratch", "scratch_size": "scratch_size", "null": "NULL"}[a.kind]
+
+        fields = [f"  .{key} = {c_value(value)}," for key, value in plan.params.items()]
+        args = [arg(a) for a in plan.args]
+        call = f"{plan.kernel}({', '.join(args)});" if plan.kernel else ""
+        fn = plan.kernel
         header_text = (NNACL / plan.header).read_text() if plan.header else ""
         if fn and re.search(rf"\b{fn}_scratch_size\s*\(", header_text):
             scratch_fn = f"return {fn}_scratch_size(&node_param);"
@@ -122,6 +128,7 @@ class KernelLib:
             "int run_node(void *const *ins, void *const *outs, const void *const *consts, void *scratch,",
             "             size_t scratch_size) {",
             "  (void)ins; (void)outs; (void)consts; (void)scratch; (void)scratch_size;",
+            *locals_,
             f"  {call}",
             "  return 0;",
             "}",
@@ -175,7 +182,7 @@ class KernelLib:
             else:
                 fill = 0x5A if t.dtype.np.kind in "iu" else np.nan
                 out_bufs.append(np.full(t.shape, fill, dtype=t.dtype.np))
-        consts = [np.ascontiguousarray(c.values).reshape(-1).astype(_np_of_ctype(c.ctype)) for c in plan.consts]
+        consts = [np.ascontiguousarray(c.values).reshape(-1).astype(c.dtype.np) for c in plan.consts]
         scratch = np.full(max(int(plan.scratch_bytes), 1) + 64, 0xA5, dtype=np.uint8)
 
         def ptrs(arrs):
@@ -191,11 +198,6 @@ class KernelLib:
         if plan.scratch_bytes and np.any(scratch[plan.scratch_bytes:] != 0xA5):
             raise AssertionError("kernel wrote past the end of its scratch buffer")
         return [np.array(o) for o in out_bufs]
-
-
-def _np_of_ctype(ctype: str):
-    return {"int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16, "int32_t": np.int32,
-            "float": np.float32, "int64_t": np.int64}[ctype]
 
 
 def mismatch_table(expected: np.ndarray, got: np.ndarray, mask: np.ndarray, limit: int = 12) -> str:

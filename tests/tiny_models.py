@@ -77,3 +77,11 @@ def write_tiny_model(folder: Path, graph=None, name: str = "tiny") -> Path:
         arrays[f"output_{k}"] = outs[0]
     np.savez(str(path) + ".npz", **arrays)
     return path
+
+
+def render(graph, board, name: str | None = None):
+    """The files ``generate`` would write for ``graph`` on ``board`` (a boards.Board), in memory."""
+    from micro_codegen.emit import render_project
+    from micro_codegen.pipeline import compile_model
+    from micro_codegen.toolchain import toolchain
+    return render_project(compile_model(graph, board=board), board, toolchain(board.toolchain).cc, name)

@@ -5,6 +5,7 @@ from functools import lru_cache
 
 import jinja2
 
+from ..errors import CodegenError
 from ..resources import data_dir
 from . import filters
 
@@ -26,6 +27,9 @@ def environment() -> jinja2.Environment:
         c_array=filters.c_array,
         c_string=filters.c_string,
         c_comment=filters.c_comment,
+        c_block_comment=filters.c_block_comment,
+        c_call=filters.c_call,
+        c_trailing_comment=filters.c_trailing_comment,
     )
     return env
 
@@ -34,5 +38,4 @@ def render(template: str, **context) -> str:
     try:
         return environment().get_template(template).render(**context)
     except jinja2.TemplateError as e:
-        from ..errors import CodegenError
         raise CodegenError(f"template {template}: {type(e).__name__}: {e}") from e

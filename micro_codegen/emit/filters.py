@@ -11,8 +11,15 @@
 from __future__ import annotations
 
 import re
+import textwrap
 
 import numpy as np
+
+from ..errors import CodegenError
+from ..ir import DType
+
+#: generated C lines are at most this long
+LINE_MAX = 100
 
 C_KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern float for goto
 if inline int long register restrict return short signed sizeof static struct switch typedef union unsigned void
@@ -93,18 +100,27 @@ def c_int(value, ctype: str = "int32_t") -> str:
     return str(v)
 
 
-_CTYPES = {
-    np.dtype(np.int8): "int8_t", np.dtype(np.uint8): "uint8_t", np.dtype(np.int16): "int16_t",
-    np.dtype(np.uint16): "uint16_t", np.dtype(np.int32): "int32_t", np.dtype(np.uint32): "uint32_t",
-    np.dtype(np.int64): "int64_t", np.dtype(np.uint64): "uint64_t", np.dtype(np.float32): "float",
-    np.dtype(np.bool_): "uint8_t",
+#: the one DType -> C element type mapping (bool is stored as uint8_t)
+C_TYPES = {
+    DType.BOOL: "uint8_t", DType.INT8: "int8_t", DType.INT16: "int16_t", DType.INT32: "int32_t",
+    DType.INT64: "int64_t", DType.UINT8: "uint8_t", DType.UINT16: "uint16_t", DType.UINT32: "uint32_t",
+    DType.UINT64: "uint64_t", DType.FLOAT32: "float",
 }
+_NP_DTYPES = {d.np: d for d in C_TYPES}
+
+
+def ctype(dtype: DType) -> str:
+    """C element type of a tensor / constant dtype."""
+    try:
+        return C_TYPES[dtype]
+    except KeyError:
+        raise CodegenError(f"tensors of type {dtype.short} cannot be emitted") from None
 
 
 def ctype_of(dtype) -> str:
     """C element type of a numpy dtype (``bool`` is stored as ``uint8_t``)."""
     try:
-        return _CTYPES[np.dtype(dtype).newbyteorder("=")]
+        return C_TYPES[_NP_DTYPES[np.dtype(dtype).newbyteorder("=")]]
     except KeyError:
         raise TypeError(f"no C element type for numpy dtype {np.dtype(dtype)}") from None
 
@@ -127,13 +143,16 @@ def literals(values, ctype: str | None = None) -> list[str]:
     return [str(v) for v in ints]
 
 
-def c_array(values, per_line: int = 12, ctype: str | None = None, indent: str = "    ") -> str:
-    """Body of a brace initialiser: ``per_line`` values per line, columns right-aligned,
-    every line indented and ending with a comma except the last."""
+def c_array(values, per_line: int = 12, ctype: str | None = None, indent: str = "    ",
+            max_columns: int = LINE_MAX) -> str:
+    """Body of a brace initialiser: at most ``per_line`` values per line (fewer when the line
+    would pass ``max_columns``), columns right-aligned, every line indented and ending with a
+    comma except the last."""
     items = literals(values, ctype)
     if not items:
         return ""
     width = max(len(s) for s in items)
+    per_line = max(1, min(per_line, (max_columns - len(indent) - 1) // (width + 2)))
     lines = []
     for start in range(0, len(items), per_line):
         chunk = items[start:start + per_line]
@@ -160,3 +179,54 @@ def c_comment(text: str) -> str:
     """Text safe inside a ``/* */`` comment (no ``*/``, printable ASCII)."""
     s = str(text).replace("*/", "* /").replace("/*", "/ *")
     return "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in s)
+
+
+def c_call(kernel: str, args, lead: str = "    ", tail: str = ";", open_: str = "(", close: str = ")",
+           max_columns: int = LINE_MAX) -> str:
+    """``kernel(arg, ...)`` + ``tail`` after ``lead``, on one line when it fits ``max_columns``,
+    else with the arguments packed on continuation lines aligned after the open paren (one per
+    line, indented 8 more than ``lead``, when even that does not fit). ``open_``/``close``
+    ``{``/``}`` give an initialiser list instead of a call."""
+    args = list(args)
+    one = f"{lead}{kernel}{open_}{', '.join(args)}{close}{tail}"
+    if len(one) <= max_columns:
+        return one
+    col = len(lead) + len(kernel) + len(open_)
+    if col + max(len(a) for a in args) + 2 > max_columns:
+        pad = " " * (len(lead) - len(lead.lstrip()) + 8)
+        return f"{lead}{kernel}{open_}\n" + ",\n".join(pad + a for a in args) + f"{close}{tail}"
+    lines, cur = [], f"{lead}{kernel}{open_}"
+    for k, a in enumerate(args):
+        piece = a + (", " if k < len(args) - 1 else f"{close}{tail}")
+        if len(cur) + len(piece.rstrip()) > max_columns and len(cur) > col:
+            lines.append(cur.rstrip())
+            cur = " " * col
+        cur += piece
+    lines.append(cur)
+    return "\n".join(lines)
+
+
+def c_trailing_comment(code: str, comment: str, max_columns: int = LINE_MAX) -> str:
+    """``code  /* comment */`` when it fits ``max_columns``, else the comment on the line(s) before."""
+    one = f"{code}  /* {c_comment(comment)} */"
+    if len(one) <= max_columns:
+        return one
+    code = code.rstrip()
+    indent = code[:len(code) - len(code.lstrip())]
+    return c_block_comment(comment, indent, max_columns) + "\n" + code
+
+
+def c_wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    """``text`` (comment-safe) as lines of at most ``width`` columns: ``first`` starts the first
+    line, ``rest`` the others; breaks at spaces, and inside words longer than a line."""
+    body = width - max(len(first), len(rest))
+    return [(first if k == 0 else rest) + line
+            for k, line in enumerate(textwrap.wrap(c_comment(text), body, break_on_hyphens=False) or [""])]
+
+
+def c_block_comment(text: str, indent: str = "", max_columns: int = LINE_MAX) -> str:
+    """``/* text */`` wrapped to ``max_columns`` (continuation lines start with `` * ``)."""
+    lines = c_wrap(text, max_columns - 3, indent + "/* ", indent + " * ")
+    if len(lines) == 1:
+        return lines[0] + " */"
+    return "\n".join(lines) + "\n" + indent + " */"

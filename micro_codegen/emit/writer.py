@@ -3,13 +3,13 @@ rename. A failure leaves nothing half-written; a non-empty target is refused unl
 ``force`` (and then only if it holds a generated project, i.e. a ``manifest.json``)."""
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from ..errors import CodegenError
+from ..manifest import MANIFEST_FILE
 
 
 def check_target(out_dir: Path, force: bool) -> None:
@@ -19,13 +19,9 @@ def check_target(out_dir: Path, force: bool) -> None:
         if any(out_dir.iterdir()):
             if not force:
                 raise CodegenError(f"{out_dir}: directory is not empty", hint="use --force to replace it")
-            if not (out_dir / "manifest.json").is_file():
+            if not (out_dir / MANIFEST_FILE).is_file():
                 raise CodegenError(f"{out_dir}: refusing to replace a non-empty directory that is not a generated "
-                                   f"project (no manifest.json)")
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+                                   f"project (no {MANIFEST_FILE})")
 
 
 def _umask() -> int:

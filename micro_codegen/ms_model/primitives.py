@@ -2,10 +2,8 @@
 
 Every primitive of the schema is read generically: its attributes come from the
 field table generated from the schema (``schema/fields.py``), enum values become
-enum member names and vectors become tuples. :data:`INPUT_ROLES` names the inputs
-of the ops micro_codegen knows, for ``inspect`` and for the op implementations.
-A primitive type number not in the schema becomes an opaque node (``known=False``)
-that ``check`` reports.
+enum member names and vectors become tuples. A primitive type number not in the
+schema becomes an opaque node (``known=False``) that ``check`` reports.
 """
 from __future__ import annotations
 
@@ -24,32 +22,6 @@ PRIMITIVE_IDS: dict[str, int] = {
     k: v for k, v in vars(_PT).items() if not k.startswith("_") and isinstance(v, int) and k != "NONE"
 }
 PRIMITIVE_NAMES: dict[int, str] = {v: k for k, v in PRIMITIVE_IDS.items()}
-
-#: what each input of an op is, in order (a trailing optional input may be absent)
-INPUT_ROLES: dict[str, tuple[str, ...]] = {
-    "Conv2DFusion": ("input", "weight", "bias"),
-    "FullConnection": ("input", "weight", "bias"),
-    "MatMulFusion": ("a", "b", "bias"),
-    "AvgPoolFusion": ("input",),
-    "MaxPoolFusion": ("input",),
-    "AddFusion": ("a", "b"),
-    "SubFusion": ("a", "b"),
-    "MulFusion": ("a", "b"),
-    "DivFusion": ("a", "b"),
-    "Maximum": ("a", "b"),
-    "Minimum": ("a", "b"),
-    "Reshape": ("input", "shape"),
-    "Softmax": ("input",),
-    "Activation": ("input",),
-    "PReLUFusion": ("input", "slope"),
-    "PadFusion": ("input", "paddings"),
-    "Transpose": ("input", "perm"),
-    "StridedSlice": ("input", "begin", "end", "strides"),
-    "ReduceFusion": ("input", "axes"),
-    "Split": ("input",),
-    "QuantDTypeCast": ("input",),
-    "Concat": (),  # variadic
-}
 
 
 def op_name(type_id: int) -> str:

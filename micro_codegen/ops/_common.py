@@ -1,78 +1,78 @@
 """Helpers shared by the op-family modules (not an op family itself).
 
-* :class:`Unsupported` — raised by a family's ``plan`` function with the bare reason;
-  :func:`family` turns one ``plan(graph, index) -> OpPlan`` into the ``prepare`` /
-  ``check`` pair of an :class:`~micro_codegen.ops.base.OpImpl` (``check`` runs the plan
-  and reports the reason, so the rules cannot drift from what ``prepare`` accepts).
-* :func:`ref_context` — an :class:`~micro_codegen.reference.registry.OpContext` for a
-  node, so the families reuse the reference interpreter's own derivations (padding,
-  windows, softmax scaling, ...) instead of re-deriving them.
-* encoders for the C parameter structs: activation / rounding codes, array fields as
-  element designators (``"out_shape[0]": 1`` renders ``.out_shape[0] = 1``, no braces).
+* :func:`family` registers a family's ``plan(graph, index) -> OpPlan`` with the support
+  rules of each of its ops (``_rules.py``); the plan may assume the rules hold.
+  :class:`Unsupported` is what a plan (or an encoder below) raises when it meets a node its
+  rules should have refused: an internal inconsistency, reported with the node's label.
+* multipliers, padding, windows, axes come from :mod:`micro_codegen.numerics`, the module
+  the reference interpreter uses too, so both sides derive them identically.
+* the C constants (:func:`cconst`: ``#define`` values read from ``nnacl_subset/common/*.h``,
+  printed by name in generated C) and encoders for the C parameter structs: activation /
+  rounding codes, array fields as element designators (``"out_shape[0]": 1`` renders
+  ``.out_shape[0] = 1``, no braces).
 
-Conventions of every family: constant inputs are never referenced as ``{inK}``; the data
-a kernel needs from them goes out as :class:`ConstArray` (possibly repacked), so the
-generator emits exactly the constants the calls name.
+Conventions of every family: a kernel argument ``In(k)`` of a constant input passes the
+tensor's data from flash as it is in the model; data a kernel needs repacked goes out as a
+:class:`~micro_codegen.compiled.ConstArray` passed as ``Const(name)``.
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
-
-import numpy as np
-
-from ..errors import UnsupportedOpError
-from ..ir import DType, Graph, Tensor
-from ..reference.registry import OpContext
-from .base import OpImpl, OpPlan, register
-
-# ---------------------------------------------------------------- C constants (mirror the headers)
-
-NNACL_MAX_DIMS = 6
-
-NNACL_ACT = {"NO_ACTIVATION": 0, "RELU": 1, "RELU6": 2, "RELU1": 3}
-NNACL_ROUND = {"single": 0, "double": 1}
-
-CTYPE = {DType.INT8: "int8_t", DType.UINT8: "uint8_t", DType.INT16: "int16_t", DType.INT32: "int32_t",
-         DType.FLOAT32: "float", DType.BOOL: "uint8_t", DType.INT64: "int64_t"}
+import re
+from functools import lru_cache
+from typing import Callable, Mapping, Sequence
 
 
-class Unsupported(Exception):
-    """A node this family cannot generate code for; the message is the bare reason."""
+from ..compiled import PARAM, CConst, In, Out
+from ..errors import CodegenError, UnsupportedOpError
+from ..ir import Graph, Tensor
+from ..resources import data_dir
+from .base import OpImpl, OpPlan, Rule, register
+
+# ---------------------------------------------------------------- C constants (read from the headers)
+
+_DEFINE = re.compile(r"^\s*#\s*define\s+([A-Z][A-Z0-9_]*)\s+(-?(?:0x[0-9A-Fa-f]+|[0-9]+))[uU]?\b", re.MULTILINE)
 
 
-def family(ops: Sequence[str], plan: Callable[[Graph, int], OpPlan]) -> OpImpl:
-    """Register ``plan`` for ``ops``: prepare = plan, check = plan's reason (or None)."""
-
-    def check(g: Graph, i: int) -> str | None:
-        try:
-            plan(g, i)
-        except Unsupported as e:
-            return str(e)
-        except UnsupportedOpError as e:
-            return _strip_label(g, i, str(e))
-        return None
-
-    def prepare(g: Graph, i: int) -> OpPlan:
-        try:
-            return plan(g, i)
-        except Unsupported as e:
-            raise UnsupportedOpError(f"{g.node_label(i)}: {e}") from None
-
-    return register(OpImpl(ops=tuple(ops), prepare=prepare, check=check))
+@lru_cache(maxsize=1)
+def c_constants() -> dict[str, int]:
+    """Every integer ``#define NAME value`` of ``nnacl_subset/common/*.h``: the one source of
+    the enum values that Python (op plans) and C (kernels) share."""
+    out: dict[str, int] = {}
+    for path in sorted((data_dir("nnacl_subset") / "common").glob("*.h")):
+        for name, value in _DEFINE.findall(path.read_text(encoding="utf-8")):
+            out[name] = int(value, 0)
+    return out
 
 
-def _strip_label(g: Graph, i: int, msg: str) -> str:
-    prefix = g.node_label(i) + ": "
-    return msg[len(prefix):] if msg.startswith(prefix) else msg
+def cconst(name: str) -> CConst:
+    """The C constant ``name`` (printed by name in generated C, valued from the header)."""
+    try:
+        return CConst(name, c_constants()[name])
+    except KeyError:
+        raise CodegenError(f"C constant {name} is not defined in nnacl_subset/common/*.h") from None
 
 
-def ref_context(g: Graph, i: int) -> OpContext:
-    """The reference interpreter's context for node ``i`` (constant inputs as arrays,
-    activations as ``None``) — for calling the reference's attribute helpers."""
-    node = g.nodes[i]
-    ins = [g.tensors[t] for t in node.inputs]
-    arrays = [t.array if t.is_const else None for t in ins]
-    return OpContext(g, i, node, arrays, ins, [g.tensors[t] for t in node.outputs])
+NNACL_MAX_DIMS = c_constants()["NNACL_MAX_DIMS"]
+
+#: the arguments of every one-input kernel ``f(param, input, output)``
+UNARY_ARGS = (PARAM, In(0), Out(0))
+
+#: fused activation -> NNACL_ACT_* (common/nnacl_common.h)
+_NNACL_ACT = {"NO_ACTIVATION": "NNACL_ACT_NONE", "RELU": "NNACL_ACT_RELU", "RELU6": "NNACL_ACT_RELU6",
+              "RELU1": "NNACL_ACT_RELU1"}
+
+
+class Unsupported(UnsupportedOpError):
+    """A node a plan cannot handle although it passed the op's rules (a missing rule);
+    the message is the bare reason, ``ops.prepare`` adds the node's label."""
+
+
+def family(ops: Sequence[str], plan: Callable[[Graph, int], OpPlan],
+           rules: Sequence[Rule] | Mapping[str, Sequence[Rule]]) -> None:
+    """Register ``plan`` for every op of ``ops`` with its support rules: one sequence for all
+    of them, or a mapping op -> sequence when the ops differ."""
+    for op in ops:
+        register(OpImpl(op, plan, tuple(rules[op] if isinstance(rules, Mapping) else rules)))
 
 
 # ---------------------------------------------------------------- tensors
@@ -92,36 +92,20 @@ def qparams(t: Tensor, what: str) -> tuple[float, int]:
     return float(q.scale), int(q.zero_point)
 
 
-def in_ref(g: Graph, i: int, k: int) -> str:
-    """Placeholder for input ``k``: ``{ink}`` for an activation, ``{const_ink}`` for a constant."""
-    t = g.tensors[g.nodes[i].inputs[k]]
-    return f"{{const_in{k}}}" if t.is_const else f"{{in{k}}}"
-
-
-def const_inputs(g: Graph, i: int, ks: Sequence[int]):
-    """ConstArrays ``in<k>`` for the constant ones among inputs ``ks``."""
-    from .base import ConstArray
-    out = []
-    for k in ks:
-        t = g.tensors[g.nodes[i].inputs[k]]
-        if t.is_const:
-            out.append(ConstArray(f"in{k}", CTYPE[t.dtype], np.ascontiguousarray(t.array).reshape(-1)))
-    return tuple(out)
-
-
 # ---------------------------------------------------------------- parameter encoders
 
-def act_code(act: str | None, allowed=("NO_ACTIVATION", "RELU", "RELU6", "RELU1")) -> int:
+def act_code(act: str | None, allowed=tuple(_NNACL_ACT)) -> CConst:
     act = act or "NO_ACTIVATION"
-    if act not in allowed or act not in NNACL_ACT:
+    if act not in allowed or act not in _NNACL_ACT:
         raise Unsupported(f"fused activation must be one of {', '.join(allowed)}; got {act}")
-    return NNACL_ACT[act]
+    return cconst(_NNACL_ACT[act])
 
 
-def rounding_code(mode: str) -> int:
-    if mode not in NNACL_ROUND:
+def rounding_code(mode: str) -> CConst:
+    """NNACL_ROUND_SINGLE / NNACL_ROUND_DOUBLE for a requantization rounding mode."""
+    if mode not in ("single", "double"):
         raise Unsupported(f"requantization rounding {mode!r} has no C kernel (single, double)")
-    return NNACL_ROUND[mode]
+    return cconst(f"NNACL_ROUND_{mode.upper()}")
 
 
 def array_fields(name: str, values: Sequence[int], length: int = NNACL_MAX_DIMS) -> dict:

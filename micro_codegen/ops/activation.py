@@ -3,71 +3,102 @@ leaky relu, hswish, hsigmoid, swish, linear; int8: the relu family and leaky rel
 LeakyRelu -> ``fp32/activation_fp32.h`` / ``int8/activation_int8.h``.
 
 int8 follows ``reference/activation.py`` (TFLite QuantizedReluX / QuantizeLeakyRelu):
-the multipliers and clamp bounds are derived with the reference's own helpers.
+the multipliers and clamp bounds come from :mod:`micro_codegen.numerics`, as there.
 """
 from __future__ import annotations
 
-import numpy as np
-
+from .. import numerics
+from ..compiled import OpPlan
 from ..ir import DType, Graph
-from ..reference import activation, quant
-from ._common import Unsupported, family, io, qparams, rounding_code
-from .base import OpPlan
+from ._common import UNARY_ARGS, Unsupported, cconst, family, io, qparams, rounding_code
+from ._rules import inputs, int8_or_float32, int8_quantized, one_output, refusal, same_as_input
 
 #: ActivationType name -> ACTIVATION_* of common/activation_param.h (fp32)
-FP32_TYPES = {"RELU": 1, "RELU6": 2, "RELU1": 3, "HARD_TANH": 4, "SIGMOID": 5, "TANH": 6, "LEAKY_RELU": 7,
-              "HSWISH": 8, "HSIGMOID": 9, "SWISH": 10, "LINEAR": 11, "NO_ACTIVATION": 11}
-_INT8_BOUNDS = {"RELU": (0.0, None), "RELU6": (0.0, 6.0), "RELU1": (-1.0, 1.0), "NO_ACTIVATION": (None, None),
-                "LINEAR": (None, None)}
+FP32_TYPES = {act: cconst(f"ACTIVATION_{'LINEAR' if act == 'NO_ACTIVATION' else act}")
+              for act in ("RELU", "RELU6", "RELU1", "HARD_TANH", "SIGMOID", "TANH", "LEAKY_RELU", "HSWISH",
+                          "HSIGMOID", "SWISH", "LINEAR", "NO_ACTIVATION")}
+#: int8 activations clamping with QuantizedReluX (real bounds; HARD_TANH takes min_val / max_val)
+_INT8_BOUNDS = dict(numerics.RELU_X_BOUNDS, LINEAR=(None, None))
+
+
+def _activation(node) -> tuple[str, float]:
+    """(ActivationType name, alpha) of an Activation or LeakyRelu node."""
+    if node.op == "LeakyRelu":
+        return "LEAKY_RELU", float(node.attr("negative_slope", 0.0) or 0.0)
+    return node.attr("activation_type") or "NO_ACTIVATION", float(node.attr("alpha", 0.0) or 0.0)
+
+
+def _int8_multipliers(g: Graph, i: int):
+    """((multiplier, shift), alpha (multiplier, shift) or None) of an int8 node, as the reference."""
+    act, alpha = _activation(g.nodes[i])
+    (x,), (y,) = io(g, i)
+    s_in, s_out = qparams(x, "input")[0], qparams(y, "output")[0]
+    if act == "LEAKY_RELU":
+        return numerics.leaky_relu_multipliers(s_in, alpha, s_out)
+    return numerics.quantize_multiplier(numerics.ratio_f32(s_in, s_out)), None
+
+
+# ---------------------------------------------------------------- rules
+
+def kernel_for_type(g: Graph, i: int) -> str | None:
+    """float32: RELU, RELU6, RELU1, HARD_TANH, SIGMOID, TANH, LEAKY_RELU, HSWISH, HSIGMOID, SWISH,
+    LINEAR; int8: RELU, RELU6, RELU1, HARD_TANH, LINEAR, LEAKY_RELU."""
+    act = _activation(g.nodes[i])[0]
+    if g.tensors[g.nodes[i].inputs[0]].dtype == DType.FLOAT32:
+        if act not in FP32_TYPES:
+            return f"float32 activation {act} has no kernel ({', '.join(sorted(FP32_TYPES))})"
+    elif act not in _INT8_BOUNDS and act not in ("HARD_TANH", "LEAKY_RELU"):
+        return f"int8 activation {act} has no kernel (RELU, RELU6, RELU1, HARD_TANH, LINEAR, LEAKY_RELU)"
+    return None
+
+
+def int8_multipliers(g: Graph, i: int) -> str | None:
+    """int8: the input/output scale ratio (and the LEAKY_RELU slope times it) is a finite
+    multiplier; the slope is >= 0."""
+    if g.tensors[g.nodes[i].inputs[0]].dtype == DType.INT8:
+        return refusal(lambda: _int8_multipliers(g, i))
+    return None
+
+
+_COMMON = (one_output, int8_or_float32, int8_quantized, inputs("x", 1, 1), same_as_input)
+RULES = {"Activation": _COMMON + (kernel_for_type, int8_multipliers), "LeakyRelu": _COMMON + (int8_multipliers,)}
 
 
 def _plan(g: Graph, i: int) -> OpPlan:
     ins, outs = io(g, i)
     node = g.nodes[i]
     x, y = ins[0], outs[0]
-    if node.op == "LeakyRelu":
-        act, alpha = "LEAKY_RELU", float(node.attr("negative_slope", 0.0) or 0.0)
-    else:
-        act, alpha = node.attr("activation_type") or "NO_ACTIVATION", float(node.attr("alpha", 0.0) or 0.0)
+    act, alpha = _activation(node)
     min_val = float(node.attr("min_val", 0.0) or 0.0)
     max_val = float(node.attr("max_val", 0.0) or 0.0)
-    if x.size != y.size or x.dtype != y.dtype:
-        raise Unsupported(f"output {y.describe()} does not match input {x.describe()}")
-    params = dict(size=x.size, type=0, alpha=alpha, min_val=min_val, max_val=max_val, input_zp=0, output_zp=0,
-                  multiplier=0, shift=0, alpha_multiplier=0, alpha_shift=0, rounding=0, act_min=-128, act_max=127)
+    params = dict(size=x.size, type=FP32_TYPES.get(act, FP32_TYPES["LINEAR"]), alpha=alpha, min_val=min_val,
+                  max_val=max_val, input_zp=0, output_zp=0, multiplier=0, shift=0, alpha_multiplier=0,
+                  alpha_shift=0, rounding=rounding_code("single"), act_min=-128, act_max=127)
     if x.dtype == DType.FLOAT32:
-        if act not in FP32_TYPES:
-            raise Unsupported(f"fp32 activation {act} has no kernel ({', '.join(sorted(FP32_TYPES))})")
         params["type"] = FP32_TYPES[act]
         return OpPlan(kernel_sources=("fp32/activation_fp32.c",), header="fp32/activation_fp32.h",
                       param_type="activation_param_t", params=params,
-                      call="activation_fp32({param}, {in0}, {out0});", inplace=0,
+                      kernel="activation_fp32", args=UNARY_ARGS, returns_status=True, inplace=0,
                       libm=True)  # one kernel for every type: it references expf/tanhf
     if x.dtype == DType.INT8:
         s_in, zp_in = qparams(x, "input")
         s_out, zp_out = qparams(y, "output")
-        m, sh = quant.quantize_multiplier(float(np.float64(s_in) / np.float64(s_out)))
+        (m, sh), alpha_ms = _int8_multipliers(g, i)
         params.update(input_zp=zp_in, output_zp=zp_out, multiplier=m, shift=sh,
-                      rounding=rounding_code(quant.ROUNDING))
-        if act == "LEAKY_RELU":
-            alpha_mult = float(np.float32(s_in) * np.float32(alpha) / np.float32(s_out))
-            if alpha_mult < 0:
-                raise Unsupported(f"int8 LeakyRelu with a negative slope ({alpha}) is not supported")
-            ma, sa = quant.quantize_multiplier(alpha_mult)
+                      rounding=rounding_code(numerics.ROUNDING))
+        if alpha_ms is not None:
+            ma, sa = alpha_ms
             params.update(alpha_multiplier=ma, alpha_shift=sa)
             fn = "leaky_relu_int8"
-        elif act in _INT8_BOUNDS or act == "HARD_TANH":
-            lo_f, hi_f = (min_val, max_val) if act == "HARD_TANH" else _INT8_BOUNDS[act]
-            lo = -128 if lo_f is None else max(-128, activation._quantize_bound(lo_f, s_out, zp_out, -128, 127))
-            hi = 127 if hi_f is None else min(127, activation._quantize_bound(hi_f, s_out, zp_out, -128, 127))
+        else:
+            lo, hi = numerics.relu_x_range(*((min_val, max_val) if act == "HARD_TANH" else _INT8_BOUNDS[act]),
+                                           s_out, zp_out, -128, 127)
             params.update(act_min=lo, act_max=hi)
             fn = "relu_x_int8"
-        else:
-            raise Unsupported(f"int8 activation {act} has no kernel (RELU, RELU6, RELU1, HARD_TANH, LEAKY_RELU)")
         return OpPlan(kernel_sources=("int8/activation_int8.c",), header="int8/activation_int8.h",
-                      param_type="activation_param_t", params=params, call=f"{fn}({{param}}, {{in0}}, {{out0}});",
+                      param_type="activation_param_t", params=params, kernel=fn, args=UNARY_ARGS,
                       inplace=0)
-    raise Unsupported(f"input dtype {x.dtype.short} is not supported (float32, int8)")
+    raise Unsupported(f"input dtype {x.dtype.short} (see int8_or_float32)")
 
 
-family(("Activation", "LeakyRelu"), _plan)
+family(("Activation", "LeakyRelu"), _plan, RULES)

@@ -1,77 +1,65 @@
 """What an op family tells the code generator about one node.
 
-Each family module (``ops/<family>.py``) registers an :class:`OpImpl` for its op names
-in :data:`REGISTRY`. ``prepare(graph, index)`` returns an :class:`OpPlan`: the kernel
-sources to copy, the header to include, the parameter struct (designated
-initialisers), the constant arrays to put in flash (weights, packed/dequantized
-weights, per-channel multipliers and shifts), the scratch bytes the kernel needs and
-the C call. ``scratch_bytes`` is planned jointly with the tensors by the memory planner.
-
-Placeholders in ``call`` and in string-valued ``params`` (``str.format`` syntax):
-``{in0}``, ``{in1}``… typed pointers to the node's inputs (arena or flash),
-``{out0}``… typed pointers to the outputs, ``{param}`` the address of the parameter
-struct, ``{scratch}`` (``void *``) and ``{scratch_size}``, ``{const_<name>}`` the symbol of
-the constant array ``<name>``. Pointer types follow the tensors' dtypes.
+Each family module (``ops/<family>.py``) registers an :class:`OpImpl` (the op's support
+rules and plan) for its op names in :data:`REGISTRY`. ``prepare(graph, index)`` returns an
+:class:`~micro_codegen.compiled.OpPlan`:
+the kernel and its symbolic arguments, the sources to copy, the header to include, the
+parameter struct (designated initialisers; enum values as :class:`~micro_codegen.compiled.CConst`),
+the constant arrays to put in flash (weights, packed weights, per-channel multipliers and
+shifts), the scratch bytes (planned jointly with the tensors) and aliasing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
-import numpy as np
-
+from ..compiled import Arg, CConst, ConstArray, OpPlan  # noqa: F401  (the families' vocabulary)
 from ..errors import UnsupportedOpError
 from ..ir import Graph
 
-
-@dataclass(frozen=True)
-class ConstArray:
-    name: str              # unique within the node: "weight", "bias", "multiplier", ...
-    ctype: str             # "int8_t", "int16_t", "int32_t", "uint8_t", "float"
-    values: np.ndarray     # emitted flattened in C order
-    align: int = 8
-
-
-@dataclass(frozen=True)
-class OpPlan:
-    kernel_sources: tuple[str, ...] = ()   # .c files under nnacl_subset/ ("int8/conv_int8.c"); headers follow
-    header: str = ""                       # header under nnacl_subset/ to #include ("int8/conv_int8.h")
-    param_type: str | None = None          # C struct type of the parameters
-    params: dict = field(default_factory=dict)   # field -> int | float | bool | str (C expression / placeholder)
-    consts: tuple[ConstArray, ...] = ()
-    call: str = ""                         # C statement(s); "" = no code (e.g. Reshape as an alias)
-    scratch_bytes: int = 0
-    inplace: int | None = None             # the output may share input k's memory
-    always_alias: bool = False             # True: output IS input k (zero-copy, e.g. Reshape)
-    libm: bool = False                     # needs -lm (expf, tanhf, ...)
-    #: preprocessor bit sets, OR-ed over the model's nodes into -D<name>=<bits> in the Makefile
-    #: (e.g. ("CONV_INT8_VARIANTS", 1 << variant): which conv variants the dispatcher compiles)
-    define_bits: tuple[tuple[str, int], ...] = ()
+Rule = Callable[[Graph, int], "str | None"]
 
 
 @dataclass(frozen=True)
 class OpImpl:
-    ops: tuple[str, ...]
+    """One op: its own support rules and the plan of a node that obeys them."""
+    op: str
+    #: the family's plan function: the node's OpPlan, assuming the rules hold
     prepare: Callable[[Graph, int], OpPlan]
-    #: extra support rule beyond check.py: reason string or None
-    check: Callable[[Graph, int], "str | None"] = lambda g, i: None
+    #: the op's own support rules in order (``ops/_rules.py`` describes them; check.py adds the
+    #: rules every node obeys); the plan may assume they all hold
+    rules: tuple[Rule, ...]
+
+    def check(self, graph: Graph, index: int) -> str | None:
+        """The reason of the first own rule node ``index`` breaks, or None."""
+        for rule in self.rules:
+            reason = rule(graph, index)
+            if reason:
+                return reason
+        return None
 
 
 REGISTRY: dict[str, OpImpl] = {}
 
 
 def register(impl: OpImpl) -> OpImpl:
-    for op in impl.ops:
-        REGISTRY[op] = impl
+    REGISTRY[impl.op] = impl
     return impl
 
 
 def prepare(graph: Graph, index: int) -> OpPlan:
-    node = graph.nodes[index]
-    impl = REGISTRY.get(node.op)
+    """The OpPlan of node ``index``, or UnsupportedOpError (``<node label>: <reason>``) when
+    its op has no implementation or the node breaks one of the op's rules."""
+    label = graph.node_label(index)
+    impl = REGISTRY.get(graph.nodes[index].op)
     if impl is None:
-        raise UnsupportedOpError(f"{graph.node_label(index)}: no C implementation for {node.op}")
+        raise UnsupportedOpError(f"{label}: no C implementation for {graph.nodes[index].op}")
     reason = impl.check(graph, index)
     if reason:
-        raise UnsupportedOpError(f"{graph.node_label(index)}: {reason}")
-    return impl.prepare(graph, index)
+        raise UnsupportedOpError(f"{label}: {reason}")
+    try:
+        return impl.prepare(graph, index)
+    except UnsupportedOpError as e:        # a plan met what its rules should have refused
+        if str(e).startswith(label):
+            raise
+        raise UnsupportedOpError(f"{label}: {e}") from None

@@ -16,22 +16,24 @@ GENERAL     grouped convs (1 < group < in_c)                                  OH
 Hybrid convs use IM2COL for group 1 (int16 columns of q - zero point) and GENERAL
 otherwise; ``hybrid_mode`` picks the input quantization as the reference does (symmetric
 for per-tensor weights, asymmetric for per-channel weights and for depthwise).
-Padding, output size and multipliers come from the reference interpreter's own
-helpers (``reference/conv.py``), so both sides derive them identically.
+Padding, output size and multipliers come from :mod:`micro_codegen.numerics`, as in the
+reference interpreter (``reference/conv.py``), so both sides derive them identically.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from .. import numerics
+from ..compiled import PARAM, SCRATCH, SCRATCH_SIZE, CConst, Const, ConstArray, In, OpPlan, Out
 from ..ir import DType, Graph
-from ..reference import conv, quant
-from ._common import Unsupported, act_code, family, io, qparams, ref_context, rounding_code
-from .base import ConstArray, OpPlan
+from ._common import Unsupported, act_code, cconst, family, io, qparams, rounding_code
+from ._rules import (fused_activation, inputs, int8_or_float32, int8_quantized, nhwc_format, one_output,
+                    pad_mode_known, refusal, weighted_dtypes)
 
-GENERAL, IM2COL, ONE_BY_ONE, DW, DW3X3 = 0, 1, 2, 3, 4
-VARIANT_NAMES = {GENERAL: "GENERAL", IM2COL: "IM2COL", ONE_BY_ONE: "1X1", DW: "DW", DW3X3: "DW3X3"}
-IM2COL_TILE = 4          # CONV_IM2COL_TILE in common/conv_param.h
-HYBRID_SYMMETRIC, HYBRID_ASYM, HYBRID_ASYM_DW = 0, 1, 2   # CONV_HYBRID_*
+#: conv_param_t.variant values (CONV_VARIANT_* of common/conv_param.h)
+GENERAL, IM2COL, ONE_BY_ONE, DW, DW3X3 = (cconst(f"CONV_VARIANT_{v}") for v in ("GENERAL", "IM2COL", "1X1", "DW", "DW3X3"))
+IM2COL_TILE = cconst("CONV_IM2COL_TILE").value
+HYBRID_SYMMETRIC, HYBRID_ASYM, HYBRID_ASYM_DW = (cconst(f"CONV_HYBRID_{m}") for m in ("SYMMETRIC", "ASYM", "ASYM_DW"))
 
 
 def scratch_bytes(params: dict, kind: str) -> int:
@@ -44,43 +46,77 @@ def scratch_bytes(params: dict, kind: str) -> int:
 
 
 def geometry(g: Graph, i: int) -> dict:
-    """Shapes, strides, padding and groups of a Conv2DFusion node (conv_param_t fields)."""
-    ctx = ref_context(g, i)
-    ins, outs = io(g, i)
-    if len(ins) not in (2, 3):
-        raise Unsupported(f"needs 2 or 3 inputs (x, weight[, bias]); got {len(ins)}")
-    x, w, y = ins[0], ins[1], outs[0]
-    if (g.nodes[i].attr("format", "NHWC") or "NHWC") != "NHWC":
-        raise Unsupported(f"format {g.nodes[i].attr('format')}: only NHWC activations are supported")
-    if len(x.shape) != 4 or len(y.shape) != 4:
-        raise Unsupported(f"input and output must be 4-D NHWC; got {list(x.shape)} -> {list(y.shape)}")
-    if not w.is_const or len(w.shape) != 4:
-        raise Unsupported(f"weights must be a constant 4-D OHWI tensor; got {w.describe()}")
+    """Shapes, strides, padding and groups of a Conv2DFusion node (conv_param_t fields), by
+    :func:`micro_codegen.numerics.conv_window`; needs the rules up to :func:`conv_groups`."""
+    node = g.nodes[i]
+    x, w = (g.tensors[t] for t in node.inputs[:2])
     n, h, wd, cin = x.shape
     cout, kh, kw, cg = w.shape
-    if cg <= 0 or cin % cg:
-        raise Unsupported(f"input channels {cin} are not a multiple of the weights' in-channels {cg}")
-    groups = cin // cg
-    gattr = int(g.nodes[i].attr("group", 0) or 0)
-    if gattr not in (0, groups):
-        raise Unsupported(f"group={gattr} does not match input channels {cin} and weights {list(w.shape)}")
-    if cout % groups:
-        raise Unsupported(f"out channels {cout} are not a multiple of the groups {groups}")
-    if len(ins) == 3 and (not ins[2].is_const or ins[2].size != cout):
-        raise Unsupported(f"bias must be constant with {cout} values; got {ins[2].describe()}")
-    sh, sw = conv.pair(ctx, "stride", (1, 1))
-    dh, dw = conv.pair(ctx, "dilation", (1, 1))
-    mode = g.nodes[i].attr("pad_mode", "PAD") or "PAD"
-    keff = ((kh - 1) * dh + 1, (kw - 1) * dw + 1)
-    out_h, out_w, pt, pl = conv.resolve_padding(ctx, mode, (h, wd), keff, (sh, sw), g.nodes[i].attr("pad_list"))
-    if (n, out_h, out_w, cout) != tuple(y.shape):
-        raise Unsupported(f"output shape {list(y.shape)} differs from the computed {[n, out_h, out_w, cout]}")
-    return dict(batch=n, in_h=h, in_w=wd, in_c=cin, out_h=out_h, out_w=out_w, out_c=cout, kernel_h=kh,
-                kernel_w=kw, stride_h=sh, stride_w=sw, dilation_h=dh, dilation_w=dw, pad_top=pt, pad_left=pl,
-                group=groups)
+    win = numerics.conv_window((h, wd), (kh, kw), node.attrs)
+    return dict(batch=n, in_h=h, in_w=wd, in_c=cin, out_h=win.out_h, out_w=win.out_w, out_c=cout, kernel_h=kh,
+                kernel_w=kw, stride_h=win.stride_h, stride_w=win.stride_w, dilation_h=win.dilation_h,
+                dilation_w=win.dilation_w, pad_top=win.pad_top, pad_left=win.pad_left, group=cin // cg)
 
 
-def choose_variant(p: dict, hybrid: bool = False) -> int:
+# ---------------------------------------------------------------- rules
+
+def conv_tensors(g: Graph, i: int) -> str | None:
+    """Input and output are 4-D NHWC, the weights a constant 4-D OHWI tensor [out, kh, kw,
+    in/group], the bias (if any) a constant vector of [out] values."""
+    ins, outs = io(g, i)
+    x, w, y = ins[0], ins[1], outs[0]
+    if len(x.shape) != 4 or len(y.shape) != 4:
+        return f"input and output must be 4-D NHWC; got {list(x.shape)} -> {list(y.shape)}"
+    if not w.is_const or len(w.shape) != 4:
+        return f"weights must be a constant 4-D OHWI tensor; got {'a constant' if w.is_const else 'an activation'} " \
+               f"{w.describe()}"
+    if len(ins) == 3 and (not ins[2].is_const or ins[2].size != w.shape[0]):
+        return f"bias must be constant with {w.shape[0]} values; got {ins[2].describe()}"
+    return None
+
+
+def conv_groups(g: Graph, i: int) -> str | None:
+    """``group`` (0 counts as 1) times the weights' in-channels equals the input channels,
+    and it divides the output channels."""
+    x, w = (g.tensors[t] for t in g.nodes[i].inputs[:2])
+    group = int(g.nodes[i].attr("group") or 1)
+    if w.shape[3] <= 0 or w.shape[3] * group != x.shape[3] or w.shape[0] % group:
+        return f"group {group} does not fit input channels {x.shape[3]} and weights {list(w.shape)}"
+    return None
+
+
+def conv_window_fits(g: Graph, i: int) -> str | None:
+    """Strides and dilations have one or two values >= 1; the (dilated) kernel fits the (padded) input."""
+    return refusal(lambda: geometry(g, i))
+
+
+def conv_output_shape(g: Graph, i: int) -> str | None:
+    """The output shape is [batch, out_h, out_w, out] as the padding rule computes it."""
+    p = geometry(g, i)
+    want = [p["batch"], p["out_h"], p["out_w"], p["out_c"]]
+    y = g.tensors[g.nodes[i].outputs[0]]
+    if list(y.shape) != want:
+        return f"output shape must be {want} (from the input, kernel, strides and padding); got {list(y.shape)}"
+    return None
+
+
+def conv_weight_quant(g: Graph, i: int) -> str | None:
+    """int8 weights are symmetric (zero point 0), quantized per tensor or per output channel."""
+    w = g.tensors[g.nodes[i].inputs[1]]
+    if w.dtype == DType.INT8:
+        if len(w.quant) not in (1, w.shape[0]):
+            return f"int8 weights need 1 or {w.shape[0]} quant params; have {len(w.quant)}"
+        if np.any(w.zero_points != 0):
+            return f"int8 weights must be symmetric (zero point 0); got {sorted(set(w.zero_points.tolist()))}"
+    return None
+
+
+RULES = (one_output, int8_or_float32, int8_quantized, inputs("x, weights[, bias]", 2, 3), nhwc_format,
+         conv_tensors, conv_groups, pad_mode_known, conv_window_fits, conv_output_shape, fused_activation,
+         weighted_dtypes, conv_weight_quant)
+
+
+def choose_variant(p: dict, hybrid: bool = False) -> CConst:
     groups, cin, cout = p["group"], p["in_c"], p["out_c"]
     if hybrid:
         return IM2COL if groups == 1 else GENERAL
@@ -102,7 +138,7 @@ VARIANT_FILES = {GENERAL: "conv_general", IM2COL: "conv_im2col", ONE_BY_ONE: "co
                  DW3X3: "conv_depthwise_3x3"}
 
 
-def _weights_for(variant: int, w: np.ndarray) -> np.ndarray:
+def _weights_for(variant: CConst, w: np.ndarray) -> np.ndarray:
     """OHWI weights in the layout ``variant`` reads (HWO for depthwise)."""
     if variant in (DW, DW3X3):
         cout, kh, kw, _ = w.shape
@@ -117,34 +153,24 @@ def _plan(g: Graph, i: int) -> OpPlan:
     bias = ins[2] if len(ins) == 3 else None
     act = g.nodes[i].attr("activation_type", "NO_ACTIVATION") or "NO_ACTIVATION"
     cout = p["out_c"]
-    base = dict(p, act_type=0, input_zp=0, output_zp=0, rounding=0, act_min=-128, act_max=127, hybrid_mode=0)
+    base = dict(p, act_type=act_code(None), input_zp=0, output_zp=0, rounding=rounding_code("single"),
+                act_min=-128, act_max=127, hybrid_mode=HYBRID_SYMMETRIC)
 
     if x.dtype == DType.FLOAT32 and w.dtype == DType.FLOAT32:
-        if y.dtype != DType.FLOAT32:
-            raise Unsupported(f"fp32 conv with {y.dtype.short} output")
-        if bias is not None and bias.dtype != DType.FLOAT32:
-            raise Unsupported(f"fp32 conv needs an fp32 bias; got {bias.dtype.short}")
         variant = choose_variant(p)
         params = dict(base, variant=variant, act_type=act_code(act))
         b = bias.array.astype(np.float32) if bias is not None else np.zeros(cout, np.float32)
         return OpPlan(
+            kernel="conv_fp32", returns_status=True,
+            args=(PARAM, In(0), Const("weight"), Const("bias"), SCRATCH, SCRATCH_SIZE, Out(0)),
             kernel_sources=("fp32/conv_fp32.c", f"fp32/{VARIANT_FILES[variant]}_fp32.c"),
-            define_bits=(("CONV_FP32_VARIANTS", 1 << variant),),
+            define_bits=(("CONV_FP32_VARIANTS", 1 << variant.value),),
             header="fp32/conv_fp32.h", param_type="conv_param_t", params=params,
-            consts=(ConstArray("weight", "float", _weights_for(variant, w.array.astype(np.float32))),
-                    ConstArray("bias", "float", b)),
-            call="conv_fp32({param}, {in0}, {const_weight}, {const_bias}, {scratch}, {scratch_size}, {out0});",
+            consts=(ConstArray("weight", DType.FLOAT32, _weights_for(variant, w.array.astype(np.float32))),
+                    ConstArray("bias", DType.FLOAT32, b)),
             scratch_bytes=scratch_bytes(params, "fp32"))
 
     if x.dtype == DType.FLOAT32 and w.dtype == DType.INT8:
-        if y.dtype != DType.FLOAT32:
-            raise Unsupported(f"hybrid conv with {y.dtype.short} output")
-        if len(w.quant) not in (1, cout):
-            raise Unsupported(f"hybrid conv weights have {len(w.quant)} quant params; need 1 or {cout}")
-        if np.any(w.zero_points != 0):
-            raise Unsupported("hybrid conv needs symmetric weights (zero point 0)")
-        if bias is not None and bias.dtype != DType.FLOAT32:
-            raise Unsupported(f"hybrid conv needs an fp32 bias; got {bias.dtype.short}")
         variant = choose_variant(p, hybrid=True)
         # input quantization as reference/conv._hybrid_conv chooses it
         depthwise = p["group"] > 1 and w.shape[3] == 1
@@ -153,51 +179,39 @@ def _plan(g: Graph, i: int) -> OpPlan:
         w_scales = np.ascontiguousarray(np.broadcast_to(w.scales.astype(np.float32), (cout,)))
         b = bias.array.astype(np.float32) if bias is not None else np.zeros(cout, np.float32)
         return OpPlan(
+            kernel="conv_hybrid_fp32", returns_status=True,
+            args=(PARAM, In(0), Const("weight"), Const("weight_scale"), Const("bias"), SCRATCH, SCRATCH_SIZE,
+                  Out(0)),
             kernel_sources=("fp32/conv_hybrid_fp32.c",),
             header="fp32/conv_fp32.h", param_type="conv_param_t", params=params,
-            consts=(ConstArray("weight", "int8_t", np.ascontiguousarray(w.array)),
-                    ConstArray("weight_scale", "float", w_scales),
-                    ConstArray("bias", "float", b)),
-            call="conv_hybrid_fp32({param}, {in0}, {const_weight}, {const_weight_scale}, {const_bias}, "
-                 "{scratch}, {scratch_size}, {out0});",
+            consts=(ConstArray("weight", DType.INT8, np.ascontiguousarray(w.array)),
+                    ConstArray("weight_scale", DType.FLOAT32, w_scales),
+                    ConstArray("bias", DType.FLOAT32, b)),
             scratch_bytes=scratch_bytes(params, "hybrid"))
 
     if x.dtype == DType.INT8 and w.dtype == DType.INT8:
-        if y.dtype != DType.INT8:
-            raise Unsupported(f"int8 conv with {y.dtype.short} output")
         in_scale, in_zp = qparams(x, "input")
         out_scale, out_zp = qparams(y, "output")
-        if len(w.quant) not in (1, cout):
-            raise Unsupported(f"weights have {len(w.quant)} quant params; need 1 or {cout}")
-        if np.any(w.zero_points != 0):
-            raise Unsupported("int8 conv needs symmetric weights (zero point 0)")
-        if bias is not None and bias.dtype != DType.INT32:
-            raise Unsupported(f"int8 conv needs an int32 bias; got {bias.dtype.short}")
-        w_scales = np.broadcast_to(w.scales, (cout,))
-        # exactly the reference's expression (reference/conv.py)
-        mult, shift = quant.quantize_multipliers([float(in_scale) * float(ws) / float(out_scale) for ws in w_scales])
-        try:
-            qmin, qmax = quant.activation_range(act, out_scale, out_zp, np.int8)
-        except ValueError as e:
-            raise Unsupported(str(e)) from None
+        mult, shift = numerics.output_multipliers(in_scale, np.broadcast_to(w.scales, (cout,)), out_scale)
+        qmin, qmax = numerics.activation_range(act, out_scale, out_zp, np.int8)
         variant = choose_variant(p)
         params = dict(base, variant=variant, input_zp=in_zp, output_zp=out_zp,
-                      rounding=rounding_code(conv.ROUNDING_CONV), act_min=int(qmin), act_max=int(qmax))
+                      rounding=rounding_code(numerics.ROUNDING_CONV), act_min=int(qmin), act_max=int(qmax))
         b = bias.array.astype(np.int32) if bias is not None else np.zeros(cout, np.int32)
         return OpPlan(
+            kernel="conv_int8", returns_status=True,
+            args=(PARAM, In(0), Const("weight"), Const("bias"), Const("multiplier"), Const("shift"), SCRATCH,
+                  SCRATCH_SIZE, Out(0)),
             kernel_sources=("int8/conv_int8.c", f"int8/{VARIANT_FILES[variant]}_int8.c"),
-            define_bits=(("CONV_INT8_VARIANTS", 1 << variant),),
+            define_bits=(("CONV_INT8_VARIANTS", 1 << variant.value),),
             header="int8/conv_int8.h", param_type="conv_param_t", params=params,
-            consts=(ConstArray("weight", "int8_t", _weights_for(variant, w.array)),
-                    ConstArray("bias", "int32_t", b),
-                    ConstArray("multiplier", "int32_t", mult.astype(np.int32)),
-                    ConstArray("shift", "int32_t", shift.astype(np.int32))),
-            call="conv_int8({param}, {in0}, {const_weight}, {const_bias}, {const_multiplier}, {const_shift}, "
-                 "{scratch}, {scratch_size}, {out0});",
+            consts=(ConstArray("weight", DType.INT8, _weights_for(variant, w.array)),
+                    ConstArray("bias", DType.INT32, b),
+                    ConstArray("multiplier", DType.INT32, mult.astype(np.int32)),
+                    ConstArray("shift", DType.INT32, shift.astype(np.int32))),
             scratch_bytes=scratch_bytes(params, "int8"))
 
-    raise Unsupported(f"input {x.dtype.short} with weights {w.dtype.short} is not supported "
-                      "(fp32/fp32, int8/int8, hybrid fp32/int8)")
+    raise Unsupported(f"input {x.dtype.short} with weights {w.dtype.short} (see weighted_dtypes)")
 
 
-family(("Conv2DFusion",), _plan)
+family(("Conv2DFusion",), _plan, RULES)

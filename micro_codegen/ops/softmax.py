@@ -1,52 +1,76 @@
 """Softmax over one axis (fp32, int8) -> ``fp32/softmax_fp32.h`` / ``int8/softmax_int8.h``.
 
-int8 uses the reference's own scaling (``reference/softmax.softmax_params``) and its
-rounding mode; the output must be quantized (1/256, -128) as TFLite requires.
+int8 uses the reference's scaling (``numerics.softmax_params``, as ``reference/softmax.py``)
+and its rounding mode; the output must be quantized (1/256, -128) as TFLite requires.
 """
 from __future__ import annotations
 
+from .. import numerics
+from ..compiled import OpPlan
 from ..ir import DType, Graph
-from ..reference import softmax, quant
-from ._common import Unsupported, family, io, prod, qparams, rounding_code
-from .base import OpPlan
+from ._common import UNARY_ARGS, Unsupported, family, io, prod, qparams, rounding_code
+from ._rules import inputs, int8_or_float32, int8_quantized, one_output, refusal, same_as_input
+
+
+def _axes(g: Graph, i: int) -> list[int]:
+    axes = g.nodes[i].attr("axis", (-1,))
+    return list(axes) if axes is not None else [-1]
+
+
+def _axis(g: Graph, i: int) -> int:
+    """The softmax axis counted from the front (needs :func:`one_axis`)."""
+    a, nd = int(_axes(g, i)[0]), len(g.tensors[g.nodes[i].inputs[0]].shape)
+    return a + nd if a < 0 else a
+
+
+# ---------------------------------------------------------------- rules
+
+def one_axis(g: Graph, i: int) -> str | None:
+    """``axis`` is one axis (negative: from the end) of an input with at least one dim."""
+    axes, nd = _axes(g, i), len(g.tensors[g.nodes[i].inputs[0]].shape)
+    if len(axes) != 1:
+        return f"softmax must be over one axis; got {axes}"
+    if not 0 <= _axis(g, i) < nd:
+        return f"axis {axes[0]} out of range for a {nd}-D input"
+    return None
+
+
+def int8_softmax_quant(g: Graph, i: int) -> str | None:
+    """int8: the output is quantized (1/256, -128) and the input scale is large enough for the
+    fixed-point kernel."""
+    (x,), (y,) = io(g, i)
+    if x.dtype != DType.INT8:
+        return None
+    out_scale, out_zp = qparams(y, "output")
+    if out_scale != 1.0 / 256 or out_zp != -128:
+        return f"int8 softmax output must be quantized (1/256, -128); got ({out_scale}, {out_zp})"
+    return refusal(lambda: numerics.softmax_params(qparams(x, "input")[0]))
+
+
+RULES = (one_output, int8_or_float32, int8_quantized, inputs("x", 1, 1), one_axis, same_as_input,
+         int8_softmax_quant)
 
 
 def _plan(g: Graph, i: int) -> OpPlan:
     ins, outs = io(g, i)
     x, y = ins[0], outs[0]
-    axes = g.nodes[i].attr("axis", (-1,))
-    axes = list(axes) if axes is not None else [-1]
-    if len(axes) != 1:
-        raise Unsupported(f"softmax over several axes {axes} is not supported")
-    nd = len(x.shape)
-    if nd == 0:
-        raise Unsupported("softmax of a scalar")
-    axis = int(axes[0]) + (nd if int(axes[0]) < 0 else 0)
-    if not 0 <= axis < nd:
-        raise Unsupported(f"axis {axes[0]} out of range for a {nd}-D input")
-    if y.size != x.size or y.dtype != x.dtype:
-        raise Unsupported(f"output {y.describe()} does not match input {x.describe()}")
+    axis = _axis(g, i)
     params = dict(outer=prod(x.shape[:axis]), axis_size=int(x.shape[axis]), inner=prod(x.shape[axis + 1:]),
-                  beta=1.0, input_multiplier=0, input_left_shift=0, diff_min=0, rounding=0, output_zp=0)
+                  beta=1.0, input_multiplier=0, input_left_shift=0, diff_min=0, rounding=rounding_code("single"), output_zp=0)
     if x.dtype == DType.FLOAT32:
         return OpPlan(kernel_sources=("fp32/softmax_fp32.c",), header="fp32/softmax_fp32.h",
-                      param_type="softmax_param_t", params=params, call="softmax_fp32({param}, {in0}, {out0});",
+                      param_type="softmax_param_t", params=params, kernel="softmax_fp32", args=UNARY_ARGS,
                       inplace=0, libm=True)
     if x.dtype == DType.INT8:
         in_scale, _ = qparams(x, "input")
-        out_scale, out_zp = qparams(y, "output")
-        if out_scale != 1.0 / 256 or out_zp != -128:
-            raise Unsupported(f"int8 softmax output must be quantized (1/256, -128); got ({out_scale}, {out_zp})")
-        try:
-            mult, shift, diff_min = softmax.softmax_params(in_scale)
-        except ValueError as e:
-            raise Unsupported(str(e)) from None
+        out_zp = qparams(y, "output")[1]
+        mult, shift, diff_min = numerics.softmax_params(in_scale)
         params.update(input_multiplier=int(mult), input_left_shift=int(shift), diff_min=int(diff_min),
-                      rounding=rounding_code(quant.ROUNDING), output_zp=out_zp)
+                      rounding=rounding_code(numerics.ROUNDING), output_zp=out_zp)
         return OpPlan(kernel_sources=("int8/softmax_int8.c",), header="int8/softmax_int8.h",
-                      param_type="softmax_param_t", params=params, call="softmax_int8({param}, {in0}, {out0});",
+                      param_type="softmax_param_t", params=params, kernel="softmax_int8", args=UNARY_ARGS,
                       inplace=0)
-    raise Unsupported(f"input dtype {x.dtype.short} is not supported (float32, int8)")
+    raise Unsupported(f"input dtype {x.dtype.short} (see int8_or_float32)")
 
 
-family(("Softmax",), _plan)
+family(("Softmax",), _plan, RULES)

@@ -4,41 +4,69 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..compiled import OpPlan
 from ..ir import Graph
-from ._common import NNACL_MAX_DIMS, Unsupported, array_fields, coalesce, family, io
-from .base import OpPlan
+from ._common import NNACL_MAX_DIMS, UNARY_ARGS, array_fields, coalesce, family, io
+from ._rules import inputs, one_output, variable_input
 
 
-def _plan(g: Graph, i: int) -> OpPlan:
-    ins, outs = io(g, i)
-    x, y = ins[0], outs[0]
-    if x.is_const:
-        raise Unsupported("transposing a constant tensor is not supported")
-    nd = len(x.shape)
-    if len(ins) > 1:
-        if not ins[1].is_const:
-            raise Unsupported("perm must be a constant input")
-        perm = [int(p) for p in np.asarray(ins[1].array).reshape(-1)]
-    else:
-        perm = list(range(nd))[::-1]
-    perm = [p + nd if p < 0 else p for p in perm]
-    if sorted(perm) != list(range(nd)):
-        raise Unsupported(f"perm {perm} is not a permutation of {nd} axes")
-    if x.dtype != y.dtype:
-        raise Unsupported(f"input {x.dtype.short} and output {y.dtype.short} differ")
-    out_shape = [x.shape[p] for p in perm]
-    if list(y.shape) != out_shape:
-        raise Unsupported(f"output shape {list(y.shape)} differs from the transposed {out_shape}")
+def perm(g: Graph, i: int) -> list[int]:
+    """The permutation (constant input 1, else the reversed axes), counted from the front."""
+    ins = io(g, i)[0]
+    nd = len(ins[0].shape)
+    p = [int(v) for v in np.asarray(ins[1].array).reshape(-1)] if len(ins) > 1 else list(range(nd))[::-1]
+    return [v + nd if v < 0 else v for v in p]
+
+
+def geometry(g: Graph, i: int):
+    """(output shape, merged output shape, input element strides of the merged dims): output
+    dims the input walks contiguously are merged (needs :func:`permutation`)."""
+    x = g.tensors[g.nodes[i].inputs[0]]
+    p, nd = perm(g, i), len(x.shape)
     in_strides = [1] * nd
     for d in range(nd - 2, -1, -1):
         in_strides[d] = in_strides[d + 1] * int(x.shape[d + 1])
-    shp, (st,) = coalesce(out_shape, [[in_strides[p] for p in perm]])
+    out_shape = [x.shape[d] for d in p]
+    shp, (st,) = coalesce(out_shape, [[in_strides[d] for d in p]])
+    return out_shape, shp, st
+
+
+# ---------------------------------------------------------------- rules
+
+def permutation(g: Graph, i: int) -> str | None:
+    """The perm input is constant and holds a permutation of the input's axes (no perm: reverse them)."""
+    ins = io(g, i)[0]
+    if len(ins) > 1 and not ins[1].is_const:
+        return "perm must be a constant input"
+    if sorted(perm(g, i)) != list(range(len(ins[0].shape))):
+        return f"perm {perm(g, i)} is not a permutation of {len(ins[0].shape)} axes"
+    return None
+
+
+def transposed_output(g: Graph, i: int) -> str | None:
+    """The output has the input's dtype and the permuted shape; at most 6 dims remain once the
+    dims that stay adjacent are merged."""
+    x, y = g.tensors[g.nodes[i].inputs[0]], g.tensors[g.nodes[i].outputs[0]]
+    out_shape, shp, _ = geometry(g, i)
+    if x.dtype != y.dtype:
+        return f"input {x.dtype.short} and output {y.dtype.short} must share a dtype"
+    if list(y.shape) != out_shape:
+        return f"output shape must be the transposed {out_shape}; got {list(y.shape)}"
     if len(shp) > NNACL_MAX_DIMS:
-        raise Unsupported(f"transpose over {len(shp)} dims; the kernel supports at most {NNACL_MAX_DIMS}")
+        return f"transpose over {len(shp)} dims; the kernel supports at most {NNACL_MAX_DIMS}"
+    return None
+
+
+RULES = (one_output, inputs("x[, perm]", 1, 2), variable_input, permutation, transposed_output)
+
+
+def _plan(g: Graph, i: int) -> OpPlan:
+    x = g.tensors[g.nodes[i].inputs[0]]
+    _, shp, st = geometry(g, i)
     params = dict(ndim=len(shp), elem_size=x.dtype.itemsize, **array_fields("out_shape", shp),
                   **array_fields("in_strides", st))
     return OpPlan(kernel_sources=("base/transpose_base.c",), header="base/transpose_base.h",
-                  param_type="transpose_param_t", params=params, call="transpose_base({param}, {in0}, {out0});")
+                  param_type="transpose_param_t", params=params, kernel="transpose_base", args=UNARY_ARGS)
 
 
-family(("Transpose",), _plan)
+family(("Transpose",), _plan, RULES)

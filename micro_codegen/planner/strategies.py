@@ -31,10 +31,24 @@ Placing an ordering (shared by all strategies):
    If nothing fits, the block goes at the first aligned offset above all
    collected ranges.
 
-Strategies.  ``greedy_<order>_<fit>`` places one ordering with one fit rule,
-for each of the 5 orderings below and each of the 3 fit rules (15 in all).
-Every sort key ends with the block name, so orders are total and do not
-depend on the caller's order:
+Strategies live in a registry; adding one is one function and one decorator
+line in this module, nothing else changes:
+
+* ``@ordering("<order>")`` registers ``key(problem, i)``, the sort key of
+  block ``i`` (an index into ``problem.blocks``).  Every key must end with
+  the block name, so orders are total and do not depend on the caller's order.
+  Each ordering yields one strategy per fit rule, ``greedy_<order>_<fit>``,
+  which places the blocks in that order with that fit rule.
+* ``@strategy("<name>")`` registers ``fn(problem, greedy) -> (offsets,
+  peak)``, run after all greedy strategies; ``greedy`` holds their
+  :class:`GreedyResult` s (read-only), best first (by peak, then name).
+  ``offsets`` are indexed like ``problem.blocks``; ``plan()`` verifies the
+  chosen result.  Names starting with ``greedy_`` are reserved for the
+  orderings.
+
+Registering a name twice raises ``ValueError``.  ``STRATEGY_NAMES`` (sorted)
+and ``run_strategies`` follow the registry and iterate it in name order.  The
+registered orderings (5, so 15 greedy strategies) and strategies:
 
 1. ``greedy_size_*``: largest block first; ties: longer lifetime, earlier
    first step, name.
@@ -70,26 +84,29 @@ depend on the caller's order:
    3. Return the lowest-peak placement over all starts (earliest start wins
       ties); stop early once one start reaches the target.
 
-``run_strategies`` returns every strategy's result; ``plan()`` keeps the one
-with the smallest arena (ties by strategy name).
+``run_strategies`` returns every strategy's result, sorted by name;
+``plan()`` keeps the one with the smallest arena (ties by strategy name).
 """
 
 from __future__ import annotations
 
 import random
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Sequence
+from functools import cached_property, partial
 
 import numpy as np
 
 from .buffers import Block, align_up, blocks_lower_bound
 
-__all__ = ["StrategyResult", "run_strategies", "STRATEGY_NAMES"]
+__all__ = ["GreedyResult", "StrategyResult", "STRATEGY_NAMES", "ordering", "run_strategies",
+           "strategy"]
 
 FIRST_FIT = "firstfit"
 BEST_FIT = "bestfit"
 TWO_SIDED = "twosided"
+FITS = (FIRST_FIT, BEST_FIT, TWO_SIDED)
 _SEED = 0x6D656D  # fixed: the planner must be deterministic
 _WORK_BUDGET = 250_000
 _MAX_ITERS = 1000
@@ -104,6 +121,17 @@ class StrategyResult:
     name: str
     offsets: dict[str, int]  # block (root) name -> offset, every block
     peak: int  # max(offset + size)
+
+
+@dataclass(frozen=True)
+class GreedyResult:
+    """A greedy strategy's result, as the other strategies receive it (read-only)."""
+
+    name: str  # greedy_<ordering>_<fit>
+    order: list[int]  # block indices in placement order
+    fit: str
+    offsets: list[int]  # indexed like _Problem.blocks
+    peak: int
 
 
 class _Problem:
@@ -136,9 +164,10 @@ class _Problem:
         # Two-sided placement aims at the lower bound, rounded up to the largest alignment.
         self.ceiling = align_up(self.lower_bound, max(self.aligns, default=1))
 
-    # -- ordering keys -------------------------------------------------------
+    # -- data of the ordering keys ---------------------------------------------
 
-    def breadths(self) -> list[int]:
+    @cached_property
+    def breadth(self) -> list[int]:
         """Largest live-byte total at any step of each block's lifetime."""
         blocks = self.blocks
         # The live total only rises at a block's first step, so its maximum
@@ -163,30 +192,11 @@ class _Problem:
             out.append(max(profile[lo:hi]))
         return out
 
-    def orderings(self) -> dict[str, list[int]]:
-        blocks = self.blocks
-        idx = range(len(blocks))
-        breadth = self.breadths()
-        conflict_bytes = [self.sizes[i] + sum(self.sizes[j] for j in self.adj[i]) for i in idx]
-        return {
-            "size": sorted(
-                idx,
-                key=lambda i: (-blocks[i].size, -(blocks[i].last - blocks[i].first),
-                               blocks[i].first, blocks[i].name),
-            ),
-            "breadth": sorted(
-                idx, key=lambda i: (-breadth[i], -blocks[i].size, blocks[i].first, blocks[i].name)
-            ),
-            "conflicts": sorted(
-                idx, key=lambda i: (-conflict_bytes[i], -blocks[i].size, blocks[i].name)
-            ),
-            "area": sorted(
-                idx,
-                key=lambda i: (-blocks[i].size * (blocks[i].last - blocks[i].first + 1),
-                               blocks[i].name),
-            ),
-            "time": sorted(idx, key=lambda i: (blocks[i].first, -blocks[i].size, blocks[i].name)),
-        }
+    @cached_property
+    def conflict_bytes(self) -> list[int]:
+        """Size of each block plus the sizes of the blocks it conflicts with."""
+        sizes = self.sizes
+        return [sizes[i] + sum(sizes[j] for j in adj) for i, adj in enumerate(self.adj)]
 
     # -- placement -------------------------------------------------------------
 
@@ -409,17 +419,112 @@ class _Problem:
         return best_offsets, best_peak
 
 
-STRATEGY_NAMES: tuple[str, ...] = tuple(
-    sorted(
-        [f"greedy_{o}_{f}" for o in ("size", "breadth", "conflicts", "area", "time")
-         for f in (FIRST_FIT, BEST_FIT, TWO_SIDED)]
-        + ["local_search"]
-    )
-)
+# -- registry ------------------------------------------------------------------
+
+OrderKey = Callable[[_Problem, int], tuple]
+StrategyFn = Callable[[_Problem, list[GreedyResult]], tuple[list[int], int]]
+
+_ORDERINGS: dict[str, OrderKey] = {}
+_STRATEGIES: dict[str, StrategyFn] = {}
+
+
+def _register(table: dict, kind: str, name: str, fn: Callable) -> Callable:
+    if name in table:
+        raise ValueError(f"planner {kind} {name!r} is already registered")
+    table[name] = fn
+    return fn
+
+
+def ordering(name: str) -> Callable[[OrderKey], OrderKey]:
+    """Decorator: register a sort key as ordering ``name`` (adds ``greedy_<name>_<fit>``)."""
+    return partial(_register, _ORDERINGS, "ordering", name)
+
+
+def strategy(name: str) -> Callable[[StrategyFn], StrategyFn]:
+    """Decorator: register ``fn(problem, greedy) -> (offsets, peak)`` as strategy ``name``."""
+    if name.startswith("greedy_"):
+        raise ValueError(f"planner strategy {name!r}: the prefix 'greedy_' is reserved for "
+                         "the orderings (register one with @ordering)")
+    return partial(_register, _STRATEGIES, "strategy", name)
+
+
+def _greedy_rules() -> list[tuple[str, str, str]]:
+    """(strategy name, ordering, fit rule) of every greedy strategy, in name order."""
+    return [(f"greedy_{o}_{f}", o, f) for o in sorted(_ORDERINGS) for f in FITS]
+
+
+class _StrategyNames(Sequence[str]):
+    """Every strategy name, sorted; follows the registry."""
+
+    def _names(self) -> tuple[str, ...]:
+        return tuple(sorted([name for name, _, _ in _greedy_rules()] + list(_STRATEGIES)))
+
+    def __getitem__(self, index):
+        return self._names()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __repr__(self) -> str:
+        return repr(self._names())
+
+
+STRATEGY_NAMES: Sequence[str] = _StrategyNames()
+
+
+# -- the orderings and strategies (numbered as in the module docstring) ----------
+
+
+@ordering("size")
+def _by_size(p: _Problem, i: int) -> tuple:
+    b = p.blocks[i]
+    return (-b.size, -(b.last - b.first), b.first, b.name)
+
+
+@ordering("breadth")
+def _by_breadth(p: _Problem, i: int) -> tuple:
+    b = p.blocks[i]
+    return (-p.breadth[i], -b.size, b.first, b.name)
+
+
+@ordering("conflicts")
+def _by_conflicts(p: _Problem, i: int) -> tuple:
+    b = p.blocks[i]
+    return (-p.conflict_bytes[i], -b.size, b.name)
+
+
+@ordering("area")
+def _by_area(p: _Problem, i: int) -> tuple:
+    b = p.blocks[i]
+    return (-b.size * (b.last - b.first + 1), b.name)
+
+
+@ordering("time")
+def _by_time(p: _Problem, i: int) -> tuple:
+    b = p.blocks[i]
+    return (b.first, -b.size, b.name)
+
+
+@strategy("local_search")
+def _local_search(prob: _Problem, greedy: list[GreedyResult]) -> tuple[list[int], int]:
+    """Step 6: search from the best greedy results (the search itself: _Problem.local_search)."""
+    starts = greedy[:_SEARCH_STARTS]
+    budget = prob.search_budget() // len(starts)
+    best = None
+    for g in starts:
+        res = prob.local_search(g.order, g.fit, budget)
+        if best is None or res[1] < best[1]:
+            best = res
+        if best[1] <= prob.ceiling:
+            break
+    return best
 
 
 def run_strategies(blocks: Sequence[Block]) -> list[StrategyResult]:
-    """Run every strategy on ``blocks``; results sorted by strategy name."""
+    """Run every registered strategy on ``blocks``; results sorted by strategy name."""
     prob = _Problem(blocks)
     zero = {b.name: 0 for b in blocks if b.size == 0}
 
@@ -428,28 +533,12 @@ def run_strategies(blocks: Sequence[Block]) -> list[StrategyResult]:
         d.update(prob.by_name(offsets))
         return StrategyResult(name=name, offsets=d, peak=peak)
 
-    results: list[StrategyResult] = []
-    greedy: list[tuple[int, str, list[int], str]] = []
-    for oname, order in prob.orderings().items():
-        for fit in (FIRST_FIT, BEST_FIT, TWO_SIDED):
-            name = f"greedy_{oname}_{fit}"
-            offsets, peak = prob.place(order, fit)
-            results.append(pack(name, offsets, peak))
-            greedy.append((peak, name, order, fit))
-    offsets, peak = [], 0
-    if greedy:
-        greedy.sort(key=lambda g: (g[0], g[1]))
-        starts = greedy[:_SEARCH_STARTS]
-        budget = prob.search_budget() // len(starts)
-        best = None
-        for _, _, order, fit in starts:
-            res = prob.local_search(order, fit, budget)
-            if best is None or res[1] < best[1]:
-                best = res
-            if best[1] <= prob.ceiling:
-                break
-        offsets, peak = best
-    results.append(pack("local_search", offsets, peak))
+    orders = {o: sorted(range(len(prob.blocks)), key=partial(_ORDERINGS[o], prob))
+              for o in sorted(_ORDERINGS)}
+    greedy = [GreedyResult(name, orders[o], fit, *prob.place(orders[o], fit))
+              for name, o, fit in _greedy_rules()]
+    greedy.sort(key=lambda g: (g.peak, g.name))
+    results = [pack(g.name, g.offsets, g.peak) for g in greedy]
+    results += [pack(name, *_STRATEGIES[name](prob, greedy)) for name in sorted(_STRATEGIES)]
     results.sort(key=lambda r: r.name)
     return results
-

@@ -1,7 +1,7 @@
 """Reference interpreter: executes an ``ir.Graph`` on numpy arrays.
 
 This is the semantic oracle: generated C, on-target runs and the layer-by-layer
-debugger are all compared against it. See ``quant.py`` for the int8 arithmetic.
+debugger are all compared against it. See ``micro_codegen/numerics.py`` for the int8 arithmetic.
 """
 from __future__ import annotations
 

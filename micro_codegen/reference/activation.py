@@ -49,7 +49,7 @@ Quantized int8/uint8 (TFLite reference kernels):
 
 All multipliers are computed from the float32 scales in float32 arithmetic (TFLite's
 ``double m = input->params.scale / output->params.scale`` divides floats), and MBQM uses
-:func:`quant.multiply_by_quantized_multiplier`'s default rounding (TFLite's gemmlowp
+:func:`numerics.multiply_by_quantized_multiplier`'s default rounding (TFLite's gemmlowp
 ``MultiplyByQuantizedMultiplier``).
 
 Other activations on quantized tensors raise ``UnsupportedOpError``.
@@ -60,8 +60,8 @@ import math
 
 import numpy as np
 
+from .. import numerics
 from ..ir import DType, Tensor
-from . import quant
 from .registry import OpContext, kernel
 
 _SELU_ALPHA = 1.67326324
@@ -146,11 +146,6 @@ def apply_float(ctx: OpContext, x: np.ndarray, act: str, out_dtype, **params) ->
     return y.astype(out_dtype)
 
 
-def ratio_f32(a: float, b: float) -> float:
-    """``a / b`` in float32, as TFLite computes ``input->params.scale / output->params.scale``."""
-    return float(np.float32(a) / np.float32(b))
-
-
 def _qrange(dtype: DType) -> tuple[int, int]:
     info = np.iinfo(dtype.np)
     return int(info.min), int(info.max)
@@ -162,27 +157,14 @@ def _qparams(ctx: OpContext, t: Tensor, what: str) -> tuple[float, int]:
     return float(t.quant[0].scale), int(t.quant[0].zero_point)
 
 
-def _quantize_bound(value: float, scale: float, zp: int, lo: int, hi: int) -> int:
-    """``zp + roundf(value / scale)`` (float32 division), clamped into [lo, hi]."""
-    if not math.isfinite(value) or abs(value) >= 3.0e38:
-        return hi if value > 0 else lo
-    q = float(np.float32(value) / np.float32(scale))
-    if not math.isfinite(q):
-        return hi if q > 0 else lo
-    v = zp + int(quant.round_half_away(q))
-    return min(max(v, lo), hi)
-
-
 def quantized_relu_x(ctx: OpContext, q: np.ndarray, act_min: float | None, act_max: float | None) -> np.ndarray:
     """TFLite ``QuantizedReluX`` from ctx's input 0 to output 0 (int8/uint8)."""
     tin, tout = ctx.in_tensors[0], ctx.out_tensors[0]
     s_in, zp_in = _qparams(ctx, tin, "input")
     s_out, zp_out = _qparams(ctx, tout, "output")
-    lo, hi = _qrange(tout.dtype)
-    qlo = lo if act_min is None else max(lo, _quantize_bound(act_min, s_out, zp_out, lo, hi))
-    qhi = hi if act_max is None else min(hi, _quantize_bound(act_max, s_out, zp_out, lo, hi))
-    m, sh = quant.quantize_multiplier(ratio_f32(s_in, s_out))
-    y = quant.multiply_by_quantized_multiplier(q.astype(np.int64) - zp_in, m, sh) + zp_out
+    qlo, qhi = numerics.relu_x_range(act_min, act_max, s_out, zp_out, *_qrange(tout.dtype))
+    m, sh = numerics.quantize_multiplier(numerics.ratio_f32(s_in, s_out))
+    y = numerics.multiply_by_quantized_multiplier(q.astype(np.int64) - zp_in, m, sh) + zp_out
     return np.clip(y, qlo, qhi).astype(tout.dtype.np)
 
 
@@ -192,14 +174,10 @@ def quantized_leaky_relu(ctx: OpContext, q: np.ndarray, alpha: float) -> np.ndar
     s_in, zp_in = _qparams(ctx, tin, "input")
     s_out, zp_out = _qparams(ctx, tout, "output")
     lo, hi = _qrange(tout.dtype)
-    alpha_mult = float(np.float32(s_in) * np.float32(alpha) / np.float32(s_out))
-    if alpha_mult < 0:
-        raise ctx.unsupported(f"int8 LeakyRelu with a negative slope ({alpha}) is not supported")
-    m_id, s_id = quant.quantize_multiplier(ratio_f32(s_in, s_out))
-    m_a, s_a = quant.quantize_multiplier(alpha_mult)
+    (m_id, s_id), (m_a, s_a) = numerics.leaky_relu_multipliers(s_in, alpha, s_out)
     x = q.astype(np.int64) - zp_in
-    y = np.where(x >= 0, quant.multiply_by_quantized_multiplier(x, m_id, s_id),
-                 quant.multiply_by_quantized_multiplier(x, m_a, s_a)) + zp_out
+    y = np.where(x >= 0, numerics.multiply_by_quantized_multiplier(x, m_id, s_id),
+                 numerics.multiply_by_quantized_multiplier(x, m_a, s_a)) + zp_out
     return np.clip(y, lo, hi).astype(tout.dtype.np)
 
 
@@ -230,7 +208,7 @@ def lut_activation(ctx: OpContext, q: np.ndarray, act: str, alpha: float, approx
         f = float_act(deq.astype(np.float64), act, approximate=approximate)
     transformed = f.astype(np.float32)
     inv = np.float32(1.0) / np.float32(s_out)
-    rescaled = quant.round_half_away((transformed * inv).astype(np.float64))
+    rescaled = numerics.round_half_away((transformed * inv).astype(np.float64))
     qo_lo, qo_hi = _qrange(tout.dtype)
     table = np.clip(np.asarray(rescaled) + zp_out, qo_lo, qo_hi).astype(np.int64)
     return table[q.astype(np.int64) - lo].astype(tout.dtype.np)
@@ -260,8 +238,7 @@ def run_activation(ctx: OpContext, x: np.ndarray, act: str, alpha: float = 0.0, 
     if is_quantized(tin) or is_quantized(tout):
         if not (is_quantized(tin) and is_quantized(tout)):
             raise ctx.unsupported("activation between a quantized and a non-quantized tensor is not supported")
-        bounds = {"RELU": (0.0, None), "RELU6": (0.0, 6.0), "RELU1": (-1.0, 1.0),
-                  "HARD_TANH": (min_val, max_val), "NO_ACTIVATION": (None, None)}
+        bounds = dict(numerics.RELU_X_BOUNDS, HARD_TANH=(min_val, max_val))
         if act in bounds:
             return quantized_relu_x(ctx, x, *bounds[act])
         if act == "LEAKY_RELU":
@@ -319,12 +296,12 @@ def prelu(ctx: OpContext):
         s_in, zp_in = _qparams(ctx, tin, "input")
         s_a, zp_a = _qparams(ctx, tslope, "slope")
         s_out, zp_out = _qparams(ctx, tout, "output")
-        m1, sh1 = quant.quantize_multiplier(ratio_f32(s_in, s_out))
-        m2, sh2 = quant.quantize_multiplier(float(np.float32(s_in) * np.float32(s_a) / np.float32(s_out)))
+        m1, sh1 = numerics.quantize_multiplier(numerics.ratio_f32(s_in, s_out))
+        m2, sh2 = numerics.quantize_multiplier(float(np.float32(s_in) * np.float32(s_a) / np.float32(s_out)))
         v = x.astype(np.int64) - zp_in
         av = a.astype(np.int64) - zp_a
-        y = np.where(v >= 0, quant.multiply_by_quantized_multiplier(v, m1, sh1),
-                     quant.multiply_by_quantized_multiplier(v * av, m2, sh2)) + zp_out
+        y = np.where(v >= 0, numerics.multiply_by_quantized_multiplier(v, m1, sh1),
+                     numerics.multiply_by_quantized_multiplier(v * av, m2, sh2)) + zp_out
         lo, hi = _qrange(tout.dtype)
         return [np.clip(y, lo, hi).astype(tout.dtype.np)]
     if not np.issubdtype(x.dtype, np.floating):

@@ -16,8 +16,9 @@ int8 MulFusion (TFLite reference MUL)::
     (m, e) = quantize_multiplier(s1 * s2 / s_out)
     y = clamp(MBQM((x1 - z1) * (x2 - z2), m, e) + z_out, act_min, act_max)
 
-MBQM rounding: see :data:`ROUNDING_ADD` / :data:`ROUNDING_MUL` (verified against LiteRT
-BUILTIN_REF). int8 DivFusion is not supported (TFLite has no int8 DIV).
+Multipliers: :func:`~micro_codegen.numerics.add_multipliers` / ``mul_multiplier``; MBQM
+rounding: ``numerics.ROUNDING_ADD`` / ``ROUNDING_MUL`` (verified against LiteRT BUILTIN_REF).
+int8 DivFusion is not supported (TFLite has no int8 DIV).
 
 int8 Maximum / Minimum compare the raw values; input and output quantization must
 be identical (TFLite's requirement), otherwise the node is unsupported.
@@ -30,14 +31,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import quant
+from .. import numerics
 from .conv import get_activation, qparams
 from .registry import OpContext, kernel
-
-#: MultiplyByQuantizedMultiplier rounding of the int8 ADD/SUB and MUL kernels
-ROUNDING_ADD = "double"
-ROUNDING_MUL = "double"
-LEFT_SHIFT = 20
 
 
 def _two(ctx: OpContext):
@@ -65,29 +61,26 @@ def _binary(ctx: OpContext, kind: str):
         else:
             with np.errstate(divide="ignore", invalid="ignore"):
                 y = a / b
-        return [quant.float_activation(y.astype(np.float32), act)]
+        return [numerics.float_activation(y.astype(np.float32), act)]
     if a.dtype == np.int8 and b.dtype == np.int8:
         if yt.dtype.np != np.int8:
             raise ctx.unsupported(f"int8 inputs with {yt.dtype.short} output")
         s1, z1 = qparams(ctx, ctx.in_tensors[0], "input 1")
         s2, z2 = qparams(ctx, ctx.in_tensors[1], "input 2")
         so, zo = qparams(ctx, yt, "output")
-        qmin, qmax = quant.activation_range(act, so, zo, np.int8)
+        qmin, qmax = numerics.activation_range(act, so, zo, np.int8)
         x1 = a.astype(np.int64) - z1
         x2 = b.astype(np.int64) - z2
         if kind in ("add", "sub"):
-            twice_max = 2.0 * max(s1, s2)
-            m1, e1 = quant.quantize_multiplier(s1 / twice_max)
-            m2, e2 = quant.quantize_multiplier(s2 / twice_max)
-            mo, eo = quant.quantize_multiplier(twice_max / ((1 << LEFT_SHIFT) * so))
-            r = ROUNDING_ADD
-            sa = quant.multiply_by_quantized_multiplier(x1 << LEFT_SHIFT, m1, e1, r)
-            sb = quant.multiply_by_quantized_multiplier(x2 << LEFT_SHIFT, m2, e2, r)
+            (m1, e1), (m2, e2), (mo, eo) = numerics.add_multipliers(s1, s2, so)
+            r, shift = numerics.ROUNDING_ADD, numerics.ADD_LEFT_SHIFT
+            sa = numerics.multiply_by_quantized_multiplier(x1 << shift, m1, e1, r)
+            sb = numerics.multiply_by_quantized_multiplier(x2 << shift, m2, e2, r)
             raw = sa + sb if kind == "add" else sa - sb
-            y = quant.multiply_by_quantized_multiplier(raw, mo, eo, r) + zo
+            y = numerics.multiply_by_quantized_multiplier(raw, mo, eo, r) + zo
         elif kind == "mul":
-            m, e = quant.quantize_multiplier(s1 * s2 / so)
-            y = quant.multiply_by_quantized_multiplier(x1 * x2, m, e, ROUNDING_MUL) + zo
+            m, e = numerics.mul_multiplier(s1, s2, so)
+            y = numerics.multiply_by_quantized_multiplier(x1 * x2, m, e, numerics.ROUNDING_MUL) + zo
         else:
             raise ctx.unsupported("int8 DivFusion is not supported (no TFLite int8 DIV semantics)")
         return [np.clip(y, qmin, qmax).astype(np.int8)]

@@ -4,11 +4,9 @@ Layout: input NHWC ``[N, H, W, Cin]``, weights OHWI ``[Cout, KH, KW, Cin/group]`
 (depthwise: ``group == Cin``, weights ``[Cin*multiplier, KH, KW, 1]``; output channel
 ``o`` reads input channel ``o // multiplier``), optional bias ``[Cout]``.
 
-Padding (``pad_mode``): ``SAME`` — ``out = ceil(in / stride)``, total padding
-``max((out-1)*stride + (k-1)*dilation + 1 - in, 0)``, ``total // 2`` before (top/left),
-the rest after (TFLite's rule; ``pad_list`` is ignored); ``VALID`` — no padding,
-``out = (in - eff_k) // stride + 1``; ``PAD`` — explicit ``pad_list = [top, bottom, left,
-right]``. Padded positions contribute nothing (for int8: ``x - in_zp = 0``).
+Padding (``pad_mode`` SAME / VALID / PAD with ``pad_list = [top, bottom, left, right]``)
+and output size: :func:`micro_codegen.numerics.conv_window` (effective kernel
+``(k-1)*dilation + 1``). Padded positions contribute nothing (for int8: ``x - in_zp = 0``).
 
 fp32 — TFLite reference order: for each output, ``acc = 0.0f`` then
 ``acc += x * w`` in float32 over ``(ky, kx, ic)`` (product rounded to float32, no FMA),
@@ -18,7 +16,7 @@ then ``acc + bias``, then the fused activation. This module reproduces that orde
 int8 — TFLite reference ConvPerChannel / DepthwiseConvPerChannel:
 ``acc = sum((x - in_zp) * (w - w_zp)) + bias`` (int32; w_zp is 0 in TFLite files), then
 ``requantize`` with ``M[c] = in_scale * w_scale[c] / out_scale`` (double), the output
-zero point and the activation range (see ``quant.py``). Integer sums are computed with
+zero point and the activation range (see ``micro_codegen/numerics.py``). Integer sums are computed with
 float64 matmuls, exact because every partial sum stays far below 2**53.
 
 Hybrid (fp32 activations, int8 weights with quant params, e.g. ``kws_ref_model_float32``)
@@ -44,13 +42,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import quant
+from .. import numerics
 from .registry import OpContext, kernel
-
-#: MultiplyByQuantizedMultiplier rounding of int8 CONV_2D / DEPTHWISE_CONV_2D in the TFLite
-#: reference kernels (LiteRT 2.3.0 BUILTIN_REF): gemmlowp double rounding, verified
-#: layer by layer on vww_96_int8 (single rounding is off by 1 LSB on ~1% of the outputs).
-ROUNDING_CONV = "double"
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -58,9 +51,9 @@ ROUNDING_CONV = "double"
 def get_activation(ctx: OpContext) -> str:
     """The node's fused activation name, or raise unsupported."""
     act = ctx.attr("activation_type", "NO_ACTIVATION") or "NO_ACTIVATION"
-    if act not in quant.FUSED_ACTIVATIONS:
+    if act not in numerics.FUSED_ACTIVATIONS:
         raise ctx.unsupported(f"fused activation_type {act} is not supported "
-                              f"(supported: {', '.join(quant.FUSED_ACTIVATIONS)})")
+                              f"(supported: {', '.join(numerics.FUSED_ACTIVATIONS)})")
     return act
 
 
@@ -78,51 +71,7 @@ def qparams(ctx: OpContext, t, what: str) -> tuple[float, int]:
 
 def out_range(ctx: OpContext, act: str, t) -> tuple[int, int]:
     scale, zp = qparams(ctx, t, "output")
-    return quant.activation_range(act, scale, zp, t.dtype.np)
-
-
-def pair(ctx: OpContext, key: str, default=None) -> tuple[int, int]:
-    v = ctx.attr(key, default)
-    if v is None:
-        raise ctx.unsupported(f"attribute {key} is missing")
-    v = tuple(int(a) for a in v)
-    if len(v) == 1:
-        v = v * 2
-    if len(v) != 2 or min(v) < 1:
-        raise ctx.unsupported(f"{key}={list(v)}: need two positive values (h, w)")
-    return v
-
-
-def resolve_padding(ctx: OpContext, mode: str, in_hw, k_eff, stride, pad_list, round_mode: str = "FLOOR"):
-    """-> (out_h, out_w, pad_top, pad_left) for SAME / VALID / PAD."""
-    outs, befores = [], []
-    for d in range(2):
-        n, k, s = in_hw[d], k_eff[d], stride[d]
-        if mode == "SAME":
-            o = -(-n // s)
-            total = max((o - 1) * s + k - n, 0)
-            before = total // 2
-        elif mode == "VALID":
-            if n < k:
-                raise ctx.unsupported(f"VALID padding with window {k} larger than input {n}")
-            o = (n - k) // s + 1 if round_mode != "CEIL" else -(-(n - k) // s) + 1
-            before = 0
-        elif mode == "PAD":
-            if pad_list is None or len(pad_list) != 4:
-                raise ctx.unsupported(f"pad_mode PAD needs pad_list/pad [top, bottom, left, right], got {pad_list}")
-            b, a = int(pad_list[2 * d]), int(pad_list[2 * d + 1])
-            if b < 0 or a < 0:
-                raise ctx.unsupported(f"negative padding {list(pad_list)}")
-            span = n + b + a - k
-            if span < 0:
-                raise ctx.unsupported(f"window {k} larger than padded input {n + b + a}")
-            o = span // s + 1 if round_mode != "CEIL" else -(-span // s) + 1
-            before = b
-        else:
-            raise ctx.unsupported(f"pad_mode {mode} is not supported (SAME, VALID, PAD)")
-        outs.append(o)
-        befores.append(before)
-    return outs[0], outs[1], befores[0], befores[1]
+    return numerics.activation_range(act, scale, zp, t.dtype.np)
 
 
 def extract_patches(x: np.ndarray, kh, kw, sh, sw, dh, dw, out_h, out_w, pad_t, pad_l, fill=0):
@@ -181,7 +130,7 @@ def hybrid_quantize_rows(x2d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             continue
         scales[r] = np.float32(rng[r] / np.float32(127.0))
         inv = np.float32(np.float32(127.0) / rng[r])
-        v = quant.round_half_away((x2d[r] * inv).astype(np.float32))
+        v = numerics.round_half_away((x2d[r] * inv).astype(np.float32))
         q[r] = np.clip(v, -127, 127).astype(np.int8)
     return q, scales
 
@@ -207,11 +156,11 @@ def hybrid_quantize_rows_asymmetric(x2d: np.ndarray):
         elif zp_d >= 127.0:
             zp = 127
         else:
-            zp = int(quant.round_half_away(zp_d))
+            zp = int(numerics.round_half_away(zp_d))
         scales[r] = np.float32(scale)
         zps[r] = zp
         inv = np.float32(np.float32(1.0) / scales[r])
-        v = quant.round_half_away((np.float32(zp) + x2d[r] * inv).astype(np.float32))
+        v = numerics.round_half_away((np.float32(zp) + x2d[r] * inv).astype(np.float32))
         q[r] = np.clip(v, -128, 127).astype(np.int8)
     return q, scales, zps
 
@@ -248,11 +197,7 @@ def conv2d(ctx: OpContext):
     og = cout // groups
     if b is not None and b.size != cout:
         raise ctx.unsupported(f"bias has {b.size} elements, need {cout}")
-    sh, sw = pair(ctx, "stride", (1, 1))
-    dh, dw = pair(ctx, "dilation", (1, 1))
-    mode = ctx.attr("pad_mode", "PAD") or "PAD"
-    keff = ((kh - 1) * dh + 1, (kw - 1) * dw + 1)
-    out_h, out_w, pt, pl = resolve_padding(ctx, mode, (h, wd), keff, (sh, sw), ctx.attr("pad_list"))
+    sh, sw, dh, dw, out_h, out_w, pt, pl = numerics.conv_window((h, wd), (kh, kw), ctx.node.attrs)[2:]
     act = get_activation(ctx)
 
     def patches(arr):  # -> [M, G, KH*KW*cg] in (ky, kx, ic) order
@@ -271,7 +216,7 @@ def conv2d(ctx: OpContext):
             if b.dtype != np.float32:
                 raise ctx.unsupported(f"fp32 conv needs an fp32 bias, got {b.dtype}")
             acc = acc + b.reshape(1, cout)
-        return [quant.float_activation(acc, act).reshape(shape_out)]
+        return [numerics.float_activation(acc, act).reshape(shape_out)]
 
     if x.dtype == np.float32 and w.dtype == np.int8:
         return [_hybrid_conv(ctx, x, w, b, patches, wg, act, shape_out)]
@@ -292,11 +237,10 @@ def conv2d(ctx: OpContext):
         acc = int_dot(patches(xs), wsub).reshape(n * out_h * out_w, cout)
         if b is not None:
             acc = acc + b.astype(np.int64).reshape(1, cout)
-        mult, shift = quant.quantize_multipliers(
-            [float(in_scale) * float(ws) / float(out_scale) for ws in w_scales])
-        qmin, qmax = quant.activation_range(act, out_scale, out_zp, np.int8)
-        return [quant.requantize(acc, mult, shift, out_zp, qmin, qmax, np.int8,
-                                 ROUNDING_CONV).reshape(shape_out)]
+        mult, shift = numerics.output_multipliers(in_scale, w_scales, out_scale)
+        qmin, qmax = numerics.activation_range(act, out_scale, out_zp, np.int8)
+        return [numerics.requantize(acc, mult, shift, out_zp, qmin, qmax, np.int8,
+                                    numerics.ROUNDING_CONV).reshape(shape_out)]
 
     raise ctx.unsupported(f"input {x.dtype} with weights {w.dtype} is not supported "
                           "(fp32/fp32, int8/int8, or hybrid fp32/int8)")
@@ -335,4 +279,4 @@ def _hybrid_conv(ctx, x, w, b, patches, wg, act, shape_out):
     out = out.astype(np.float32)
     if b is not None:
         out = out + b.reshape(1, 1, cout)
-    return quant.float_activation(out.astype(np.float32), act).reshape(shape_out)
+    return numerics.float_activation(out.astype(np.float32), act).reshape(shape_out)

@@ -7,7 +7,7 @@ FULLY_CONNECTED). Weights are ``[out, in]``.
 fp32: TFLite reference order (``acc = 0; acc += x*w`` in float32 over ``i``; then
 ``+ bias``; then the activation). int8: ``acc = sum((x - in_zp) * (w - w_zp)) + bias``
 requantized with ``M = in_scale * w_scale / out_scale`` (per-channel weights give one M
-per output), see ``quant.py``. Hybrid (fp32 input, int8 weights): per-row symmetric
+per output), see ``micro_codegen/numerics.py``. Hybrid (fp32 input, int8 weights): per-row symmetric
 on-the-fly input quantization as in ``conv`` (TFLite hybrid FULLY_CONNECTED, symmetric
 inputs), ``out = bias + float32(acc) * (s_row * w_scale)``.
 """
@@ -15,14 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import quant
+from .. import numerics
 from .conv import float_dot_ordered, get_activation, hybrid_quantize_rows, int_dot, qparams
 from .registry import OpContext, kernel
-
-#: MultiplyByQuantizedMultiplier rounding of int8 FULLY_CONNECTED in the TFLite reference
-#: kernels (LiteRT 2.3.0 BUILTIN_REF): single rounding, verified on ad01_int8 (double
-#: rounding is off by 1-2 LSB on ~20% of the outputs).
-ROUNDING_FC = "single"
 
 
 @kernel("FullConnection")
@@ -61,7 +56,7 @@ def full_connection(ctx: OpContext):
             if b.dtype != np.float32:
                 raise ctx.unsupported(f"fp32 FullConnection needs an fp32 bias, got {b.dtype}")
             acc = acc + b.reshape(1, n_out)
-        return [quant.float_activation(acc, act)]
+        return [numerics.float_activation(acc, act)]
 
     if x.dtype == np.float32 and w.dtype == np.int8:
         if len(wt.quant) not in (1, n_out) or np.any(wt.zero_points != 0):
@@ -72,7 +67,7 @@ def full_connection(ctx: OpContext):
         out = acc.astype(np.float32) * scale
         if b is not None:
             out = b.astype(np.float32).reshape(1, n_out) + out
-        return [quant.float_activation(out.astype(np.float32), act)]
+        return [numerics.float_activation(out.astype(np.float32), act)]
 
     if x.dtype == np.int8 and w.dtype == np.int8:
         if yt.dtype.np != np.int8:
@@ -90,8 +85,8 @@ def full_connection(ctx: OpContext):
         acc = int_dot(xs[:, None, :], ws[None]).reshape(rows, n_out)
         if b is not None:
             acc = acc + b.astype(np.int64).reshape(1, n_out)
-        mult, shift = quant.quantize_multipliers([in_scale * float(s) / out_scale for s in w_scales])
-        qmin, qmax = quant.activation_range(act, out_scale, out_zp, np.int8)
-        return [quant.requantize(acc, mult, shift, out_zp, qmin, qmax, np.int8, ROUNDING_FC)]
+        mult, shift = numerics.output_multipliers(in_scale, w_scales, out_scale)
+        qmin, qmax = numerics.activation_range(act, out_scale, out_zp, np.int8)
+        return [numerics.requantize(acc, mult, shift, out_zp, qmin, qmax, np.int8, numerics.ROUNDING_FC)]
 
     raise ctx.unsupported(f"input {x.dtype} with weights {w.dtype} is not supported")

@@ -14,13 +14,13 @@ Quantized int8 (TFLite BatchMatMul / FullyConnected arithmetic): ``acc = sum((a 
 out_scale`` (product in float32, division in double, as TFLite's
 ``GetQuantizedConvolutionMultipler``; per-channel ``b`` scales go with the output column
 ``n``), MBQM with the default (gemmlowp) rounding, and the fused-activation range of
-:func:`quant.activation_range`.
+:func:`numerics.activation_range`.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from . import quant
+from .. import numerics
 from .activation import float_act, is_quantized
 from .registry import OpContext, kernel
 
@@ -88,11 +88,11 @@ def _matmul_int8(ctx: OpContext, a, b, bias, act):
     # TFLite GetQuantizedConvolutionMultipler: float32 product of the scales, double division
     s_out = np.float64(np.float32(tout.quant[0].scale))
     reals = (np.float32(ta.quant[0].scale) * b_scales.astype(np.float32)).astype(np.float64) / s_out
-    m, sh = quant.quantize_multipliers(reals)
+    m, sh = numerics.quantize_multipliers(reals)
     if m.size == 1:
         m, sh = int(m[0]), int(sh[0])
     try:
-        lo, hi = quant.activation_range(act, tout.quant[0].scale, tout.quant[0].zero_point, tout.dtype.np)
+        lo, hi = numerics.activation_range(act, tout.quant[0].scale, tout.quant[0].zero_point, tout.dtype.np)
     except ValueError as e:
         raise ctx.unsupported(str(e)) from None
-    return quant.requantize(acc, m, sh, tout.quant[0].zero_point, lo, hi, tout.dtype.np)
+    return numerics.requantize(acc, m, sh, tout.quant[0].zero_point, lo, hi, tout.dtype.np)

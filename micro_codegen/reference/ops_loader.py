@@ -3,7 +3,7 @@ import importlib
 import os
 import pkgutil
 
-_NOT_FAMILIES = {"registry", "ops_loader", "quant"}
+_NOT_FAMILIES = {"registry", "ops_loader"}
 
 for _name in sorted(m.name for m in pkgutil.iter_modules([os.path.dirname(__file__)])):
     if _name not in _NOT_FAMILIES:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import quant
+from .. import numerics
 from .activation import is_quantized
 from .registry import OpContext, kernel
 
@@ -32,20 +32,14 @@ _NP_MODE = {"REFLECT": "reflect", "SYMMETRIC": "symmetric"}
 
 
 def paddings_of(ctx: OpContext, rank: int) -> list[tuple[int, int]]:
+    """(before, after) per dim (:func:`micro_codegen.numerics.pad_pairs`) from input 1, else
+    the ``paddings`` attribute."""
+    attr = ctx.attr("paddings")
     if len(ctx.inputs) > 1:
-        p = np.asarray(ctx.inputs[1]).astype(np.int64).reshape(-1)
+        flat = np.asarray(ctx.inputs[1]).reshape(-1)
     else:
-        attr = ctx.attr("paddings")
-        if not attr:
-            raise ctx.unsupported("PadFusion without paddings (no input 1, no attribute)")
-        p = np.asarray([v for row in attr for v in row], dtype=np.int64)
-    if p.size % 2 or p.size // 2 > rank:
-        raise ctx.unsupported(f"PadFusion paddings of {p.size} values do not fit a rank-{rank} input "
-                              f"(need [before, after] per dimension)")
-    pairs = [(0, 0)] * (rank - p.size // 2) + [(int(a), int(b)) for a, b in p.reshape(-1, 2)]
-    if any(a < 0 or b < 0 for a, b in pairs):
-        raise ctx.unsupported(f"PadFusion with negative paddings {pairs} is not supported")
-    return pairs
+        flat = [v for row in attr for v in row] if attr else None
+    return numerics.pad_pairs(rank, flat)
 
 
 @kernel("PadFusion")
@@ -70,7 +64,7 @@ def pad(ctx: OpContext):
                 raise ctx.unsupported("per-channel quantized PadFusion is not supported")
             q = tout.quant[0]
             info = np.iinfo(tout.dtype.np)
-            value = int(np.clip(quant.quantize_value(float(value), q.scale, q.zero_point), info.min, info.max))
+            value = int(np.clip(numerics.quantize_value(float(value), q.scale, q.zero_point), info.min, info.max))
         elif np.issubdtype(tout.dtype.np, np.integer):
             value = int(value)
         return [np.pad(x, pairs, mode="constant", constant_values=np.asarray(value).astype(x.dtype))

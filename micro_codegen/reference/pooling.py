@@ -20,39 +20,31 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import quant
-from .conv import extract_patches, get_activation, pair, qparams, resolve_padding
+from .. import numerics
+from .conv import extract_patches, get_activation, qparams
 from .registry import OpContext, kernel
 
 
-def _window(ctx: OpContext, x: np.ndarray):
+def window(ctx: OpContext, shape) -> numerics.Window:
+    """The pooling window of ``ctx``'s node over an input of ``shape`` (NHWC)."""
     fmt = ctx.attr("format", "NHWC") or "NHWC"
     if fmt != "NHWC":
         raise ctx.unsupported(f"format {fmt}: only NHWC is supported")
-    if x.ndim != 4:
-        raise ctx.unsupported(f"input must be 4-D NHWC, got shape {list(x.shape)}")
-    n, h, w, c = x.shape
-    if ctx.attr("global", False):
-        return (h, w), (1, 1), (1, 1, 0, 0)
-    kh, kw = pair(ctx, "kernel_size")
-    sh, sw = pair(ctx, "strides", (1, 1))
-    mode = ctx.attr("pad_mode", "VALID") or "VALID"
-    rmode = ctx.attr("round_mode", "FLOOR") or "FLOOR"
-    if rmode not in ("FLOOR", "CEIL"):
-        raise ctx.unsupported(f"round_mode {rmode} is not supported (FLOOR, CEIL)")
-    out_h, out_w, pt, pl = resolve_padding(ctx, mode, (h, w), (kh, kw), (sh, sw), ctx.attr("pad"), rmode)
-    return (kh, kw), (sh, sw), (out_h, out_w, pt, pl)
+    if len(shape) != 4:
+        raise ctx.unsupported(f"input must be 4-D NHWC, got shape {list(shape)}")
+    return numerics.pool_window(shape[1:3], ctx.node.attrs)
 
 
 def _patches_and_mask(ctx, x, fill):
-    (kh, kw), (sh, sw), (out_h, out_w, pt, pl) = _window(ctx, x)
+    win = window(ctx, x.shape)
+    if numerics.has_empty_window(win, x.shape[1:3]):
+        raise ctx.unsupported("a pooling window lies entirely in the padding")
+    kh, kw, sh, sw, _, _, out_h, out_w, pt, pl = win
     n = x.shape[0]
     p = extract_patches(x, kh, kw, sh, sw, 1, 1, out_h, out_w, pt, pl, fill=fill)      # [N,OH,OW,KH,KW,C]
     ones = np.ones((1,) + x.shape[1:3] + (1,), dtype=np.int32)
     m = extract_patches(ones, kh, kw, sh, sw, 1, 1, out_h, out_w, pt, pl, fill=0)   # [1,OH,OW,KH,KW,1]
     count = m.sum(axis=(3, 4))                                                        # [1,OH,OW,1]
-    if np.any(count == 0):
-        raise ctx.unsupported("a pooling window lies entirely in the padding")
     return p, m, count, (kh, kw), n
 
 
@@ -78,7 +70,7 @@ def avg_pool(ctx: OpContext):
             for kx in range(kw):
                 total += p[:, :, :, ky, kx, :]         # padded taps add +0.0: no effect
         avg = total / count.astype(np.float32)
-        return [quant.float_activation(avg.astype(np.float32), act)]
+        return [numerics.float_activation(avg.astype(np.float32), act)]
     if x.dtype == np.int8:
         scale, zp = _int8_check(ctx)
         p, m, count, _, n = _patches_and_mask(ctx, x.astype(np.int64), 0)
@@ -87,7 +79,7 @@ def avg_pool(ctx: OpContext):
         half = cnt // 2
         num = np.where(acc > 0, acc + half, acc - half)
         q = np.sign(num) * (np.abs(num) // cnt)                 # C division (toward zero)
-        qmin, qmax = quant.activation_range(act, scale, zp, np.int8)
+        qmin, qmax = numerics.activation_range(act, scale, zp, np.int8)
         return [np.clip(q, qmin, qmax).astype(np.int8)]
     raise ctx.unsupported(f"input dtype {x.dtype} is not supported (float32, int8)")
 
@@ -98,12 +90,12 @@ def max_pool(ctx: OpContext):
     act = get_activation(ctx)
     if x.dtype == np.float32:
         p, m, count, _, n = _patches_and_mask(ctx, x, -np.inf)
-        return [quant.float_activation(p.max(axis=(3, 4)).astype(np.float32), act)]
+        return [numerics.float_activation(p.max(axis=(3, 4)).astype(np.float32), act)]
     if np.issubdtype(x.dtype, np.integer):
         info = np.iinfo(x.dtype)
         if ctx.in_tensors[0].quant or ctx.out_tensors[0].quant:
             scale, zp = _int8_check(ctx)
-            qmin, qmax = quant.activation_range(act, scale, zp, x.dtype)
+            qmin, qmax = numerics.activation_range(act, scale, zp, x.dtype)
         elif act != "NO_ACTIVATION":
             raise ctx.unsupported(f"fused activation {act} on non-quantized {x.dtype} input")
         else:

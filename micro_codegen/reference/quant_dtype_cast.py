@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import numerics
 from ..ir import DType, Tensor
-from . import quant
 from .registry import OpContext, kernel
 
 _Q = (DType.INT8, DType.UINT8)
@@ -46,7 +46,7 @@ def quantize(x: np.ndarray, scale, zp, dtype) -> np.ndarray:
     info = np.iinfo(dtype)
     v = np.asarray(x, dtype=np.float32) / np.asarray(scale, dtype=np.float32)
     with np.errstate(invalid="ignore"):
-        r = quant.round_half_away(np.nan_to_num(v.astype(np.float64), nan=0.0, posinf=1e30, neginf=-1e30))
+        r = numerics.round_half_away(np.nan_to_num(v.astype(np.float64), nan=0.0, posinf=1e30, neginf=-1e30))
     q = np.clip(np.asarray(r) + np.asarray(zp, dtype=np.float64), info.min, info.max)
     return q.astype(dtype)
 
@@ -77,7 +77,7 @@ def quant_dtype_cast(ctx: OpContext):
         s_out, zp_out = _params(ctx, tout, tin, x.ndim)
         real = (x.astype(np.int64) - zp_in) * (np.asarray(s_in, np.float64) / np.asarray(s_out, np.float64))
         info = np.iinfo(dst.np)
-        return [np.clip(quant.round_half_away(real) + zp_out, info.min, info.max).astype(dst.np)]
+        return [np.clip(numerics.round_half_away(real) + zp_out, info.min, info.max).astype(dst.np)]
     if src == dst:
         return [x.copy()]
     raise ctx.unsupported(f"QuantDTypeCast from {src.short} to {dst.short} is not supported")

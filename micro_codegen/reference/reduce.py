@@ -25,43 +25,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import quant
+from .. import numerics
 from .conv import qparams
 from .registry import OpContext, kernel
-
-#: MBQM rounding of the int8 MEAN / SUM kernels (LiteRT BUILTIN_REF)
-ROUNDING_MEAN = "double"
 
 _FP32_MODES = ("ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd",
                "ReduceSumSquare", "ReduceASum", "ReduceL2")
 _INT8_MODES = ("ReduceMean", "ReduceMax", "ReduceMin")
 
 
-def _axes(ctx: OpContext, ndim: int) -> list[int]:
+def axes_of(ctx: OpContext, ndim: int) -> list[int]:
+    """The node's reduced axes (:func:`micro_codegen.numerics.reduce_axes`); the axes input
+    must be constant."""
     if len(ctx.inputs) < 2:
-        axes = list(range(ndim))
+        axes = None
+    elif not ctx.in_tensors[1].is_const:
+        raise ctx.unsupported("axes (second input) must be a constant")
     else:
-        if not ctx.in_tensors[1].is_const:
-            raise ctx.unsupported("axes (second input) must be a constant")
-        axes = [int(a) for a in np.asarray(ctx.inputs[1]).reshape(-1)]
-        if not axes:
-            raise ctx.unsupported("empty axes list")
-    norm = []
-    for a in axes:
-        b = a + ndim if a < 0 else a
-        if not 0 <= b < ndim:
-            raise ctx.unsupported(f"axis {a} out of range for a {ndim}-D input")
-        norm.append(b)
-    if ctx.attr("reduce_to_end", False):
-        norm = list(range(norm[0], ndim))
-    return sorted(set(norm))
-
-
-def mean_multiplier(in_scale: float, out_scale: float, n: int) -> tuple[int, int]:
-    """(multiplier, shift) of ``in_scale / (out_scale * n)`` as TFLite's int8 MEAN builds it."""
-    m, e = quant.quantize_multiplier(float(in_scale) / float(out_scale))
-    k = min(int(n).bit_length() - 1, 32, 31 + e)
-    return (m << k) // n, e - k
+        axes = np.asarray(ctx.inputs[1]).reshape(-1).tolist()
+    return numerics.reduce_axes(ndim, axes, bool(ctx.attr("reduce_to_end", False)))
 
 
 @kernel("ReduceFusion")
@@ -69,7 +51,7 @@ def reduce(ctx: OpContext):
     x = ctx.inputs[0]
     mode = ctx.attr("mode", "ReduceMean") or "ReduceMean"
     keep = bool(ctx.attr("keep_dims", False))
-    axes = _axes(ctx, x.ndim)
+    axes = axes_of(ctx, x.ndim)
     rest = [i for i in range(x.ndim) if i not in axes]
     n = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
     if n == 0:
@@ -126,8 +108,8 @@ def reduce(ctx: OpContext):
             y = rows.max(axis=1) if mode == "ReduceMax" else rows.min(axis=1)
             return [y.astype(np.int8).reshape(out_shape)]
         total = rows.astype(np.int64).sum(axis=1) - np.int64(z_in) * n
-        m, e = mean_multiplier(s_in, s_out, n)
-        y = quant.multiply_by_quantized_multiplier(total, m, e, ROUNDING_MEAN) + z_out
+        m, e = numerics.mean_multiplier(s_in, s_out, n)
+        y = numerics.multiply_by_quantized_multiplier(total, m, e, numerics.ROUNDING_MEAN) + z_out
         return [np.clip(y, -128, 127).astype(np.int8).reshape(out_shape)]
 
     if x.dtype == np.bool_:

@@ -5,7 +5,8 @@ accumulated in float32 in index order; ``y = exp(x - m) / sum``.
 
 int8 (TFLite ``reference_ops::Softmax`` — gemmlowp fixed point, bit-exact):
 
-* ``PreprocessSoftmaxScaling``: ``real = min(beta * in_scale * 2**(31-5), 2**30 - 1)``
+* ``PreprocessSoftmaxScaling`` (:func:`micro_codegen.numerics.softmax_params`):
+  ``real = min(beta * in_scale * 2**(31-5), 2**30 - 1)``
   (the cap is ``2**31 - 1`` with double rounding), ``(input_beta_multiplier,
   input_beta_left_shift) = quantize_multiplier(real)``; ``diff_min = -floor((2**5 - 1) *
   2**(31-5) / 2**left_shift)``.
@@ -20,16 +21,13 @@ int8 (TFLite ``reference_ops::Softmax`` — gemmlowp fixed point, bit-exact):
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from . import quant
-from .quant import INT32_MAX, INT32_MIN, rounding_divide_by_pot
-from .quant import saturating_rounding_doubling_high_mul as srdhm
+from .. import numerics
+from ..numerics import INT32_MAX, INT32_MIN, SOFTMAX_DIFF_INT_BITS, rounding_divide_by_pot, softmax_params
+from ..numerics import saturating_rounding_doubling_high_mul as srdhm
 from .registry import OpContext, kernel
 
-_SCALED_DIFF_INT_BITS = 5
 _ACCUM_INT_BITS = 12
 
 
@@ -68,7 +66,7 @@ _BARREL = ((-2, 1672461947), (-1, 1302514674), (0, 790015084), (1, 290630308),
            (2, 39332535), (3, 720401), (4, 242))
 
 
-def exp_on_negative_values(a, int_bits: int = _SCALED_DIFF_INT_BITS):
+def exp_on_negative_values(a, int_bits: int = SOFTMAX_DIFF_INT_BITS):
     """gemmlowp exp_on_negative_values: Q(int_bits).(31-int_bits) ``a <= 0`` -> Q0.31."""
     a = np.asarray(a, dtype=np.int64)
     frac = 31 - int_bits
@@ -112,24 +110,13 @@ def _get_reciprocal(x, int_digits: int):
     return _one_over_one_plus_x(shifted), nbits
 
 
-def softmax_params(in_scale: float, beta: float = 1.0):
-    """-> (input_beta_multiplier, input_beta_left_shift, diff_min)."""
-    cap = (1 << 30) - 1.0 if quant.ROUNDING == "single" else (1 << 31) - 1.0
-    real = min(float(beta) * float(in_scale) * (1 << (31 - _SCALED_DIFF_INT_BITS)), cap)
-    mult, shift = quant.quantize_multiplier(real)
-    if shift < 0:
-        raise ValueError("softmax input scale too small for the fixed-point kernel")
-    radius = math.floor((2 ** _SCALED_DIFF_INT_BITS - 1) * (2 ** (31 - _SCALED_DIFF_INT_BITS)) / (2 ** shift))
-    return mult, shift, -radius
-
-
 def softmax_int8_rows(x: np.ndarray, in_scale: float, beta: float = 1.0) -> np.ndarray:
     """int8 softmax over the last axis of 2-D ``x`` (output scale 1/256, zp -128)."""
     mult, shift, diff_min = softmax_params(in_scale, beta)
     xi = x.astype(np.int64)
     diff = xi - xi.max(axis=1, keepdims=True)
     valid = diff >= diff_min
-    d = quant.multiply_by_quantized_multiplier(np.where(valid, diff, 0), mult, shift)
+    d = numerics.multiply_by_quantized_multiplier(np.where(valid, diff, 0), mult, shift)
     e = exp_on_negative_values(d)
     sum_exp = np.where(valid, rounding_divide_by_pot(e, _ACCUM_INT_BITS - 0), 0).sum(axis=1)
     recip, nbits = _get_reciprocal(sum_exp, _ACCUM_INT_BITS)
@@ -170,10 +157,7 @@ def softmax(ctx: OpContext):
         out_scale, out_zp = _qp(ctx, yt)
         if out_scale != 1.0 / 256 or out_zp != -128:
             raise ctx.unsupported(f"int8 softmax output must be quantized (1/256, -128), got ({out_scale}, {out_zp})")
-        try:
-            out = softmax_int8_rows(rows, in_scale)
-        except ValueError as e:
-            raise ctx.unsupported(str(e)) from None
+        out = softmax_int8_rows(rows, in_scale)
     else:
         raise ctx.unsupported(f"input dtype {x.dtype} is not supported (float32, int8)")
     return [np.moveaxis(out.reshape(xm.shape), -1, axis)]

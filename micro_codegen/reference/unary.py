@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from . import quant
+from .. import numerics
 from .activation import erf, is_quantized
 from .registry import OpContext, kernel
 
@@ -66,8 +66,8 @@ def _quantized(ctx: OpContext, x: np.ndarray) -> np.ndarray:
     if op == "Abs":
         v = np.abs(v)
     if np.float32(s_in) != np.float32(s_out):
-        m, sh = quant.quantize_multiplier(float(np.float32(s_in) / np.float32(s_out)))
-        v = quant.multiply_by_quantized_multiplier(v, m, sh)
+        m, sh = numerics.quantize_multiplier(numerics.ratio_f32(s_in, s_out))
+        v = numerics.multiply_by_quantized_multiplier(v, m, sh)
     y = (zp_out - v) if op == "Neg" else (zp_out + v)
     info = np.iinfo(tout.dtype.np)
     return np.clip(y, info.min, info.max).astype(tout.dtype.np)

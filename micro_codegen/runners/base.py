@@ -1,5 +1,5 @@
 """Runners start a built project somewhere (host process, QEMU, a board) and hand back
-a byte-stream :class:`~micro_codegen.validate.protocol.Transport` to it.
+a byte-stream :class:`~micro_codegen.runners.transport.Transport` to it.
 
 Use as a context manager so the target is always stopped::
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from ..errors import ToolchainError, ValidationError
 from ..toolchain import _tail, require
-from ..validate.protocol import SerialTransport
 from .base import Runner, register
+from .transport import SerialTransport
 
 
 class FlashRunner(Runner):

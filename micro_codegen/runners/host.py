@@ -6,8 +6,8 @@ import subprocess
 import tempfile
 
 from ..errors import ToolchainError
-from ..validate.protocol import PipeTransport
 from .base import Runner, register
+from .transport import PipeTransport
 
 
 @register

@@ -11,7 +11,7 @@ Command line (machine and CPU from the board's ``[qemu]`` table, extra ``args`` 
    makes QEMU fail with "Address already in use": retry with a new port (3 attempts).
 2. Connect with ``serial.serial_for_url("socket://127.0.0.1:PORT")``, polling until QEMU
    listens or exits (stderr then becomes the error message).
-3. Hand the link to the caller as a :class:`~micro_codegen.validate.protocol.Transport`; every
+3. Hand the link to the caller as a :class:`~micro_codegen.runners.transport.Transport`; every
    byte received is also kept (last 4 KiB) so that text the firmware printed outside the protocol
    (a HardFault report) can be shown in error messages.
 4. The firmware ends with semihosting ``SYS_EXIT_EXTENDED``: QEMU exits with that code, which
@@ -34,12 +34,12 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from ..errors import ToolchainError, ValidationError
-from ..toolchain import require
-from ..validate.protocol import SerialTransport
+from ..toolchain import INSTALL_HINTS, require
 from .base import Runner, register
+from .transport import SerialTransport
 
 QEMU = "qemu-system-arm"
-QEMU_HINT = "sudo apt-get install qemu-system-arm (or run scripts/setup.sh)"
+QEMU_HINT = INSTALL_HINTS[QEMU]
 FAULT_EXIT_CODE = 250          # BOARD_EXIT_FAULT in templates/c/cortex_m/board.h.j2
 T = TypeVar("T")
 

@@ -1,3 +1,2 @@
-"""Validation on a target: the framed protocol (host side) and running + comparing cases."""
-from .protocol import (Hello, InvokeResult, PipeTransport, ProtocolClient, SerialTransport,  # noqa: F401
-                       Transport, decode_frames, encode_frame)
+"""Validation on a target: the framed protocol (host side, ``protocol.py``) and running + comparing
+cases (``run.py``). The byte-stream transports the protocol talks over live in ``runners/transport.py``."""

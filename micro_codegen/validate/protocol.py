@@ -42,29 +42,27 @@ length, gives up on a frame still incomplete when a request times out), ignores 
 answers (wrong seq or type), retries a request a bounded number of times with a timeout
 each, and raises :class:`~micro_codegen.errors.ValidationError` on a dead or closed
 link; it never blocks without a deadline. Outputs are only ever taken from frames whose
-CRC checks, so a damaged answer is retried, never returned. Transports are plain byte
-streams (:class:`Transport`): a subprocess pipe (:class:`PipeTransport`) or any pyserial
-port (:class:`SerialTransport`: ``socket://`` for QEMU, ``/dev/tty*`` for a board, one
-code path). ``tests/test_fault_proxy.py`` checks all this against the real firmware in
-QEMU through a proxy that drops, duplicates and corrupts bytes.
+CRC checks, so a damaged answer is retried, never returned. The client talks over any
+:class:`~micro_codegen.runners.transport.Transport` (a plain byte stream: a subprocess pipe
+or a pyserial port; a runner's ``start()`` returns one). ``tests/validate/test_fault_proxy.py``
+checks all this against the real firmware in QEMU through a proxy that drops, duplicates
+and corrupts bytes.
 """
 from __future__ import annotations
 
 import enum
-import os
-import select
 import struct
 import time
 import zlib
 from dataclasses import dataclass, field
 
 from ..errors import ValidationError
+from ..runners.transport import Transport
 
 MAGIC = b"\xA5\x5A"
 HEADER = struct.Struct("<2sBBI")        # magic, type, seq, length
 VERSION = 1
 MAX_CHUNK = 1024                        # data bytes per frame (the target may announce less)
-MAX_REQUEST_PAYLOAD = MAX_CHUNK + 16    # what the target accepts
 # the longest legitimate answer is a HELLO with 255 inputs and 255 outputs of rank 6 (~16.5 KiB);
 # a header claiming more is garbage (a false magic in data), not a frame worth waiting for
 MAX_RESPONSE_PAYLOAD = 1 << 16
@@ -95,10 +93,6 @@ class Status(enum.IntEnum):
 
 FLAG_DEBUG_TENSORS = 1
 FLAG_TIMING = 2
-
-
-class LinkClosed(ValidationError):
-    """The other end closed the link (process exited, socket closed)."""
 
 
 class ProtocolError(ValidationError):
@@ -209,138 +203,6 @@ def decode_frames(data: bytes) -> list[Frame]:
     while (f := d.next_frame()) is not None:
         out.append(f)
     return out
-
-
-# ---------------------------------------------------------------- transports
-
-class Transport:
-    """A byte stream. ``read`` returns what is available (up to ``n`` bytes), waiting at
-    most ``timeout`` seconds; ``b""`` means nothing arrived. A closed link raises
-    :class:`LinkClosed`."""
-
-    description = "link"
-
-    def write(self, data: bytes) -> None:
-        raise NotImplementedError
-
-    def read(self, n: int, timeout: float) -> bytes:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        pass
-
-
-class PipeTransport(Transport):
-    """The stdin/stdout pipes of a subprocess (the host board)."""
-
-    def __init__(self, write_fd: int, read_fd: int, description: str = "host process"):
-        self.write_fd = write_fd
-        self.read_fd = read_fd
-        self.description = description
-
-    def write(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            try:
-                n = os.write(self.write_fd, view)
-            except (BrokenPipeError, OSError) as e:
-                raise LinkClosed(f"{self.description}: cannot write ({e.strerror or e})") from None
-            view = view[n:]
-
-    def read(self, n: int, timeout: float) -> bytes:
-        try:
-            ready, _, _ = select.select([self.read_fd], [], [], max(timeout, 0.0))
-        except (OSError, ValueError) as e:
-            raise LinkClosed(f"{self.description}: cannot read ({e})") from None
-        if not ready:
-            return b""
-        data = os.read(self.read_fd, n)
-        if not data:
-            raise LinkClosed(f"{self.description}: closed its output")
-        return data
-
-
-class SerialTransport(Transport):
-    """Any pyserial port object: ``serial_for_url("socket://127.0.0.1:PORT")`` (QEMU's UART),
-    ``serial_for_url("/dev/ttyACM0", baudrate=...)`` (a board), ``loop://`` (tests).
-
-    One code path for all of them: ``read`` waits up to ``timeout`` for the first byte,
-    then takes whatever else has already arrived with timeout 0 (pyserial's socket
-    ``in_waiting`` only ever says 0 or 1, and a socket ``read(n)`` with a timeout waits
-    for all ``n`` bytes). The link counts the bytes sent and received and keeps the last
-    :attr:`TAIL_BYTES` received, so text the firmware printed outside the protocol (a
-    HardFault report) can be quoted in error messages.
-    """
-
-    TAIL_BYTES = 4096
-
-    def __init__(self, port, description: str | None = None):
-        self.port = port
-        self.description = description or f"serial port {getattr(port, 'port', port)}"
-        self.tail = bytearray()
-        self.received = 0
-        self.sent = 0
-
-    def write(self, data: bytes) -> None:
-        try:
-            self.port.write(data)
-            self.port.flush()
-        except Exception as e:  # pyserial raises SerialException / OSError
-            raise LinkClosed(f"{self.description}: cannot write ({e})") from None
-        self.sent += len(data)
-
-    def read(self, n: int, timeout: float) -> bytes:
-        try:
-            self.port.timeout = max(timeout, 0.0)
-            first = self.port.read(1)
-            if not first:
-                return b""
-            rest = b""
-            if n > 1:
-                self.port.timeout = 0
-                rest = self.port.read(n - 1)
-        except Exception as e:  # pyserial raises SerialException / OSError
-            raise LinkClosed(f"{self.description}: cannot read ({e})") from None
-        data = first + rest
-        self._keep(data)
-        return data
-
-    def _keep(self, data: bytes) -> None:
-        self.received += len(data)
-        self.tail += data
-        if len(self.tail) > self.TAIL_BYTES:
-            del self.tail[:len(self.tail) - self.TAIL_BYTES]
-
-    def read_exactly(self, n: int, timeout: float) -> bytes:
-        """``n`` bytes, or ValidationError after ``timeout`` seconds without them."""
-        deadline = time.monotonic() + timeout
-        out = bytearray()
-        while len(out) < n:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise ValidationError(f"{self.description}: expected {n} bytes within {timeout:.1f} s, "
-                                      f"got {len(out)}")
-            out += self.read(n - len(out), left)
-        return bytes(out)
-
-    def read_until(self, marker: bytes, timeout: float) -> bytes:
-        """Bytes up to and including ``marker`` (and whatever arrived with it), or
-        ValidationError after ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        out = bytearray()
-        while marker not in out:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise ValidationError(f"{self.description}: no {marker!r} within {timeout:.1f} s "
-                                      f"(got {bytes(out[-80:])!r})")
-            out += self.read(256, left)
-        return bytes(out)
-
-    def close(self) -> None:
-        try:
-            self.port.close()
-        except Exception:
-            pass
 
 
 # ---------------------------------------------------------------- messages
@@ -546,7 +408,7 @@ class ProtocolClient:
             part = data[off:off + self.chunk]
             self.request(Msg.SET_INPUT, struct.pack("<B3xI", k, off) + part)
 
-    def invoke_wait(self, last_node: int = -1) -> float:
+    def invoke_wait(self) -> float:
         """Seconds to wait for an INVOKE answer before sending it again. The firmware cannot
         answer while it computes, so the first whole-model INVOKE waits ``invoke_timeout``;
         once one has come back cleanly, a lost request is resent after 4x its time +
@@ -560,7 +422,7 @@ class ProtocolClient:
         payload = b"" if last_node < 0 else struct.pack("<i", last_node)
         retries0 = self.stats.retries
         start = time.monotonic()
-        f = self.request(Msg.INVOKE, payload, timeout=self.invoke_wait(last_node) if timeout is None else timeout,
+        f = self.request(Msg.INVOKE, payload, timeout=self.invoke_wait() if timeout is None else timeout,
                          check=False)
         if last_node < 0 and self.stats.retries == retries0 and f.status == Status.OK:
             took = time.monotonic() - start

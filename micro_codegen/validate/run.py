@@ -7,7 +7,6 @@ built for; a firmware built from another model is refused.
 from __future__ import annotations
 
 import contextlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -16,37 +15,12 @@ import numpy as np
 
 from ..boards import Board, load_board
 from ..cases import Case, Comparison, compare, load_cases
-from ..errors import CodegenError, ValidationError
+from ..errors import ValidationError
 from ..ir import DType, Graph, Tensor
+from ..manifest import read_manifest
+from ..progress import NO_PROGRESS, Progress
 from ..runners import get_runner
 from .protocol import Hello, InvokeResult, ProtocolClient
-
-
-class Progress:
-    """Hooks for the slow steps of a run (the CLI prints them on stderr); these do nothing.
-
-    ``step(name)`` is a context manager around one step ("generate", "build", "boot", "cases");
-    ``case(done, total)`` is called after each case."""
-
-    def step(self, name: str):
-        return contextlib.nullcontext()
-
-    def case(self, done: int, total: int) -> None:
-        pass
-
-
-NO_PROGRESS = Progress()
-
-
-def read_manifest(project_dir: str | Path) -> dict:
-    path = Path(project_dir) / "manifest.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CodegenError(f"{project_dir}: no manifest.json; not a project written by `micro-codegen generate`") \
-            from None
-    except (OSError, ValueError) as e:
-        raise CodegenError(f"{path}: unreadable manifest: {e}") from None
 
 
 def io_graph(hello: Hello) -> Graph:

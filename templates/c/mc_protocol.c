@@ -19,8 +19,10 @@ static uint8_t mc_rx[MC_PROTO_MAX_PAYLOAD + 4u]; /* payload + crc */
 
 /* CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), 4 bits at a time */
 static const uint32_t mc_crc_table[16] = {
-    0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu, 0x76DC4190u, 0x6B6B51F4u, 0x4DB26158u, 0x5005713Cu,
-    0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu, 0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu,
+    0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu,
+    0x76DC4190u, 0x6B6B51F4u, 0x4DB26158u, 0x5005713Cu,
+    0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu,
+    0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu,
 };
 
 uint32_t mc_crc32(uint32_t crc, const uint8_t *data, size_t n)
@@ -107,7 +109,8 @@ static void mc_reply_status(uint8_t req_type, uint8_t seq, uint8_t status)
 }
 
 /* status, 3 reserved bytes, total size u32, then `n` data bytes from `data` */
-static void mc_reply_data(uint8_t req_type, uint8_t seq, uint32_t total, const uint8_t *data, uint32_t n)
+static void mc_reply_data(uint8_t req_type, uint8_t seq, uint32_t total, const uint8_t *data,
+                          uint32_t n)
 {
     uint8_t head[8] = {0};
     mc_tx_t tx;
@@ -314,7 +317,8 @@ static void mc_invoke(const mc_model_t *m, uint8_t seq, const uint8_t *p, uint32
     /* a retried INVOKE (same seq, no SET_INPUT since) gets the answer of the first one:
        the inputs may have been overwritten by the run */
     if (cache->valid && cache->seq == seq && cache->last_node == last) {
-        mc_reply_raw((uint8_t)(MC_MSG_INVOKE | MC_MSG_RESPONSE), seq, cache->reply, sizeof cache->reply);
+        mc_reply_raw((uint8_t)(MC_MSG_INVOKE | MC_MSG_RESPONSE), seq, cache->reply,
+                     sizeof cache->reply);
         return;
     }
     status = m->invoke_until((int)last, &failed);
@@ -372,7 +376,8 @@ static void mc_get_timing(const mc_model_t *m, uint8_t seq, const uint8_t *p, ui
     }
     head[0] = (uint8_t)MC_STATUS_OK;
     mc_put_u32(&head[4], board_tick_hz());
-    mc_tx_begin(&tx, (uint8_t)(MC_MSG_GET_TIMING | MC_MSG_RESPONSE), seq, 8u + 4u * (uint32_t)count);
+    mc_tx_begin(&tx, (uint8_t)(MC_MSG_GET_TIMING | MC_MSG_RESPONSE), seq,
+                8u + 4u * (uint32_t)count);
     mc_tx_data(&tx, head, sizeof head);
     for (i = 0u; i < count; ++i) {
         uint8_t v[4];
@@ -382,8 +387,10 @@ static void mc_get_timing(const mc_model_t *m, uint8_t seq, const uint8_t *p, ui
     mc_tx_end(&tx);
 }
 
-/* GET_OUTPUT k / GET_TENSOR index: p = index u32 (k in the low byte for outputs), offset u32, length u32 */
-static void mc_get_bytes(const mc_model_t *m, uint8_t type, uint8_t seq, const uint8_t *p, uint32_t len)
+/* GET_OUTPUT k / GET_TENSOR index: p = index u32 (k in the low byte for outputs), offset u32,
+ * length u32 */
+static void mc_get_bytes(const mc_model_t *m, uint8_t type, uint8_t seq, const uint8_t *p,
+                         uint32_t len)
 {
     uint32_t index;
     uint32_t offset;

@@ -84,8 +84,10 @@ typedef struct mc_model_t {
     void *(*output)(int k);
     /* runs nodes 0..last_node (all when last_node < 0); 0 or the failing kernel's status */
     int (*invoke_until)(int last_node, int *failed_node);
-    const uint32_t *(*node_ticks)(void); /* NULL or node_count per-node tick counts of the last invoke */
-    /* debug builds: arena address of model tensor `index` and its byte size, NULL if not in the arena */
+    /* NULL or node_count per-node tick counts of the last invoke */
+    const uint32_t *(*node_ticks)(void);
+    /* debug builds: arena address of model tensor `index` and its byte size, NULL if not in the
+     * arena */
     void *(*tensor)(uint32_t index, uint32_t *nbytes);
 } mc_model_t;
 

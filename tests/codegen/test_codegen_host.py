@@ -66,8 +66,8 @@ def test_arm_compile_only(tiny):
                                  "ARCH_FLAGS": ARM_FLAGS})
     assert WARNINGS in log and ARM_FLAGS in log
     objs = sorted(p.name for p in (proj / "build-arm").rglob("*.o"))
-    assert {"tiny_model.o", "tiny_weights.o", "main_validate.o", "mc_protocol.o", "conv_int8.o"} <= set(objs)
-    out = subprocess.run(["arm-none-eabi-objdump", "-f", str(proj / "build-arm" / "tiny_model.o")],
+    assert {"tiny.o", "tiny_weights.o", "main_validate.o", "mc_protocol.o", "conv_int8.o"} <= set(objs)
+    out = subprocess.run(["arm-none-eabi-objdump", "-f", str(proj / "build-arm" / "tiny.o")],
                          capture_output=True, text=True).stdout
     assert "elf32-littlearm" in out
 
@@ -86,7 +86,7 @@ def test_arm_compile_only_shared(model, tmp_path):
 @pytest.mark.host_cc
 def test_global_symbols_carry_the_model_prefix(tiny_built):
     _, proj, _ = tiny_built
-    for obj in ("tiny_model.o", "tiny_weights.o", "main_validate.o"):
+    for obj in ("tiny.o", "tiny_weights.o", "main_validate.o"):
         out = subprocess.run(["nm", "-g", "--defined-only", str(proj / "build" / obj)], capture_output=True,
                              text=True, check=True).stdout
         names = [line.split()[-1] for line in out.splitlines() if line.strip()]
@@ -270,15 +270,16 @@ def test_kernel_error_names_the_failing_node(tmp_path, monkeypatch):
     the host learns which node failed and with which status."""
     import dataclasses
 
-    import micro_codegen.emit.project as project
+    import micro_codegen.pipeline as pipeline
     from micro_codegen import ops
-    from test_emit import fp32_conv_graph
+    from micro_codegen.compiled import SCRATCH
+    from tiny_models import fp32_conv_graph
 
     def no_scratch(g, i):
         return dataclasses.replace(ops.prepare(g, i), scratch_bytes=0)
 
-    monkeypatch.setattr(project, "prepare", no_scratch)
+    monkeypatch.setattr(pipeline, "prepare", no_scratch)
     model = write_tiny_model(tmp_path / "m", fp32_conv_graph(), name="conv32")
-    assert "{scratch}" in ops.prepare(read_model(model), 0).call
+    assert SCRATCH in ops.prepare(read_model(model), 0).args
     with pytest.raises(ValidationError, match=r"invoke failed at node 0 'Conv2DFusion conv' \(kernel status 1\)"):
         api.validate(model, "host")

@@ -57,7 +57,7 @@ def check_node(klib, g, inputs, variant=None):
     expected = reference.run(g, inputs)
     plan = ops.prepare(g, 0)
     if variant is not None:
-        assert conv_ops.VARIANT_NAMES[plan.params["variant"]] == variant
+        assert plan.params["variant"].name == f"CONV_VARIANT_{variant}"
     c_scratch = klib.c_scratch_size(g, 0, plan)
     if c_scratch is not None:
         assert c_scratch == plan.scratch_bytes, f"C scratch {c_scratch} != Python {plan.scratch_bytes}"
@@ -483,7 +483,7 @@ def test_scratch_formulas_match_c(klib):
         plan = ops.prepare(g, 0)
         assert klib.c_scratch_size(g, 0, plan) == plan.scratch_bytes == conv_ops.scratch_bytes(
             plan.params, "hybrid" if opts.get("hybrid") else dtype.short.replace("float32", "fp32"))
-        covered.add(plan.call.split("(")[0])
+        covered.add(plan.kernel)
     b = GraphBuilder("fc")
     x = b.input("x", F32, (2, 37))
     w = b.const("w", np.ones((5, 37), np.int8), quant=(0.01, 0))
@@ -491,7 +491,7 @@ def test_scratch_formulas_match_c(klib):
     g = roundtrip(b.build([y]))
     plan = ops.prepare(g, 0)
     assert klib.c_scratch_size(g, 0, plan) == plan.scratch_bytes == 37
-    covered.add(plan.call.split("(")[0])
+    covered.add(plan.kernel)
     declared = {m for h in NNACL.rglob("*.h") for m in re.findall(r"size_t (\w+)_scratch_size\(", h.read_text())}
     assert declared <= covered, f"scratch functions without a test: {sorted(declared - covered)}"
 
@@ -503,7 +503,7 @@ def test_shape_ops_alias(op):
     ins = [x, b.const("s", np.array([1, 64], np.int32))] if op == "Reshape" else [x]
     y = b.node(op, ins, [("y", I8, (1, 64), (0.1, 0))])
     plan = ops.prepare(roundtrip(b.build([y])), 0)
-    assert plan.always_alias and plan.inplace == 0 and plan.call == "" and plan.scratch_bytes == 0
+    assert plan.always_alias and plan.inplace == 0 and plan.kernel == "" and plan.scratch_bytes == 0
 
 
 def test_unsupported_reasons():

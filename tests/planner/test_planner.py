@@ -107,6 +107,18 @@ def assert_overlap_free(p: Plan) -> None:
                 assert ao + a.size <= bo or bo + b.size <= ao, (a, b, ao, bo)
 
 
+def assert_every_result_valid(bufs) -> dict:
+    """Run every strategy, verify each result as a plan; return the results by name."""
+    blocks, roots = build_blocks(bufs)
+    results = strategies_mod.run_strategies(blocks)
+    assert [r.name for r in results] == list(STRATEGY_NAMES)
+    for r in results:
+        offsets = {b.name: r.offsets[roots[b.name]] for b in bufs}
+        arena = align_up(max((offsets[b.name] + b.size for b in bufs), default=0), max_align(bufs))
+        verify(Plan(offsets, arena, r.name, tuple(bufs), lower_bound(bufs)))
+    return {r.name: r for r in results}
+
+
 # -- hand cases ----------------------------------------------------------------
 
 
@@ -287,14 +299,7 @@ def test_random_sets_verify_and_stay_in_bounds(chunk):
 
 @pytest.mark.parametrize("seed", range(40))
 def test_every_strategy_result_is_valid(seed):
-    bufs = random_buffers(random.Random(5000 + seed))
-    blocks, roots = build_blocks(bufs)
-    results = strategies_mod.run_strategies(blocks)
-    assert [r.name for r in results] == list(STRATEGY_NAMES)
-    for r in results:
-        offsets = {b.name: r.offsets[roots[b.name]] for b in bufs}
-        arena = align_up(max((offsets[b.name] + b.size for b in bufs), default=0), max_align(bufs))
-        verify(Plan(offsets, arena, r.name, tuple(bufs), lower_bound(bufs)))
+    assert_every_result_valid(random_buffers(random.Random(5000 + seed)))
 
 
 def test_500_buffers_well_under_a_second():
@@ -313,6 +318,71 @@ def test_500_buffers_well_under_a_second():
     p = plan(bufs)
     assert time.perf_counter() - t0 < 1.0
     assert p.arena_size <= 1.05 * p.lower_bound
+
+
+# -- strategy registry ----------------------------------------------------------------
+
+
+@pytest.fixture
+def linear_stack():
+    """Register ``linear_stack`` (every block above the previous one) for one test."""
+
+    @strategies_mod.strategy("linear_stack")
+    def stack(prob, greedy):
+        offsets, top = [], 0
+        for size, align in zip(prob.sizes, prob.aligns):
+            offsets.append(align_up(top, align))
+            top = offsets[-1] + size
+        return offsets, top
+
+    yield "linear_stack"
+    del strategies_mod._STRATEGIES["linear_stack"]
+
+
+def test_registered_strategy_runs_in_sorted_position(linear_stack):
+    names = list(STRATEGY_NAMES)
+    assert len(names) == 17 and names == sorted(names)
+    # "linear_stack" sorts between the greedy strategies and "local_search".
+    assert names[15:] == ["linear_stack", "local_search"]
+    by_name = assert_every_result_valid(chain([96, 128, 64, 112, 144]))
+    assert by_name["linear_stack"].offsets == {"t0": 0, "t1": 96, "t2": 224, "t3": 288, "t4": 400}
+    assert by_name["linear_stack"].peak == 544
+    assert plan(chain([96, 128, 64, 112, 144])).arena_size == 256  # plan() verifies its result
+    for seed in range(20):
+        bufs = random_buffers(random.Random(7000 + seed))
+        assert_every_result_valid(bufs)
+        plan(bufs)
+
+
+def test_registered_ordering_adds_one_greedy_strategy_per_fit():
+    before = list(STRATEGY_NAMES)
+    added = [f"greedy_lastfirst_{fit}" for fit in ("bestfit", "firstfit", "twosided")]
+
+    @strategies_mod.ordering("lastfirst")
+    def last_first(prob, i):
+        return (-prob.blocks[i].last, prob.blocks[i].name)
+
+    try:
+        assert list(STRATEGY_NAMES) == sorted(before + added)
+        for seed in range(20):
+            bufs = random_buffers(random.Random(8000 + seed))
+            assert set(added) <= set(assert_every_result_valid(bufs))
+            plan(bufs)
+    finally:
+        del strategies_mod._ORDERINGS["lastfirst"]
+    assert list(STRATEGY_NAMES) == before
+
+
+def test_registry_rejects_a_duplicate_name():
+    before = list(STRATEGY_NAMES)
+    with pytest.raises(ValueError, match="planner strategy 'local_search' is already registered"):
+        strategies_mod.strategy("local_search")(lambda prob, greedy: ([], 0))
+    with pytest.raises(ValueError, match="planner ordering 'size' is already registered"):
+        strategies_mod.ordering("size")(lambda prob, i: (prob.blocks[i].name,))
+    with pytest.raises(ValueError, match="prefix 'greedy_' is reserved"):
+        strategies_mod.strategy("greedy_size_firstfit")
+    assert list(STRATEGY_NAMES) == before
+    assert strategies_mod._STRATEGIES["local_search"] is strategies_mod._local_search
 
 
 # -- aliases -----------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Core reference kernels on one-op models built in code (GraphBuilder + .ms round trip).
 
-Kernels: quant.py, conv, fullconnection, pooling, arithmetic, softmax, reshape,
+Kernels: numerics.py, conv, fullconnection, pooling, arithmetic, softmax, reshape,
 reduce. Expectations are hand-computed on small tensors, independent naive numpy
 loops on seeded random data, properties between ops, and a few "golden" vectors that
 were produced by the TFLite reference kernels (LiteRT 2.3.0, BUILTIN_REF op resolver) on
@@ -18,7 +18,8 @@ import pytest
 from micro_codegen.builder import GraphBuilder, roundtrip
 from micro_codegen.errors import UnsupportedOpError
 from micro_codegen.ir import DType
-from micro_codegen.reference import quant, run
+from micro_codegen import numerics
+from micro_codegen.reference import run
 from micro_codegen.reference.softmax import exp_on_negative_values
 from one_op import C, Q, run1  # noqa: F401
 
@@ -72,7 +73,7 @@ def naive_conv(x, w, b, stride, dilation, mode, pad_list, groups):
     return y
 
 
-# ====================================================================== quant.py
+# ====================================================================== numerics.py
 
 @pytest.mark.parametrize("real,expected", [
     (0.5, (1 << 30, 0)),
@@ -85,13 +86,13 @@ def naive_conv(x, w, b, stride, dilation, mode, pad_list, groups):
     (2.0 ** 40, ((1 << 31) - 1, 30)),         # shift > 30: saturated
 ])
 def test_quantize_multiplier_table(real, expected):
-    assert quant.quantize_multiplier(real) == expected
+    assert numerics.quantize_multiplier(real) == expected
 
 
 def test_quantize_multiplier_accuracy():
     rng = np.random.default_rng(0)
     for real in 10 ** rng.uniform(-8, 3, 200):
-        m, s = quant.quantize_multiplier(real)
+        m, s = numerics.quantize_multiplier(real)
         assert (1 << 30) <= m < (1 << 31)
         assert abs(m * 2.0 ** (s - 31) - real) <= real * 2.0 ** -30
 
@@ -115,9 +116,9 @@ def test_mbqm_matches_exact_rational_rounding():
     rng = np.random.default_rng(1)
     xs = np.concatenate([rng.integers(-(1 << 20), 1 << 20, 300), np.arange(-40, 41)])
     for real in (0.375, 0.125, 0.0123, 1.7e-3, 3.0, 0.9999):
-        m, s = quant.quantize_multiplier(real)
-        single = quant.multiply_by_quantized_multiplier(xs, m, s, "single")
-        double = quant.multiply_by_quantized_multiplier(xs, m, s, "double")
+        m, s = numerics.quantize_multiplier(real)
+        single = numerics.multiply_by_quantized_multiplier(xs, m, s, "single")
+        double = numerics.multiply_by_quantized_multiplier(xs, m, s, "double")
         assert single.tolist() == [_exact_single(int(x), m, s) for x in xs]
         assert double.tolist() == [_exact_double(int(x), m, s) for x in xs]
 
@@ -131,40 +132,40 @@ def test_mbqm_matches_exact_rational_rounding():
     (5, 1, 2),       # +1.25: double: 2.5 -> 3 (ties up), then 1.5 -> 2
 ])
 def test_mbqm_negative_ties(x, single, double):
-    m, s = quant.quantize_multiplier(0.25)
-    assert int(quant.multiply_by_quantized_multiplier(x, m, s, "single")) == single
-    assert int(quant.multiply_by_quantized_multiplier(x, m, s, "double")) == double
+    m, s = numerics.quantize_multiplier(0.25)
+    assert int(numerics.multiply_by_quantized_multiplier(x, m, s, "single")) == single
+    assert int(numerics.multiply_by_quantized_multiplier(x, m, s, "double")) == double
 
 
 def test_mbqm_double_rounding_tie_created_by_first_rounding():
     # 11 * 0.125 = 1.375: single -> 1; double rounds 11*0.5 = 5.5 -> 6 first, then 6/4 = 1.5 -> 2
-    m, s = quant.quantize_multiplier(0.125)
-    assert int(quant.multiply_by_quantized_multiplier(11, m, s, "single")) == 1
-    assert int(quant.multiply_by_quantized_multiplier(11, m, s, "double")) == 2
+    m, s = numerics.quantize_multiplier(0.125)
+    assert int(numerics.multiply_by_quantized_multiplier(11, m, s, "single")) == 1
+    assert int(numerics.multiply_by_quantized_multiplier(11, m, s, "double")) == 2
 
 
 def test_mbqm_per_channel_broadcast_and_default():
     x = np.array([[100, 100, 100], [-7, -7, -7]])
-    pairs = [quant.quantize_multiplier(r) for r in (0.5, 0.25, 0.125)]
+    pairs = [numerics.quantize_multiplier(r) for r in (0.5, 0.25, 0.125)]
     m = np.array([p[0] for p in pairs])
     s = np.array([p[1] for p in pairs])
     # -3.5 -> -3: with shift 0 only the SRDHM rounding applies (ties up)
-    assert quant.multiply_by_quantized_multiplier(x, m, s).tolist() == [[50, 25, 13], [-3, -2, -1]]
-    assert quant.ROUNDING == "double"
+    assert numerics.multiply_by_quantized_multiplier(x, m, s).tolist() == [[50, 25, 13], [-3, -2, -1]]
+    assert numerics.ROUNDING == "double"
 
 
 def test_srdhm_overflow_saturates():
-    assert int(quant.saturating_rounding_doubling_high_mul(quant.INT32_MIN, quant.INT32_MIN)) == quant.INT32_MAX
+    assert int(numerics.saturating_rounding_doubling_high_mul(numerics.INT32_MIN, numerics.INT32_MIN)) == numerics.INT32_MAX
 
 
 def test_requantize_saturation_and_zero_point():
-    m, s = quant.quantize_multiplier(0.5)
+    m, s = numerics.quantize_multiplier(0.5)
     acc = np.array([10_000, -10_000, 3, -3, 0])
-    out = quant.requantize(acc, m, s, 5, -128, 127)
+    out = numerics.requantize(acc, m, s, 5, -128, 127)
     assert out.dtype == np.int8
     assert out.tolist() == [127, -128, 7, 4, 5]      # 1.5 -> 2 and -1.5 -> -1 (shift 0: SRDHM, ties up)
-    assert quant.requantize(acc, m, s, 5, 0, 20).tolist() == [20, 0, 7, 4, 5]
-    assert quant.requantize(acc, m, s, 5, -128, 127, rounding="single").tolist() == [127, -128, 7, 4, 5]
+    assert numerics.requantize(acc, m, s, 5, 0, 20).tolist() == [20, 0, 7, 4, 5]
+    assert numerics.requantize(acc, m, s, 5, -128, 127, rounding="single").tolist() == [127, -128, 7, 4, 5]
 
 
 @pytest.mark.parametrize("act,scale,zp,expected", [
@@ -177,22 +178,22 @@ def test_requantize_saturation_and_zero_point():
     ("RELU1", 0.01, 3, (-97, 103)),
 ])
 def test_activation_range(act, scale, zp, expected):
-    assert quant.activation_range(act, scale, zp, np.int8) == expected
+    assert numerics.activation_range(act, scale, zp, np.int8) == expected
 
 
 def test_activation_range_and_float_activation_reject_unknown():
     with pytest.raises(ValueError):
-        quant.activation_range("SIGMOID", 0.1, 0, np.int8)
+        numerics.activation_range("SIGMOID", 0.1, 0, np.int8)
     with pytest.raises(ValueError):
-        quant.float_activation(np.zeros(2, np.float32), "TANH")
+        numerics.float_activation(np.zeros(2, np.float32), "TANH")
 
 
 def test_float_activation():
     x = np.array([-2.0, -0.5, 0.5, 7.0], np.float32)
-    assert quant.float_activation(x, "NO_ACTIVATION").tolist() == x.tolist()
-    assert quant.float_activation(x, "RELU").tolist() == [0, 0, 0.5, 7]
-    assert quant.float_activation(x, "RELU6").tolist() == [0, 0, 0.5, 6]
-    assert quant.float_activation(x, "RELU1").tolist() == [-1, -0.5, 0.5, 1]
+    assert numerics.float_activation(x, "NO_ACTIVATION").tolist() == x.tolist()
+    assert numerics.float_activation(x, "RELU").tolist() == [0, 0, 0.5, 7]
+    assert numerics.float_activation(x, "RELU6").tolist() == [0, 0, 0.5, 6]
+    assert numerics.float_activation(x, "RELU1").tolist() == [-1, -0.5, 0.5, 1]
 
 
 # ====================================================================== Conv2DFusion
@@ -240,7 +241,7 @@ def test_conv_fp32_matches_naive(case):
     w = rng.normal(0, 1, (cout, kh, kw, cin // groups)).astype(np.float32)
     b = rng.normal(0, 1, cout).astype(np.float32)
     ref = naive_conv(x, w, b, st, dl, mode, pads, groups)
-    ref = quant.float_activation(ref, act)
+    ref = numerics.float_activation(ref, act)
     y, = run1("Conv2DFusion", [x, C(w), C(b)], [(F32, ref.shape)],
               **conv_attrs(kh, kw, st, dl, mode, pads, groups, cin, cout, act))
     assert y.shape == ref.shape
@@ -257,9 +258,9 @@ def test_conv_int8_matches_naive(case):
     w = rng.integers(-127, 128, (cout, kh, kw, cin // groups), dtype=np.int8)
     b = rng.integers(-2000, 2000, cout).astype(np.int32)
     acc = naive_conv(x.astype(np.int64) - xq[1], w.astype(np.int64), b, st, dl, mode, pads, groups)
-    m, s = quant.quantize_multipliers([xq[0] * v / yq[0] for v in ws])
-    lo, hi = quant.activation_range(act, *yq, np.int8)
-    ref = quant.requantize(acc, m, s, yq[1], lo, hi, np.int8, "double")
+    m, s = numerics.quantize_multipliers([xq[0] * v / yq[0] for v in ws])
+    lo, hi = numerics.activation_range(act, *yq, np.int8)
+    ref = numerics.requantize(acc, m, s, yq[1], lo, hi, np.int8, "double")
     y, = run1("Conv2DFusion", [Q(x, xq), C(w, (ws, [0] * cout)), C(b, (xq[0] * ws, [0] * cout))],
               [(I8, ref.shape, yq)], **conv_attrs(kh, kw, st, dl, mode, pads, groups, cin, cout, act))
     assert y.dtype == np.int8
@@ -382,7 +383,7 @@ def test_hybrid_conv_per_tensor_formula():
     y, = run1("Conv2DFusion", [x, C(w, (0.02, 0)), C(b)], [(F32, (2, 4, 4, 2))],
               **conv_attrs(3, 3, pad_mode="SAME", cin=3, cout=2))
     r = np.abs(x[0]).max()
-    qx = np.clip(quant.round_half_away(x[0] * (np.float32(127) / r)), -127, 127)
+    qx = np.clip(numerics.round_half_away(x[0] * (np.float32(127) / r)), -127, 127)
     acc = naive_conv(qx[None].astype(np.int64), w.astype(np.int64), None, (1, 1), (1, 1), "SAME", (0,) * 4, 1)
     ref = acc.astype(np.float32) * np.float32(np.float32(r / np.float32(127)) * np.float32(0.02)) + b
     np.testing.assert_allclose(y[0:1], ref, rtol=1e-6, atol=1e-6)
@@ -626,8 +627,8 @@ def test_int8_arith_close_to_float(op, act):
     y, = run1(op, [Q(a, qa), Q(b, qb)], [(I8, (2, 3, 4), qy)], activation_type=act)
     fa, fb = (a - 4.0) * 0.03, (b + 6.0) * 0.05
     real = {"AddFusion": fa + fb, "SubFusion": fa - fb, "MulFusion": fa * fb}[op]
-    real = quant.float_activation(real, act)
-    lo, hi = quant.activation_range(act, *qy, np.int8)
+    real = numerics.float_activation(real, act)
+    lo, hi = numerics.activation_range(act, *qy, np.int8)
     ideal = np.clip(np.round(real / qy[0]) + qy[1], lo, hi)
     assert np.abs(y.astype(int) - ideal).max() <= 1
 

@@ -35,8 +35,8 @@ import numpy as np
 import pytest
 
 from micro_codegen.errors import ValidationError
-from micro_codegen.validate.protocol import (MAGIC, FrameDecoder, LinkClosed, Msg, ProtocolClient, SerialTransport,
-                                             Status, Transport, encode_frame)
+from micro_codegen.runners.transport import LinkClosed, SerialTransport, Transport
+from micro_codegen.validate.protocol import MAGIC, FrameDecoder, Msg, ProtocolClient, Status, encode_frame
 
 from conftest import MLPERF, needs_shared, require_tool
 
@@ -313,7 +313,7 @@ def firmware(tmp_path_factory):
     from micro_codegen import api
     from micro_codegen.boards import load_board
     from micro_codegen.cases import load_cases
-    from micro_codegen.validate.run import read_manifest
+    from micro_codegen.manifest import read_manifest
     proj = tmp_path_factory.mktemp("fault") / "proj"
     api.generate(MODEL, BOARD, proj)
     api.build(proj)

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from micro_codegen.errors import ValidationError
-from micro_codegen.validate.protocol import (MAGIC, MAX_CHUNK, FrameDecoder, LinkClosed, Msg, PipeTransport,
-                                             ProtocolClient, ProtocolError, SerialTransport, Status, Transport,
-                                             crc32, decode_frames, encode_frame, parse_hello)
+from micro_codegen.runners.transport import LinkClosed, PipeTransport, SerialTransport, Transport
+from micro_codegen.validate.protocol import (MAGIC, MAX_CHUNK, FrameDecoder, Msg, ProtocolClient, ProtocolError,
+                                             Status, crc32, decode_frames, encode_frame, parse_hello)
 
 # ---------------------------------------------------------------- frames
 
