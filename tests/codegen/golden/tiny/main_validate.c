@@ -10,7 +10,7 @@
 #include "mc_protocol.h"
 #include "tiny.h"
 
-static const mc_tensor_info_t tiny_input_infos[TINY_INPUT_COUNT] = {
+static const mc_tensor_info_t tiny_input_infos[] = {
     {
         .dtype = TINY_INPUT_0_DTYPE,
         .rank = TINY_INPUT_0_RANK,
@@ -19,7 +19,7 @@ static const mc_tensor_info_t tiny_input_infos[TINY_INPUT_COUNT] = {
     },
 };
 
-static const mc_tensor_info_t tiny_output_infos[TINY_OUTPUT_COUNT] = {
+static const mc_tensor_info_t tiny_output_infos[] = {
     {
         .dtype = TINY_OUTPUT_0_DTYPE,
         .rank = TINY_OUTPUT_0_RANK,
