@@ -14,7 +14,10 @@ from micro_codegen.check import check_graph
 from micro_codegen.errors import ModelFileError
 from micro_codegen.ms_model import read_bytes
 
-MODELS = ["kws_ref_model", "kws_ref_model_float32", "str_ww_ref_model", "pretrainedResnet_quant", "ad01_int8"]
+# the larger models take 8-17 s each: slow tier (the default run still fuzzes two models)
+NAMES = ["kws_ref_model", "kws_ref_model_float32", "str_ww_ref_model", "pretrainedResnet_quant", "ad01_int8"]
+SLOW_NAMES = {"kws_ref_model", "str_ww_ref_model", "pretrainedResnet_quant"}
+MODELS = [pytest.param(m, marks=pytest.mark.slow) if m in SLOW_NAMES else m for m in NAMES]
 CASES_PER_MODEL = 220          # 1,100 mutations in all
 CASE_SECONDS = 2.0
 
@@ -52,7 +55,7 @@ def _mutate(rng: np.random.Generator, data: bytes) -> bytes:
 @pytest.mark.parametrize("model", MODELS)
 def test_mutations_give_model_file_error_or_graph(model):
     data = (MLPERF / f"{model}.ms").read_bytes()
-    rng = np.random.default_rng(sorted(MODELS).index(model))
+    rng = np.random.default_rng(sorted(NAMES).index(model))
     old = signal.signal(signal.SIGALRM, _alarm)
     outcomes = {"error": 0, "graph": 0}
     try:

@@ -17,15 +17,25 @@ from micro_codegen.ms_model import primitives as prim
 ALL_SHARED = shared_models(MLPERF) + shared_models(SEED_ARCH) + shared_models(ONNX_OPS)
 
 
-@needs_shared
-def test_roundtrip_every_shared_model():
-    assert len(ALL_SHARED) > 100
-    for path in ALL_SHARED:
+def _roundtrip(paths):
+    for path in paths:
         g = read_model(path)
         again = read_bytes(write_bytes(g), str(path))
         assert again == g, path
         # writing is deterministic
         assert write_bytes(again) == write_bytes(g)
+
+
+@needs_shared
+def test_roundtrip_mlperf_and_seed_models():
+    _roundtrip(sorted(MLPERF.glob("*.ms")) + shared_models(SEED_ARCH))
+
+
+@needs_shared
+@pytest.mark.slow          # ~8 s: every shared model, the ONNX zoo included
+def test_roundtrip_every_shared_model():
+    assert len(ALL_SHARED) > 100
+    _roundtrip(ALL_SHARED)
 
 
 @needs_shared

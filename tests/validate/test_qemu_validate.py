@@ -65,7 +65,7 @@ def check_all_passed(model: str, doc: dict) -> None:
 
 # ------------------------------------------------------------------ default run (CI subset)
 
-@pytest.mark.parametrize("model", ["kws_ref_model", "pretrainedResnet"])
+@pytest.mark.parametrize("model", ["kws_ref_model", pytest.param("pretrainedResnet", marks=pytest.mark.slow)])
 def test_validate_cli_on_default_board(model):
     start = time.monotonic()
     r = CliRunner().invoke(main, ["validate", str(MLPERF / f"{model}.ms"), "--json"])
