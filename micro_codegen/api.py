@@ -322,12 +322,13 @@ def fit(g: Graph, board: str) -> FitResult:
     """Would ``g``'s generated project fit ``board``? (the check ``generate`` makes). Nodes that
     cannot be generated leave ``needs`` None and no fit problems (``check`` reports them)."""
     from .boards import fit_problems, load_board
-    from .check import check_graph
+    from .errors import UnsupportedOpError
     from .pipeline import compile_model
     b = load_board(board)
-    if check_graph(g):
+    try:
+        needs = compile_model(g).needs
+    except UnsupportedOpError:
         return FitResult(b, None, [])
-    needs = compile_model(g).needs
     return FitResult(b, needs, [Problem("", "", reason) for reason in fit_problems(b, needs)])
 
 

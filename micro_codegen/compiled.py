@@ -91,6 +91,10 @@ class OpPlan:
     #: (e.g. ("CONV_INT8_VARIANTS", 1 << variant): which conv variants the dispatcher compiles)
     define_bits: tuple[tuple[str, int], ...] = ()
 
+    def flat_args(self) -> tuple[Arg, ...]:
+        """The arguments with the items of ``Pointers`` arrays in their place."""
+        return tuple(x for a in self.args for x in (a.items if a.kind == "pointers" else (a,)))
+
 
 def _frozen(d: Mapping) -> Mapping:
     return MappingProxyType(dict(d))

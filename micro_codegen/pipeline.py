@@ -124,10 +124,8 @@ RAM_PER_NODE_BYTES = 8                # per-node timing counters
 def weights_bytes(g: Graph, plans: Sequence[OpPlan]) -> int:
     """Bytes of constant data in flash: every ConstArray, plus constant inputs passed as such."""
     total = sum(max(np.asarray(c.values).size, 1) * c.dtype.itemsize for p in plans for c in p.consts)
-    const_inputs = {g.nodes[i].inputs[a.ref] for i, p in enumerate(plans)
-                    for a in p.args + tuple(x for b in p.args for x in b.items)
-                    if a.kind == "in" and g.tensors[g.nodes[i].inputs[a.ref]].is_const}
-    return total + sum(g.tensors[t].nbytes for t in const_inputs)
+    inputs = {g.nodes[i].inputs[a.ref] for i, p in enumerate(plans) for a in p.flat_args() if a.kind == "in"}
+    return total + sum(g.tensors[t].nbytes for t in inputs if g.tensors[t].is_const)
 
 
 def memory_needs(g: Graph, plans: Sequence[OpPlan], arena: ArenaLayout, files: Sequence[str]) -> MemoryNeeds:

@@ -38,7 +38,8 @@ GOLDEN = Path(__file__).resolve().parent / "codegen" / "golden"
 
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
-                     help="rewrite tests/golden/ from the current generator (review the diff, then commit)")
+                     help="rewrite tests/codegen/golden/ and README's supported-operators table from the current code "
+                          "(review the diff, then commit)")
 
 
 @pytest.fixture

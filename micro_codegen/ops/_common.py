@@ -21,7 +21,6 @@ import re
 from functools import lru_cache
 from typing import Callable, Mapping, Sequence
 
-
 from ..compiled import PARAM, CConst, In, Out
 from ..errors import CodegenError, UnsupportedOpError
 from ..ir import Graph, Tensor

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..compiled import Arg, CConst, ConstArray, OpPlan  # noqa: F401  (the families' vocabulary)
+from ..compiled import OpPlan
 from ..errors import UnsupportedOpError
 from ..ir import Graph
 

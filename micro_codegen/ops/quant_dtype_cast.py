@@ -41,8 +41,7 @@ RULES = (one_output, inputs("x", 1, 1), float32_int8_cast, per_tensor_cast)
 
 
 def _plan(g: Graph, i: int) -> OpPlan:
-    ins, outs = io(g, i)
-    x, y = ins[0], outs[0]
+    x = io(g, i)[0][0]
     t, fn = _direction(g, i)
     params = dict(size=x.size, scale=float(t.quant[0].scale), zero_point=int(t.quant[0].zero_point))
     return OpPlan(kernel_sources=("int8/quant_dtype_cast_int8.c",), header="int8/quant_dtype_cast_int8.h",

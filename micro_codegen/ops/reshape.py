@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..ir import Graph
 from ._common import family
-from .base import OpPlan
+from ..compiled import OpPlan
 from ._rules import inputs, one_output, same_as_input, variable_input
 
 

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import GOLDEN, MLPERF, needs_shared
-from tiny_models import fp32_conv_graph, render, tiny_graph, write_tiny_model
-from micro_codegen import api, reference
+from tiny_models import fp32_conv_graph, render, write_tiny_model
+from micro_codegen import api
 from micro_codegen.boards import load_board, parse_board
 from micro_codegen.builder import GraphBuilder
 from micro_codegen.cli import main

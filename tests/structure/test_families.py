@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pkgutil
 import re
-from pathlib import Path
 
 from conftest import REPO
 from micro_codegen import ops, reference
