@@ -18,9 +18,11 @@ import ctypes
 import hashlib
 import re
 import subprocess
+import zlib
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from micro_codegen.compiled import CConst
 from micro_codegen.emit.filters import ctype
@@ -372,3 +374,51 @@ def build_arm_selftest(workdir: Path, cc: str = "arm-none-eabi-gcc") -> Path:
     if r.returncode:
         raise RuntimeError(f"self-test build failed:\n{r.stderr}")
     return elf
+
+
+# ---------------------------------------------------------------- kernel vs reference, one node
+
+@pytest.fixture(scope="module")
+def klib(tmp_path_factory):
+    """The host-compiled kernel library, once per test module (``from c_harness import klib``)."""
+    from conftest import require_tool
+    require_tool("gcc")
+    return KernelLib(tmp_path_factory.mktemp("kernels"))
+
+
+def rng(case_id: str) -> np.random.Generator:
+    """A generator seeded from the case id (stable across runs and processes)."""
+    return np.random.default_rng(zlib.crc32(case_id.encode()))
+
+
+def rand_i8(gen, shape):
+    return gen.integers(-128, 128, size=shape).astype(np.int8)
+
+
+def rand_f32(gen, shape, scale=1.0):
+    return (gen.standard_normal(shape) * scale).astype(np.float32)
+
+
+def check_node(klib: KernelLib, g, inputs, variant=None, index: int = 0):
+    """Reference vs C for node ``index`` of the one-op model ``g`` (round-tripped through
+    .ms bytes first): the plan ``ops.prepare`` makes, its C scratch size, every output
+    (int exact, float within 1e-5 + 1e-5 |ref|) and, for an ``inplace`` plan, the aliased
+    run too. ``variant``: the CONV_VARIANT_* the plan must pick. Returns the plan."""
+    from micro_codegen import ops, reference
+    from micro_codegen.builder import roundtrip
+    g = roundtrip(g)
+    expected = reference.run(g, inputs)
+    plan = ops.prepare(g, index)
+    if variant is not None:
+        assert plan.params["variant"].name == f"CONV_VARIANT_{variant}"
+    c_scratch = klib.c_scratch_size(g, index, plan)
+    if c_scratch is not None:
+        assert c_scratch == plan.scratch_bytes, f"C scratch {c_scratch} != Python {plan.scratch_bytes}"
+    got = klib.run_node(g, index, plan, inputs)
+    assert len(got) == len(expected)
+    for e, o in zip(expected, got):
+        assert_close(e, o)
+    if plan.inplace is not None:
+        got = klib.run_node(g, index, plan, inputs, alias_output_to=plan.inplace)
+        assert_close(expected[0], got[0])
+    return plan

@@ -104,8 +104,8 @@ def c_int(value, ctype: str = "int32_t") -> str:
 C_TYPES = {
     DType.BOOL: "uint8_t", DType.INT8: "int8_t", DType.INT16: "int16_t", DType.INT32: "int32_t",
     DType.INT64: "int64_t", DType.UINT8: "uint8_t", DType.UINT16: "uint16_t", DType.UINT32: "uint32_t",
-    DType.UINT64: "uint64_t", DType.FLOAT32: "float",
-}
+    DType.UINT64: "uint64_t", DType.FLOAT16: "uint16_t", DType.FLOAT32: "float",
+}  # float16 travels as its IEEE binary16 bits (nnacl_common.h converts)
 _NP_DTYPES = {d.np: d for d in C_TYPES}
 
 

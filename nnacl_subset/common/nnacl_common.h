@@ -40,6 +40,69 @@
 #define NNACL_ROUND_SINGLE 0 /* one rounding of the 64-bit product, ties towards +inf */
 #define NNACL_ROUND_DOUBLE 1 /* gemmlowp: rounding doubling high mul, then rounding shift (ties away) */
 
+/* IEEE binary16 <-> binary32 (float16 tensors are stored as their uint16_t bits) */
+static inline float nnacl_f16_to_f32(uint16_t h) {
+  union {
+    uint32_t u;
+    float f;
+  } v;
+  const uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
+  uint32_t exp = (h >> 10) & 0x1Fu;
+  uint32_t man = h & 0x3FFu;
+  if (exp == 0x1Fu) {
+    v.u = sign | 0x7F800000u | (man << 13); /* inf / nan */
+  } else if (exp != 0) {
+    v.u = sign | ((exp + 112u) << 23) | (man << 13);
+  } else if (man == 0) {
+    v.u = sign;
+  } else { /* subnormal: normalise */
+    exp = 113u;
+    while ((man & 0x400u) == 0) {
+      man <<= 1;
+      exp--;
+    }
+    v.u = sign | (exp << 23) | ((man & 0x3FFu) << 13);
+  }
+  return v.f;
+}
+
+static inline uint16_t nnacl_f32_to_f16(float f) {
+  union {
+    uint32_t u;
+    float f;
+  } v;
+  uint32_t sign, exp, man, half, rem;
+  v.f = f;
+  sign = (v.u >> 16) & 0x8000u;
+  exp = (v.u >> 23) & 0xFFu;
+  man = v.u & 0x7FFFFFu;
+  if (exp == 0xFFu) {
+    return (uint16_t)(sign | 0x7C00u | (man ? 0x200u : 0u));
+  }
+  if (exp > 142u) {
+    return (uint16_t)(sign | 0x7C00u); /* overflow: inf */
+  }
+  if (exp < 102u) {
+    return (uint16_t)sign; /* below half the smallest subnormal */
+  }
+  if (exp < 113u) { /* subnormal result */
+    const uint32_t shift = 126u - exp;
+    man |= 0x800000u;
+    half = man >> shift;
+    rem = man & ((1u << shift) - 1u);
+    if (rem > (1u << (shift - 1u)) || (rem == (1u << (shift - 1u)) && (half & 1u))) {
+      half++;
+    }
+    return (uint16_t)(sign | half);
+  }
+  half = ((exp - 112u) << 10) | (man >> 13);
+  rem = man & 0x1FFFu;
+  if (rem > 0x1000u || (rem == 0x1000u && (half & 1u))) {
+    half++; /* a carry into the exponent is the right result, up to inf */
+  }
+  return (uint16_t)(sign | half);
+}
+
 static inline int32_t nnacl_clamp_i32(int32_t x, int32_t lo, int32_t hi) {
   return x < lo ? lo : (x > hi ? hi : x);
 }

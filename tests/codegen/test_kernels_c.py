@@ -25,49 +25,14 @@ from micro_codegen.builder import GraphBuilder, roundtrip
 from micro_codegen.ir import DType
 from micro_codegen.ops import conv as conv_ops
 
-from c_harness import ARM_FLAGS, NNACL, KernelLib, assert_close, build_arm_selftest, kernel_sources
+from c_harness import (ARM_FLAGS, NNACL, KernelLib, assert_close, build_arm_selftest, check_node, kernel_sources,
+                       klib,  # noqa: F401 (fixture)
+                       rand_f32 as _rand_f32, rand_i8 as _rand_i8, rng as _rng)
 from conftest import require_tool
 
 pytestmark = pytest.mark.host_cc
 
 I8, F32 = DType.INT8, DType.FLOAT32
-
-
-@pytest.fixture(scope="module")
-def klib(tmp_path_factory):
-    require_tool("gcc")
-    return KernelLib(tmp_path_factory.mktemp("kernels"))
-
-
-def _rng(case_id: str) -> np.random.Generator:
-    return np.random.default_rng(zlib.crc32(case_id.encode()))
-
-
-def _rand_i8(rng, shape):
-    return rng.integers(-128, 128, size=shape).astype(np.int8)
-
-
-def _rand_f32(rng, shape, scale=1.0):
-    return (rng.standard_normal(shape) * scale).astype(np.float32)
-
-
-def check_node(klib, g, inputs, variant=None):
-    """Reference vs C for node 0 of ``g``; returns the plan."""
-    g = roundtrip(g)
-    expected = reference.run(g, inputs)
-    plan = ops.prepare(g, 0)
-    if variant is not None:
-        assert plan.params["variant"].name == f"CONV_VARIANT_{variant}"
-    c_scratch = klib.c_scratch_size(g, 0, plan)
-    if c_scratch is not None:
-        assert c_scratch == plan.scratch_bytes, f"C scratch {c_scratch} != Python {plan.scratch_bytes}"
-    got = klib.run_node(g, 0, plan, inputs)
-    for e, o in zip(expected, got):
-        assert_close(e, o)
-    if plan.inplace is not None:
-        got = klib.run_node(g, 0, plan, inputs, alias_output_to=plan.inplace)
-        assert_close(expected[0], got[0])
-    return plan
 
 
 def _out_hw(in_hw, k, stride, dil, pad_mode, pads):

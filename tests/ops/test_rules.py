@@ -9,7 +9,8 @@ with the reference on it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,32 +25,8 @@ from micro_codegen.ops import _rules as rules
 from micro_codegen.ops import quant_dtype_cast, reduce, reshape, softmax, transpose
 from micro_codegen.ops._common import qparams
 
-I8, U8, I16, I32, F32 = DType.INT8, DType.UINT8, DType.INT16, DType.INT32, DType.FLOAT32
-IQ, OQ = (0.05, 0), (0.1, 0)
-
-
-@dataclass(frozen=True)
-class A:
-    """An activation tensor (a graph input, or the node's output)."""
-    dtype: DType
-    shape: tuple
-    quant: object = None
-
-
-@dataclass(frozen=True)
-class K:
-    """A constant input."""
-    array: np.ndarray
-    quant: object = None
-
-
-def graph(op, ins, outs, attrs):
-    b = GraphBuilder(op)
-    ids = [b.const(f"c{k}", t.array, quant=t.quant) if isinstance(t, K) else
-           b.input(f"x{k}", t.dtype, t.shape, quant=t.quant) for k, t in enumerate(ins)]
-    ys = b.node(op, ids, [(f"y{k}", t.dtype, t.shape, t.quant) for k, t in enumerate(outs)], name="n", **attrs)
-    return roundtrip(b.build(outputs=ys if isinstance(ys, list) else [ys]))
-
+from rule_kit import F32, I8, I16, I32, IQ, OQ, U8, A, K, graph  # noqa: E402,F401
+from rule_kit import arity as _arity  # noqa: E402
 
 #: a valid one-op model per op: (inputs, outputs, attributes)
 VALID = {
@@ -97,10 +74,6 @@ def variant(op, ins=None, outs=None, n_ins=None, **attrs):
     for k, t in (outs or {}).items():
         vouts[k:k + 1] = [t]
     return graph(op, vins[:n_ins], vouts, {**vattrs, **attrs})
-
-
-def _arity(op):
-    return ops.REGISTRY[op].rules[[r.__name__ for r in ops.REGISTRY[op].rules].index("inputs")]
 
 
 #: (case id, op, variant arguments, the rule that must refuse it)
@@ -215,6 +188,12 @@ REFUSED = [
     ("transpose constant", "Transpose", dict(ins={0: K(np.ones((2, 3), np.float32))}), rules.variable_input),
     ("transpose three inputs", "Transpose", dict(ins={2: K(np.array([1], np.int32))}), _arity("Transpose")),
 ]
+
+# families added since keep their cases in tests/ops/cases_<family>.py (VALID, REFUSED)
+for _path in sorted(Path(__file__).parent.glob("cases_*.py")):
+    _cases = importlib.import_module(_path.stem)
+    VALID.update(_cases.VALID)
+    REFUSED.extend(_cases.REFUSED)
 
 
 def test_every_op_has_documented_rules():
