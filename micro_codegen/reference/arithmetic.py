@@ -33,6 +33,7 @@ import numpy as np
 
 from .. import numerics
 from .conv import get_activation, qparams
+from ._util import no_quant
 from .registry import OpContext, kernel
 
 
@@ -163,3 +164,17 @@ def maximum(ctx: OpContext):
 @kernel("Minimum")
 def minimum(ctx: OpContext):
     return _minmax(ctx, np.minimum)
+
+
+@kernel("PowFusion")
+def pow_fusion(ctx: OpContext):
+    """``(scale * x + shift) ** y`` (y = input 1, else the ``power`` attribute), float output."""
+    no_quant(ctx)
+    x = ctx.inputs[0]
+    tout = ctx.out_tensors[0]
+    if not np.issubdtype(tout.dtype.np, np.floating):
+        raise ctx.unsupported(f"PowFusion with a {tout.dtype.short} output is not supported")
+    y = ctx.inputs[1] if len(ctx.inputs) > 1 else np.float64(ctx.attr("power", 1.0))
+    base = float(ctx.attr("scale", 1.0)) * x.astype(np.float64) + float(ctx.attr("shift", 0.0))
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        return [np.power(base, np.asarray(y, dtype=np.float64)).astype(tout.dtype.np)]

@@ -26,6 +26,7 @@ import numpy as np
 from .. import numerics
 from ..numerics import INT32_MAX, INT32_MIN, SOFTMAX_DIFF_INT_BITS, rounding_divide_by_pot, softmax_params
 from ..numerics import saturating_rounding_doubling_high_mul as srdhm
+from ._util import norm_axis, float_in
 from .registry import OpContext, kernel
 
 _ACCUM_INT_BITS = 12
@@ -166,3 +167,12 @@ def softmax(ctx: OpContext):
 def _qp(ctx, t):
     from .conv import qparams
     return qparams(ctx, t, "tensor")
+
+
+@kernel("LogSoftmax")
+def log_softmax(ctx: OpContext):
+    x = float_in(ctx, ctx.inputs[0])
+    axis = norm_axis(ctx, int(ctx.attr("axis", -1)), x.ndim)
+    m = np.max(x, axis=axis, keepdims=True)
+    y = x - m - np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
+    return [y.astype(ctx.out_tensors[0].dtype.np)]

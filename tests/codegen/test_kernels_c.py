@@ -14,18 +14,17 @@ from __future__ import annotations
 import math
 import re
 import subprocess
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 
-from micro_codegen import ops, reference
+from micro_codegen import ops
 from micro_codegen.builder import GraphBuilder, roundtrip
 from micro_codegen.ir import DType
 from micro_codegen.ops import conv as conv_ops
 
-from c_harness import (ARM_FLAGS, NNACL, KernelLib, assert_close, build_arm_selftest, check_node, kernel_sources,
+from c_harness import (ARM_FLAGS, NNACL, build_arm_selftest, check_node, kernel_sources,
                        klib,  # noqa: F401 (fixture)
                        rand_f32 as _rand_f32, rand_i8 as _rand_i8, rng as _rng)
 from conftest import require_tool

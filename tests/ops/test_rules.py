@@ -16,7 +16,6 @@ import numpy as np
 import pytest
 
 from micro_codegen import numerics, ops, reference
-from micro_codegen.builder import GraphBuilder, roundtrip
 from micro_codegen.check import COMMON_RULES, check_graph, check_node, supported_ops_table
 from micro_codegen.errors import UnsupportedOpError
 from micro_codegen.ir import DType

@@ -1,5 +1,5 @@
 """Element-wise unary math: Abs, Neg, Sqrt, Rsqrt, ExpFusion, Log, Log1p, Floor, Ceil, Round,
-Reciprocal, Square, Sin, Cos, Erf.
+Reciprocal, Square, Sin, Cos, Erf; LogicalNot.
 
 Float inputs are computed in float64 and rounded once to the output dtype. ``Round``
 rounds half to even (MindSpore's documented ``Round``, as ONNX). ``ExpFusion`` is
@@ -107,3 +107,8 @@ def exp_fusion(ctx: OpContext):
     with np.errstate(over="ignore"):
         y = np.exp(ln_base * (scale * x.astype(np.float64) + shift))
     return [y.astype(tout.dtype.np)]
+
+
+@kernel("LogicalNot")
+def logical_not(ctx: OpContext):
+    return [np.logical_not(ctx.inputs[0]).astype(ctx.out_tensors[0].dtype.np)]
