@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import UnsupportedOpError
+from ..errors import ModelFileError, UnsupportedOpError
 from ..ir import Graph
 from .registry import KERNELS, OpContext
 
@@ -52,14 +52,15 @@ def run(graph: Graph, inputs: list[np.ndarray], dump: dict | None = None) -> lis
                 raise
             raise UnsupportedOpError(f"{ctx.label}: {e}") from None
         if len(outs) != len(node.outputs):
-            raise AssertionError(f"{ctx.label}: kernel returned {len(outs)} outputs, node has {len(node.outputs)}")
+            raise UnsupportedOpError(f"{ctx.label}: has {len(node.outputs)} outputs; its reference kernel computes "
+                                     f"{len(outs)}")
         for ti, arr in zip(node.outputs, outs):
             t = graph.tensors[ti]
             arr = np.asarray(arr)
             if t.shape and all(d >= 0 for d in t.shape):
                 if arr.size != t.size:
-                    raise AssertionError(f"{ctx.label}: output '{t.name}' has {arr.size} elements, "
-                                         f"declared shape {list(t.shape)}")
+                    raise ModelFileError(f"{ctx.label}: output '{t.name}' has {arr.size} elements, but the "
+                                         f"model declares shape {list(t.shape)}")
                 arr = arr.reshape(t.shape)
             values[ti] = arr.astype(t.dtype.np, copy=False)
     if dump is not None:

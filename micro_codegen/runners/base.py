@@ -26,8 +26,10 @@ class Runner:
 
     def __init__(self, board: Board, project_dir: str | Path, image: str | Path, port: str | None = None):
         self.board = board
-        self.project_dir = Path(project_dir)
-        self.image = Path(image)
+        # absolute: runners start their process from inside the project (cwd), so a path
+        # relative to the caller's directory would point elsewhere there
+        self.project_dir = Path(project_dir).absolute()
+        self.image = Path(image).absolute()
         self.port = port
 
     def check_programs(self) -> None:

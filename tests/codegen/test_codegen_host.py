@@ -157,6 +157,20 @@ def test_cli_build_and_run(tiny, tmp_path):
 
 
 @pytest.mark.host_cc
+def test_relative_project_folders(tiny, tmp_path, monkeypatch):
+    """Regression: `generate -o DIR`, `build DIR`, `run DIR` and `validate -o DIR` with DIR relative
+    to the working directory (the runner starts the executable from inside the project)."""
+    model, _ = tiny
+    monkeypatch.chdir(tmp_path)
+    cases = str(model) + ".npz"
+    for args in (["generate", model, "--board", "host", "-o", "gen/x"], ["build", "gen/x"],
+                 ["run", "gen/x", "--cases", cases], ["validate", model, "--board", "host", "-o", "gen/v"]):
+        r = _run(*args)
+        assert r.exit_code == 0, (args, r.output)
+    assert "3 passed, 0 failed" in r.output
+
+
+@pytest.mark.host_cc
 def test_run_inputs_only_cases(tiny_built, tmp_path):
     model, proj, _ = tiny_built
     cases = tmp_path / "in.npz"

@@ -123,3 +123,20 @@ def test_aliases_and_scratch_in_plan():
     assert mp.scratch_offset(0) is not None and mp.scratch_bytes == 100
     # x (512) + c (512) + scratch (100 -> 112 aligned) live at step 0
     assert mp.arena_size == 512 + 512 + 112
+
+
+def test_infer_refuses_an_extra_output_cleanly(tmp_path):
+    """Regression: a node with more outputs than its reference kernel computes (MaxPoolFusion's
+    argmax output was the case) is a one-line error with exit code 1, not a traceback."""
+    from micro_codegen.ms_model import write_model
+    b = GraphBuilder("two_out")
+    x = b.input("x", DType.FLOAT32, (1, 4))
+    ys = b.node("Softmax", [x], [("y", DType.FLOAT32, (1, 4)), ("extra", DType.FLOAT32, (1, 4))], name="sm",
+                axis=(-1,))
+    model = tmp_path / "two_out.ms"
+    write_model(b.build(outputs=ys), model)
+    cases = tmp_path / "c.npz"
+    np.savez(cases, input_0=np.zeros((1, 4), np.float32))
+    r = _run("infer", model, "--cases", cases)
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+    assert r.output.strip() == "error: Softmax 'sm' (node 0): has 2 outputs; its reference kernel computes 1", r.output

@@ -76,6 +76,16 @@ def test_validate_cli_on_default_board(model):
     assert time.monotonic() - start < 120
 
 
+def test_validate_relative_project_folder(tmp_path, monkeypatch):
+    """Regression: QEMU loads the kernel image from a project folder given relative to the
+    working directory ("Could not load kernel" before)."""
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, ["validate", str(MLPERF / "ad01_int8.ms"), "-o", "gen/q"])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(main, ["run", "gen/q", "--cases", str(MLPERF / "ad01_int8.ms.npz")])
+    assert r.exit_code == 0 and "0 failed" in r.output, r.output
+
+
 # ------------------------------------------------------------------ slow: the full sweep
 
 def refusal_numbers(message: str) -> list[int]:
