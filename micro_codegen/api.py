@@ -57,6 +57,12 @@ def check(g: Graph) -> list[Problem]:
     return check_graph(g)
 
 
+def folded_nodes(g: Graph) -> list[int]:
+    """Indices of the nodes constant folding evaluates at generation time (no kernel on target)."""
+    from .fold import fold_constants
+    return list(fold_constants(g).folded)
+
+
 # ---------------------------------------------------------------- reference interpreter
 
 def is_hybrid(g: Graph) -> bool:

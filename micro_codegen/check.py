@@ -88,12 +88,9 @@ def single_subgraph(g: Graph) -> str | None:
 
 
 def has_io(g: Graph) -> str | None:
-    """The model has at least one input and one output, and no constant graph output."""
+    """The model has at least one input and one output."""
     if not g.inputs or not g.outputs:
         return f"model needs inputs and outputs; has {len(g.inputs)} inputs, {len(g.outputs)} outputs"
-    for ti in g.outputs:
-        if g.tensors[ti].is_const:
-            return f"graph output '{g.tensors[ti].name}' is a constant"
     return None
 
 
@@ -122,17 +119,24 @@ def check_node(g: Graph, i: int) -> str | None:
         return "primitive type is not in the MindSpore Lite 2.x schema"
     impl = ops.REGISTRY.get(n.op)
     if impl is None:
-        return f"operator {n.op} is not supported"
+        from .fold import FOLD_ONLY
+        return f"{n.op} {FOLD_ONLY[n.op]}" if n.op in FOLD_ONLY else f"operator {n.op} is not supported"
     return next((r for r in (rule(g, i) for rule in COMMON_RULES) if r), None) or impl.check(g, i)
 
 
 def check_graph(g: Graph) -> list[Problem]:
-    """Every problem of ``g``: graph-level ones first, then the first broken rule per node."""
-    problems = [Problem("", "", r, -1) for r in (rule(g) for rule in GRAPH_RULES) if r]
-    for i, n in enumerate(g.nodes):
-        reason = check_node(g, i)
+    """Every problem of ``g``: graph-level ones first, then the first broken rule per node.
+
+    Nodes that constant folding evaluates at generation time (``fold.py``) need no kernel and
+    are not checked; the others are checked as they will be compiled (reading folded values
+    as constants) and named by their index in ``g``."""
+    from .fold import fold_constants
+    f = fold_constants(g)
+    problems = [Problem("", "", r, -1) for r in (rule(f.graph) for rule in GRAPH_RULES) if r]
+    for i, n in enumerate(f.graph.nodes):
+        reason = check_node(f.graph, i)
         if reason:
-            problems.append(Problem(n.name, n.op, reason, i))
+            problems.append(Problem(n.name, n.op, reason, f.origin[i]))
     return problems
 
 

@@ -99,16 +99,19 @@ def check(model, board, as_json):
     problems = api.check(g)
     fit = api.fit(g, board) if board else None
     fit_problems = fit.problems if fit else []
+    folded = api.folded_nodes(g)
     if as_json:
         _json_out({"supported": not problems and not fit_problems,
-                   "problems": [p.to_json() for p in problems + fit_problems]})
+                   "problems": [p.to_json() for p in problems + fit_problems],
+                   "folded": [{"index": i, "name": g.nodes[i].name, "op": g.nodes[i].op} for i in folded]})
     else:
         for p in problems + fit_problems:
             click.echo(f"{model}: {p}", err=True)
         if problems:
             click.echo(f"{len(problems)} unsupported node(s)", err=True)
         if not problems:
-            click.echo(f"{model}: all {len(g.nodes)} nodes supported")
+            note = f" ({len(folded)} computed at generation time: constant folding)" if folded else ""
+            click.echo(f"{model}: all {len(g.nodes)} nodes supported{note}")
         if fit is not None and fit.needs is not None and not fit_problems:
             click.echo(fit.summary())
     if problems or fit_problems:

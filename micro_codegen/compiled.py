@@ -117,7 +117,7 @@ class ArenaLayout:
 @dataclass(frozen=True)
 class CompiledModel:
     """A checked, prepared and planned model: everything ``emit`` needs besides the board."""
-    graph: Graph
+    graph: Graph                       # after constant folding (fold.py): the nodes that run
     name: str                          # model name (the C prefix is derived from it)
     model_file: str                    # file name shown in banners and the manifest
     sha256: str                        # of the model file

@@ -2,6 +2,7 @@
 
 1. Check: graph rules, then every node's rules (``check.py`` and the op family's own);
    any problem raises UnsupportedOpError naming node, op and rule before anything else runs.
+   Fold: nodes with constant inputs are evaluated now (``fold.py``); the rest is compiled.
 2. Prepare: ``ops.prepare`` turns every node into an OpPlan (kernel, arguments, parameters,
    constants, scratch, aliasing).
 3. Schedule + plan: ``schedule.memory_plan`` places every activation tensor and scratch
@@ -26,6 +27,7 @@ from .boards import Board, MemoryNeeds, check_fit
 from .check import check_graph
 from .compiled import ArenaLayout, CompiledModel, OpPlan
 from .errors import CodegenError, UnsupportedOpError
+from .fold import fold_constants
 from .ir import Graph
 from .ops import prepare
 from .resources import data_dir
@@ -54,10 +56,11 @@ def require_supported(g: Graph) -> None:
                                  + "; ".join(problems[:3]) + more)
 
 
-def prepare_nodes(g: Graph) -> tuple[OpPlan, ...]:
-    """Steps 1-2: check, then one OpPlan per node."""
+def prepare_nodes(g: Graph) -> tuple[Graph, tuple[OpPlan, ...]]:
+    """Steps 1-2: check, fold, then one OpPlan per node of the folded graph."""
     require_supported(g)
-    return tuple(prepare(g, i) for i in range(len(g.nodes)))
+    g = fold_constants(g).graph
+    return g, tuple(prepare(g, i) for i in range(len(g.nodes)))
 
 
 def plan_memory(g: Graph, plans: Sequence[OpPlan]) -> MemoryPlan:
@@ -145,17 +148,18 @@ def memory_needs(g: Graph, plans: Sequence[OpPlan], arena: ArenaLayout, files: S
 def compile_model(g: Graph, name: str | None = None, board: Board | None = None) -> CompiledModel:
     """Check, prepare, plan and size ``g``; with ``board``, refuse it if it does not fit
     (BoardConfigError with the numbers). Nothing is written."""
-    plans = prepare_nodes(g)
+    source = g
+    g, plans = prepare_nodes(g)
     layout = arena_layout(g, plan_memory(g, plans))
     files = kernel_files([f for p in plans for f in p.kernel_sources] + [p.header for p in plans if p.header])
     needs = memory_needs(g, plans, layout, files)
     if board is not None:
         check_fit(board, needs)
     stem = Path(g.source).stem if g.source else g.name
-    return CompiledModel(graph=g, name=name or stem or "model", model_file=model_file(g), sha256=model_sha256(g),
+    return CompiledModel(graph=g, name=name or stem or "model", model_file=model_file(g), sha256=model_sha256(source),
                          plans=plans, arena=layout, kernel_files=files, needs=needs)
 
 
 def compile_memory_plan(g: Graph) -> MemoryPlan:
     """The arena plan exactly as ``compile_model`` makes it (for ``plan`` and its reports)."""
-    return plan_memory(g, prepare_nodes(g))
+    return plan_memory(*prepare_nodes(g))

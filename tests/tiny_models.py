@@ -56,6 +56,17 @@ def fp32_conv_graph():
     return b.build(outputs=[y])
 
 
+def random_input(rng, t):
+    """Random data for tensor ``t``: full range for integers, N(0, 1) for floats, bools."""
+    if t.dtype == DType.BOOL:
+        return rng.integers(0, 2, t.shape).astype(bool)
+    if np.issubdtype(t.dtype.np, np.integer):
+        info = np.iinfo(t.dtype.np)
+        return rng.integers(max(info.min, -100), min(info.max, 100), t.shape, endpoint=True).astype(t.dtype.np) \
+            if t.dtype != I8 else rng.integers(-128, 128, t.shape, dtype=np.int8)
+    return rng.standard_normal(t.shape).astype(t.dtype.np)
+
+
 def write_tiny_model(folder: Path, graph=None, name: str = "tiny") -> Path:
     """Write ``graph`` (default: tiny_graph) as folder/<name>.ms with 3 reference cases in <name>.ms.npz."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -65,16 +76,11 @@ def write_tiny_model(folder: Path, graph=None, name: str = "tiny") -> Path:
     rng = np.random.default_rng(11)
     arrays = {}
     for k in range(3):
-        ins = []
-        for ti in g.inputs:
-            t = g.tensors[ti]
-            if t.dtype == I8:
-                ins.append(rng.integers(-128, 128, t.shape, dtype=np.int8))
-            else:
-                ins.append(rng.standard_normal(t.shape).astype(np.float32))
+        ins = [random_input(rng, g.tensors[ti]) for ti in g.inputs]
         outs = reference.run(g, ins)
-        arrays[f"input_{k}"] = ins[0]
-        arrays[f"output_{k}"] = outs[0]
+        for stem, arrs in (("input", ins), ("output", outs)):
+            for t, a in enumerate(arrs):
+                arrays[f"{stem}_{k}" if len(arrs) == 1 else f"{stem}_{k}_{t}"] = a
     np.savez(str(path) + ".npz", **arrays)
     return path
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from micro_codegen import ops
 from micro_codegen.builder import GraphBuilder, roundtrip
+from micro_codegen.fold import CONSTANT_OUTPUT
 from micro_codegen.ir import DType
 
 I8, U8, I16, I32, F32 = DType.INT8, DType.UINT8, DType.INT16, DType.INT32, DType.FLOAT32
@@ -35,7 +36,8 @@ def graph(op, ins, outs, attrs):
     ids = [b.const(f"c{k}", t.array, quant=t.quant) if isinstance(t, K) else
            b.input(f"x{k}", t.dtype, t.shape, quant=t.quant) for k, t in enumerate(ins)]
     ys = b.node(op, ids, [(f"y{k}", t.dtype, t.shape, t.quant) for k, t in enumerate(outs)], name="n", **attrs)
-    return roundtrip(b.build(outputs=ys if isinstance(ys, list) else [ys]))
+    g = b.build(outputs=ys if isinstance(ys, list) else [ys])
+    return g if op == CONSTANT_OUTPUT else roundtrip(g)     # internal op: not in the .ms schema
 
 
 

@@ -144,7 +144,8 @@ REFUSED = [
     ("concat requantizing", "Concat",
      dict(ins={0: A(I8, (1, 2), IQ), 1: A(I8, (1, 3), OQ)}, outs={0: A(I8, (1, 5), OQ)}), concat.concat_quant),
     ("concat no inputs", "Concat", dict(n_ins=0), _arity("Concat")),
-    ("pad constant data", "PadFusion", dict(ins={0: K(np.ones((1, 3), np.float32))}), rules.variable_input),
+    ("pad constant data", "PadFusion", dict(ins={0: K(np.ones((1, 3), np.float32)), 1: A(I32, (2, 2))}),
+     rules.variable_input),  # (with all inputs constant the node would fold instead)
     ("pad activation paddings", "PadFusion", dict(ins={1: A(I32, (2, 2))}), pad.pad_constant_inputs),
     ("pad reflect", "PadFusion", dict(padding_mode="REFLECT"), pad.constant_mode),
     ("pad output shape", "PadFusion", dict(outs={0: A(F32, (1, 7))}), pad.pad_shapes),
@@ -169,7 +170,8 @@ REFUSED = [
     ("reduce bool", "ReduceFusion", dict(ins={0: A(DType.BOOL, (2, 3, 4))}, outs={0: A(DType.BOOL, (2, 4))}),
      rules.int8_or_float32),
     ("reduce three inputs", "ReduceFusion", dict(ins={2: K(np.array([1], np.int32))}), _arity("ReduceFusion")),
-    ("reshape constant", "Reshape", dict(ins={0: K(np.ones((2, 3), np.float32))}), rules.variable_input),
+    ("reshape constant", "Reshape", dict(ins={0: K(np.ones((2, 3), np.float32)), 1: A(I32, (1,))}),
+     rules.variable_input),
     ("reshape size", "Reshape", dict(outs={0: A(F32, (5,))}), rules.same_as_input),
     ("flatten requantizing", "Flatten", dict(outs={0: A(I8, (2, 6), OQ)}), reshape.same_quant),
     ("squeeze two outputs", "Squeeze", dict(outs={1: A(F32, (2, 3))}), rules.one_output),
@@ -184,7 +186,8 @@ REFUSED = [
     ("transpose perm", "Transpose", dict(ins={1: K(np.array([0, 0], np.int32))}), transpose.permutation),
     ("transpose activation perm", "Transpose", dict(ins={1: A(I32, (2,))}), transpose.permutation),
     ("transpose output", "Transpose", dict(outs={0: A(F32, (2, 3))}), transpose.transposed_output),
-    ("transpose constant", "Transpose", dict(ins={0: K(np.ones((2, 3), np.float32))}), rules.variable_input),
+    ("transpose constant", "Transpose", dict(ins={0: K(np.ones((2, 3), np.float32)), 1: A(I32, (2,))}),
+     rules.variable_input),
     ("transpose three inputs", "Transpose", dict(ins={2: K(np.array([1], np.int32))}), _arity("Transpose")),
 ]
 

@@ -30,6 +30,10 @@ extern "C" {
 #define MC_DTYPE_INT32 34u
 #define MC_DTYPE_INT64 35u
 #define MC_DTYPE_UINT8 37u
+#define MC_DTYPE_UINT16 38u
+#define MC_DTYPE_UINT32 39u
+#define MC_DTYPE_UINT64 40u
+#define MC_DTYPE_FLOAT16 42u
 #define MC_DTYPE_FLOAT32 43u
 #endif
 

@@ -1,0 +1,134 @@
+"""Constant folding: the first compile stage (``ir.Graph`` -> ``ir.Graph``).
+
+A node whose inputs are all constant (weights, or outputs of nodes folded before it) is
+evaluated once, at generation time, by the reference interpreter's kernel; its outputs
+become constant tensors and the node disappears, so no kernel runs for it on the target.
+``Shape`` of a tensor with a static shape folds too, whatever the tensor's values: the
+typical ``Shape -> Gather -> Concat -> Reshape`` chains of converted models then reduce to a
+constant shape operand.
+
+A folded tensor that is a graph output still has to reach the output buffer: it stays an
+activation, written by one :data:`CONSTANT_OUTPUT` node that copies the constant (that node
+is internal; it never appears in a ``.ms`` file).
+
+A reshape whose target shape is a run-time input (the output shape in the file is unknown,
+``[]``) and whose output only the caller reads gets the flat shape ``[elements]``: the bytes
+are the input's whatever the shape (the caller knows the shape it asked for).
+
+Nodes keep their names; :class:`Folded` maps each node of the folded graph back to its
+index in the original graph, so that messages can name the node as ``inspect`` shows it.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import UnsupportedOpError
+from .ir import Graph, Node, SubGraph, Tensor
+
+#: ops whose output holds the input's bytes unchanged, in another shape
+RESHAPES = ("Reshape", "Flatten", "Squeeze", "Unsqueeze", "ExpandDims")
+
+#: ops that only run at generation time (no kernel): why a node of them that does not fold is refused
+FOLD_ONLY = {
+    "Shape": "runs at generation time only: the input shape must be static",
+    "Range": "runs at generation time only: start, limit and delta must be constants (else the output "
+             "length depends on the input values)",
+}
+
+#: internal op of a graph output whose value was folded: copies constant input 0 to output 0
+CONSTANT_OUTPUT = "ConstantOutput"
+
+
+@dataclass(frozen=True)
+class Folded:
+    graph: Graph
+    origin: tuple[int, ...]        # original node index of each node of ``graph``
+    folded: tuple[int, ...]        # original indices of the nodes evaluated at generation time
+
+
+def _static(t: Tensor) -> bool:
+    """Shape known: not empty (``[]`` means "unknown" in converted models) and no -1."""
+    return bool(t.shape) and all(d >= 0 for d in t.shape)
+
+
+def _foldable(g: Graph, node: Node, const: dict[int, np.ndarray]) -> bool:
+    if node.op == "Shape":
+        return len(node.inputs) == 1 and _static(g.tensors[node.inputs[0]])
+    return bool(node.inputs) and all(ti in const for ti in node.inputs)
+
+
+def _evaluate(g: Graph, index: int, const: dict[int, np.ndarray]) -> list[np.ndarray] | None:
+    """The node's outputs by its reference kernel, or None when it has none / refuses."""
+    from .reference.registry import KERNELS, OpContext
+    node = g.nodes[index]
+    fn = KERNELS.get(node.op)
+    if fn is None:
+        return None
+    ins = [const[ti] if ti in const else np.zeros(g.tensors[ti].shape, g.tensors[ti].dtype.np) for ti in node.inputs]
+    ctx = OpContext(g, index, node, ins, [g.tensors[i] for i in node.inputs], [g.tensors[i] for i in node.outputs])
+    try:
+        outs = fn(ctx)
+    except (UnsupportedOpError, ValueError, IndexError, TypeError):
+        return None          # left in the graph: `check` then names what is wrong with it
+    if len(outs) != len(node.outputs):
+        return None
+    return [np.ascontiguousarray(np.asarray(o).astype(g.tensors[t].dtype.np, copy=False))
+            for o, t in zip(outs, node.outputs)]
+
+
+def fold_constants(g: Graph) -> Folded:
+    """``g`` with every constant-input node evaluated (see the module docstring)."""
+    const = {i: t.array for i, t in enumerate(g.tensors) if t.is_const}
+    tensors = list(g.tensors)
+    keep: list[int] = []
+    folded: list[int] = []
+    consumers = g.consumers()
+    resolved = False
+    for i, node in enumerate(g.nodes):
+        outs = _evaluate(g, i, const) if _foldable(g, node, const) else None
+        if outs is None:
+            keep.append(i)
+            y = tensors[node.outputs[0]] if node.outputs else None
+            if (node.op in RESHAPES and y is not None and not y.shape and node.outputs[0] not in consumers
+                    and node.inputs and _static(tensors[node.inputs[0]])):
+                # a reshape to a run-time shape that only the caller sees: same bytes, flat here
+                tensors[node.outputs[0]] = dataclasses.replace(y, shape=(tensors[node.inputs[0]].size,))
+                resolved = True
+            continue
+        folded.append(i)
+        for ti, arr in zip(node.outputs, outs):
+            const[ti] = arr
+            t = tensors[ti]
+            tensors[ti] = dataclasses.replace(t, shape=tuple(arr.shape), data=arr.astype(
+                t.dtype.np.newbyteorder("<"), copy=False).tobytes())
+    if not folded and not resolved and not any(t.is_const for t in (g.tensors[o] for o in g.outputs)):
+        return Folded(g, tuple(range(len(g.nodes))), ())
+    return _with_constant_outputs(g, tensors, keep, folded)
+
+
+def _with_constant_outputs(g: Graph, tensors: list[Tensor], keep: list[int], folded: list[int]) -> Folded:
+    """The graph of the ``keep`` nodes; each constant graph output becomes an activation written
+    by a CONSTANT_OUTPUT node from a copy of the constant (which other readers then read)."""
+    copy_of: dict[int, int] = {}
+    added: list[Node] = []
+    producers = g.producers()
+    for ti in dict.fromkeys(g.outputs):
+        if tensors[ti].is_const:
+            out = tensors[ti]
+            tensors[ti] = dataclasses.replace(out, data=None)
+            tensors.append(dataclasses.replace(out, name=f"{out.name}/folded"))
+            copy_of[ti] = len(tensors) - 1
+            added.append(Node(name=f"{out.name}/constant", op=CONSTANT_OUTPUT, inputs=(len(tensors) - 1,),
+                              outputs=(ti,)))
+    nodes = [dataclasses.replace(g.nodes[i], inputs=tuple(copy_of.get(t, t) for t in g.nodes[i].inputs))
+             for i in keep] + added
+    origin = list(keep) + [producers.get(n.outputs[0], -1) for n in added]
+    subgraphs = g.subgraphs
+    if len(subgraphs) == 1:
+        s = subgraphs[0]
+        subgraphs = (SubGraph(s.name, s.inputs, s.outputs, tuple(range(len(nodes))), tuple(range(len(tensors)))),)
+    return Folded(dataclasses.replace(g, tensors=tuple(tensors), nodes=tuple(nodes), subgraphs=subgraphs),
+                  tuple(origin), tuple(folded))
