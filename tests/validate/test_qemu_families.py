@@ -1,0 +1,74 @@
+"""Every op family's kernels on a Cortex-M in QEMU: the small models each
+``tests/codegen/test_kernels_<family>.py`` offers through ``family_models()`` (name, graph,
+inputs) are written with the project's .ms writer, generated, cross-built and validated
+against the reference interpreter over the serial protocol (int exactly, float within the
+default tolerance).
+
+Default run: the first model of each family on qemu-mps2-an386 (Cortex-M4F).
+``-m slow``: every model on qemu-mps2-an386 and qemu-mps3-an547 (Cortex-M55).
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import require_tool
+from micro_codegen import api, reference
+from micro_codegen.ms_model import read_model, write_model
+
+pytestmark = pytest.mark.qemu
+
+CODEGEN_TESTS = Path(__file__).resolve().parents[1] / "codegen"
+
+
+def _family_models():
+    if str(CODEGEN_TESTS) not in sys.path:
+        sys.path.insert(0, str(CODEGEN_TESTS))
+    out = []
+    for path in sorted(CODEGEN_TESTS.glob("test_kernels_*.py")):
+        module = importlib.import_module(path.stem)
+        models = getattr(module, "family_models", None)
+        if models is None:
+            continue
+        family = path.stem[len("test_kernels_"):]
+        for k, (name, graph, inputs) in enumerate(models()):
+            out.append((family, k, name, graph, inputs))
+    return out
+
+
+MODELS = _family_models()
+CASES = ([pytest.param("qemu-mps2-an386", m, id=f"an386-{m[0]}-{m[2]}", marks=() if m[1] == 0 else pytest.mark.slow)
+          for m in MODELS]
+         + [pytest.param("qemu-mps3-an547", m, id=f"an547-{m[0]}-{m[2]}", marks=pytest.mark.slow) for m in MODELS])
+
+
+def write_case(folder: Path, name: str, graph, inputs) -> Path:
+    """``folder/<name>.ms`` and its ``.npz`` with one case: ``inputs`` and the reference outputs."""
+    path = folder / f"{name}.ms"
+    write_model(graph, path)
+    g = read_model(path)
+    outs = reference.run(g, inputs)
+    arrays = {}
+    for stem, arrs in (("input", inputs), ("output", outs)):
+        for t, a in enumerate(arrs):
+            arrays[f"{stem}_0" if len(arrs) == 1 else f"{stem}_0_{t}"] = np.asarray(a)
+    np.savez(str(path) + ".npz", **arrays)
+    return path
+
+
+def test_every_new_family_offers_models():
+    assert MODELS, "no tests/codegen/test_kernels_<family>.py defines family_models()"
+
+
+@pytest.mark.parametrize("board, model", CASES)
+def test_family_model_on_qemu(board, model, tmp_path):
+    require_tool("arm-none-eabi-gcc")
+    require_tool("qemu-system-arm")
+    family, _, name, graph, inputs = model
+    path = write_case(tmp_path, name, graph, inputs)
+    r = api.validate(path, board, out_dir=tmp_path / "proj")
+    assert r.report.failed == 0 and r.report.passed == 1, r.report.to_json()
