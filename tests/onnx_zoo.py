@@ -80,6 +80,8 @@ MS_TARGET: dict[str, str] = {
     "quantizelinear_axis": _FOLDED,
     "dequantizelinear_axis": _FOLDED,
     "dequantizelinear_blocked": _FOLDED,
+    "convtranspose_output_shape": "output_shape dropped: the .ms Conv2dTransposeFusion has no output padding; its "
+                                  "output is [1, 2, 9, 7] (ONNX: [1, 2, 10, 8])",
     "resize_downsample_scales_linear": "ONNX's default half_pixel coordinates are written as ASYMMETRIC in the .ms",
     "resize_upsample_scales_linear": "ONNX's default half_pixel coordinates are written as ASYMMETRIC in the .ms",
     "resize_downsample_scales_linear_antialias": "antialias dropped (and ASYMMETRIC coordinates) in the .ms",

@@ -13,6 +13,10 @@ IM2COL      other group-1 convs (scratch: CONV_IM2COL_TILE pixels' columns)  OHW
 GENERAL     grouped convs (1 < group < in_c)                                  OHWI
 ==========  ===============================================================  ==========
 
+fp32 convs whose weights or bias are computed at run time (graph inputs, as the ONNX Conv
+tests feed them) pass them as they are (``In(1)`` / ``In(2)``): with run-time weights DW and
+DW3X3 become GENERAL (the other variants read OHWI weights unchanged).
+
 Hybrid convs use IM2COL for group 1 (int16 columns of q - zero point) and GENERAL
 otherwise; ``hybrid_mode`` picks the input quantization as the reference does (symmetric
 for per-tensor weights, asymmetric for per-channel weights and for depthwise).
@@ -61,17 +65,20 @@ def geometry(g: Graph, i: int) -> dict:
 # ---------------------------------------------------------------- rules
 
 def conv_tensors(g: Graph, i: int) -> str | None:
-    """Input and output are 4-D NHWC, the weights a constant 4-D OHWI tensor [out, kh, kw,
-    in/group], the bias (if any) a constant vector of [out] values."""
+    """Input and output are 4-D NHWC, the weights a 4-D OHWI tensor [out, kh, kw, in/group],
+    the bias (if any) a vector of [out] values; weights and bias are constants unless input
+    and weights are float32 (then either may be computed at run time)."""
     ins, outs = io(g, i)
     x, w, y = ins[0], ins[1], outs[0]
     if len(x.shape) != 4 or len(y.shape) != 4:
         return f"input and output must be 4-D NHWC; got {list(x.shape)} -> {list(y.shape)}"
-    if not w.is_const or len(w.shape) != 4:
-        return f"weights must be a constant 4-D OHWI tensor; got {'a constant' if w.is_const else 'an activation'} " \
-               f"{w.describe()}"
-    if len(ins) == 3 and (not ins[2].is_const or ins[2].size != w.shape[0]):
-        return f"bias must be constant with {w.shape[0]} values; got {ins[2].describe()}"
+    fp32 = x.dtype == DType.FLOAT32 and w.dtype == DType.FLOAT32
+    if not (w.is_const or fp32) or len(w.shape) != 4:
+        return f"weights must be a 4-D OHWI tensor, constant unless input and weights are float32; got " \
+               f"{'a constant' if w.is_const else 'an activation'} {w.describe()}"
+    if len(ins) == 3 and (not (ins[2].is_const or fp32) or ins[2].size != w.shape[0]):
+        return f"bias must have {w.shape[0]} values, constant unless input and weights are float32; got " \
+               f"{'a constant' if ins[2].is_const else 'an activation'} {ins[2].describe()}"
     return None
 
 
@@ -158,16 +165,22 @@ def _plan(g: Graph, i: int) -> OpPlan:
 
     if x.dtype == DType.FLOAT32 and w.dtype == DType.FLOAT32:
         variant = choose_variant(p)
+        if not w.is_const and variant in (DW, DW3X3):
+            variant = GENERAL      # run-time weights: a variant that reads OHWI weights as they are
         params = dict(base, variant=variant, act_type=act_code(act))
-        b = bias.array.astype(np.float32) if bias is not None else np.zeros(cout, np.float32)
+        consts = []
+        if w.is_const:
+            consts.append(ConstArray("weight", DType.FLOAT32, _weights_for(variant, w.array.astype(np.float32))))
+        if bias is None or bias.is_const:
+            b = bias.array.astype(np.float32) if bias is not None else np.zeros(cout, np.float32)
+            consts.append(ConstArray("bias", DType.FLOAT32, b))
         return OpPlan(
             kernel="conv_fp32", returns_status=True,
-            args=(PARAM, In(0), Const("weight"), Const("bias"), SCRATCH, SCRATCH_SIZE, Out(0)),
+            args=(PARAM, In(0), Const("weight") if w.is_const else In(1),
+                  In(2) if bias is not None and not bias.is_const else Const("bias"), SCRATCH, SCRATCH_SIZE, Out(0)),
             kernel_sources=("fp32/conv_fp32.c", f"fp32/{VARIANT_FILES[variant]}_fp32.c"),
             define_bits=(("CONV_FP32_VARIANTS", 1 << variant.value),),
-            header="fp32/conv_fp32.h", param_type="conv_param_t", params=params,
-            consts=(ConstArray("weight", DType.FLOAT32, _weights_for(variant, w.array.astype(np.float32))),
-                    ConstArray("bias", DType.FLOAT32, b)),
+            header="fp32/conv_fp32.h", param_type="conv_param_t", params=params, consts=tuple(consts),
             scratch_bytes=scratch_bytes(params, "fp32"))
 
     if x.dtype == DType.FLOAT32 and w.dtype == DType.INT8:
