@@ -2,7 +2,8 @@
 int8 weights) -> ``fp32/fullconnection_fp32.h`` / ``int8/fullconnection_int8.h``.
 
 The input is flattened to ``[rows, depth]`` as in ``reference/fullconnection.py``;
-weights stay ``[units, depth]``. Multipliers and rounding mode are the reference's
+weights stay ``[units, depth]``: from flash when constant, else the activation as it is
+(likewise the bias). Multipliers and rounding mode are the reference's
 (``numerics.output_multipliers``, ``numerics.ROUNDING_FC``).
 """
 from __future__ import annotations
@@ -24,17 +25,16 @@ def hybrid_scratch_bytes(params: dict) -> int:
 # ---------------------------------------------------------------- rules
 
 def fc_tensors(g: Graph, i: int) -> str | None:
-    """The weights are a constant 2-D [units, depth] tensor; a bias (present exactly when
-    ``has_bias`` is set) is a constant vector of [units] values."""
+    """The weights are a 2-D [units, depth] tensor (a constant or an activation); a bias
+    (present exactly when ``has_bias`` is set) holds [units] values."""
     ins = io(g, i)[0]
     w = ins[1]
     if g.nodes[i].attr("has_bias", len(ins) > 2) and len(ins) != 3:
         return "has_bias is set but there is no bias input"
-    if not w.is_const or len(w.shape) != 2:
-        return f"weights must be a constant 2-D [units, depth] tensor; got " \
-               f"{'a constant' if w.is_const else 'an activation'} {w.describe()}"
-    if len(ins) == 3 and (not ins[2].is_const or ins[2].size != w.shape[0]):
-        return f"bias must be constant with {w.shape[0]} values; got {ins[2].describe()}"
+    if len(w.shape) != 2:
+        return f"weights must be a 2-D [units, depth] tensor; got {w.describe()}"
+    if len(ins) == 3 and ins[2].size != w.shape[0]:
+        return f"bias must hold {w.shape[0]} values; got {ins[2].describe()}"
     return None
 
 
@@ -83,27 +83,31 @@ def _plan(g: Graph, i: int) -> OpPlan:
     act = node.attr("activation_type", "NO_ACTIVATION") or "NO_ACTIVATION"
     base = dict(rows=rows, depth=depth, units=units, act_type=act_code(None), input_zp=0, weight_zp=0,
                 output_zp=0, per_channel=0, rounding=rounding_code("single"), act_min=-128, act_max=127)
-    bias_arg = Const("bias") if bias is not None else NULL
+    w_arg = Const("weight") if w.is_const else In(1)
+    bias_arg = NULL if bias is None else (Const("bias") if bias.is_const else In(2))
+
+    def tensor_consts(w_dtype: DType, bias_dtype: DType) -> list[ConstArray]:
+        """The constant weights and bias as they are (activations are passed as inputs)."""
+        out = []
+        if w.is_const:
+            out.append(ConstArray("weight", w_dtype, np.ascontiguousarray(w.array)))
+        if bias is not None and bias.is_const:
+            out.append(ConstArray("bias", bias_dtype, np.ascontiguousarray(bias.array)))
+        return out
 
     if x.dtype == DType.FLOAT32 and w.dtype == DType.FLOAT32:
-        consts = [ConstArray("weight", DType.FLOAT32, np.ascontiguousarray(w.array))]
-        if bias is not None:
-            consts.append(ConstArray("bias", DType.FLOAT32, np.ascontiguousarray(bias.array)))
-        return OpPlan(kernel="fullconnection_fp32", args=(PARAM, In(0), Const("weight"), bias_arg, Out(0)),
+        return OpPlan(kernel="fullconnection_fp32", args=(PARAM, In(0), w_arg, bias_arg, Out(0)),
                       kernel_sources=("fp32/fullconnection_fp32.c",), header="fp32/fullconnection_fp32.h",
                       param_type="fullconnection_param_t", params=dict(base, act_type=act_code(act)),
-                      consts=tuple(consts))
+                      consts=tuple(tensor_consts(DType.FLOAT32, DType.FLOAT32)))
 
     if x.dtype == DType.FLOAT32 and w.dtype == DType.INT8:
         per_channel = int(len(w.quant) > 1)
         params = dict(base, act_type=act_code(act), per_channel=per_channel)
-        consts = [ConstArray("weight", DType.INT8, np.ascontiguousarray(w.array)),
-                  ConstArray("weight_scale", DType.FLOAT32, w.scales.astype(np.float32))]
-        if bias is not None:
-            consts.append(ConstArray("bias", DType.FLOAT32, np.ascontiguousarray(bias.array)))
+        consts = tensor_consts(DType.INT8, DType.FLOAT32)
+        consts.append(ConstArray("weight_scale", DType.FLOAT32, w.scales.astype(np.float32)))
         return OpPlan(kernel="fullconnection_hybrid_fp32", returns_status=True,
-                      args=(PARAM, In(0), Const("weight"), Const("weight_scale"), bias_arg, SCRATCH, SCRATCH_SIZE,
-                            Out(0)),
+                      args=(PARAM, In(0), w_arg, Const("weight_scale"), bias_arg, SCRATCH, SCRATCH_SIZE, Out(0)),
                       kernel_sources=("fp32/fullconnection_hybrid_fp32.c",), header="fp32/fullconnection_fp32.h",
                       param_type="fullconnection_param_t", params=params, consts=tuple(consts),
                       scratch_bytes=hybrid_scratch_bytes(params))
@@ -116,13 +120,11 @@ def _plan(g: Graph, i: int) -> OpPlan:
         params = dict(base, input_zp=in_zp, weight_zp=int(w.zero_points[0]), output_zp=out_zp,
                       per_channel=int(len(w.quant) > 1),
                       rounding=rounding_code(numerics.ROUNDING_FC), act_min=int(qmin), act_max=int(qmax))
-        consts = [ConstArray("weight", DType.INT8, np.ascontiguousarray(w.array))]
-        if bias is not None:
-            consts.append(ConstArray("bias", DType.INT32, np.ascontiguousarray(bias.array)))
+        consts = tensor_consts(DType.INT8, DType.INT32)
         consts += [ConstArray("multiplier", DType.INT32, mult.astype(np.int32)),
                    ConstArray("shift", DType.INT32, shift.astype(np.int32))]
         return OpPlan(kernel="fullconnection_int8",
-                      args=(PARAM, In(0), Const("weight"), bias_arg, Const("multiplier"), Const("shift"), Out(0)),
+                      args=(PARAM, In(0), w_arg, bias_arg, Const("multiplier"), Const("shift"), Out(0)),
                       kernel_sources=("int8/fullconnection_int8.c",), header="int8/fullconnection_int8.h",
                       param_type="fullconnection_param_t", params=params, consts=tuple(consts))
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._util import channel_axis, float_in, per_channel
+from .. import numerics
+from ._util import float_in, per_channel
 from .registry import OpContext, kernel
 
 
 @kernel("FusedBatchNorm", "BatchNorm")
 def batch_norm(ctx: OpContext):
     x = float_in(ctx, ctx.inputs[0])
-    c = channel_axis(ctx, x.ndim)
+    c = numerics.norm_channel_axis(ctx.in_tensors[0].format, x.ndim)
     eps = float(np.float32(ctx.attr("epsilon", 1e-5)))
     if ctx.node.op == "BatchNorm":          # x, mean, var
         scale, bias, mean, var = 1.0, 0.0, ctx.inputs[1], ctx.inputs[2]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._util import channel_axis, float_in, per_channel
+from .. import numerics
+from ._util import float_in, per_channel
 from .registry import OpContext, kernel
 
 
@@ -14,7 +15,7 @@ def instance_norm(ctx: OpContext):
     x = float_in(ctx, ctx.inputs[0])
     if x.ndim < 3:
         raise ctx.unsupported(f"InstanceNorm needs at least 3 dimensions, got {list(x.shape)}")
-    c = channel_axis(ctx, x.ndim)
+    c = numerics.norm_channel_axis(ctx.in_tensors[0].format, x.ndim)
     axes = tuple(i for i in range(1, x.ndim) if i != c)
     eps = float(np.float32(ctx.attr("epsilon", 1e-5)))
     mean = x.mean(axis=axes, keepdims=True)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._util import channel_axis, float_in
+from .. import numerics
+from ._util import float_in
 from .registry import OpContext, kernel
 
 
@@ -13,7 +14,7 @@ def lrn(ctx: OpContext):
     ``x / (bias + alpha * sum_{|j - c| <= depth_radius} x_j^2) ** beta`` (alpha as stored: MindSpore
     keeps ONNX's ``alpha / size``)."""
     x = float_in(ctx, ctx.inputs[0])
-    c = channel_axis(ctx, x.ndim)
+    c = numerics.norm_channel_axis(ctx.in_tensors[0].format, x.ndim)
     r = int(ctx.attr("depth_radius", 5))
     sq = np.moveaxis(x * x, c, -1)
     n = sq.shape[-1]

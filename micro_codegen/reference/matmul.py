@@ -11,9 +11,8 @@ float32: products and sums in float64, one rounding to float32.
 Quantized int8 (TFLite BatchMatMul / FullyConnected arithmetic): ``acc = sum((a - a_zp)
 * (b - b_zp)) + bias`` in int32 (bias int32, scale ``a_scale * b_scale``), then
 ``clamp(MBQM(acc, M) + out_zp, act_lo, act_hi)`` with ``M = a_scale * b_scale[n] /
-out_scale`` (product in float32, division in double, as TFLite's
-``GetQuantizedConvolutionMultipler``; per-channel ``b`` scales go with the output column
-``n``), MBQM with the default (gemmlowp) rounding, and the fused-activation range of
+out_scale`` (:func:`numerics.matmul_multipliers`; per-channel ``b`` scales go with the
+output column ``n``), MBQM with the default (gemmlowp) rounding, and the fused-activation range of
 :func:`numerics.activation_range`.
 """
 from __future__ import annotations
@@ -85,10 +84,7 @@ def _matmul_int8(ctx: OpContext, a, b, bias, act):
     acc = np.matmul(a, bb)
     if bias is not None:
         acc = acc + bias.astype(np.int64).reshape(-1)
-    # TFLite GetQuantizedConvolutionMultipler: float32 product of the scales, double division
-    s_out = np.float64(np.float32(tout.quant[0].scale))
-    reals = (np.float32(ta.quant[0].scale) * b_scales.astype(np.float32)).astype(np.float64) / s_out
-    m, sh = numerics.quantize_multipliers(reals)
+    m, sh = numerics.matmul_multipliers(ta.quant[0].scale, b_scales, tout.quant[0].scale)
     if m.size == 1:
         m, sh = int(m[0]), int(sh[0])
     try:
