@@ -105,7 +105,8 @@ class KernelLib:
                 c = plan.consts[const_index[a.ref]]
                 return f"((const {ctype(c.dtype)} *)consts[{const_index[a.ref]}])"
             if a.kind == "pointers":
-                locals_.append(f"  const void *const {a.ref}[{len(a.items)}] = {{{', '.join(arg(x) for x in a.items)}}};")
+                qual = "" if all(x.kind == "out" for x in a.items) else "const "
+                locals_.append(f"  {qual}void *const {a.ref}[{len(a.items)}] = {{{', '.join(arg(x) for x in a.items)}}};")
                 return str(a.ref)
             return {"scratch": "scratch", "scratch_size": "scratch_size", "null": "NULL"}[a.kind]
 

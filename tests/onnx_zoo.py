@@ -123,9 +123,6 @@ XFAIL: dict[str, str] = {
 
 #: entries our kernels reject on purpose: running them must raise UnsupportedOpError matching the text
 REJECT: dict[str, tuple[str, str]] = {
-    "constant_pad_axes": ("axes input", "PadFusion with an ONNX axes input: its paddings stay in ONNX order and "
-                                        "MindSpore Lite rejects the node at Prepare"),
-    "constant_pad_negative_axes": ("axes input", "PadFusion with an ONNX axes input (see constant_pad_axes)"),
     "layer_normalization_default_axis": (
         "does not fit", "the converter wrote begin_norm_axis = begin_params_axis = 0 for ONNX's default axis -1, "
                         "so the 5 gamma values cannot apply; the official runtime's output is garbage "

@@ -137,6 +137,8 @@ def literals(values, ctype: str | None = None) -> list[str]:
         raise TypeError("double arrays are not emitted (float32 only)")
     if arr.dtype == np.bool_:
         flat = flat.astype(np.uint8)
+    elif arr.dtype == np.float16:
+        flat = flat.astype("<f2").view(np.uint16)      # float16 travels as its binary16 bits
     ints = flat.astype(np.int64).tolist() if ctype != "uint64_t" else [int(v) for v in flat]
     if ctype in _INT_LIMITS or ctype in ("int64_t", "uint64_t", "uint32_t"):
         return [c_int(v, ctype) for v in ints]

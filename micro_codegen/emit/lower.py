@@ -56,9 +56,11 @@ class ConstCode:
 
 @dataclass
 class PointerArray:
-    """A local ``const void *const name[] = {items};`` the call passes (e.g. Concat's inputs)."""
+    """A local ``const void *const name[] = {items};`` the call passes (e.g. Concat's inputs);
+    ``void *const`` when every item is an output (Split's outputs: the kernel writes them)."""
     name: str
     items: list[str]
+    writable: bool = False
 
 
 @dataclass
@@ -296,7 +298,8 @@ class _Lowering:
         if a.kind == "null":
             return "NULL"
         if a.kind == "pointers":
-            arr = PointerArray(str(a.ref), [self._arg(i, x, consts, code) for x in a.items])
+            arr = PointerArray(str(a.ref), [self._arg(i, x, consts, code) for x in a.items],
+                               writable=all(x.kind == "out" for x in a.items))
             code.pointer_arrays.append(arr)
             return arr.name
         raise CodegenError(f"{where}: unknown kernel argument kind {a.kind!r}")

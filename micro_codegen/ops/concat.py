@@ -1,9 +1,12 @@
-"""Concat along one axis (any dtype; quantized inputs must share the output's
-quantization) -> ``base/concat_base.h``: per outer index, one row of each input in turn."""
+"""Concat along one axis (any dtype) -> ``base/concat_base.h``: per outer index, one row of
+each input in turn. Quantized int8/uint8 with an input quantized otherwise than the output
+-> ``int8/concat_int8.h``: that input is requantized in float32 as ``reference/concat.py``
+(TFLite ConcatenationWithScaling; ``numerics.concat_requant``)."""
 from __future__ import annotations
 
 import numpy as np
 
+from .. import numerics
 from ..compiled import PARAM, Const, ConstArray, In, OpPlan, Out, Pointers
 from ..ir import DType, Graph
 from ._common import family, io, prod
@@ -45,14 +48,29 @@ def concat_shapes(g: Graph, i: int) -> str | None:
     return None
 
 
-def concat_quant(g: Graph, i: int) -> str | None:
-    """A quantized output has one scale and zero point, and every input shares them (no requantizing)."""
+def _same_quant(t, y) -> bool:
+    return (len(t.quant) == 1 and len(y.quant) == 1 and np.float32(t.quant[0].scale) == np.float32(y.quant[0].scale)
+            and t.quant[0].zero_point == y.quant[0].zero_point)
+
+
+def _requantized(g: Graph, i: int) -> list[bool]:
+    """Per input: requantized to the output's parameters (a quantized output, other parameters)."""
     ins, (y,) = io(g, i)
+    return [bool(y.is_quantized) and not _same_quant(t, y) for t in ins]
+
+
+def concat_quant(g: Graph, i: int) -> str | None:
+    """A quantized output is int8 or uint8 with one scale and zero point; an input quantized
+    otherwise is per-tensor quantized (it is requantized to the output's scale)."""
+    ins, (y,) = io(g, i)
+    if not any(_requantized(g, i)):
+        return None
+    if y.dtype not in (DType.INT8, DType.UINT8) or len(y.quant) != 1:
+        return f"a requantizing Concat needs a per-tensor int8/uint8 output; got {y.dtype.short} " \
+               f"with {len(y.quant)} quant params"
     for t in ins:
-        if y.is_quantized and (len(t.quant) != 1 or len(y.quant) != 1 or
-                               np.float32(t.quant[0].scale) != np.float32(y.quant[0].scale) or
-                               t.quant[0].zero_point != y.quant[0].zero_point):
-            return f"input '{t.name}' must be quantized like the output (requantizing Concat is not implemented)"
+        if len(t.quant) != 1:
+            return f"input '{t.name}' must be per-tensor quantized to be requantized; has {len(t.quant)} quant params"
     return None
 
 
@@ -66,12 +84,27 @@ def _plan(g: Graph, i: int) -> OpPlan:
     es = y.dtype.itemsize
     rows = np.array([prod(t.shape[axis:]) * es for t in ins], dtype=np.int32)
     n = len(ins)
-    return OpPlan(kernel="concat_base",
-                  args=(PARAM, Pointers("inputs", [In(k) for k in range(n)]), Const("row_bytes"), Out(0)),
-                  kernel_sources=("base/concat_base.c",), header="base/concat_base.h",
-                  param_type="concat_param_t",
-                  params=dict(num_inputs=n, outer=prod(y.shape[:axis]), out_row_bytes=prod(y.shape[axis:]) * es),
-                  consts=(ConstArray("row_bytes", DType.INT32, rows),))
+    params = dict(num_inputs=n, outer=prod(y.shape[:axis]), out_row_bytes=prod(y.shape[axis:]) * es)
+    pointers = Pointers("inputs", [In(k) for k in range(n)])
+    requant = _requantized(g, i)
+    if not any(requant):
+        return OpPlan(kernel="concat_base", args=(PARAM, pointers, Const("row_bytes"), Out(0)),
+                      kernel_sources=("base/concat_base.c",), header="base/concat_base.h",
+                      param_type="concat_param_t", params=params,
+                      consts=(ConstArray("row_bytes", DType.INT32, rows),))
+    s_out, zp_out = float(y.quant[0].scale), int(y.quant[0].zero_point)
+    sb = [numerics.concat_requant(t.quant[0].scale, t.quant[0].zero_point, s_out) if r else (0.0, 0.0)
+          for t, r in zip(ins, requant)]
+    info = np.iinfo(y.dtype.np)
+    params.update(is_unsigned=int(y.dtype == DType.UINT8), output_zp=zp_out, qmin=int(info.min), qmax=int(info.max))
+    return OpPlan(kernel="concat_int8",
+                  args=(PARAM, pointers, Const("row_bytes"), Const("requant"), Const("scale"), Const("bias"), Out(0)),
+                  kernel_sources=("int8/concat_int8.c",), header="int8/concat_int8.h",
+                  param_type="concat_param_t", params=params,
+                  consts=(ConstArray("row_bytes", DType.INT32, rows),
+                          ConstArray("requant", DType.INT32, np.array(requant, np.int32)),
+                          ConstArray("scale", DType.FLOAT32, np.array([a for a, _ in sb], np.float32)),
+                          ConstArray("bias", DType.FLOAT32, np.array([b for _, b in sb], np.float32))))
 
 
 family(("Concat",), _plan, RULES)

@@ -1,22 +1,29 @@
-"""PadFusion, CONSTANT mode (any dtype of 1 or 4 bytes, up to 6 dims) -> ``base/pad_base.h``.
-Paddings and the (quantized) constant follow ``reference/pad.py`` (``numerics.pad_pairs``,
-``numerics.quantize_value``)."""
+"""PadFusion, CONSTANT / REFLECT / SYMMETRIC, any dtype, up to 6 dims -> ``base/pad_base.h``.
+Paddings (also with an ONNX axes input) and the (quantized) constant follow
+``reference/pad.py`` (``numerics.pad_pairs`` / ``numerics.pad_pairs_axes``,
+``numerics.quantize_value``); the constant goes to flash as one element of the output dtype."""
 from __future__ import annotations
 
 import numpy as np
 
 from .. import numerics
-from ..compiled import OpPlan
+from ..compiled import PARAM, Const, ConstArray, In, OpPlan, Out
 from ..ir import DType, Graph
-from ._common import NNACL_MAX_DIMS, UNARY_ARGS, array_fields, family, io
+from ._common import NNACL_MAX_DIMS, array_fields, cconst, family, io
 from ._rules import inputs, one_output, refusal, variable_input
+
+MODES = ("CONSTANT", "REFLECT", "SYMMETRIC")
 
 
 def paddings(g: Graph, i: int) -> list[tuple[int, int]]:
     """(before, after) per input dim (:func:`micro_codegen.numerics.pad_pairs`) from the
-    paddings input, else the ``paddings`` attribute."""
+    paddings input, else the ``paddings`` attribute; with an axes input 3, the ONNX-order pads
+    of the listed axes (:func:`micro_codegen.numerics.pad_pairs_axes`)."""
     node = g.nodes[i]
     x = g.tensors[node.inputs[0]]
+    if len(node.inputs) > 3:
+        return numerics.pad_pairs_axes(len(x.shape), g.tensors[node.inputs[1]].array,
+                                       g.tensors[node.inputs[3]].array)
     if len(node.inputs) > 1:
         flat = np.asarray(g.tensors[node.inputs[1]].array).reshape(-1)
     else:
@@ -25,29 +32,51 @@ def paddings(g: Graph, i: int) -> list[tuple[int, int]]:
     return numerics.pad_pairs(len(x.shape), flat)
 
 
+def _mode(g: Graph, i: int) -> str:
+    return g.nodes[i].attr("padding_mode") or "CONSTANT"
+
+
+def fill_value(g: Graph, i: int) -> np.ndarray:
+    """The CONSTANT fill as one element of the output dtype: the value input 2 (else the
+    ``constant_value`` attribute), quantized with the output's parameters for quantized
+    int8/uint8, truncated for other integers."""
+    ins, (y,) = io(g, i)
+    if len(ins) > 2:
+        value = np.asarray(ins[2].array).reshape(-1)[0].item()
+    else:
+        value = float(g.nodes[i].attr("constant_value", 0.0) or 0.0)
+    if y.dtype in (DType.INT8, DType.UINT8) and y.is_quantized:
+        info = np.iinfo(y.dtype.np)
+        value = int(np.clip(numerics.quantize_value(float(value), y.quant[0].scale, y.quant[0].zero_point),
+                            info.min, info.max))
+    elif np.issubdtype(y.dtype.np, np.integer):
+        value = int(value)
+    return np.asarray([value]).astype(y.dtype.np)
+
+
 # ---------------------------------------------------------------- rules
 
 def pad_constant_inputs(g: Graph, i: int) -> str | None:
-    """Paddings and the constant value are constant inputs; the value is a single number."""
+    """Paddings, the constant value and the axes are constant inputs; the value is a single number."""
     ins = io(g, i)[0]
     if any(not t.is_const for t in ins[1:]):
-        return "paddings and constant value must be constant inputs"
+        return "paddings, constant value and axes must be constant inputs"
     if len(ins) > 2 and ins[2].size != 1:
         return f"the constant value input must hold one value; got shape {list(ins[2].shape)}"
     return None
 
 
-def constant_mode(g: Graph, i: int) -> str | None:
-    """``padding_mode`` is CONSTANT."""
-    mode = g.nodes[i].attr("padding_mode") or "CONSTANT"
-    if mode != "CONSTANT":
-        return f"padding mode must be CONSTANT (the kernel's only mode); got {mode}"
+def pad_mode(g: Graph, i: int) -> str | None:
+    """``padding_mode`` is CONSTANT, REFLECT or SYMMETRIC."""
+    if _mode(g, i) not in MODES:
+        return f"padding mode must be one of {', '.join(MODES)}; got {_mode(g, i)}"
     return None
 
 
 def pad_shapes(g: Graph, i: int) -> str | None:
     """The input has 1 to 6 dims; paddings hold [before, after] >= 0 per dim (for the last dims
-    when fewer); the output shape is the padded input shape."""
+    when fewer; with an axes input, ONNX order for the listed axes); the output shape is the
+    padded input shape."""
     x, y = g.tensors[g.nodes[i].inputs[0]], g.tensors[g.nodes[i].outputs[0]]
     if not 1 <= len(x.shape) <= NNACL_MAX_DIMS:
         return f"{len(x.shape)}-D input; the kernel supports 1 to {NNACL_MAX_DIMS} dims"
@@ -60,11 +89,24 @@ def pad_shapes(g: Graph, i: int) -> str | None:
     return None
 
 
+def mirror_fits(g: Graph, i: int) -> str | None:
+    """REFLECT pads are smaller than their dim, SYMMETRIC pads at most their dim."""
+    mode = _mode(g, i)
+    if mode == "CONSTANT":
+        return None
+    x = g.tensors[g.nodes[i].inputs[0]]
+    for d, (a, b) in enumerate(paddings(g, i)):
+        limit = x.shape[d] - (1 if mode == "REFLECT" else 0)
+        if max(a, b) > limit:
+            return f"{mode} pads of dim {d} must be at most {limit}; got {(a, b)}"
+    return None
+
+
 def pad_dtype(g: Graph, i: int) -> str | None:
-    """Input and output share a dtype of 1 or 4 bytes."""
+    """Input and output share a dtype that has a C type (any but float64)."""
     x, y = g.tensors[g.nodes[i].inputs[0]], g.tensors[g.nodes[i].outputs[0]]
-    if x.dtype.itemsize not in (1, 4) or x.dtype != y.dtype:
-        return f"dtype {x.dtype.short} -> {y.dtype.short} is not supported (1- or 4-byte, same dtype)"
+    if x.dtype != y.dtype or x.dtype == DType.FLOAT64:
+        return f"dtype {x.dtype.short} -> {y.dtype.short} is not supported (one dtype, not float64)"
     return None
 
 
@@ -77,34 +119,22 @@ def pad_quant(g: Graph, i: int) -> str | None:
     return None
 
 
-RULES = (one_output, inputs("x[, paddings[, constant value]]", 1, 3), variable_input, pad_constant_inputs,
-         constant_mode, pad_shapes, pad_dtype, pad_quant)
+RULES = (one_output, inputs("x[, paddings[, constant value[, axes]]]", 1, 4), variable_input, pad_constant_inputs,
+         pad_mode, pad_shapes, mirror_fits, pad_dtype, pad_quant)
 
 
 def _plan(g: Graph, i: int) -> OpPlan:
-    ins, outs = io(g, i)
-    node = g.nodes[i]
-    x, y = ins[0], outs[0]
-    nd = len(x.shape)
+    ins, (y,) = io(g, i)
+    x = ins[0]
     pairs = paddings(g, i)
     out_shape = [d + a + b for d, (a, b) in zip(x.shape, pairs)]
-    if len(ins) > 2:
-        value = np.asarray(ins[2].array).reshape(-1)[0].item()
-    else:
-        value = float(node.attr("constant_value", 0.0) or 0.0)
-    is_float = int(y.dtype == DType.FLOAT32)
-    const_i = 0
-    if y.dtype in (DType.INT8, DType.UINT8) and y.is_quantized:
-        info = np.iinfo(y.dtype.np)
-        const_i = int(np.clip(numerics.quantize_value(float(value), y.quant[0].scale, y.quant[0].zero_point),
-                              info.min, info.max))
-    elif not is_float:
-        const_i = int(np.asarray(value).astype(y.dtype.np))
-    params = dict(ndim=nd, elem_size=x.dtype.itemsize, **array_fields("in_shape", x.shape),
-                  **array_fields("out_shape", out_shape), **array_fields("pad_before", [a for a, _ in pairs]),
-                  constant_f=float(value) if is_float else 0.0, constant_i=const_i, is_float=is_float)
+    value = fill_value(g, i)
+    params = dict(ndim=len(x.shape), elem_size=x.dtype.itemsize, mode=cconst(f"PAD_MODE_{_mode(g, i)}"),
+                  **array_fields("in_shape", x.shape), **array_fields("out_shape", out_shape),
+                  **array_fields("pad_before", [a for a, _ in pairs]))
     return OpPlan(kernel_sources=("base/pad_base.c",), header="base/pad_base.h", param_type="pad_param_t",
-                  params=params, kernel="pad_base", args=UNARY_ARGS)
+                  params=params, kernel="pad_base", args=(PARAM, In(0), Const("constant"), Out(0)),
+                  consts=(ConstArray("constant", y.dtype, value),))
 
 
 family(("PadFusion",), _plan, RULES)

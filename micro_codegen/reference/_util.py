@@ -26,10 +26,6 @@ def norm_axis(ctx: OpContext, axis: int, rank: int) -> int:
     return a
 
 
-def channel_axis(ctx: OpContext, rank: int) -> int:
-    return 1 if ctx.in_tensors[0].format == "NCHW" and rank > 2 else rank - 1
-
-
 def per_channel(p: np.ndarray, rank: int, axis: int) -> np.ndarray:
     shape = [1] * rank
     shape[axis] = -1

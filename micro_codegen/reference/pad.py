@@ -17,8 +17,11 @@ Quantized int8/uint8: the data is copied unchanged (input and output must share
 scale and zero point); the constant value is a real number, quantized with the
 output's parameters: ``zp + round_half_away(value / scale)`` (0 gives the zero point).
 
-A fourth input (ONNX ``axes``) is not supported: MindSpore Lite 2.0 itself rejects
-such a node at Prepare, and its ``paddings`` are then still in ONNX order.
+A fourth input (ONNX ``axes``, as the converter keeps an ONNX Pad with axes): the
+``paddings`` are then in ONNX order -- all begins, then all ends, one each per listed
+axis (negative axes count from the end) -- and the other dims are not padded
+(:func:`micro_codegen.numerics.pad_pairs_axes`; ONNX semantics: MindSpore Lite 2.0
+rejects such a node at Prepare).
 """
 from __future__ import annotations
 
@@ -33,8 +36,10 @@ _NP_MODE = {"REFLECT": "reflect", "SYMMETRIC": "symmetric"}
 
 def paddings_of(ctx: OpContext, rank: int) -> list[tuple[int, int]]:
     """(before, after) per dim (:func:`micro_codegen.numerics.pad_pairs`) from input 1, else
-    the ``paddings`` attribute."""
+    the ``paddings`` attribute; with an axes input 3, :func:`micro_codegen.numerics.pad_pairs_axes`."""
     attr = ctx.attr("paddings")
+    if len(ctx.inputs) > 3:
+        return numerics.pad_pairs_axes(rank, ctx.inputs[1], ctx.inputs[3])
     if len(ctx.inputs) > 1:
         flat = np.asarray(ctx.inputs[1]).reshape(-1)
     else:
@@ -46,9 +51,8 @@ def paddings_of(ctx: OpContext, rank: int) -> list[tuple[int, int]]:
 def pad(ctx: OpContext):
     x = ctx.inputs[0]
     tout = ctx.out_tensors[0]
-    if len(ctx.inputs) > 3:
-        raise ctx.unsupported("PadFusion with an axes input (4 inputs) is not supported "
-                              "(MindSpore Lite rejects it too)")
+    if len(ctx.inputs) > 4:
+        raise ctx.unsupported(f"PadFusion with {len(ctx.inputs)} inputs (x, paddings, constant value, axes)")
     pairs = paddings_of(ctx, x.ndim)
     mode = ctx.attr("padding_mode") or "CONSTANT"
     if mode == "CONSTANT":

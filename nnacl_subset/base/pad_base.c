@@ -1,56 +1,87 @@
 /*
- * pad_base.c -- constant Pad: fill the output with the constant, then copy each
- * innermost input row to its place.
+ * pad_base.c -- Pad by output rows: an odometer walks the output indices of all dims but the
+ * last and maps each to its input index (CONSTANT: outside the input the row is the constant;
+ * REFLECT / SYMMETRIC: mirrored back inside). Within a row, the input row is one memcpy and
+ * the border elements are mapped one by one.
  */
 #include <string.h>
 
 #include "base/pad_base.h"
 
-void pad_base(const pad_param_t *param, const void *input, void *output) {
-  const int32_t nd = param->ndim, es = param->elem_size;
-  const int32_t row = param->in_shape[nd - 1];
+/* the input index of padded position i (= output index - pad_before) of a dim of n, or -1
+ * for the constant */
+static int32_t pad_source(int32_t i, int32_t n, int32_t mode) {
+  if (i >= 0 && i < n) {
+    return i;
+  }
+  if (mode == PAD_MODE_REFLECT) {
+    return i < 0 ? -i : 2 * (n - 1) - i;
+  }
+  if (mode == PAD_MODE_SYMMETRIC) {
+    return i < 0 ? -i - 1 : 2 * n - 1 - i;
+  }
+  return -1;
+}
+
+static void fill(uint8_t *dst, const void *constant, size_t count, size_t es) {
+  size_t i;
+  for (i = 0; i < count; ++i) {
+    memcpy(dst + i * es, constant, es);
+  }
+}
+
+void pad_base(const pad_param_t *param, const void *input, const void *constant, void *output) {
+  const int32_t nd = param->ndim, mode = param->mode;
+  const size_t es = (size_t)param->elem_size;
+  const int32_t last_in = param->in_shape[nd - 1], last_out = param->out_shape[nd - 1];
+  const int32_t last_before = param->pad_before[nd - 1];
   const uint8_t *src = (const uint8_t *)input;
   uint8_t *dst = (uint8_t *)output;
-  size_t out_size = 1, out_strides[NNACL_MAX_DIMS];
+  size_t in_strides[NNACL_MAX_DIMS], in_size = 1, out_size = 1;
   int32_t idx[NNACL_MAX_DIMS] = {0, 0, 0, 0, 0, 0};
-  size_t i;
-  int32_t d;
+  int32_t d, j;
 
   for (d = nd - 1; d >= 0; --d) {
-    out_strides[d] = out_size;
+    in_strides[d] = in_size;
+    in_size *= (size_t)param->in_shape[d];
     out_size *= (size_t)param->out_shape[d];
   }
-  /* fill */
-  if (es == 1) {
-    memset(dst, (int)(int8_t)param->constant_i, out_size);
-  } else if (es == 4 && param->is_float) {
-    float *f = (float *)output;
-    for (i = 0; i < out_size; ++i) {
-      f[i] = param->constant_f;
-    }
-  } else if (es == 4) {
-    int32_t *v = (int32_t *)output;
-    for (i = 0; i < out_size; ++i) {
-      v[i] = param->constant_i;
-    }
-  } else {
-    memset(dst, 0, out_size * (size_t)es);
+  if (out_size == 0) {
+    return;
   }
-  for (d = 0; d < nd; ++d) {
-    if (param->in_shape[d] == 0) {
-      return;
-    }
+  if (in_size == 0) { /* only CONSTANT can pad an empty input */
+    fill(dst, constant, out_size, es);
+    return;
   }
-  /* copy the input rows */
   for (;;) {
-    size_t off = (size_t)param->pad_before[nd - 1];
+    size_t off = 0;
+    int32_t outside = 0;
     for (d = 0; d < nd - 1; ++d) {
-      off += (size_t)(idx[d] + param->pad_before[d]) * out_strides[d];
+      const int32_t s = pad_source(idx[d] - param->pad_before[d], param->in_shape[d], mode);
+      if (s < 0) {
+        outside = 1;
+        break;
+      }
+      off += (size_t)s * in_strides[d];
     }
-    memcpy(dst + off * (size_t)es, src, (size_t)row * (size_t)es);
-    src += (size_t)row * (size_t)es;
+    if (outside) {
+      fill(dst, constant, (size_t)last_out, es);
+    } else {
+      for (j = 0; j < last_out; ++j) {
+        const int32_t s = pad_source(j - last_before, last_in, mode);
+        if (j == last_before) { /* the whole input row at once */
+          memcpy(dst + (size_t)j * es, src + off * es, (size_t)last_in * es);
+          j += last_in - 1;
+        } else if (s < 0) {
+          memcpy(dst + (size_t)j * es, constant, es);
+        } else {
+          memcpy(dst + (size_t)j * es, src + (off + (size_t)s) * es, es);
+        }
+      }
+    }
+    dst += (size_t)last_out * es;
     for (d = nd - 2; d >= 0; --d) {
-      if (++idx[d] < param->in_shape[d]) {
+      if (++idx[d] < param->out_shape[d]) {
         break;
       }
       idx[d] = 0;
