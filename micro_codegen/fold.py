@@ -11,6 +11,8 @@ A folded tensor that is a graph output still has to reach the output buffer: it 
 activation, written by one :data:`CONSTANT_OUTPUT` node that copies the constant (that node
 is internal; it never appears in a ``.ms`` file).
 
+Shapes the file leaves unknown (``[]``, as converters write downstream of a reshape they
+could not resolve) are filled in by running the remaining nodes' reference kernels on zeros.
 A reshape whose target shape is a run-time input (the output shape in the file is unknown,
 ``[]``) and whose output only the caller reads gets the flat shape ``[elements]``: the bytes
 are the input's whatever the shape (the caller knows the shape it asked for).
@@ -60,23 +62,55 @@ def _foldable(g: Graph, node: Node, const: dict[int, np.ndarray]) -> bool:
     return bool(node.inputs) and all(ti in const for ti in node.inputs)
 
 
-def _evaluate(g: Graph, index: int, const: dict[int, np.ndarray]) -> list[np.ndarray] | None:
-    """The node's outputs by its reference kernel, or None when it has none / refuses."""
+def _run_kernel(g: Graph, index: int, ins: list[np.ndarray], tensors: list[Tensor]) -> list[np.ndarray] | None:
+    """Node ``index``'s outputs by its reference kernel on ``ins``, or None when it has no
+    kernel or the kernel refuses (the node is then left to ``check``, which names why)."""
     from .reference.registry import KERNELS, OpContext
     node = g.nodes[index]
     fn = KERNELS.get(node.op)
     if fn is None:
         return None
-    ins = [const[ti] if ti in const else np.zeros(g.tensors[ti].shape, g.tensors[ti].dtype.np) for ti in node.inputs]
-    ctx = OpContext(g, index, node, ins, [g.tensors[i] for i in node.inputs], [g.tensors[i] for i in node.outputs])
+    ctx = OpContext(g, index, node, ins, [tensors[i] for i in node.inputs], [tensors[i] for i in node.outputs])
     try:
-        outs = fn(ctx)
-    except (UnsupportedOpError, ValueError, IndexError, TypeError):
-        return None          # left in the graph: `check` then names what is wrong with it
+        with np.errstate(all="ignore"):
+            outs = fn(ctx)
+    except (UnsupportedOpError, ValueError, IndexError, TypeError, ZeroDivisionError):
+        return None
     if len(outs) != len(node.outputs):
         return None
-    return [np.ascontiguousarray(np.asarray(o).astype(g.tensors[t].dtype.np, copy=False))
+    return [np.ascontiguousarray(np.asarray(o).astype(tensors[t].dtype.np, copy=False))
             for o, t in zip(outs, node.outputs)]
+
+
+def _evaluate(g: Graph, index: int, const: dict[int, np.ndarray], tensors: list[Tensor]) -> list[np.ndarray] | None:
+    ins = [const[ti] if ti in const else np.zeros(tensors[ti].shape, tensors[ti].dtype.np)
+           for ti in g.nodes[index].inputs]
+    return _run_kernel(g, index, ins, tensors)
+
+
+def _infer_shapes(g: Graph, tensors: list[Tensor], keep: list[int]) -> bool:
+    """Give the activations whose shape the file leaves unknown (``[]``: converters write that
+    downstream of a reshape they could not resolve) the shape the reference kernels compute,
+    running the kept nodes on zeros. True if a shape was filled in."""
+    if all(tensors[t].shape for i in keep for t in g.nodes[i].outputs):
+        return False
+    vals = {i: t.array for i, t in enumerate(tensors) if t.is_const}
+    vals.update({ti: np.zeros(tensors[ti].shape, tensors[ti].dtype.np) for ti in g.inputs if _static(tensors[ti])})
+    changed = False
+    for i in keep:
+        node = g.nodes[i]
+        if not all(t in vals for t in node.inputs):
+            continue
+        outs = _run_kernel(g, i, [vals[t] for t in node.inputs], tensors)
+        for ti, arr in zip(node.outputs, outs or ()):
+            t = tensors[ti]
+            if not t.shape and arr.ndim:
+                tensors[ti] = dataclasses.replace(t, shape=tuple(arr.shape))
+                changed = True
+            elif t.size != arr.size:
+                continue              # the kernel disagrees with the file: leave it to check
+            vals[ti] = arr.reshape(tensors[ti].shape)
+    return changed
 
 
 def fold_constants(g: Graph) -> Folded:
@@ -86,17 +120,10 @@ def fold_constants(g: Graph) -> Folded:
     keep: list[int] = []
     folded: list[int] = []
     consumers = g.consumers()
-    resolved = False
     for i, node in enumerate(g.nodes):
-        outs = _evaluate(g, i, const) if _foldable(g, node, const) else None
+        outs = _evaluate(g, i, const, tensors) if _foldable(g, node, const) else None
         if outs is None:
             keep.append(i)
-            y = tensors[node.outputs[0]] if node.outputs else None
-            if (node.op in RESHAPES and y is not None and not y.shape and node.outputs[0] not in consumers
-                    and node.inputs and _static(tensors[node.inputs[0]])):
-                # a reshape to a run-time shape that only the caller sees: same bytes, flat here
-                tensors[node.outputs[0]] = dataclasses.replace(y, shape=(tensors[node.inputs[0]].size,))
-                resolved = True
             continue
         folded.append(i)
         for ti, arr in zip(node.outputs, outs):
@@ -104,6 +131,15 @@ def fold_constants(g: Graph) -> Folded:
             t = tensors[ti]
             tensors[ti] = dataclasses.replace(t, shape=tuple(arr.shape), data=arr.astype(
                 t.dtype.np.newbyteorder("<"), copy=False).tobytes())
+    resolved = _infer_shapes(g, tensors, keep)
+    for i in keep:
+        node = g.nodes[i]
+        y = tensors[node.outputs[0]] if node.outputs else None
+        if (node.op in RESHAPES and y is not None and not y.shape and node.outputs[0] not in consumers
+                and node.inputs and _static(tensors[node.inputs[0]])):
+            # a reshape to a run-time shape that only the caller sees: same bytes, flat here
+            tensors[node.outputs[0]] = dataclasses.replace(y, shape=(tensors[node.inputs[0]].size,))
+            resolved = True
     if not folded and not resolved and not any(t.is_const for t in (g.tensors[o] for o in g.outputs)):
         return Folded(g, tuple(range(len(g.nodes))), ())
     return _with_constant_outputs(g, tensors, keep, folded)

@@ -11,6 +11,7 @@ SHARED = REPO.parent / "shared"
 MLPERF = SHARED / "models" / "mlperf_tiny"
 SEED_ARCH = SHARED / "models" / "seed_arch"
 ONNX_OPS = SHARED / "models" / "onnx_ops"
+OP_FAMILIES = SHARED / "models" / "op_families"
 
 MLPERF_MODELS = ["ad01_fp32", "ad01_int8", "kws_ref_model", "kws_ref_model_float32", "pretrainedResnet",
                  "pretrainedResnet_quant", "str_ww_ref_model", "vww_96_float", "vww_96_int8"]
