@@ -1,4 +1,5 @@
-"""Softmax over one axis (fp32, int8) -> ``fp32/softmax_fp32.h`` / ``int8/softmax_int8.h``.
+"""Softmax over one axis (fp32, int8) and LogSoftmax (fp32) -> ``fp32/softmax_fp32.h`` /
+``int8/softmax_int8.h``.
 
 int8 uses the reference's scaling (``numerics.softmax_params``, as ``reference/softmax.py``)
 and its rounding mode; the output must be quantized (1/256, -128) as TFLite requires.
@@ -13,8 +14,11 @@ from ._rules import inputs, int8_or_float32, int8_quantized, one_output, refusal
 
 
 def _axes(g: Graph, i: int) -> list[int]:
+    """The ``axis`` attribute as a list (Softmax: a list; LogSoftmax: one int)."""
     axes = g.nodes[i].attr("axis", (-1,))
-    return list(axes) if axes is not None else [-1]
+    if axes is None:
+        return [-1]
+    return [int(axes)] if isinstance(axes, (int, float)) else list(axes)
 
 
 def _axis(g: Graph, i: int) -> int:
@@ -47,8 +51,17 @@ def int8_softmax_quant(g: Graph, i: int) -> str | None:
     return refusal(lambda: numerics.softmax_params(qparams(x, "input")[0]))
 
 
-RULES = (one_output, int8_or_float32, int8_quantized, inputs("x", 1, 1), one_axis, same_as_input,
-         int8_softmax_quant)
+def float32_data(g: Graph, i: int) -> str | None:
+    """The input and output are float32."""
+    (x,), (y,) = io(g, i)
+    if x.dtype != DType.FLOAT32 or y.dtype != DType.FLOAT32:
+        return f"LogSoftmax needs float32 data; got {x.dtype.short} -> {y.dtype.short}"
+    return None
+
+
+RULES = {"Softmax": (one_output, int8_or_float32, int8_quantized, inputs("x", 1, 1), one_axis, same_as_input,
+                     int8_softmax_quant),
+         "LogSoftmax": (one_output, inputs("x", 1, 1), float32_data, one_axis, same_as_input)}
 
 
 def _plan(g: Graph, i: int) -> OpPlan:
@@ -58,8 +71,9 @@ def _plan(g: Graph, i: int) -> OpPlan:
     params = dict(outer=prod(x.shape[:axis]), axis_size=int(x.shape[axis]), inner=prod(x.shape[axis + 1:]),
                   beta=1.0, input_multiplier=0, input_left_shift=0, diff_min=0, rounding=rounding_code("single"), output_zp=0)
     if x.dtype == DType.FLOAT32:
+        fn = "log_softmax_fp32" if g.nodes[i].op == "LogSoftmax" else "softmax_fp32"
         return OpPlan(kernel_sources=("fp32/softmax_fp32.c",), header="fp32/softmax_fp32.h",
-                      param_type="softmax_param_t", params=params, kernel="softmax_fp32", args=UNARY_ARGS,
+                      param_type="softmax_param_t", params=params, kernel=fn, args=UNARY_ARGS,
                       inplace=0, libm=True)
     if x.dtype == DType.INT8:
         in_scale, _ = qparams(x, "input")
@@ -73,4 +87,4 @@ def _plan(g: Graph, i: int) -> OpPlan:
     raise Unsupported(f"input dtype {x.dtype.short} (see int8_or_float32)")
 
 
-family(("Softmax",), _plan, RULES)
+family(("Softmax", "LogSoftmax"), _plan, RULES)

@@ -1,4 +1,4 @@
-"""Activation, LeakyRelu, PReLUFusion and Clip.
+"""Activation, LeakyRelu and Clip (PReLUFusion: ``reference/prelu.py``).
 
 Float semantics (computed in float64, rounded once to the output dtype):
 
@@ -31,7 +31,7 @@ Integer tensors without quantization parameters: the piecewise-linear activation
 
 Quantized int8/uint8 (TFLite reference kernels):
 
-* RELU / RELU6 / RELU1 / HARD_TANH — ``QuantizedReluX``:
+* RELU / RELU6 / RELU1 / HARD_TANH / LINEAR (identity: a requantization) — ``QuantizedReluX``:
   ``clamp(out_zp + MBQM(q - in_zp, M), act_lo, act_hi)`` with
   ``M = in_scale / out_scale`` and
   ``act_lo = max(qmin, out_zp + roundf(act_min / out_scale))`` (float32 division, ties
@@ -43,9 +43,8 @@ Quantized int8/uint8 (TFLite reference kernels):
   ``+ out_zp``, clamp to the dtype range.
 * SIGMOID / TANH / ELU / GELU — a 256-entry table as TFLite's ``LUTPopulate`` builds it
   (see :func:`lut_activation`).
-* PReLUFusion — ``BroadcastPrelu4DSlow``: ``x = q - in_zp``; ``x >= 0``:
-  ``MBQM(x, in_scale / out_scale)``; else ``MBQM(x * (a - a_zp), in_scale * a_scale / out_scale)``;
-  ``+ out_zp``, clamp.
+* HSWISH — TFLite ``reference_ops::HardSwish`` (int16 fixed point,
+  :func:`micro_codegen.numerics.hard_swish_quantized`).
 
 All multipliers are computed from the float32 scales in float32 arithmetic (TFLite's
 ``double m = input->params.scale / output->params.scale`` divides floats), and MBQM uses
@@ -61,27 +60,15 @@ import math
 import numpy as np
 
 from .. import numerics
+from ..errors import UnsupportedOpError
 from ..ir import DType, Tensor
 from .registry import OpContext, kernel
 
-_SELU_ALPHA = 1.67326324
-_SELU_SCALE = 1.05070098
 _PIECEWISE_INT = ("RELU", "RELU6", "RELU1", "HARD_TANH", "ABS", "NO_ACTIVATION", "LINEAR")
 _QUANT_DTYPES = (DType.INT8, DType.UINT8)
 
-_erf = np.frompyfunc(math.erf, 1, 1)
-
-
-def erf(x: np.ndarray) -> np.ndarray:
-    """Element-wise ``math.erf`` (float64)."""
-    x = np.asarray(x, dtype=np.float64)
-    return np.asarray(_erf(x), dtype=np.float64).reshape(x.shape)
-
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float64)
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+erf = numerics.erf_f64
+sigmoid = numerics.sigmoid_f64
 
 
 def is_quantized(t: Tensor) -> bool:
@@ -91,57 +78,19 @@ def is_quantized(t: Tensor) -> bool:
 
 def float_act(x: np.ndarray, act: str, alpha: float = 0.0, min_val: float = 0.0, max_val: float = 0.0,
               approximate: bool = False) -> np.ndarray:
-    """The float activation ``act`` (ActivationType member name) on float64 values.
+    """The float activation ``act`` (ActivationType member name) on float64 values
+    (:func:`micro_codegen.numerics.unary_activation`, the table of the module docstring).
 
-    Raises ``ValueError`` for an activation type it does not know.
+    Raises ``UnsupportedOpError`` for an activation type it does not know.
     """
-    x = np.asarray(x, dtype=np.float64)
-    if act in ("NO_ACTIVATION", "LINEAR"):
-        return x
-    if act == "RELU":
-        return np.maximum(x, 0.0)
-    if act == "RELU6":
-        return np.clip(x, 0.0, 6.0)
-    if act == "RELU1":
-        return np.clip(x, -1.0, 1.0)
-    if act == "HARD_TANH":
-        return np.minimum(np.maximum(x, min_val), max_val)
-    if act == "SIGMOID":
-        return sigmoid(x)
-    if act == "TANH":
-        return np.tanh(x)
-    if act == "LEAKY_RELU":
-        return np.where(x >= 0, x, np.float64(np.float32(alpha)) * x)
-    if act == "ELU":
-        return np.where(x > 0, x, np.float64(np.float32(alpha)) * np.expm1(np.minimum(x, 0.0)))
-    if act == "HSWISH":
-        return x * np.clip(x + 3.0, 0.0, 6.0) / 6.0
-    if act == "HSIGMOID":
-        return np.clip(x + 3.0, 0.0, 6.0) / 6.0
-    if act == "ABS":
-        return np.abs(x)
-    if act == "SIGN":
-        return np.sign(x)
-    if act == "SOFTPLUS":
-        return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
-    if act == "SOFTSIGN":
-        return x / (1.0 + np.abs(x))
-    if act == "SWISH":
-        return x * sigmoid(x)
-    if act == "SELU":
-        return _SELU_SCALE * np.where(x > 0, x, _SELU_ALPHA * np.expm1(np.minimum(x, 0.0)))
-    if act == "GELU":
-        if approximate:
-            return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))
-        return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
-    raise ValueError(f"activation {act} is not supported")
+    return numerics.unary_activation(x, act, alpha, min_val, max_val, approximate)
 
 
 def apply_float(ctx: OpContext, x: np.ndarray, act: str, out_dtype, **params) -> np.ndarray:
     """Float activation of ``x`` cast to ``out_dtype``; ``UnsupportedOpError`` if unknown."""
     try:
         y = float_act(x, act, **params)
-    except ValueError as e:
+    except UnsupportedOpError as e:
         raise ctx.unsupported(str(e)) from None
     return y.astype(out_dtype)
 
@@ -186,11 +135,8 @@ _LUT_ACTS = ("SIGMOID", "TANH", "ELU", "GELU")
 
 
 def lut_activation(ctx: OpContext, q: np.ndarray, act: str, alpha: float, approximate: bool) -> np.ndarray:
-    """TFLite ``LUTPopulate<int8/uint8>`` + table lookup, in float32 like TFLite::
-
-        dequantized = in_scale * (v - in_zp)                  # float32
-        transformed = f(dequantized)                           # evaluated in double, rounded to float32
-        q_out = clamp(round_half_away(transformed * (1 / out_scale)) + out_zp, qmin, qmax)
+    """TFLite ``LUTPopulate<int8/uint8>`` + table lookup (:func:`numerics.activation_lut`:
+    dequantize in float32, ``f`` in double rounded to float32, requantize with ties away).
 
     (TFLite evaluates ``f`` in float32 with libm; the double evaluation can differ by one
     float32 ulp, which changes a table entry only when it lands exactly on a rounding edge.)
@@ -199,19 +145,20 @@ def lut_activation(ctx: OpContext, q: np.ndarray, act: str, alpha: float, approx
     s_in, zp_in = _qparams(ctx, tin, "input")
     s_out, zp_out = _qparams(ctx, tout, "output")
     lo, hi = _qrange(tin.dtype)
-    vals = np.arange(lo, hi + 1, dtype=np.int64)
-    deq = np.float32(s_in) * (vals - zp_in).astype(np.float32)
-    if act == "ELU":
-        a = np.float64(np.float32(alpha))
-        f = np.where(deq < 0, a * np.expm1(np.minimum(deq.astype(np.float64), 0.0)), deq.astype(np.float64))
-    else:
-        f = float_act(deq.astype(np.float64), act, approximate=approximate)
-    transformed = f.astype(np.float32)
-    inv = np.float32(1.0) / np.float32(s_out)
-    rescaled = numerics.round_half_away((transformed * inv).astype(np.float64))
-    qo_lo, qo_hi = _qrange(tout.dtype)
-    table = np.clip(np.asarray(rescaled) + zp_out, qo_lo, qo_hi).astype(np.int64)
+    table = numerics.activation_lut(act, s_in, zp_in, s_out, zp_out, lo, hi, alpha, approximate)
     return table[q.astype(np.int64) - lo].astype(tout.dtype.np)
+
+
+def quantized_hard_swish(ctx: OpContext, q: np.ndarray) -> np.ndarray:
+    """TFLite ``reference_ops::HardSwish`` (int16 fixed point, :func:`numerics.hard_swish_quantized`)."""
+    tin, tout = ctx.in_tensors[0], ctx.out_tensors[0]
+    s_in, zp_in = _qparams(ctx, tin, "input")
+    s_out, zp_out = _qparams(ctx, tout, "output")
+    try:
+        y = numerics.hard_swish_quantized(q, zp_in, zp_out, s_in, s_out, *_qrange(tout.dtype))
+    except UnsupportedOpError as e:
+        raise ctx.unsupported(str(e)) from None
+    return y.astype(tout.dtype.np)
 
 
 def _integer_act(ctx: OpContext, x: np.ndarray, act: str, min_val: float, max_val: float) -> np.ndarray:
@@ -238,17 +185,22 @@ def run_activation(ctx: OpContext, x: np.ndarray, act: str, alpha: float = 0.0, 
     if is_quantized(tin) or is_quantized(tout):
         if not (is_quantized(tin) and is_quantized(tout)):
             raise ctx.unsupported("activation between a quantized and a non-quantized tensor is not supported")
-        bounds = dict(numerics.RELU_X_BOUNDS, HARD_TANH=(min_val, max_val))
+        bounds = dict(numerics.RELU_X_BOUNDS, LINEAR=(None, None), HARD_TANH=(min_val, max_val))
         if act in bounds:
             return quantized_relu_x(ctx, x, *bounds[act])
         if act == "LEAKY_RELU":
             return quantized_leaky_relu(ctx, x, alpha)
+        if act == "HSWISH":
+            if tin.dtype != tout.dtype:
+                raise ctx.unsupported(f"quantized HSWISH from {tin.dtype.short} to {tout.dtype.short}")
+            return quantized_hard_swish(ctx, x)
         if act in _LUT_ACTS:
             if tin.dtype != tout.dtype:
                 raise ctx.unsupported(f"quantized {act} from {tin.dtype.short} to {tout.dtype.short}")
             return lut_activation(ctx, x, act, alpha, approximate)
         raise ctx.unsupported(f"quantized {tin.dtype.short} activation {act} is not supported "
-                              f"(supported: {', '.join(bounds)}, LEAKY_RELU, {', '.join(_LUT_ACTS)})")
+                              f"(supported: {', '.join(bounds)}, LEAKY_RELU, HSWISH, "
+                              f"{', '.join(_LUT_ACTS)})")
     if np.issubdtype(x.dtype, np.integer):
         return _integer_act(ctx, x, act, min_val, max_val)
     if not np.issubdtype(x.dtype, np.floating):
@@ -269,45 +221,6 @@ def activation(ctx: OpContext):
 @kernel("LeakyRelu")
 def leaky_relu(ctx: OpContext):
     return [run_activation(ctx, ctx.inputs[0], "LEAKY_RELU", alpha=float(ctx.attr("negative_slope", 0.0) or 0.0))]
-
-
-def _slope_for(ctx: OpContext, x_shape: tuple, slope: np.ndarray) -> np.ndarray:
-    """The slope broadcast to ``x_shape``: scalar, numpy-broadcastable, or per channel (last axis)."""
-    if ctx.attr("channel_shared", False) or slope.size == 1:
-        return np.broadcast_to(slope.reshape(-1)[:1].reshape(()), x_shape)
-    try:
-        return np.broadcast_to(slope, x_shape)
-    except ValueError:
-        pass
-    if x_shape and slope.size == x_shape[-1]:
-        return np.broadcast_to(slope.reshape(-1), x_shape)
-    raise ctx.unsupported(f"PReLU slope of shape {list(slope.shape)} does not fit input {list(x_shape)} "
-                          f"(needs 1 value, the channel count, or a broadcastable shape)")
-
-
-@kernel("PReLUFusion")
-def prelu(ctx: OpContext):
-    x, slope = ctx.inputs[0], ctx.inputs[1]
-    tin, tslope, tout = ctx.in_tensors[0], ctx.in_tensors[1], ctx.out_tensors[0]
-    a = _slope_for(ctx, x.shape, slope)
-    if is_quantized(tin) or is_quantized(tout):
-        if not (is_quantized(tin) and is_quantized(tout) and is_quantized(tslope)):
-            raise ctx.unsupported("quantized PReLU needs quantized input, slope and output tensors")
-        s_in, zp_in = _qparams(ctx, tin, "input")
-        s_a, zp_a = _qparams(ctx, tslope, "slope")
-        s_out, zp_out = _qparams(ctx, tout, "output")
-        m1, sh1 = numerics.quantize_multiplier(numerics.ratio_f32(s_in, s_out))
-        m2, sh2 = numerics.quantize_multiplier(float(np.float32(s_in) * np.float32(s_a) / np.float32(s_out)))
-        v = x.astype(np.int64) - zp_in
-        av = a.astype(np.int64) - zp_a
-        y = np.where(v >= 0, numerics.multiply_by_quantized_multiplier(v, m1, sh1),
-                     numerics.multiply_by_quantized_multiplier(v * av, m2, sh2)) + zp_out
-        lo, hi = _qrange(tout.dtype)
-        return [np.clip(y, lo, hi).astype(tout.dtype.np)]
-    if not np.issubdtype(x.dtype, np.floating):
-        raise ctx.unsupported(f"PReLU on {tin.dtype.short} data without quantization parameters is not supported")
-    xf = x.astype(np.float64)
-    return [np.where(xf >= 0, xf, xf * a.astype(np.float64)).astype(tout.dtype.np)]
 
 
 def _bound(ctx: OpContext, index: int, attr: str) -> float | None:

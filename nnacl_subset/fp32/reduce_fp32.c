@@ -1,50 +1,42 @@
 /*
- * reduce_fp32.c -- fp32 reductions over one run of adjacent axes.
+ * reduce_fp32.c -- fp32 reductions over any axes, one walk per mode (REDUCE_WALK).
  */
+#include <math.h>
+
 #include "fp32/reduce_fp32.h"
 
-#define REDUCE_SUM 0
-#define REDUCE_MEAN 1
-#define REDUCE_MAX 2
-#define REDUCE_MIN 3
-
-static void reduce_fp32(const reduce_param_t *param, const float *input, float *output, int32_t mode) {
-  const int32_t n = param->axis_size, inner = param->inner;
-  int32_t o, i, k;
-  for (o = 0; o < param->outer; ++o) {
-    for (i = 0; i < inner; ++i) {
-      const float *x = input + (size_t)o * n * inner + i;
-      float acc = (mode == REDUCE_SUM || mode == REDUCE_MEAN) ? 0.0f : x[0];
-      for (k = 0; k < n; ++k) {
-        const float v = x[(size_t)k * inner];
-        if (mode == REDUCE_MAX) {
-          acc = v > acc ? v : acc;
-        } else if (mode == REDUCE_MIN) {
-          acc = v < acc ? v : acc;
-        } else {
-          acc += v;
-        }
-      }
-      if (mode == REDUCE_MEAN) {
-        acc = acc / (float)n;
-      }
-      output[(size_t)o * inner + i] = acc;
-    }
+int reduce_fp32(const reduce_param_t *param, const float *input, float *output) {
+  const float coeff = param->coeff;
+  const float count = (float)param->axis_size;
+  switch (param->mode) {
+    case REDUCE_MODE_SUM:
+      REDUCE_WALK(param, float, input, output, float acc = 0.0f, acc += v, acc * coeff);
+      break;
+    case REDUCE_MODE_MEAN:
+      REDUCE_WALK(param, float, input, output, float acc = 0.0f, acc += v, (acc / count) * coeff);
+      break;
+    case REDUCE_MODE_MAX: /* v != v: a NaN wins and stays */
+      REDUCE_WALK(param, float, input, output, float acc = first, if (v > acc || v != v) { acc = v; },
+                  acc * coeff);
+      break;
+    case REDUCE_MODE_MIN:
+      REDUCE_WALK(param, float, input, output, float acc = first, if (v < acc || v != v) { acc = v; },
+                  acc * coeff);
+      break;
+    case REDUCE_MODE_PROD:
+      REDUCE_WALK(param, float, input, output, float acc = 1.0f, acc *= v, acc * coeff);
+      break;
+    case REDUCE_MODE_SUM_SQUARE:
+      REDUCE_WALK(param, float, input, output, float acc = 0.0f, acc += v * v, acc * coeff);
+      break;
+    case REDUCE_MODE_ASUM:
+      REDUCE_WALK(param, float, input, output, float acc = 0.0f, acc += fabsf(v), acc * coeff);
+      break;
+    case REDUCE_MODE_L2:
+      REDUCE_WALK(param, float, input, output, float acc = 0.0f, acc += v * v, sqrtf(acc) * coeff);
+      break;
+    default:
+      return NNACL_ERR_PARAM;
   }
-}
-
-void reduce_mean_fp32(const reduce_param_t *param, const float *input, float *output) {
-  reduce_fp32(param, input, output, REDUCE_MEAN);
-}
-
-void reduce_sum_fp32(const reduce_param_t *param, const float *input, float *output) {
-  reduce_fp32(param, input, output, REDUCE_SUM);
-}
-
-void reduce_max_fp32(const reduce_param_t *param, const float *input, float *output) {
-  reduce_fp32(param, input, output, REDUCE_MAX);
-}
-
-void reduce_min_fp32(const reduce_param_t *param, const float *input, float *output) {
-  reduce_fp32(param, input, output, REDUCE_MIN);
+  return NNACL_OK;
 }

@@ -1,5 +1,7 @@
-/* reduce_fp32.h -- fp32 ReduceMean / ReduceSum / ReduceMax / ReduceMin over one run of adjacent
- * axes (see common/reduce_param.h). Sums run in index order in float; mean = sum / (float)axis_size. */
+/* reduce_fp32.h -- fp32 ReduceFusion over any axes (see common/reduce_param.h): sum, mean,
+ * max, min, prod, sum of squares, sum of |x|, L2. Accumulation in float, in row-major order of
+ * the reduced elements; mean = sum / (float)axis_size; max / min propagate NaN; every result
+ * is multiplied by coeff. */
 #ifndef NNACL_FP32_REDUCE_FP32_H_
 #define NNACL_FP32_REDUCE_FP32_H_
 
@@ -9,10 +11,8 @@
 extern "C" {
 #endif
 
-void reduce_mean_fp32(const reduce_param_t *param, const float *input, float *output);
-void reduce_sum_fp32(const reduce_param_t *param, const float *input, float *output);
-void reduce_max_fp32(const reduce_param_t *param, const float *input, float *output);
-void reduce_min_fp32(const reduce_param_t *param, const float *input, float *output);
+/* returns NNACL_ERR_PARAM for a mode other than REDUCE_MODE_SUM .. REDUCE_MODE_L2 */
+int reduce_fp32(const reduce_param_t *param, const float *input, float *output);
 
 #ifdef __cplusplus
 }

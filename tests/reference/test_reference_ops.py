@@ -112,8 +112,8 @@ def test_int8_lut_activations(act, out_q, expected):
 
 def test_int8_activation_unsupported_type():
     x = Q(np.zeros(4, np.int8), (0.1, 0))
-    with pytest.raises(UnsupportedOpError, match="HSWISH"):
-        run1("Activation", [x], [(I8, (4,), (0.1, 0))], activation_type="HSWISH")
+    with pytest.raises(UnsupportedOpError, match="SOFTPLUS"):
+        run1("Activation", [x], [(I8, (4,), (0.1, 0))], activation_type="SOFTPLUS")
 
 
 def test_prelu_per_channel_and_shared():
