@@ -31,6 +31,8 @@ _SPLIT = ("the split sizes are a non-constant input MindSpore Lite does not use:
           "shapes (equal parts, from output_num) define the split")
 _SHAPE = "start/end dropped: the .ms Shape has no attributes and returns the whole shape"
 _LN_EPS = "epsilon dropped: the .ms LayerNormFusion has epsilon = 0 (ONNX test: 0.1)"
+_CUBIC = ("the converter writes cubic_coeff 0 for ONNX's default -0.75 and ASYMMETRIC for the default "
+          "half_pixel; MindSpore Lite ignores exclude_outside and antialias")
 _FOLDED = "the converter folded the (De)QuantizeLinear away: the .ms holds only the layout Transpose"
 
 #: entries checked against the official runtime (``ms_output_*``): what the .ms encodes differs
@@ -82,6 +84,19 @@ MS_TARGET: dict[str, str] = {
     "dequantizelinear_blocked": _FOLDED,
     "convtranspose_output_shape": "output_shape dropped: the .ms Conv2dTransposeFusion has no output padding; its "
                                   "output is [1, 2, 9, 7] (ONNX: [1, 2, 10, 8])",
+    "resize_downsample_scales_cubic": _CUBIC,
+    "resize_downsample_scales_cubic_A_n0p5_exclude_outside": _CUBIC,
+    "resize_downsample_scales_cubic_align_corners": _CUBIC,
+    "resize_downsample_scales_cubic_antialias": _CUBIC,
+    "resize_downsample_sizes_cubic": _CUBIC,
+    "resize_downsample_sizes_cubic_antialias": _CUBIC,
+    "resize_upsample_scales_cubic": _CUBIC,
+    "resize_upsample_scales_cubic_A_n0p5_exclude_outside": _CUBIC,
+    "resize_upsample_scales_cubic_align_corners": _CUBIC,
+    "resize_upsample_scales_cubic_asymmetric": _CUBIC,
+    "resize_upsample_sizes_cubic": _CUBIC,
+    "maxpool_2d_ceil_output_size_reduce_by_one": "the .ms output is 1x1x2x2, the CEIL size without ONNX's "
+        "rule that drops a last window starting in the padding (its max is the lowest value, as the runtime gives)",
     "resize_downsample_scales_linear": "ONNX's default half_pixel coordinates are written as ASYMMETRIC in the .ms",
     "resize_upsample_scales_linear": "ONNX's default half_pixel coordinates are written as ASYMMETRIC in the .ms",
     "resize_downsample_scales_linear_antialias": "antialias dropped (and ASYMMETRIC coordinates) in the .ms",
@@ -113,12 +128,9 @@ XFAIL: dict[str, str] = {
         "ONNX computes align_corners coordinates from the unrounded output length 4 * 0.6 = 2.4 (x * 3 / 1.4); "
         "the .ms only holds the rounded size 2 (x * 3 / 1); the official runtime gives NaN for the output "
         "height of 1 (0 / 0)",
-    "maxpool_with_argmax_2d_precomputed_pads":
-        "MaxPoolFusion with a second (argmax index) output: the pooling kernel returns only the values "
-        "(the official runtime rejects the node too)",
     "maxpool_with_argmax_2d_precomputed_strides":
-        "MaxPoolFusion with a second (argmax index) output: the pooling kernel returns only the values "
-        "(the official runtime rejects the node too)",
+        "storage_order=1 (a column-major argmax index) dropped: the .ms has no field for it, so the index is "
+        "row-major",
 }
 
 #: entries our kernels reject on purpose: running them must raise UnsupportedOpError matching the text

@@ -14,7 +14,19 @@ rounded division half away from zero, ``acc > 0 ? (acc + count/2) / count :
 (acc - count/2) / count`` with C truncating division, then clamped to the activation
 range. int8 max: max of the raw values clamped to the activation range. Quantized pools
 require input and output to share scale and zero point (as TFLite does). Max pooling
-also takes non-quantized integer inputs (plain max).
+also takes float16 and non-quantized integer inputs (plain max, no fused activation).
+
+Windows past the input: a MaxPoolFusion output position that only CEIL rounding adds
+(beyond the FLOOR output size) may lie past the input, as MindSpore Lite computes the
+output size; it gets the dtype's lowest value (-FLT_MAX for float32, as MindSpore Lite's
+kernel, -65504 for float16, the minimum for integers), then the activation. Any other
+window lying entirely in the padding is unsupported.
+
+Argmax (MaxPoolFusion with a second output, ONNX MaxPool's ``Indices``): the index of the
+first maximum in (ky, kx) order in the input flattened as NCHW, ``((n * C + c) * H + y) *
+W + x`` (ONNX's default storage_order 0; the converter writes no storage_order, and an
+NHWC file does not change what the index means), as float32 (what the converter writes),
+int32 or int64; -1 for a window past the input.
 """
 from __future__ import annotations
 
@@ -35,10 +47,14 @@ def window(ctx: OpContext, shape) -> numerics.Window:
     return numerics.pool_window(shape[1:3], ctx.node.attrs)
 
 
-def _patches_and_mask(ctx, x, fill):
+def _patches_and_mask(ctx, x, fill, ceil_overhang: bool = False):
+    """Patches [N,OH,OW,KH,KW,C] (padding = ``fill``), their validity mask and valid-tap
+    counts. ``ceil_overhang``: windows only CEIL rounding adds may lie past the input."""
     win = window(ctx, x.shape)
     if numerics.has_empty_window(win, x.shape[1:3]):
-        raise ctx.unsupported("a pooling window lies entirely in the padding")
+        floor = numerics.pool_window(x.shape[1:3], {**ctx.node.attrs, "round_mode": "FLOOR"})
+        if not ceil_overhang or numerics.has_empty_window(floor, x.shape[1:3]):
+            raise ctx.unsupported("a pooling window lies entirely in the padding")
     kh, kw, sh, sw, _, _, out_h, out_w, pt, pl = win
     n = x.shape[0]
     p = extract_patches(x, kh, kw, sh, sw, 1, 1, out_h, out_w, pt, pl, fill=fill)      # [N,OH,OW,KH,KW,C]
@@ -84,14 +100,38 @@ def avg_pool(ctx: OpContext):
     raise ctx.unsupported(f"input dtype {x.dtype} is not supported (float32, int8)")
 
 
+def _argmax(ctx, p, m, win, x_shape, dtype) -> np.ndarray:
+    """ONNX MaxPool ``Indices`` (module docstring) of the first maximum of each window."""
+    n, h, w, c = x_shape
+    kh, kw, sh, sw, _, _, out_h, out_w, pt, pl = win
+    taps = p.reshape(p.shape[:3] + (kh * kw,) + p.shape[5:])                       # [N,OH,OW,K,C]
+    valid = np.broadcast_to(m.reshape(m.shape[:3] + (kh * kw, 1)).astype(bool), taps.shape)
+    best = taps.max(axis=3, keepdims=True)               # padding holds -inf / the minimum: never above
+    first = np.argmax(valid & (taps == best), axis=3)                                 # [N,OH,OW,C]
+    ky, kx = first // kw, first % kw
+    iy = (np.arange(out_h) * sh - pt)[None, :, None, None] + ky
+    ix = (np.arange(out_w) * sw - pl)[None, None, :, None] + kx
+    nn = np.arange(n)[:, None, None, None]
+    cc = np.arange(c)[None, None, None, :]
+    idx = ((nn * c + cc) * h + iy) * w + ix
+    empty = ~valid.any(axis=3)
+    return np.where(empty, -1, idx).astype(dtype)
+
+
 @kernel("MaxPoolFusion")
 def max_pool(ctx: OpContext):
     x = ctx.inputs[0]
     act = get_activation(ctx)
-    if x.dtype == np.float32:
-        p, m, count, _, n = _patches_and_mask(ctx, x, -np.inf)
-        return [numerics.float_activation(p.max(axis=(3, 4)).astype(np.float32), act)]
-    if np.issubdtype(x.dtype, np.integer):
+    if len(ctx.out_tensors) > 2:
+        raise ctx.unsupported(f"MaxPoolFusion has {len(ctx.out_tensors)} outputs (values[, argmax index])")
+    if np.issubdtype(x.dtype, np.floating):
+        if x.dtype not in (np.float32, np.float16):
+            raise ctx.unsupported(f"input dtype {x.dtype} is not supported (float32, float16, integer)")
+        lowest = np.finfo(x.dtype).min
+        p, m, count, _, n = _patches_and_mask(ctx, x, -np.inf, ceil_overhang=True)
+        y = np.where(count > 0, p.max(axis=(3, 4)), lowest).astype(x.dtype)
+        y = numerics.float_activation(y, act).astype(x.dtype)
+    elif np.issubdtype(x.dtype, np.integer):
         info = np.iinfo(x.dtype)
         if ctx.in_tensors[0].quant or ctx.out_tensors[0].quant:
             scale, zp = _int8_check(ctx)
@@ -100,6 +140,13 @@ def max_pool(ctx: OpContext):
             raise ctx.unsupported(f"fused activation {act} on non-quantized {x.dtype} input")
         else:
             qmin, qmax = int(info.min), int(info.max)
-        p, m, count, _, n = _patches_and_mask(ctx, x, x.dtype.type(info.min))
-        return [np.clip(p.max(axis=(3, 4)), qmin, qmax).astype(x.dtype)]
-    raise ctx.unsupported(f"input dtype {x.dtype} is not supported (float32, integer)")
+        p, m, count, _, n = _patches_and_mask(ctx, x, x.dtype.type(info.min), ceil_overhang=True)
+        y = np.clip(p.max(axis=(3, 4)), qmin, qmax).astype(x.dtype)
+    else:
+        raise ctx.unsupported(f"input dtype {x.dtype} is not supported (float32, float16, integer)")
+    if len(ctx.out_tensors) == 1:
+        return [y]
+    it = ctx.out_tensors[1]
+    if it.dtype.np not in (np.float32, np.int32, np.int64):
+        raise ctx.unsupported(f"argmax output {it.dtype.short}: must be float32, int32 or int64")
+    return [y, _argmax(ctx, p, m, window(ctx, x.shape), x.shape, it.dtype.np)]
