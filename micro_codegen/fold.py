@@ -95,13 +95,19 @@ def _infer_shapes(g: Graph, tensors: list[Tensor], keep: list[int]) -> bool:
     if all(tensors[t].shape for i in keep for t in g.nodes[i].outputs):
         return False
     vals = {i: t.array for i, t in enumerate(tensors) if t.is_const}
-    vals.update({ti: np.zeros(tensors[ti].shape, tensors[ti].dtype.np) for ti in g.inputs if _static(tensors[ti])})
+    # graph inputs: their shapes are what the generated code takes (``[]``: one element)
+    vals.update({ti: np.zeros(tensors[ti].shape, tensors[ti].dtype.np) for ti in g.inputs
+                 if all(d >= 0 for d in tensors[ti].shape)})
     changed = False
     for i in keep:
         node = g.nodes[i]
         if not all(t in vals for t in node.inputs):
             continue
-        outs = _run_kernel(g, i, [vals[t] for t in node.inputs], tensors)
+        ins = [vals[t] for t in node.inputs]
+        outs = _run_kernel(g, i, ins, tensors)
+        if outs is None:      # zeros can be refused (an integer divisor): try ones
+            outs = _run_kernel(g, i, [v if tensors[t].is_const else np.ones_like(v)
+                                      for v, t in zip(ins, node.inputs)], tensors)
         for ti, arr in zip(node.outputs, outs or ()):
             t = tensors[ti]
             if not t.shape and arr.ndim:

@@ -1,12 +1,24 @@
-"""Element-wise binary ops with broadcasting: AddFusion, SubFusion, MulFusion (fp32, int8),
-DivFusion, Maximum, Minimum (fp32) -> ``fp32/arithmetic_fp32.h`` / ``int8/arithmetic_int8.h``.
+"""Element-wise binary ops with broadcasting: AddFusion, SubFusion, MulFusion, DivFusion,
+Maximum, Minimum, FloorDiv, FloorMod, Mod, SquaredDifference and PowFusion.
+
+Kernels (``<op>_<dtype>``; semantics in ``reference/arithmetic.py``):
+
+* float32 -> ``fp32/arithmetic_fp32.h`` (fused activation; FloorDiv / FloorMod / Mod and
+  PowFusion in ``arithmetic_math_fp32.c``, which needs libm). PowFusion takes x and the
+  exponent of any non-quantized dtype (``in0_dtype`` / ``in1_dtype``) into a float32 output.
+* float16 -> ``fp16/arithmetic_fp16.h`` (computed in float, rounded back).
+* quantized int8 Add / Sub / Mul -> ``int8/arithmetic_int8.h`` (TFLite ADD / SUB / MUL:
+  ``numerics.add_multipliers`` / ``mul_multiplier``, ``ROUNDING_ADD`` / ``ROUNDING_MUL``);
+  quantized int8 Maximum / Minimum (one quantization everywhere) compare the raw values with
+  the plain int8 kernel.
+* non-quantized integers int8 .. uint64 -> ``base/arithmetic_base.h`` (wrapping, C division;
+  the kernels return a status: a zero divisor fails the run).
 
 Broadcasting is resolved here: the output dims are coalesced (size-1 dims dropped,
 neighbours every operand walks contiguously fused) and the kernel gets the output shape
 plus one element stride per operand and dim (0 = broadcast), at most 6 dims. Same-shape
-and one-scalar-operand cases get their own variants. int8 multipliers and rounding modes
-are the reference's (``numerics.add_multipliers`` / ``mul_multiplier``, ``ROUNDING_ADD`` /
-``ROUNDING_MUL``).
+and one-scalar-operand cases get their own variants. Every kernel runs on the driver
+``arith_broadcast_apply`` of ``base/arithmetic_base.c``.
 """
 from __future__ import annotations
 
@@ -20,11 +32,30 @@ from ._common import (NNACL_MAX_DIMS, Unsupported, act_code, array_fields, broad
 from ._rules import fused_activation, inputs, int8_quantized, one_output
 
 #: arith_param_t.variant values (common/arithmetic_param.h)
-SAME_SHAPE, SCALAR0, SCALAR1, BROADCAST = (cconst(f"ARITH_{v}") for v in ("SAME_SHAPE", "SCALAR0", "SCALAR1", "BROADCAST"))
+SAME_SHAPE, SCALAR0, SCALAR1, BROADCAST = (cconst(f"ARITH_{v}")
+                                          for v in ("SAME_SHAPE", "SCALAR0", "SCALAR1", "BROADCAST"))
 
-_FP32_FN = {"AddFusion": "add_fp32", "SubFusion": "sub_fp32", "MulFusion": "mul_fp32", "DivFusion": "div_fp32",
-            "Maximum": "maximum_fp32", "Minimum": "minimum_fp32"}
-_INT8_FN = {"AddFusion": "add_int8", "SubFusion": "sub_int8", "MulFusion": "mul_int8"}
+#: op -> C name stem of its kernels
+C_NAMES = {"AddFusion": "add", "SubFusion": "sub", "MulFusion": "mul", "DivFusion": "div", "Maximum": "maximum",
+           "Minimum": "minimum", "FloorDiv": "floor_div", "FloorMod": "floor_mod", "Mod": "mod",
+           "SquaredDifference": "squared_difference"}
+#: ops with a fused activation attribute
+FUSED_OPS = ("AddFusion", "SubFusion", "MulFusion", "DivFusion")
+#: float ops whose kernels call libm (kept in arithmetic_math_<dtype>.c)
+_LIBM_OPS = ("FloorDiv", "FloorMod", "Mod")
+#: ops with a quantized int8 kernel
+_QUANTIZED_OPS = ("AddFusion", "SubFusion", "MulFusion", "Maximum", "Minimum")
+#: dtype -> tag of the base (non-quantized integer) kernels
+INTEGER_TAGS = {DType.INT8: "s8", DType.INT16: "s16", DType.INT32: "s32", DType.INT64: "s64", DType.UINT8: "u8",
+                DType.UINT16: "u16", DType.UINT32: "u32", DType.UINT64: "u64"}
+#: dtypes the binary ops take (both inputs and the output)
+OPERAND_DTYPES = (DType.FLOAT32, DType.FLOAT16) + tuple(INTEGER_TAGS)
+#: dtype -> ARITH_DTYPE_* (PowFusion's inputs)
+POW_DTYPES = {DType.FLOAT32: "FLOAT32", DType.FLOAT16: "FLOAT16", DType.INT8: "INT8", DType.INT16: "INT16",
+              DType.INT32: "INT32", DType.INT64: "INT64", DType.UINT8: "UINT8", DType.UINT16: "UINT16",
+              DType.UINT32: "UINT32", DType.UINT64: "UINT64"}
+
+_BASE = "base/arithmetic_base.c"
 
 
 def broadcast(a_shape, b_shape):
@@ -53,6 +84,12 @@ def broadcast_params(a_shape, b_shape, out_shape) -> dict:
                 **array_fields("in0_strides", sa), **array_fields("in1_strides", sb))
 
 
+def quantized_int8(g: Graph, i: int) -> bool:
+    """Whether the node computes on quantized int8 (its int8 tensors carry quantization)."""
+    return any(g.tensors[t].dtype == DType.INT8 and g.tensors[t].quant
+               for t in g.nodes[i].inputs + g.nodes[i].outputs)
+
+
 # ---------------------------------------------------------------- rules
 
 def arith_broadcast(g: Graph, i: int) -> str | None:
@@ -70,27 +107,81 @@ def arith_broadcast(g: Graph, i: int) -> str | None:
     return None
 
 
-def float32_or_int8_operands(g: Graph, i: int) -> str | None:
-    """Both inputs and the output are float32, or all int8."""
-    dts = [g.tensors[t].dtype for t in g.nodes[i].inputs + g.nodes[i].outputs]
-    if dts not in ([DType.FLOAT32] * 3, [DType.INT8] * 3):
-        return f"inputs and output must be all float32 or all int8; got {', '.join(d.short for d in dts)}"
+def operand_dtypes(g: Graph, i: int) -> str | None:
+    """Both inputs and the output share one dtype: float32, float16, int8, int16, int32, int64,
+    uint8, uint16, uint32 or uint64; only int8 may be quantized."""
+    ts = [g.tensors[t] for t in g.nodes[i].inputs + g.nodes[i].outputs]
+    dts = [t.dtype for t in ts]
+    if len(set(dts)) != 1 or dts[0] not in OPERAND_DTYPES:
+        return (f"inputs and output must share one dtype of {', '.join(d.short for d in OPERAND_DTYPES)}; "
+                f"got {', '.join(d.short for d in dts)}")
+    quantized = next((t for t in ts if t.quant and t.dtype == DType.UINT8), None)
+    if quantized is not None:
+        return f"only int8 tensors may be quantized; got quantized {quantized.dtype.short} '{quantized.name}'"
     return None
 
 
-def float32_operands(g: Graph, i: int) -> str | None:
-    """Both inputs and the output are float32 (no int8 kernel)."""
-    dts = [g.tensors[t].dtype for t in g.nodes[i].inputs + g.nodes[i].outputs]
-    if dts != [DType.FLOAT32] * 3:
-        return f"inputs and output must be float32 (the only kernel); got {', '.join(d.short for d in dts)}"
+def quantization(g: Graph, i: int) -> str | None:
+    """int8 tensors are all quantized per tensor (one scale and zero point each) or none is
+    (plain integers)."""
+    if not quantized_int8(g, i):
+        return None
+    reason = int8_quantized(g, i)
+    if reason:
+        return reason
+    for ti in g.nodes[i].inputs:
+        t = g.tensors[ti]
+        if len(t.quant) != 1:
+            return f"int8 tensor '{t.name}' needs exactly one (scale, zero point); has {len(t.quant)}"
     return None
 
 
-_INT8_OR_FP32 = (one_output, inputs("a, b", 2, 2), float32_or_int8_operands, int8_quantized, arith_broadcast,
-                 fused_activation)
-_FP32 = (one_output, inputs("a, b", 2, 2), float32_operands, arith_broadcast)
-RULES = {"AddFusion": _INT8_OR_FP32, "SubFusion": _INT8_OR_FP32, "MulFusion": _INT8_OR_FP32,
-         "DivFusion": _FP32 + (fused_activation,), "Maximum": _FP32, "Minimum": _FP32}
+def quantized_kernel(g: Graph, i: int) -> str | None:
+    """Quantized int8: AddFusion, SubFusion, MulFusion (TFLite ADD / SUB / MUL), Maximum and
+    Minimum with one quantization for inputs and output (TFLite's requirement)."""
+    if not quantized_int8(g, i):
+        return None
+    op = g.nodes[i].op
+    if op not in _QUANTIZED_OPS:
+        return f"quantized int8 needs one of {', '.join(_QUANTIZED_OPS)}; got {op}"
+    if op in ("Maximum", "Minimum"):
+        qs = [(t.quant[0].scale, t.quant[0].zero_point) for t in (g.tensors[k] for k in
+                                                                  g.nodes[i].inputs + g.nodes[i].outputs)]
+        if len(set(qs)) != 1:
+            return f"quantized int8 {op} needs one (scale, zero point) for inputs and output; got {qs}"
+    return None
+
+
+def activation_dtype(g: Graph, i: int) -> str | None:
+    """A fused activation needs float32, float16 or quantized int8 operands."""
+    act = g.nodes[i].attr("activation_type") or "NO_ACTIVATION"
+    dt = g.tensors[g.nodes[i].outputs[0]].dtype
+    if act != "NO_ACTIVATION" and dt not in (DType.FLOAT32, DType.FLOAT16) and not quantized_int8(g, i):
+        return f"a fused activation needs float32, float16 or quantized int8 operands; got {act} on {dt.short}"
+    return None
+
+
+def pow_dtypes(g: Graph, i: int) -> str | None:
+    """x and the exponent are float32, float16 or integers (each its own dtype, not quantized);
+    the output is float32."""
+    n = g.nodes[i]
+    for ti in n.inputs:
+        t = g.tensors[ti]
+        if t.dtype not in POW_DTYPES or (t.quant and t.dtype in (DType.INT8, DType.UINT8)):
+            return f"x and the exponent must be float or non-quantized integers; got {t.describe()}"
+    y = g.tensors[n.outputs[0]]
+    if y.dtype != DType.FLOAT32:
+        return f"the output must be float32; got {y.dtype.short}"
+    return None
+
+
+#: the names tests/ops/test_rules.py knows these rules by
+float32_or_int8_operands = operand_dtypes
+float32_operands = quantized_kernel
+
+_BINARY = (one_output, inputs("a, b", 2, 2), operand_dtypes, quantization, quantized_kernel, arith_broadcast)
+RULES = {op: _BINARY + ((fused_activation, activation_dtype) if op in FUSED_OPS else ()) for op in C_NAMES}
+RULES["PowFusion"] = (one_output, inputs("x, exponent", 2, 2), pow_dtypes, arith_broadcast)
 
 
 def _plan(g: Graph, i: int) -> OpPlan:
@@ -98,24 +189,32 @@ def _plan(g: Graph, i: int) -> OpPlan:
     node = g.nodes[i]
     a, b, y = ins[0], ins[1], outs[0]
     params = broadcast_params(a.shape, b.shape, y.shape)
-    act = node.attr("activation_type", "NO_ACTIVATION") or "NO_ACTIVATION"
+    act = (node.attr("activation_type", "NO_ACTIVATION") or "NO_ACTIVATION") if node.op in FUSED_OPS else None
     params.update(act_type=act_code(None), in0_offset=0, in1_offset=0, out_offset=0, left_shift=0, in0_multiplier=0,
-                  in0_shift=0, in1_multiplier=0, in1_shift=0, out_multiplier=0, out_shift=0, rounding=rounding_code("single"),
-                  act_min=-128, act_max=127)
+                  in0_shift=0, in1_multiplier=0, in1_shift=0, out_multiplier=0, out_shift=0,
+                  rounding=rounding_code("single"), act_min=-128, act_max=127)
     # in-place: the output may take the memory of a non-constant input of its own size and dtype
     inplace = next((k for k, t in enumerate((a, b)) if not t.is_const and t.size == y.size and t.dtype == y.dtype),
                    None)
+    common = dict(args=(PARAM, In(0), In(1), Out(0)), param_type="arith_param_t", inplace=inplace)
 
-    if a.dtype == DType.FLOAT32 and b.dtype == DType.FLOAT32:
-        if node.op in ("Maximum", "Minimum"):
-            act = "NO_ACTIVATION"
+    if node.op == "PowFusion":
+        params.update(in0_dtype=cconst(f"ARITH_DTYPE_{POW_DTYPES[a.dtype]}"),
+                      in1_dtype=cconst(f"ARITH_DTYPE_{POW_DTYPES[b.dtype]}"),
+                      scale=float(node.attr("scale", 1.0)), shift=float(node.attr("shift", 0.0)))
+        return OpPlan(kernel="pow_fp32", kernel_sources=("fp32/arithmetic_math_fp32.c", _BASE),
+                      header="fp32/arithmetic_fp32.h", params=params, libm=True, **common)
+
+    name = C_NAMES[node.op]
+    if a.dtype in (DType.FLOAT32, DType.FLOAT16):
+        tag = "fp32" if a.dtype == DType.FLOAT32 else "fp16"
         params["act_type"] = act_code(act)
-        fn = _FP32_FN[node.op]
-        return OpPlan(kernel=fn, args=(PARAM, In(0), In(1), Out(0)),
-                      kernel_sources=("fp32/arithmetic_fp32.c",), header="fp32/arithmetic_fp32.h",
-                      param_type="arith_param_t", params=params, inplace=inplace)
+        libm = node.op in _LIBM_OPS
+        source = f"{tag}/arithmetic_{'math_' if libm else ''}{tag}.c"
+        return OpPlan(kernel=f"{name}_{tag}", kernel_sources=(source, _BASE), header=f"{tag}/arithmetic_{tag}.h",
+                      params=params, libm=libm, **common)
 
-    if a.dtype == DType.INT8 and b.dtype == DType.INT8:
+    if quantized_int8(g, i) and node.op not in ("Maximum", "Minimum"):
         s1, z1 = qparams(a, "input 1")
         s2, z2 = qparams(b, "input 2")
         so, zo = qparams(y, "output")
@@ -126,15 +225,20 @@ def _plan(g: Graph, i: int) -> OpPlan:
             params.update(left_shift=numerics.ADD_LEFT_SHIFT, in0_multiplier=m1, in0_shift=e1, in1_multiplier=m2,
                           in1_shift=e2, out_multiplier=mo, out_shift=eo,
                           rounding=rounding_code(numerics.ROUNDING_ADD))
-        else:
+        elif node.op == "MulFusion":
             m, e = numerics.mul_multiplier(s1, s2, so)
             params.update(out_multiplier=m, out_shift=e, rounding=rounding_code(numerics.ROUNDING_MUL))
-        fn = _INT8_FN[node.op]
-        return OpPlan(kernel=fn, args=(PARAM, In(0), In(1), Out(0)),
-                      kernel_sources=("int8/arithmetic_int8.c",), header="int8/arithmetic_int8.h",
-                      param_type="arith_param_t", params=params, inplace=inplace)
+        else:
+            raise Unsupported(f"quantized int8 {node.op} (see quantized_kernel)")
+        return OpPlan(kernel=f"{name}_int8", kernel_sources=("int8/arithmetic_int8.c", _BASE),
+                      header="int8/arithmetic_int8.h", params=params, **common)
 
-    raise Unsupported(f"inputs {a.dtype.short} and {b.dtype.short} (see the operand rules)")
+    if a.dtype in INTEGER_TAGS:     # plain integers; quantized int8 Maximum / Minimum compare raw values
+        return OpPlan(kernel=f"{name}_{INTEGER_TAGS[a.dtype]}",
+                      kernel_sources=("base/arithmetic_integer_base.c", _BASE), header="base/arithmetic_base.h",
+                      params=params, returns_status=True, **common)
+
+    raise Unsupported(f"inputs {a.dtype.short} and {b.dtype.short} (see operand_dtypes)")
 
 
-family(tuple(_FP32_FN), _plan, RULES)
+family(tuple(RULES), _plan, RULES)

@@ -1,7 +1,17 @@
 """Element-wise binary ops with numpy broadcasting: AddFusion, SubFusion, MulFusion,
-DivFusion (fused activation), Maximum, Minimum.
+DivFusion (fused activation), Maximum, Minimum, FloorDiv, FloorMod, Mod, SquaredDifference,
+PowFusion.
 
-fp32: the float32 operation, then the fused activation (TFLite reference).
+Both inputs and the output share one dtype (PowFusion excepted, below). What each dtype
+computes (the C kernels do the same, bit for bit except float32 within tolerance):
+
+float32: the float32 operation, then the fused activation (TFLite reference); FloorDiv is
+``floor(a / b)``, FloorMod ``fmod(a, b)`` plus ``b`` when the remainder is non-zero and its
+sign differs from ``b``'s (the sign of the divisor), Mod ``fmod(a, b)`` (the sign of the
+dividend), SquaredDifference ``(a - b) * (a - b)``.
+
+float16: the float32 formula on the widened values, the fused activation, then rounded to
+float16 (round to nearest even).
 
 int8 AddFusion / SubFusion (TFLite reference ADD / SUB, ``left_shift = 20``)::
 
@@ -18,22 +28,26 @@ int8 MulFusion (TFLite reference MUL)::
 
 Multipliers: :func:`~micro_codegen.numerics.add_multipliers` / ``mul_multiplier``; MBQM
 rounding: ``numerics.ROUNDING_ADD`` / ``ROUNDING_MUL`` (verified against LiteRT BUILTIN_REF).
-int8 DivFusion is not supported (TFLite has no int8 DIV).
+Quantized int8 Maximum / Minimum compare the raw values; input and output quantization must
+be identical (TFLite's requirement). The other ops have no quantized int8 form (TFLite has
+no int8 DIV).
 
-int8 Maximum / Minimum compare the raw values; input and output quantization must
-be identical (TFLite's requirement), otherwise the node is unsupported.
+Non-quantized integers (int8 .. int64, uint8 .. uint64 without quantization parameters; C
+semantics): Add, Sub, Mul and SquaredDifference wrap modulo 2**bits; Div truncates toward
+zero, FloorDiv rounds toward -inf, Mod takes the dividend's sign, FloorMod the divisor's;
+``MIN / -1`` wraps to ``MIN``; a zero divisor is an error. No fused activation.
 
-Non-quantized integer tensors (no quant params anywhere on the node, e.g. ONNX uint8 /
-int32 Add): plain integer arithmetic wrapping modulo 2**bits, division truncating toward
-zero (C); float16: numpy float16 arithmetic. No fused activation on those.
+PowFusion: ``(scale * x + shift) ** y`` with the base in float32 (x widened to float32
+first), the power in double, rounded to the float output; x and y may have any
+non-quantized dtype each (the converter keeps ONNX's mixed-type Pow).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .. import numerics
+from .activation import is_quantized
 from .conv import get_activation, qparams
-from ._util import no_quant
 from .registry import OpContext, kernel
 
 
@@ -42,139 +56,152 @@ def _two(ctx: OpContext):
         raise ctx.unsupported(f"needs 2 inputs, got {len(ctx.inputs)}")
     a, b = ctx.inputs
     try:
-        shape = np.broadcast_shapes(a.shape, b.shape)
+        np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
         raise ctx.unsupported(f"shapes {list(a.shape)} and {list(b.shape)} do not broadcast") from None
-    return a, b, shape
+    return a, b
 
 
-def _binary(ctx: OpContext, kind: str):
-    a, b, _ = _two(ctx)
-    act = get_activation(ctx)
+def _quantized(ctx: OpContext) -> bool:
+    """Whether the node's tensors are quantized int8 (all of them: a mix is unsupported)."""
+    q = [is_quantized(t) for t in list(ctx.in_tensors) + list(ctx.out_tensors)]
+    if any(q) and not all(q):
+        raise ctx.unsupported("quantized and non-quantized tensors mixed")
+    return bool(q) and all(q)
+
+
+def float_floor_mod(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``fmod(a, b)``, plus ``b`` where the remainder is non-zero and its sign differs from
+    ``b``'s (float32 in, float32 out, as the C kernel)."""
+    r = np.fmod(a, b)
+    return np.where((r != 0) & ((r < 0) != (b < 0)), r + b, r).astype(a.dtype)
+
+
+#: float formulas, applied to float32 arrays
+_FLOAT = {
+    "AddFusion": np.add, "SubFusion": np.subtract, "MulFusion": np.multiply, "DivFusion": np.divide,
+    "Maximum": np.maximum, "Minimum": np.minimum,
+    "FloorDiv": lambda a, b: np.floor(a / b), "FloorMod": float_floor_mod, "Mod": np.fmod,
+    "SquaredDifference": lambda a, b: (a - b) * (a - b),
+}
+_DIVISIONS = ("DivFusion", "FloorDiv", "FloorMod", "Mod")
+
+
+def _float(op: str, a: np.ndarray, b: np.ndarray, act: str, out_dtype) -> np.ndarray:
+    a32, b32 = np.asarray(a, np.float32), np.asarray(b, np.float32)
+    with np.errstate(all="ignore"):
+        y = np.asarray(_FLOAT[op](a32, b32), dtype=np.float32)
+        return numerics.float_activation(y, act).astype(out_dtype)
+
+
+def integer_binary(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The non-quantized integer form of ``op`` (module docstring) in the inputs' dtype;
+    ZeroDivisionError for a zero divisor of a division."""
+    dt = np.result_type(a, b)
+    a, b = np.broadcast_arrays(np.asarray(a, dt), np.asarray(b, dt))
+    with np.errstate(all="ignore"):
+        au, bu = a.astype(np.uint64), b.astype(np.uint64)    # modulo 2**64, C's conversion
+        if op in ("AddFusion", "SubFusion", "MulFusion", "SquaredDifference"):
+            if op == "AddFusion":
+                r = au + bu
+            elif op == "SubFusion":
+                r = au - bu
+            elif op == "MulFusion":
+                r = au * bu
+            else:
+                d = au - bu
+                r = d * d
+            return r.astype(dt)                               # wraps modulo 2**bits
+        if op == "Maximum":
+            return np.maximum(a, b)
+        if op == "Minimum":
+            return np.minimum(a, b)
+        if np.any(b == 0):
+            raise ZeroDivisionError("integer division by zero")
+        if np.issubdtype(dt, np.unsignedinteger):
+            return (a // b if op in ("DivFusion", "FloorDiv") else a % b).astype(dt)
+        minus_one = b == -1
+        bs = np.where(minus_one, dt.type(1), b)               # x / -1 below, without MIN / -1
+        neg = (np.uint64(0) - au).astype(dt)                  # -x, wrapping (MIN stays MIN)
+        if op == "DivFusion":
+            r = (a - np.fmod(a, bs)) // bs                     # exact: the remainder is removed
+        elif op == "FloorDiv":
+            r = np.floor_divide(a, bs)
+        elif op == "Mod":
+            r = np.fmod(a, bs)
+        else:
+            r = np.remainder(a, bs)
+        if op in ("DivFusion", "FloorDiv"):
+            return np.where(minus_one, neg, r).astype(dt)
+        return np.where(minus_one, dt.type(0), r).astype(dt)
+
+
+def _binary(ctx: OpContext):
+    op = ctx.node.op
+    a, b = _two(ctx)
+    act = get_activation(ctx) if op in ("AddFusion", "SubFusion", "MulFusion", "DivFusion") else "NO_ACTIVATION"
     yt = ctx.out_tensors[0]
-    if a.dtype == np.float32 and b.dtype == np.float32:
-        if kind == "add":
-            y = a + b
-        elif kind == "sub":
-            y = a - b
-        elif kind == "mul":
-            y = a * b
-        else:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                y = a / b
-        return [numerics.float_activation(y.astype(np.float32), act)]
-    if a.dtype == np.int8 and b.dtype == np.int8:
-        if yt.dtype.np != np.int8:
-            raise ctx.unsupported(f"int8 inputs with {yt.dtype.short} output")
-        s1, z1 = qparams(ctx, ctx.in_tensors[0], "input 1")
-        s2, z2 = qparams(ctx, ctx.in_tensors[1], "input 2")
-        so, zo = qparams(ctx, yt, "output")
-        qmin, qmax = numerics.activation_range(act, so, zo, np.int8)
-        x1 = a.astype(np.int64) - z1
-        x2 = b.astype(np.int64) - z2
-        if kind in ("add", "sub"):
-            (m1, e1), (m2, e2), (mo, eo) = numerics.add_multipliers(s1, s2, so)
-            r, shift = numerics.ROUNDING_ADD, numerics.ADD_LEFT_SHIFT
-            sa = numerics.multiply_by_quantized_multiplier(x1 << shift, m1, e1, r)
-            sb = numerics.multiply_by_quantized_multiplier(x2 << shift, m2, e2, r)
-            raw = sa + sb if kind == "add" else sa - sb
-            y = numerics.multiply_by_quantized_multiplier(raw, mo, eo, r) + zo
-        elif kind == "mul":
-            m, e = numerics.mul_multiplier(s1, s2, so)
-            y = numerics.multiply_by_quantized_multiplier(x1 * x2, m, e, numerics.ROUNDING_MUL) + zo
-        else:
-            raise ctx.unsupported("int8 DivFusion is not supported (no TFLite int8 DIV semantics)")
-        return [np.clip(y, qmin, qmax).astype(np.int8)]
-    if a.dtype == b.dtype and a.dtype == yt.dtype.np and _plain(ctx):
-        return [_plain_binary(ctx, kind, a, b, act)]
-    raise ctx.unsupported(f"inputs {a.dtype} and {b.dtype} are not supported (both float32, both int8, or "
-                          "both the same non-quantized integer / float16 type)")
-
-
-def _plain(ctx: OpContext) -> bool:
-    """No tensor of the node carries quantization parameters (plain integer arithmetic)."""
-    return not any(t.quant for t in list(ctx.in_tensors) + list(ctx.out_tensors))
-
-
-def _plain_binary(ctx: OpContext, kind: str, a, b, act):
-    """Non-quantized integer (wrapping, C semantics) or float16 arithmetic."""
-    dt = a.dtype
+    if not (a.dtype == b.dtype == yt.dtype.np):
+        raise ctx.unsupported(f"inputs {a.dtype}, {b.dtype} and output {yt.dtype.short} must share one dtype")
+    if a.dtype in (np.float32, np.float16):
+        return [_float(op, a, b, act, a.dtype)]
+    if _quantized(ctx):
+        return [_quantized_binary(ctx, op, a, b, act)]
+    if not np.issubdtype(a.dtype, np.integer):
+        raise ctx.unsupported(f"dtype {a.dtype} is not supported")
     if act != "NO_ACTIVATION":
-        raise ctx.unsupported(f"fused activation {act} on {dt} inputs")
-    if dt == np.float16:
-        fn = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide}[kind]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return fn(a, b).astype(np.float16)
-    if not np.issubdtype(dt, np.integer):
-        raise ctx.unsupported(f"dtype {dt} is not supported")
-    x, y = a.astype(np.int64), b.astype(np.int64)
-    if kind == "add":
-        r = x + y
-    elif kind == "sub":
-        r = x - y
-    elif kind == "mul":
-        r = x * y
+        raise ctx.unsupported(f"fused activation {act} on {a.dtype} inputs")
+    try:
+        return [integer_binary(op, a, b)]
+    except ZeroDivisionError:
+        raise ctx.unsupported("integer division by zero") from None
+
+
+def _quantized_binary(ctx: OpContext, op: str, a, b, act):
+    """Quantized int8 (TFLite reference, module docstring)."""
+    if a.dtype != np.int8:
+        raise ctx.unsupported(f"quantized {a.dtype} is not supported (int8 only)")
+    s1, z1 = qparams(ctx, ctx.in_tensors[0], "input 1")
+    s2, z2 = qparams(ctx, ctx.in_tensors[1], "input 2")
+    so, zo = qparams(ctx, ctx.out_tensors[0], "output")
+    if op in ("Maximum", "Minimum"):
+        if len({(s1, z1), (s2, z2), (so, zo)}) != 1:
+            raise ctx.unsupported("quantized Maximum/Minimum need identical input and output quantization")
+        return _FLOAT[op](a, b).astype(np.int8)
+    qmin, qmax = numerics.activation_range(act, so, zo, np.int8)
+    x1 = a.astype(np.int64) - z1
+    x2 = b.astype(np.int64) - z2
+    if op in ("AddFusion", "SubFusion"):
+        (m1, e1), (m2, e2), (mo, eo) = numerics.add_multipliers(s1, s2, so)
+        r, shift = numerics.ROUNDING_ADD, numerics.ADD_LEFT_SHIFT
+        sa = numerics.multiply_by_quantized_multiplier(x1 << shift, m1, e1, r)
+        sb = numerics.multiply_by_quantized_multiplier(x2 << shift, m2, e2, r)
+        raw = sa + sb if op == "AddFusion" else sa - sb
+        y = numerics.multiply_by_quantized_multiplier(raw, mo, eo, r) + zo
+    elif op == "MulFusion":
+        m, e = numerics.mul_multiplier(s1, s2, so)
+        y = numerics.multiply_by_quantized_multiplier(x1 * x2, m, e, numerics.ROUNDING_MUL) + zo
     else:
-        if np.any(y == 0):
-            raise ctx.unsupported("integer division by zero")
-        r = np.sign(x) * np.sign(y) * (np.abs(x) // np.abs(y))      # C: truncation toward zero
-    return r.astype(dt)                                            # wraps modulo 2**bits
+        raise ctx.unsupported(f"quantized int8 {op} is not supported (TFLite has no int8 form)")
+    return np.clip(y, qmin, qmax).astype(np.int8)
 
 
-@kernel("AddFusion")
-def add(ctx: OpContext):
-    return _binary(ctx, "add")
-
-
-@kernel("SubFusion")
-def sub(ctx: OpContext):
-    return _binary(ctx, "sub")
-
-
-@kernel("MulFusion")
-def mul(ctx: OpContext):
-    return _binary(ctx, "mul")
-
-
-@kernel("DivFusion")
-def div(ctx: OpContext):
-    return _binary(ctx, "div")
-
-
-def _minmax(ctx: OpContext, fn):
-    a, b, _ = _two(ctx)
-    if a.dtype != b.dtype:
-        raise ctx.unsupported(f"input dtypes differ ({a.dtype}, {b.dtype})")
-    if a.dtype == np.float32:
-        return [fn(a, b).astype(np.float32)]
-    if np.issubdtype(a.dtype, np.integer) or a.dtype == np.float16:
-        if not _plain(ctx):
-            q = {qparams(ctx, t, "tensor") for t in (ctx.in_tensors[0], ctx.in_tensors[1], ctx.out_tensors[0])}
-            if len(q) != 1:
-                raise ctx.unsupported("quantized Maximum/Minimum need identical input and output quantization")
-        return [fn(a, b).astype(a.dtype)]
-    raise ctx.unsupported(f"dtype {a.dtype} is not supported (float, integer)")
-
-
-@kernel("Maximum")
-def maximum(ctx: OpContext):
-    return _minmax(ctx, np.maximum)
-
-
-@kernel("Minimum")
-def minimum(ctx: OpContext):
-    return _minmax(ctx, np.minimum)
+@kernel(*_FLOAT)
+def binary(ctx: OpContext):
+    """Element-wise ``op(a, b)`` with broadcasting (module docstring)."""
+    return _binary(ctx)
 
 
 @kernel("PowFusion")
 def pow_fusion(ctx: OpContext):
-    """``(scale * x + shift) ** y`` (y = input 1, else the ``power`` attribute), float output."""
-    no_quant(ctx)
-    x = ctx.inputs[0]
+    """``(scale * x + shift) ** y`` (y = input 1), float output (module docstring)."""
+    x, y = _two(ctx)
+    if any(is_quantized(t) for t in list(ctx.in_tensors) + list(ctx.out_tensors)):
+        raise ctx.unsupported("quantized PowFusion is not supported")
     tout = ctx.out_tensors[0]
     if not np.issubdtype(tout.dtype.np, np.floating):
         raise ctx.unsupported(f"PowFusion with a {tout.dtype.short} output is not supported")
-    y = ctx.inputs[1] if len(ctx.inputs) > 1 else np.float64(ctx.attr("power", 1.0))
-    base = float(ctx.attr("scale", 1.0)) * x.astype(np.float64) + float(ctx.attr("shift", 0.0))
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        return [np.power(base, np.asarray(y, dtype=np.float64)).astype(tout.dtype.np)]
+    with np.errstate(all="ignore"):
+        base = np.float32(ctx.attr("scale", 1.0)) * x.astype(np.float32) + np.float32(ctx.attr("shift", 0.0))
+        r = np.power(base.astype(np.float64), y.astype(np.float32).astype(np.float64))
+        return [r.astype(np.float32).astype(tout.dtype.np)]

@@ -124,7 +124,7 @@ REFUSED = [
     ("div sigmoid", "DivFusion", dict(activation_type="SIGMOID"), rules.fused_activation),
     ("max 7 dims", "Maximum", dict(ins={0: A(F32, (2, 1, 2, 1, 2, 1, 2)), 1: A(F32, (1, 2, 1, 2, 1, 2, 1))},
                                   outs={0: A(F32, (2, 2, 2, 2, 2, 2, 2))}), arithmetic.arith_broadcast),
-    ("min int32", "Minimum", dict(ins={0: A(I32, (2, 3)), 1: A(I32, (2, 3))}, outs={0: A(I32, (2, 3))}),
+    ("min requantizing", "Minimum", dict(ins={0: A(I8, (2, 3), IQ), 1: A(I8, (2, 3), IQ)}, outs={0: A(I8, (2, 3), OQ)}),
      arithmetic.float32_operands),
     ("max three inputs", "Maximum", dict(ins={2: A(F32, (2, 3))}), _arity("Maximum")),
     ("activation size", "Activation", dict(outs={0: A(F32, (1, 7))}), rules.same_as_input),
