@@ -227,7 +227,7 @@ def test_generate_shared_model_twice_is_identical():
 def _unsupported_graph():
     b = GraphBuilder("bad")
     x = b.input("x", F32, (1, 4))
-    y = b.node("Erf", [x], [("y", F32, (1, 4))], name="erf1")
+    y = b.node("ReverseV2", [x], [("y", F32, (1, 4))], name="rev1", axis=(1,))
     return b.build(outputs=[y])
 
 
@@ -237,7 +237,7 @@ def test_unsupported_op_fails_before_writing(tmp_path):
     out = tmp_path / "sub" / "out"
     with pytest.raises(UnsupportedOpError) as e:
         api.generate(read_model(path), "host", out)
-    assert "Erf 'erf1' (node 0)" in str(e.value) and "not supported" in str(e.value)
+    assert "ReverseV2 'rev1' (node 0)" in str(e.value) and "not supported" in str(e.value)
     assert not out.exists() and not out.parent.exists()
     assert list(tmp_path.iterdir()) == [path]
 
@@ -295,7 +295,7 @@ def test_cli_generate_unsupported(tmp_path):
     write_model(_unsupported_graph(), path)
     r = CliRunner().invoke(main, ["generate", str(path), "--board", "host", "-o", str(tmp_path / "o")])
     assert r.exit_code == 1
-    assert r.output.count("\n") == 1 and "Erf 'erf1' (node 0)" in r.output
+    assert r.output.count("\n") == 1 and "ReverseV2 'rev1' (node 0)" in r.output
     assert not (tmp_path / "o").exists()
 
 

@@ -142,6 +142,8 @@ REFUSED = [
      rules.variable_input),  # (with all inputs constant the node would fold instead)
     ("pad activation paddings", "PadFusion", dict(ins={1: A(I32, (2, 2))}), pad.pad_constant_inputs),
     ("pad output shape", "PadFusion", dict(outs={0: A(F32, (1, 7))}), pad.pad_shapes),
+    ("pad five inputs", "PadFusion", dict(ins={2: K(np.zeros(1, np.float32)), 3: K(np.array([1], np.int32)),
+                                               4: K(np.array([1], np.int32))}), _arity("PadFusion")),
     ("pad negative", "PadFusion", dict(ins={1: K(np.array([[0, 0], [-1, 2]], np.int32))}, outs={0: A(F32, (1, 4))}),
      pad.pad_shapes),
     ("pad requantizing", "PadFusion", dict(ins={0: A(I8, (1, 3), IQ)}, outs={0: A(I8, (1, 6), OQ)}), pad.pad_quant),
