@@ -180,23 +180,35 @@ class ValidateResult:
 
 
 def generate(model: str | Path | Graph, board: str = DEFAULT_BOARD, out_dir: str | Path = "out",
-             name: str | None = None, force: bool = False):
+             name: str | None = None, force: bool = False, bind: dict | None = None):
     """Write the C project of ``model`` for ``board`` (a name or a boards.Board) into ``out_dir``
-    (emit.GenerateResult)."""
+    (emit.GenerateResult). ``bind``: input name -> values given at generation time (inputs
+    that set output shapes need it; see ``fold.shape_inputs``)."""
     from .boards import Board, load_board
     b = board if isinstance(board, Board) else load_board(board)
     g = model if isinstance(model, Graph) else load(model)
-    return _generate(g, b, out_dir, name, force)
+    return _generate(g, b, out_dir, name, force, bind)
 
 
-def _generate(g: Graph, board, out_dir: str | Path, name: str | None, force: bool):
-    """compile (check, prepare, plan, fit) -> render -> write atomically; the target folder is
-    checked first so that a refusal costs nothing."""
+def bind(g: Graph, values: dict | None):
+    """(``g`` with the inputs of ``values`` turned into constants, the BoundInputs)."""
+    from .fold import bind_inputs
+    return bind_inputs(g, values) if values else (g, ())
+
+
+def bind_graph(g: Graph, values: dict | None) -> Graph:
+    return bind(g, values)[0]
+
+
+def _generate(g: Graph, board, out_dir: str | Path, name: str | None, force: bool, values: dict | None = None):
+    """bind -> compile (check, fold, prepare, plan, fit) -> render -> write atomically; the
+    target folder is checked first so that a refusal costs nothing."""
     from .emit import check_target, render_project, write_project
     from .pipeline import compile_model
     from .toolchain import toolchain
     check_target(Path(out_dir).absolute(), force)
-    cm = compile_model(g, name=name, board=board)
+    g, bound = bind(g, values)
+    cm = compile_model(g, name=name, board=board, bound=bound)
     return write_project(render_project(cm, board, toolchain(board.toolchain).cc, name), out_dir, force)
 
 
@@ -262,9 +274,11 @@ def default_cases(model: str | Path) -> Path:
 def validate(model: str | Path, board: str = DEFAULT_BOARD, cases_path: str | Path | None = None,
              out_dir: str | Path | None = None, force: bool = False, atol: float | None = None,
              rtol: float | None = None, port: str | None = None, progress=None,
-             runner: str | None = None) -> ValidateResult:
+             runner: str | None = None, bind: dict | None = None) -> ValidateResult:
     """generate + build + run + compare. Without ``out_dir`` the project lives in a temporary folder.
 
+    Inputs that only set output shapes (``fold.shape_inputs``) are bound to their value in the
+    cases file (every case must have the same) unless ``bind`` gives values.
     ``progress`` (a ``progress.Progress``) hears about the steps generate, build, boot, cases."""
     import tempfile
 
@@ -280,17 +294,21 @@ def validate(model: str | Path, board: str = DEFAULT_BOARD, cases_path: str | Pa
     g = load(model)
     cases_path = default_cases(model) if cases_path is None else cases_path
     load_cases(cases_path, g)                      # a bad cases file fails before the work
+    if bind is None:
+        from .cases import bound_values
+        from .fold import shape_inputs
+        bind = bound_values(cases_path, g, shape_inputs(g)) or None
     d_atol, d_rtol = default_tolerance(g)
     atol = d_atol if atol is None else atol
     rtol = d_rtol if rtol is None else rtol
     with tempfile.TemporaryDirectory(prefix="micro_codegen-") as tmp:
         project = Path(out_dir) if out_dir is not None else Path(tmp) / "project"
         with progress.step("generate"):
-            _generate(g, b, project, None, force)
+            _generate(g, b, project, None, force, bind)
         with progress.step("build"):
             built = build(project)
-        report = run_project(project, cases_path, port=port, graph=g, atol=atol, rtol=rtol, board=b,
-                             progress=progress, runner=runner)
+        report = run_project(project, cases_path, port=port, graph=bind_graph(g, bind), atol=atol, rtol=rtol,
+                             board=b, progress=progress, runner=runner)
         manifest_arena = report.hello.arena_size
     return ValidateResult(report, built, manifest_arena, Path(out_dir) if out_dir is not None else None)
 

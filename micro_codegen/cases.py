@@ -41,14 +41,21 @@ def _arrays(path: Path) -> dict[str, np.ndarray]:
         raise CasesFileError(f"{path}: not a readable .npz file: {e}") from None
 
 
-def load_cases(path: str | Path, graph: Graph) -> list[Case]:
-    """Read the cases of ``path`` for ``graph``, checking element counts and dtypes."""
+def load_cases(path: str | Path, graph: Graph, bound=()) -> list[Case]:
+    """Read the cases of ``path`` for ``graph``, checking element counts and dtypes.
+
+    ``bound``: inputs of the model file given at generation time (``compiled.BoundInput``;
+    ``graph`` no longer has them). The file still holds them in the file's input order: each
+    must equal the bound value, and is then dropped."""
     path = Path(path)
     arrays = _arrays(path)
     groups: dict[tuple[str, int], dict[int, np.ndarray]] = {}
     for key, arr in arrays.items():
         kind, k, t = _KEY.match(key).groups()
         groups.setdefault((kind, int(k)), {})[int(t) if t is not None else -1] = arr
+    for (kind, k), by_pos in groups.items():
+        if kind == "input" and bound:
+            groups[(kind, k)] = _drop_bound(path, k, by_pos, bound)
     indices = sorted(k for kind, k in groups if kind == "input")
     if not indices:
         raise CasesFileError(f"{path}: no input_k arrays")
@@ -60,6 +67,38 @@ def load_cases(path: str | Path, graph: Graph) -> list[Case]:
             outs = _ordered(path, f"output_{k}", groups[("output", k)], graph, graph.outputs)
         cases.append(Case(k, ins, outs))
     return cases
+
+
+def _drop_bound(path: Path, k: int, by_pos: dict[int, np.ndarray], bound) -> dict[int, np.ndarray]:
+    for b in bound:
+        arr = by_pos.get(b.position)
+        if arr is None:
+            raise CasesFileError(f"{path}: case {k} has no 'input_{k}_{b.position}' (input '{b.name}', bound at "
+                                 f"generation time)")
+        if arr.size != b.values.size or not np.array_equal(arr.reshape(-1), b.values.reshape(-1)):
+            raise CasesFileError(f"{path}: case {k}: input '{b.name}' is {arr.reshape(-1).tolist()}, but the "
+                                 f"project was generated with {b.name} = {b.values.reshape(-1).tolist()} "
+                                 f"(generate again with --bind)")
+    dropped = {b.position for b in bound}
+    rest = [by_pos[p] for p in sorted(by_pos) if p not in dropped]
+    return {t: a for t, a in enumerate(rest)}
+
+
+def bound_values(path: str | Path, graph: Graph, positions) -> dict[str, np.ndarray]:
+    """The values the inputs at ``positions`` (of ``graph.inputs``) have in every case of the
+    file (they set shapes, so static code needs one value: cases that differ are refused)."""
+    cases = load_cases(path, graph)
+    out = {}
+    for pos in positions:
+        name = graph.tensors[graph.inputs[pos]].name
+        first = cases[0].inputs[pos]
+        for c in cases[1:]:
+            if not np.array_equal(c.inputs[pos], first):
+                raise CasesFileError(f"{path}: input '{name}' sets output shapes and differs between case "
+                                     f"{cases[0].index} and case {c.index}; validate one value at a time "
+                                     f"(--bind {name}=VALUES with a cases file of that value)")
+        out[name] = first
+    return out
 
 
 def _ordered(path: Path, stem: str, by_pos: dict[int, np.ndarray], graph: Graph, tensor_ids) -> list[np.ndarray]:

@@ -108,7 +108,19 @@ def topological(g: Graph) -> str | None:
     return None
 
 
-GRAPH_RULES = (single_subgraph, has_io, topological)
+def shape_inputs_bound(g: Graph) -> str | None:
+    """Inputs that only set output shapes (slice bounds, paddings, multiples, k, target shapes)
+    have their values given at generation time (``--bind NAME=VALUES``; ``validate`` takes them
+    from the cases file)."""
+    from .fold import shape_inputs
+    names = [g.tensors[g.inputs[k]].name for k in shape_inputs(g)]
+    if names:
+        return (f"input(s) {', '.join(repr(n) for n in names)} only set output shapes; static code needs their "
+                f"values: --bind {names[0]}=VALUES")
+    return None
+
+
+GRAPH_RULES = (single_subgraph, has_io, topological, shape_inputs_bound)
 
 
 def check_node(g: Graph, i: int) -> str | None:

@@ -36,6 +36,28 @@ def _model_arg():
     return click.argument("model", type=click.Path(dir_okay=False))
 
 
+def _parse_bind(ctx, param, items) -> dict | None:
+    """``--bind NAME=V1,V2,...`` (repeatable) -> {name: values}."""
+    out = {}
+    for item in items or ():
+        name, sep, text = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"'{item}': expected NAME=V1,V2,...", ctx=ctx, param=param)
+        try:
+            vals = [float(v) if any(c in v for c in ".eEn") else int(v) for v in text.split(",") if v.strip()]
+        except ValueError:
+            raise click.BadParameter(f"'{item}': values must be numbers separated by commas", ctx=ctx,
+                                     param=param) from None
+        out[name] = vals
+    return out or None
+
+
+def _bind_opt():
+    return click.option("--bind", "bind", multiple=True, callback=_parse_bind, metavar="NAME=V1,V2,...",
+                        help="Give a model input its value at generation time (repeatable). Inputs that only "
+                             "set output shapes (slice bounds, paddings, multiples, k, target shapes) need it.")
+
+
 def _json_out(doc) -> None:
     click.echo(json.dumps(doc, indent=2, sort_keys=False))
 
@@ -90,12 +112,13 @@ def inspect(model, as_json):
 @_model_arg()
 @click.option("--board", default=None, help="Also check that the model fits this board (see `boards`).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def check(model, board, as_json):
+@_bind_opt()
+def check(model, board, as_json, bind):
     """Check that every node of MODEL is supported; exit 1 if any is not.
 
     With --board, also check that the generated project fits the board's RAM (arena + stack +
     heap + firmware data) and flash (code + weights); a misfit is a graph-level problem."""
-    g = api.load(model)
+    g = api.bind_graph(api.load(model), bind)
     problems = api.check(g)
     fit = api.fit(g, board) if board else None
     fit_problems = fit.problems if fit else []
@@ -173,14 +196,15 @@ def infer(model, cases_path, output, dump_tensors, atol, rtol):
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable plan.")
 @click.option("--text", "as_text", is_flag=True, help="Table of every buffer (name, size, offset, steps).")
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False), help="Write a timeline picture (SVG).")
-def plan(model, as_json, as_text, svg_path):
+@_bind_opt()
+def plan(model, as_json, as_text, svg_path, bind):
     """Static memory plan of MODEL's arena: tensors and scratch, planned jointly.
 
     Prints `arena N B (lower bound L B, +x%)`; the lower bound is the largest sum of
     bytes live at one step. Constant tensors stay in flash and are not in the arena."""
     from pathlib import Path
 
-    g = api.load(model)
+    g = api.bind_graph(api.load(model), bind)
     mp = api.memory_plan(g)
     if svg_path:
         Path(svg_path).write_text(api.plan_svg(mp, title=Path(model).name))
@@ -207,9 +231,10 @@ def _board_opt(default=None):
               help="Project folder to write (must be empty or absent unless --force).")
 @click.option("--name", default=None, help="Symbol prefix of the generated C (default: the model file's stem).")
 @click.option("--force", is_flag=True, help="Replace a non-empty output folder holding a generated project.")
-def generate(model, board, out_dir, name, force):
+@_bind_opt()
+def generate(model, board, out_dir, name, force, bind):
     """Write the standalone C project of MODEL for a board into DIR."""
-    r = api.generate(model, board, out_dir, name=name, force=force)
+    r = api.generate(model, board, out_dir, name=name, force=force, bind=bind)
     m = r.model
     click.echo(f"{r.out_dir}: {len(r.files)} files for board {r.board}; {len(m.nodes)} nodes, "
                f"arena {m.arena_size:,} B (lower bound {m.lower_bound:,} B), weights {m.weights_bytes:,} B in flash")
@@ -351,14 +376,17 @@ def run(project_dir, cases_path, output, port, atol, rtol, runner, progress):
 @click.option("--rtol", type=float, default=None, help="Relative tolerance for float outputs (default 1e-5).")
 @_runner_opt()
 @_progress_opt()
-def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress):
+@_bind_opt()
+def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress, bind):
     """Generate, build and run MODEL on a board and compare its outputs with the cases.
 
     int8 outputs must match exactly, float outputs within atol + rtol*|expected|.
     Exit code 0 iff every case passes. The default board is simulated in QEMU; a real
-    board (e.g. --board nrf52840dk) is flashed and then talked to over --port."""
+    board (e.g. --board nrf52840dk) is flashed and then talked to over --port. Inputs that
+    only set output shapes take their value from the cases (the same in every case) unless
+    --bind gives it."""
     r = api.validate(model, board, cases_path, out_dir=out_dir, force=force, atol=atol, rtol=rtol, port=port,
-                     progress=_progress(progress), runner=runner)
+                     progress=_progress(progress), runner=runner, bind=bind)
     report = r.report
     if as_json:
         _json_out(report.to_json())

@@ -115,6 +115,18 @@ class ArenaLayout:
 
 
 @dataclass(frozen=True)
+class BoundInput:
+    """A model input whose value was given at generation time (``--bind NAME=VALUES``): a
+    constant of the generated code, no longer an input of the firmware."""
+    position: int                      # in the model file's input order
+    name: str
+    values: np.ndarray
+
+    def to_json(self) -> dict:
+        return {"position": self.position, "name": self.name, "values": self.values.reshape(-1).tolist()}
+
+
+@dataclass(frozen=True)
 class CompiledModel:
     """A checked, prepared and planned model: everything ``emit`` needs besides the board."""
     graph: Graph                       # after constant folding (fold.py): the nodes that run
@@ -125,6 +137,7 @@ class CompiledModel:
     arena: ArenaLayout
     kernel_files: tuple[str, ...]      # under nnacl_subset/, sorted: sources, headers and their includes
     needs: MemoryNeeds                 # what the project needs of a board (estimates for code)
+    bound: tuple[BoundInput, ...] = ()  # inputs of the model file given at generation time
 
     @property
     def libm(self) -> bool:

@@ -13,9 +13,10 @@ is internal; it never appears in a ``.ms`` file).
 
 Shapes the file leaves unknown (``[]``, as converters write downstream of a reshape they
 could not resolve) are filled in by running the remaining nodes' reference kernels on zeros.
-A reshape whose target shape is a run-time input (the output shape in the file is unknown,
-``[]``) and whose output only the caller reads gets the flat shape ``[elements]``: the bytes
-are the input's whatever the shape (the caller knows the shape it asked for).
+Inputs that only set shapes (slice bounds, paddings, multiples, ``k``, target shapes:
+:func:`shape_inputs`) make output shapes depend on input values; static code needs their
+values at generation time: :func:`bind_inputs` turns them into constants (``--bind``), which
+then fold.
 
 Nodes keep their names; :class:`Folded` maps each node of the folded graph back to its
 index in the original graph, so that messages can name the node as ``inspect`` shows it.
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .compiled import BoundInput
 from .errors import UnsupportedOpError
 from .ir import Graph, Node, SubGraph, Tensor
 
@@ -125,7 +127,6 @@ def fold_constants(g: Graph) -> Folded:
     tensors = list(g.tensors)
     keep: list[int] = []
     folded: list[int] = []
-    consumers = g.consumers()
     for i, node in enumerate(g.nodes):
         outs = _evaluate(g, i, const, tensors) if _foldable(g, node, const) else None
         if outs is None:
@@ -138,14 +139,6 @@ def fold_constants(g: Graph) -> Folded:
             tensors[ti] = dataclasses.replace(t, shape=tuple(arr.shape), data=arr.astype(
                 t.dtype.np.newbyteorder("<"), copy=False).tobytes())
     resolved = _infer_shapes(g, tensors, keep)
-    for i in keep:
-        node = g.nodes[i]
-        y = tensors[node.outputs[0]] if node.outputs else None
-        if (node.op in RESHAPES and y is not None and not y.shape and node.outputs[0] not in consumers
-                and node.inputs and _static(tensors[node.inputs[0]])):
-            # a reshape to a run-time shape that only the caller sees: same bytes, flat here
-            tensors[node.outputs[0]] = dataclasses.replace(y, shape=(tensors[node.inputs[0]].size,))
-            resolved = True
     if not folded and not resolved and not any(t.is_const for t in (g.tensors[o] for o in g.outputs)):
         return Folded(g, tuple(range(len(g.nodes))), ())
     return _with_constant_outputs(g, tensors, keep, folded)
@@ -174,3 +167,75 @@ def _with_constant_outputs(g: Graph, tensors: list[Tensor], keep: list[int], fol
         subgraphs = (SubGraph(s.name, s.inputs, s.outputs, tuple(range(len(nodes))), tuple(range(len(tensors)))),)
     return Folded(dataclasses.replace(g, tensors=tuple(tensors), nodes=tuple(nodes), subgraphs=subgraphs),
                   tuple(origin), tuple(folded))
+
+
+# ---------------------------------------------------------------- inputs that set shapes
+
+#: per op, the input positions whose values decide an output shape (slice bounds, paddings,
+#: multiples, k, target shapes, axes): static code needs them at generation time
+SHAPE_OPERANDS: dict[str, tuple[int, ...]] = {
+    "PadFusion": (1, 2, 3), "StridedSlice": (1, 2, 3, 4), "SliceFusion": (1, 2, 3), "TileFusion": (1,),
+    "BroadcastTo": (1,), "TopKFusion": (1,), "Reshape": (1,), "ExpandDims": (1,), "Range": (0, 1, 2),
+    "ReduceFusion": (1,), "Resize": (1,), "Split": (1,), "CumSum": (1,), "Transpose": (1,), "Gather": (2,),
+    "ArgMaxFusion": (1,), "ArgMinFusion": (1,), "Squeeze": (1,), "Unsqueeze": (1,), "Shape": (),
+}
+
+
+def shape_inputs(g: Graph) -> list[int]:
+    """Positions (in ``g.inputs``) of the integer inputs that only set shapes: every path from
+    them ends in a SHAPE_OPERANDS position, through nodes that would fold once they are known."""
+    consumers = g.consumers()
+    memo: dict[int, bool] = {}
+
+    def shape_only(ti: int, seen: frozenset) -> bool:
+        if ti in memo:
+            return memo[ti]
+        if ti in g.outputs or ti in seen or ti not in consumers:
+            return False
+        ok = True
+        for ni in dict.fromkeys(consumers[ti]):
+            node = g.nodes[ni]
+            positions = [k for k, t in enumerate(node.inputs) if t == ti]
+            if all(k in SHAPE_OPERANDS.get(node.op, ()) for k in positions):
+                continue
+            others_known = all(g.tensors[t].is_const or t == ti for t in node.inputs)
+            if not (others_known and node.outputs and all(shape_only(o, seen | {ti}) for o in node.outputs)):
+                ok = False
+                break
+        memo[ti] = ok
+        return ok
+
+    return [k for k, ti in enumerate(g.inputs)
+            if np.issubdtype(g.tensors[ti].dtype.np, np.integer) and shape_only(ti, frozenset())]
+
+
+def bind_inputs(g: Graph, values: dict[str, np.ndarray]) -> tuple[Graph, tuple[BoundInput, ...]]:
+    """``g`` with the named inputs turned into constants of the given values (then folded by
+    :func:`fold_constants`). Raises ModelFileError for an unknown name or a value that does not
+    fit the input's dtype and known dimensions."""
+    from .errors import ModelFileError
+    by_name = {g.tensors[ti].name: (k, ti) for k, ti in enumerate(g.inputs)}
+    tensors = list(g.tensors)
+    bound = []
+    for name, value in values.items():
+        if name not in by_name:
+            raise ModelFileError(f"--bind {name}: the model has no input '{name}' (inputs: "
+                                 f"{', '.join(by_name) or 'none'})")
+        k, ti = by_name[name]
+        t = tensors[ti]
+        arr = np.asarray(value)
+        if np.issubdtype(t.dtype.np, np.integer) and not np.issubdtype(arr.dtype, np.integer) \
+                and not np.all(arr == np.round(arr)):
+            raise ModelFileError(f"--bind {name}: input '{name}' is {t.dtype.short}; got non-integer values")
+        arr = arr.astype(t.dtype.np)
+        known = t.shape and all(d >= 0 for d in t.shape)
+        if known and arr.size != t.size:
+            raise ModelFileError(f"--bind {name}: input '{name}' is {t.describe()}; got {arr.size} values")
+        shape = tuple(t.shape) if known else ((arr.size,) if len(t.shape) == 1 else arr.shape)
+        arr = arr.reshape(shape)
+        tensors[ti] = dataclasses.replace(t, shape=shape, data=arr.astype(t.dtype.np.newbyteorder("<")).tobytes())
+        bound.append(BoundInput(k, name, arr))
+    keep = tuple(ti for ti in g.inputs if not tensors[ti].is_const)
+    subgraphs = tuple(dataclasses.replace(s, inputs=tuple(t for t in s.inputs if t in keep)) for s in g.subgraphs)
+    return (dataclasses.replace(g, tensors=tuple(tensors), inputs=keep, subgraphs=subgraphs),
+            tuple(sorted(bound, key=lambda b: b.position)))

@@ -25,7 +25,7 @@ import numpy as np
 
 from .boards import Board, MemoryNeeds, check_fit
 from .check import check_graph
-from .compiled import ArenaLayout, CompiledModel, OpPlan
+from .compiled import ArenaLayout, BoundInput, CompiledModel, OpPlan
 from .errors import CodegenError, UnsupportedOpError
 from .fold import fold_constants
 from .ir import Graph
@@ -145,9 +145,11 @@ def memory_needs(g: Graph, plans: Sequence[OpPlan], arena: ArenaLayout, files: S
 
 # ---------------------------------------------------------------- the stage
 
-def compile_model(g: Graph, name: str | None = None, board: Board | None = None) -> CompiledModel:
+def compile_model(g: Graph, name: str | None = None, board: Board | None = None,
+                  bound: Sequence[BoundInput] = ()) -> CompiledModel:
     """Check, prepare, plan and size ``g``; with ``board``, refuse it if it does not fit
-    (BoardConfigError with the numbers). Nothing is written."""
+    (BoardConfigError with the numbers). ``bound``: the inputs ``fold.bind_inputs`` turned into
+    constants (recorded in the manifest). Nothing is written."""
     source = g
     g, plans = prepare_nodes(g)
     layout = arena_layout(g, plan_memory(g, plans))
@@ -157,7 +159,7 @@ def compile_model(g: Graph, name: str | None = None, board: Board | None = None)
         check_fit(board, needs)
     stem = Path(g.source).stem if g.source else g.name
     return CompiledModel(graph=g, name=name or stem or "model", model_file=model_file(g), sha256=model_sha256(source),
-                         plans=plans, arena=layout, kernel_files=files, needs=needs)
+                         plans=plans, arena=layout, kernel_files=files, needs=needs, bound=tuple(bound))
 
 
 def compile_memory_plan(g: Graph) -> MemoryPlan:

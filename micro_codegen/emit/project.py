@@ -111,6 +111,7 @@ def render_project(cm: CompiledModel, board: Board, cc: str, name: str | None = 
         "inputs": [t.to_json() for t in m.inputs],
         "outputs": [t.to_json() for t in m.outputs],
         "executable": f"build/{target_name}",
+        **({"bound_inputs": [b.to_json() for b in cm.bound]} if cm.bound else {}),
     }, data)
     data[MANIFEST_FILE] = manifest_bytes(manifest)
     return GenerateResult(None, prefix, board.name, m, data, manifest)

@@ -57,12 +57,19 @@ def fill_value(g: Graph, i: int) -> np.ndarray:
 # ---------------------------------------------------------------- rules
 
 def pad_constant_inputs(g: Graph, i: int) -> str | None:
-    """Paddings, the constant value and the axes are constant inputs; the value is a single number."""
-    ins = io(g, i)[0]
-    if any(not t.is_const for t in ins[1:]):
-        return "paddings, constant value and axes must be constant inputs"
-    if len(ins) > 2 and ins[2].size != 1:
-        return f"the constant value input must hold one value; got shape {list(ins[2].shape)}"
+    """Paddings and axes are constant inputs; the constant value is one number: a constant, or
+    an activation of the output's dtype (not quantized) read at run time."""
+    ins, (y,) = io(g, i)
+    for k in (1, 3):
+        if len(ins) > k and not ins[k].is_const:
+            return f"{('paddings', '', '', 'axes')[k]} (input {k}) must be a constant; got an activation"
+    if len(ins) > 2:
+        v = ins[2]
+        if v.size != 1:
+            return f"the constant value input must hold one value; got shape {list(v.shape)}"
+        if not v.is_const and (v.dtype != y.dtype or v.is_quantized or y.is_quantized):
+            return (f"a run-time constant value must have the output's dtype {y.dtype.short}, unquantized; "
+                    f"got {v.describe()}")
     return None
 
 
@@ -128,13 +135,15 @@ def _plan(g: Graph, i: int) -> OpPlan:
     x = ins[0]
     pairs = paddings(g, i)
     out_shape = [d + a + b for d, (a, b) in zip(x.shape, pairs)]
-    value = fill_value(g, i)
     params = dict(ndim=len(x.shape), elem_size=x.dtype.itemsize, mode=cconst(f"PAD_MODE_{_mode(g, i)}"),
                   **array_fields("in_shape", x.shape), **array_fields("out_shape", out_shape),
                   **array_fields("pad_before", [a for a, _ in pairs]))
+    if len(ins) > 2 and not ins[2].is_const:      # the fill value is read at run time
+        return OpPlan(kernel_sources=("base/pad_base.c",), header="base/pad_base.h", param_type="pad_param_t",
+                      params=params, kernel="pad_base", args=(PARAM, In(0), In(2), Out(0)))
     return OpPlan(kernel_sources=("base/pad_base.c",), header="base/pad_base.h", param_type="pad_param_t",
                   params=params, kernel="pad_base", args=(PARAM, In(0), Const("constant"), Out(0)),
-                  consts=(ConstArray("constant", y.dtype, value),))
+                  consts=(ConstArray("constant", y.dtype, fill_value(g, i)),))
 
 
 family(("PadFusion",), _plan, RULES)

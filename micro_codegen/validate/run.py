@@ -15,6 +15,7 @@ import numpy as np
 
 from ..boards import Board, load_board
 from ..cases import Case, Comparison, compare, load_cases
+from ..compiled import BoundInput
 from ..errors import ValidationError
 from ..ir import DType, Graph, Tensor
 from ..manifest import read_manifest
@@ -151,7 +152,9 @@ def run_project(project_dir: str | Path, cases_path: str | Path, port: str | Non
                 raise ValidationError(f"{image}: firmware was built from a model with sha256 "
                                       f"{hello.sha256_prefix}…, the project is for {manifest['model_sha256'][:16]}…; "
                                       f"rebuild it (`micro-codegen build {project_dir}`)")
-            cases = load_cases(cases_path, graph if graph is not None else io_graph(hello))
+            bound = [BoundInput(b["position"], b["name"], np.asarray(b["values"]))
+                     for b in manifest.get("bound_inputs", [])]
+            cases = load_cases(cases_path, graph if graph is not None else io_graph(hello), bound=bound)
             names = [f"{n.get('op', '')} {n.get('name', '')}".strip() for n in manifest.get("node_list", [])]
             with progress.step("cases"):
                 runs, hz, ticks = run_cases(client, hello, cases, node_names=names, on_case=progress.case)

@@ -86,12 +86,13 @@ def test_folded_graph_output_is_copied_from_flash(tmp_path):
 
 def test_generation_time_only_ops_are_refused_clearly_when_they_do_not_fold():
     b = GraphBuilder("range")
-    start = b.input("start", I32, (1,))
+    x = b.input("x", F32, (5,))
+    start = b.node("Cast", [x], [("start", I32, (5,))], name="cast")
     limit, delta = b.const("limit", np.array([5], np.int32)), b.const("delta", np.array([1], np.int32))
     y = b.node("Range", [start, limit, delta], [("y", I32, (5,))], name="range")
     problems = check_graph(b.build(outputs=[y]))
     assert [str(p) for p in problems] == [
-        "Range 'range' (node 0): Range runs at generation time only: start, limit and delta must be constants "
+        "Range 'range' (node 1): Range runs at generation time only: start, limit and delta must be constants "
         "(else the output length depends on the input values)"]
 
 
@@ -106,25 +107,62 @@ def test_check_names_original_node_indices():
     assert [(p.index, p.node) for p in problems] == [(2, "custom")]
 
 
-@pytest.mark.host_cc
-def test_reshape_to_a_runtime_shape(tmp_path):
-    """Reshape whose target shape is a model input (output shape unknown in the file): the bytes
-    are the input's; the output is flat."""
-    require_tool("gcc")
-    b = GraphBuilder("rt_reshape")
+def runtime_shape_graph():
+    """Reshape to a shape given as a model input, then Tile by multiples given as one."""
+    b = GraphBuilder("rt_shape")
     x = b.input("x", F32, (2, 3, 4))
     shape = b.input("shape", I32, (2,))
+    reps = b.input("reps", I32, (2,))
     y = b.node("Reshape", [x, shape], [("y", F32, ())], name="reshape")
-    g = b.build(outputs=[y])
-    assert fold_constants(g).graph.tensors[y].shape == (24,)
+    z = b.node("TileFusion", [y, reps], [("z", F32, ())], name="tile")
+    return b.build(outputs=[z])
+
+
+def test_inputs_that_set_shapes_must_be_bound(tmp_path):
+    from micro_codegen.fold import shape_inputs
+    g = runtime_shape_graph()
+    assert shape_inputs(g) == [1, 2]
+    problems = check_graph(g)
+    assert str(problems[0]) == ("input(s) 'shape', 'reps' only set output shapes; static code needs their "
+                                "values: --bind shape=VALUES")
     model = tmp_path / "rt.ms"
     from micro_codegen.ms_model import write_model
     write_model(g, model)
-    cases = tmp_path / "c.npz"
+    r = CliRunner().invoke(main, ["generate", str(model), "--board", "host", "-o", str(tmp_path / "p")])
+    assert r.exit_code == 1 and "--bind shape=VALUES" in r.output and not (tmp_path / "p").exists()
+    r = CliRunner().invoke(main, ["check", str(model), "--bind", "shape=4,6", "--bind", "reps=1,2"])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(main, ["check", str(model), "--bind", "nope=1"])
+    assert r.exit_code == 1 and "--bind nope: the model has no input 'nope' (inputs: x, shape, reps)" in r.output
+    r = CliRunner().invoke(main, ["check", str(model), "--bind", "shape=4,6,1"])
+    assert r.exit_code == 1 and "input 'shape' is int32 2; got 3 values" in r.output
+    r = CliRunner().invoke(main, ["check", str(model), "--bind", "shape"])
+    assert r.exit_code == 2 and "expected NAME=V1,V2,..." in r.output
+
+
+@pytest.mark.host_cc
+def test_bound_inputs_end_to_end(tmp_path):
+    """validate binds the shape inputs from the cases; `run` then checks each case's values
+    against the bound ones (recorded in the manifest) and sends only the remaining input."""
+    require_tool("gcc")
+    from micro_codegen.ms_model import write_model
+    model = tmp_path / "rt.ms"
+    write_model(runtime_shape_graph(), model)
     data = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
-    np.savez(cases, input_0_0=data, input_0_1=np.array([4, 6], np.int32), output_0=data.reshape(4, 6))
+    cases = tmp_path / "c.npz"
+    np.savez(cases, input_0_0=data, input_0_1=np.array([4, 6], np.int32), input_0_2=np.array([1, 2], np.int32),
+             output_0=np.tile(data.reshape(4, 6), (1, 2)))
     r = api.validate(model, "host", cases_path=cases, out_dir=tmp_path / "proj")
     assert r.report.failed == 0 and r.report.passed == 1, r.report.to_json()
+    manifest = json.loads((tmp_path / "proj" / "manifest.json").read_text())
+    assert manifest["bound_inputs"] == [{"position": 1, "name": "shape", "values": [4, 6]},
+                                        {"position": 2, "name": "reps", "values": [1, 2]}]
+    assert [t["name"] for t in manifest["inputs"]] == ["x"]
+    other = tmp_path / "other.npz"
+    np.savez(other, input_0_0=data, input_0_1=np.array([6, 4], np.int32), input_0_2=np.array([1, 2], np.int32))
+    r = CliRunner().invoke(main, ["run", str(tmp_path / "proj"), "--cases", str(other)])
+    assert r.exit_code == 1 and "input 'shape' is [6, 4], but the project was generated with shape = [4, 6]" \
+        in r.output, r.output
 
 
 def test_check_json_lists_folded_nodes(tmp_path):
@@ -135,3 +173,17 @@ def test_check_json_lists_folded_nodes(tmp_path):
     assert doc["supported"] and [n["op"] for n in doc["folded"]] == ["Shape", "Gather", "Concat", "MulFusion"]
     r = CliRunner().invoke(main, ["check", str(model)])
     assert "all 6 nodes supported (4 computed at generation time: constant folding)" in r.output
+
+
+def test_validate_refuses_cases_that_disagree_on_a_shape_input(tmp_path):
+    from micro_codegen.errors import CasesFileError
+    from micro_codegen.ms_model import write_model
+    model = tmp_path / "rt.ms"
+    write_model(runtime_shape_graph(), model)
+    data = np.zeros((2, 3, 4), np.float32)
+    cases = tmp_path / "c.npz"
+    np.savez(cases, input_0_0=data, input_0_1=np.array([4, 6], np.int32), input_0_2=np.array([1, 1], np.int32),
+             input_1_0=data, input_1_1=np.array([6, 4], np.int32), input_1_2=np.array([1, 1], np.int32))
+    with pytest.raises(CasesFileError, match="input 'shape' sets output shapes and differs between case 0 and case 1"):
+        api.validate(model, "host", cases_path=cases, out_dir=tmp_path / "proj")
+    assert not (tmp_path / "proj").exists()
