@@ -45,6 +45,16 @@ def static_shapes(g: Graph, i: int) -> str | None:
     return None
 
 
+def non_empty(g: Graph, i: int) -> str | None:
+    """No activation is empty (a 0 dimension)."""
+    n = g.nodes[i]
+    for ti in n.inputs + n.outputs:
+        t = g.tensors[ti]
+        if not t.is_const and 0 in t.shape:
+            return f"tensor '{t.name}' has no elements (shape {list(t.shape)}); activations must not be empty"
+    return None
+
+
 def plain_weights(g: Graph, i: int) -> str | None:
     """Constant inputs are stored uncompressed inside the model file."""
     n = g.nodes[i]
@@ -75,7 +85,7 @@ def valid_quant(g: Graph, i: int) -> str | None:
 
 
 #: the rules every node obeys (before its op's own)
-COMMON_RULES = (static_shapes, plain_weights, valid_quant)
+COMMON_RULES = (static_shapes, non_empty, plain_weights, valid_quant)
 
 
 # ---------------------------------------------------------------- graph rules
@@ -145,8 +155,9 @@ def check_graph(g: Graph) -> list[Problem]:
     from .fold import fold_constants
     f = fold_constants(g)
     problems = [Problem("", "", r, -1) for r in (rule(f.graph) for rule in GRAPH_RULES) if r]
+    folding = dict(f.problems)
     for i, n in enumerate(f.graph.nodes):
-        reason = check_node(f.graph, i)
+        reason = folding.get(f.origin[i]) or check_node(f.graph, i)
         if reason:
             problems.append(Problem(n.name, n.op, reason, f.origin[i]))
     return problems

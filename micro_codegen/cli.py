@@ -131,7 +131,10 @@ def check(model, board, as_json, bind):
         for p in problems + fit_problems:
             click.echo(f"{model}: {p}", err=True)
         if problems:
-            click.echo(f"{len(problems)} unsupported node(s)", err=True)
+            nodes = sum(p.index >= 0 for p in problems)
+            graph = len(problems) - nodes
+            click.echo(", ".join(([f"{nodes} unsupported node(s)"] if nodes else [])
+                                 + ([f"{graph} graph-level problem(s)"] if graph else [])), err=True)
         if not problems:
             note = f" ({len(folded)} computed at generation time: constant folding)" if folded else ""
             click.echo(f"{model}: all {len(g.nodes)} nodes supported{note}")

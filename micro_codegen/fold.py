@@ -51,6 +51,7 @@ class Folded:
     graph: Graph
     origin: tuple[int, ...]        # original node index of each node of ``graph``
     folded: tuple[int, ...]        # original indices of the nodes evaluated at generation time
+    problems: tuple[tuple[int, str], ...] = ()   # (original node index, why it cannot fold as declared)
 
 
 def _static(t: Tensor) -> bool:
@@ -58,9 +59,9 @@ def _static(t: Tensor) -> bool:
     return bool(t.shape) and all(d >= 0 for d in t.shape)
 
 
-def _foldable(g: Graph, node: Node, const: dict[int, np.ndarray]) -> bool:
+def _foldable(tensors: list[Tensor], node: Node, const: dict[int, np.ndarray]) -> bool:
     if node.op == "Shape":
-        return len(node.inputs) == 1 and _static(g.tensors[node.inputs[0]])
+        return len(node.inputs) == 1 and _static(tensors[node.inputs[0]])
     return bool(node.inputs) and all(ti in const for ti in node.inputs)
 
 
@@ -103,11 +104,12 @@ def _infer_shapes(g: Graph, tensors: list[Tensor], keep: list[int]) -> bool:
     changed = False
     for i in keep:
         node = g.nodes[i]
-        if not all(t in vals for t in node.inputs):
-            continue
+        if not all(t in vals for t in node.inputs) or any(
+                not tensors[node.inputs[k]].is_const for k in VALUE_SHAPED.get(node.op, ()) if k < len(node.inputs)):
+            continue          # an output shape that depends on run-time values: not guessed
         ins = [vals[t] for t in node.inputs]
         outs = _run_kernel(g, i, ins, tensors)
-        if outs is None:      # zeros can be refused (an integer divisor): try ones
+        if outs is None:      # zeros can be refused (an integer divisor): the shape is the same with ones
             outs = _run_kernel(g, i, [v if tensors[t].is_const else np.ones_like(v)
                                       for v, t in zip(ins, node.inputs)], tensors)
         for ti, arr in zip(node.outputs, outs or ()):
@@ -122,26 +124,54 @@ def _infer_shapes(g: Graph, tensors: list[Tensor], keep: list[int]) -> bool:
 
 
 def fold_constants(g: Graph) -> Folded:
-    """``g`` with every constant-input node evaluated (see the module docstring)."""
+    """``g`` with every constant-input node evaluated (see the module docstring). Folding and
+    shape inference alternate until neither changes anything (an inferred shape can make a
+    ``Shape`` node foldable)."""
     const = {i: t.array for i, t in enumerate(g.tensors) if t.is_const}
     tensors = list(g.tensors)
-    keep: list[int] = []
+    keep = list(range(len(g.nodes)))
     folded: list[int] = []
-    for i, node in enumerate(g.nodes):
-        outs = _evaluate(g, i, const, tensors) if _foldable(g, node, const) else None
-        if outs is None:
-            keep.append(i)
-            continue
-        folded.append(i)
-        for ti, arr in zip(node.outputs, outs):
-            const[ti] = arr
-            t = tensors[ti]
-            tensors[ti] = dataclasses.replace(t, shape=tuple(arr.shape), data=arr.astype(
-                t.dtype.np.newbyteorder("<"), copy=False).tobytes())
-    resolved = _infer_shapes(g, tensors, keep)
+    problems: list[tuple[int, str]] = []
+    resolved = False
+    while True:
+        before = len(folded)
+        rest = []
+        for i in keep:
+            node = g.nodes[i]
+            outs = _evaluate(g, i, const, tensors) if _foldable(tensors, node, const) else None
+            bad = outs is not None and _declared_mismatch(tensors, node, outs)
+            if bad:
+                problems.append((i, bad))
+            if outs is None or bad:
+                rest.append(i)
+                continue
+            folded.append(i)
+            for ti, arr in zip(node.outputs, outs):
+                t = tensors[ti]
+                arr = arr.reshape(t.shape) if _static(t) else arr     # the file's shape wins
+                const[ti] = arr
+                tensors[ti] = dataclasses.replace(t, shape=tuple(arr.shape), data=arr.astype(
+                    t.dtype.np.newbyteorder("<"), copy=False).tobytes())
+        keep = rest
+        inferred = _infer_shapes(g, tensors, keep)
+        resolved |= inferred
+        if len(folded) == before and not inferred:
+            break
+    folded.sort()
     if not folded and not resolved and not any(t.is_const for t in (g.tensors[o] for o in g.outputs)):
-        return Folded(g, tuple(range(len(g.nodes))), ())
-    return _with_constant_outputs(g, tensors, keep, folded)
+        return Folded(g, tuple(range(len(g.nodes))), (), tuple(problems))
+    return dataclasses.replace(_with_constant_outputs(g, tensors, keep, folded), problems=tuple(problems))
+
+
+def _declared_mismatch(tensors: list[Tensor], node: Node, outs: list[np.ndarray]) -> str | None:
+    """Why the values computed at generation time cannot be the node's outputs: a static shape
+    in the file with another element count."""
+    for ti, arr in zip(node.outputs, outs):
+        t = tensors[ti]
+        if _static(t) and t.size != arr.size:
+            return (f"computed at generation time (constant inputs), its output '{t.name}' has shape "
+                    f"{list(arr.shape)}; the file declares {list(t.shape)}")
+    return None
 
 
 def _with_constant_outputs(g: Graph, tensors: list[Tensor], keep: list[int], folded: list[int]) -> Folded:
@@ -176,9 +206,14 @@ def _with_constant_outputs(g: Graph, tensors: list[Tensor], keep: list[int], fol
 SHAPE_OPERANDS: dict[str, tuple[int, ...]] = {
     "PadFusion": (1, 2, 3), "StridedSlice": (1, 2, 3, 4), "SliceFusion": (1, 2, 3), "TileFusion": (1,),
     "BroadcastTo": (1,), "TopKFusion": (1,), "Reshape": (1,), "ExpandDims": (1,), "Range": (0, 1, 2),
-    "ReduceFusion": (1,), "Resize": (1,), "Split": (1,), "CumSum": (1,), "Transpose": (1,), "Gather": (2,),
-    "ArgMaxFusion": (1,), "ArgMinFusion": (1,), "Squeeze": (1,), "Unsqueeze": (1,), "Shape": (),
+    "ReduceFusion": (1,), "Resize": (1,), "CumSum": (1,), "Transpose": (1,), "Gather": (2,),
+    "Squeeze": (1,), "Unsqueeze": (1,),
 }
+
+#: SHAPE_OPERANDS, plus operands the file's semantics ignore but the reference reads (Split's
+#: sizes: MindSpore Lite splits by the declared output shapes): shape inference never runs a
+#: node on run-time values there
+VALUE_SHAPED = {**SHAPE_OPERANDS, "Split": (1,)}
 
 
 def shape_inputs(g: Graph) -> list[int]:

@@ -187,3 +187,39 @@ def test_validate_refuses_cases_that_disagree_on_a_shape_input(tmp_path):
     with pytest.raises(CasesFileError, match="input 'shape' sets output shapes and differs between case 0 and case 1"):
         api.validate(model, "host", cases_path=cases, out_dir=tmp_path / "proj")
     assert not (tmp_path / "proj").exists()
+
+
+def test_folded_value_must_fit_the_declared_shape():
+    """A constant-input node whose computed value does not fit the file's static shape is
+    refused, naming that node (not folded into a silently different output)."""
+    b = GraphBuilder("bad_fold")
+    x = b.input("x", F32, (3, 3))
+    c = b.const("c", np.ones(4, np.float32))
+    s = b.node("AddFusion", [c, c], [("s", F32, (3, 3))], name="cadd")
+    y = b.node("AddFusion", [x, s], [("y", F32, (3, 3))], name="add")
+    problems = check_graph(b.build(outputs=[y]))
+    assert [str(p) for p in problems] == [
+        "AddFusion 'cadd' (node 0): computed at generation time (constant inputs), its output 's' has shape [4]; "
+        "the file declares [3, 3]"]
+
+
+def test_shape_of_an_inferred_shape_folds():
+    """Folding and shape inference alternate: Shape of a tensor whose shape the file leaves
+    unknown folds once inference knows it."""
+    b = GraphBuilder("chain2")
+    x = b.input("x", F32, (2, 6))
+    y = b.node("Activation", [x], [("y", F32, ())], name="relu", activation_type="RELU")
+    s = b.node("Shape", [y], [("s", I32, ())], name="shape")
+    z = b.node("Reshape", [y, s], [("z", F32, ())], name="reshape")
+    g = b.build(outputs=[z])
+    f = fold_constants(g)
+    assert f.folded == (1,) and [n.op for n in f.graph.nodes] == ["Activation", "Reshape"]
+    assert f.graph.tensors[z].shape == (2, 6) and check_graph(g) == []
+
+
+def test_empty_activations_are_refused():
+    b = GraphBuilder("empty")
+    x = b.input("x", F32, (0, 3))
+    y = b.node("Activation", [x], [("y", F32, (0, 3))], name="relu", activation_type="RELU")
+    assert [str(p) for p in check_graph(b.build(outputs=[y]))] == [
+        "Activation 'relu' (node 0): tensor 'x' has no elements (shape [0, 3]); activations must not be empty"]
