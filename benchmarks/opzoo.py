@@ -50,6 +50,11 @@ def one(name: str) -> tuple[str, str | None, str | None]:
         g, ins, exp, ms = load(name)
     except Exception as e:  # noqa: BLE001 — a benchmark reports every failure as a row
         return name, f"load: {_why(e)}", "not run"
+    dynamic = [f"'{t.name}' is {t.describe()}" for t in (g.tensors[i] for i in g.inputs) if any(d < 0 for d in t.shape)]
+    if dynamic:
+        why = (f"dynamic input shape ({', '.join(dynamic)}; the test feeds "
+               f"{', '.join('x'.join(map(str, a.shape)) or 'scalar' for a in ins)}): static shapes only")
+        return name, why, why
     want, _ = target(name, exp, ms)
     if want is None:
         return name, "no target outputs in the .npz", "not run"

@@ -27,6 +27,11 @@ def run(graph: Graph, inputs: list[np.ndarray], dump: dict | None = None) -> lis
     for ti, arr in zip(graph.inputs, inputs):
         t = graph.tensors[ti]
         arr = np.asarray(arr)
+        if any(d < 0 for d in t.shape):     # a dynamic dimension: the array's own size along it
+            if arr.ndim != len(t.shape) or any(d >= 0 and d != a for d, a in zip(t.shape, arr.shape)):
+                raise ValueError(f"input '{t.name}' is {t.describe()} (-1: any size), got shape {arr.shape}")
+            values[ti] = arr.astype(t.dtype.np, copy=False)
+            continue
         if arr.size != t.size:
             raise ValueError(f"input '{t.name}' needs {t.size} elements ({t.describe()}), got shape {arr.shape}")
         values[ti] = arr.astype(t.dtype.np, copy=False).reshape(t.shape)

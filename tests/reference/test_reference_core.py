@@ -870,3 +870,17 @@ def test_conv_weights_from_graph_input():
     y, = run1("Conv2DFusion", [x, w], [(F32, (1, 4, 4, 3))], **conv_attrs(3, 3, pad_mode="SAME", cin=2, cout=3))
     y2, = run1("Conv2DFusion", [x, C(w)], [(F32, (1, 4, 4, 3))], **conv_attrs(3, 3, pad_mode="SAME", cin=2, cout=3))
     np.testing.assert_array_equal(y, y2)
+
+
+def test_dynamic_input_dimension_takes_the_arrays_size():
+    """-1 in an input shape accepts any size there; the known dimensions must match."""
+    from micro_codegen.builder import GraphBuilder
+    from micro_codegen.reference import run
+    b = GraphBuilder("dyn")
+    x = b.input("x", F32, (-1, 3))
+    y = b.node("Activation", [x], [("y", F32, (-1, 3))], name="relu", activation_type="RELU")
+    g = b.build(outputs=[y])
+    data = np.array([[-1, 2, -3], [4, -5, 6]], np.float32)
+    np.testing.assert_array_equal(run(g, [data])[0], np.maximum(data, 0))
+    with pytest.raises(ValueError, match=r"is float32 -1x3 \(-1: any size\), got shape \(2, 4\)"):
+        run(g, [np.zeros((2, 4), np.float32)])
