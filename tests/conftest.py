@@ -39,8 +39,8 @@ GOLDEN = Path(__file__).resolve().parent / "codegen" / "golden"
 
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
-                     help="rewrite tests/codegen/golden/, README's supported-operators table and nnacl_subset/README.md's kernel table from the current code "
-                          "(review the diff, then commit)")
+                     help="rewrite tests/codegen/golden/, README's supported-operators table and "
+                          "nnacl_subset/README.md's kernel table from the current code (review the diff, then commit)")
 
 
 @pytest.fixture
