@@ -46,11 +46,12 @@ def static_shapes(g: Graph, i: int) -> str | None:
 
 
 def non_empty(g: Graph, i: int) -> str | None:
-    """No activation is empty (a 0 dimension)."""
+    """No activation (graph input or node output) is empty (a 0 dimension)."""
     n = g.nodes[i]
+    written = set(g.inputs) | set(g.producers())
     for ti in n.inputs + n.outputs:
         t = g.tensors[ti]
-        if not t.is_const and 0 in t.shape:
+        if ti in written and 0 in t.shape:
             return f"tensor '{t.name}' has no elements (shape {list(t.shape)}); activations must not be empty"
     return None
 

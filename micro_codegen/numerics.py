@@ -673,6 +673,56 @@ def pad_pairs_axes(rank: int, pads, axes) -> list[tuple[int, int]]:
     return pairs
 
 
+def tile_multiples(rank: int, multiples, dims=None) -> list[int]:
+    """TileFusion's multiple of every axis of a rank-``rank`` input, as MindSpore Lite's
+    ``TileInferShape``: ``multiples`` (input 1) applies to the axes ``dims`` lists
+    (``full[dims[k]] = multiples[k]``; no ``dims``: the first ``len(multiples)`` axes, in
+    order); the other axes keep 1. UnsupportedOpError when there are more multiples than axes,
+    when ``dims`` and ``multiples`` differ in length, when ``dims`` names an axis twice or one
+    outside ``[0, rank)``, or when a multiple is negative."""
+    mult = [int(v) for v in np.asarray(multiples).reshape(-1)]
+    axes = list(range(len(mult))) if dims is None or len(dims) == 0 else [int(d) for d in dims]
+    if len(mult) > rank:
+        raise UnsupportedOpError(f"multiples must number at most the input's {rank} dims; got {mult}")
+    if len(axes) != len(mult):
+        raise UnsupportedOpError(f"dims must list one axis per multiple; got dims {axes} for multiples {mult}")
+    if len(set(axes)) != len(axes) or any(not 0 <= d < rank for d in axes):
+        raise UnsupportedOpError(f"dims must be distinct axes in [0, {rank}); got {axes}")
+    if any(v < 0 for v in mult):
+        raise UnsupportedOpError(f"multiples must be >= 0; got {mult}")
+    full = [1] * rank
+    for d, v in zip(axes, mult):
+        full[d] = v
+    return full
+
+
+def pad_fill_value(value, out_dtype, out_quant: tuple[float, int] | None = None,
+                   value_quant: tuple[float, int] | None = None) -> np.ndarray:
+    """The CONSTANT fill of PadFusion as a one-element array of ``out_dtype``.
+
+    ``value``: the constant-value input's single element (else the ``constant_value``
+    attribute), a real number unless ``value_quant`` is given: the (scale, zero point) of a
+    quantized int8/uint8 constant-value input, whose stored integer is dequantized first
+    (``(q - zp) * scale`` in float32) -- or taken as it is when those parameters are
+    ``out_quant``. ``out_quant``: the (scale, zero point) of a quantized int8/uint8 output; the
+    real value is quantized with them (:func:`quantize_value`, clamped to the dtype). Other
+    integer outputs truncate the value toward zero; float outputs take it as it is."""
+    out_dtype = np.dtype(out_dtype)
+    if value_quant is not None:
+        v_scale, v_zp = float(value_quant[0]), int(value_quant[1])
+        if out_quant is not None and np.float32(v_scale) == np.float32(out_quant[0]) and v_zp == int(out_quant[1]):
+            info = np.iinfo(out_dtype)
+            return np.asarray([int(np.clip(int(value), info.min, info.max))]).astype(out_dtype)
+        value = float(np.float32(int(value) - v_zp) * np.float32(v_scale))
+    if out_quant is not None:
+        info = np.iinfo(out_dtype)
+        q = quantize_value(float(value), out_quant[0], out_quant[1])
+        return np.asarray([int(np.clip(q, info.min, info.max))]).astype(out_dtype)
+    if np.issubdtype(out_dtype, np.integer):
+        value = int(value)
+    return np.asarray([value]).astype(out_dtype)
+
+
 def concat_requant(in_scale: float, in_zp: int, out_scale: float) -> tuple[np.float32, np.float32]:
     """Concat of a quantized input with other parameters than the output (TFLite
     ``ConcatenationWithScaling``): ``q_out = round_half_away(q * s + b) + out_zp`` in float32

@@ -400,6 +400,43 @@ def rand_f32(gen, shape, scale=1.0):
     return (gen.standard_normal(shape) * scale).astype(np.float32)
 
 
+def rand_dtype(gen, dtype, shape):
+    """Random data of any dtype: bools, N(0, 1) floats (float16 / float32), integers in
+    [-1000, 1000] clipped to the type's range."""
+    from micro_codegen.ir import DType
+    if dtype == DType.BOOL:
+        return gen.integers(0, 2, size=shape).astype(np.bool_)
+    if dtype in (DType.FLOAT16, DType.FLOAT32):
+        return rand_f32(gen, shape).astype(dtype.np)
+    info = np.iinfo(dtype.np)
+    return gen.integers(max(info.min, -1000), min(info.max, 1000), size=shape, endpoint=True).astype(dtype.np)
+
+
+def one_node_graph(g, i: int):
+    """Node ``i`` of ``g`` as a one-op model (its non-constant inputs become graph inputs)."""
+    from micro_codegen.ir import Graph
+    node = g.nodes[i]
+    return Graph(name=f"{g.name}_{i}", tensors=g.tensors, nodes=(node,),
+                 inputs=tuple(t for t in node.inputs if not g.tensors[t].is_const), outputs=node.outputs,
+                 version=g.version)
+
+
+def check_family_models_node_by_node(klib: KernelLib, models):
+    """The ``family_models()`` of a kernel test, (name, graph, inputs) each: every graph passes
+    check, and each node's C call matches the reference (:func:`check_node`) on the activations
+    the reference computes for it."""
+    from micro_codegen import reference
+    from micro_codegen.check import check_graph
+    for name, g, inputs in models:
+        assert not check_graph(g), name
+        acts = {g.inputs[k]: a for k, a in enumerate(inputs)}
+        for i, node in enumerate(g.nodes):
+            node_in = [acts[t] for t in node.inputs if not g.tensors[t].is_const]
+            sub = one_node_graph(g, i)
+            check_node(klib, sub, node_in)
+            acts.update(dict(zip(node.outputs, reference.run(sub, node_in))))
+
+
 def check_node(klib: KernelLib, g, inputs, variant=None, index: int = 0):
     """Reference vs C for node ``index`` of the one-op model ``g`` (round-tripped through
     .ms bytes first): the plan ``ops.prepare`` makes, its C scratch size, every output
@@ -423,3 +460,36 @@ def check_node(klib: KernelLib, g, inputs, variant=None, index: int = 0):
         got = klib.run_node(g, index, plan, inputs, alias_output_to=plan.inplace)
         assert_close(expected[0], got[0])
     return plan
+
+
+GUARD_BYTE, INPUT_BYTE = 0x5A, 0xC3
+
+
+def run_guarded(klib: KernelLib, g, plan, in_bytes: list[int], out_bytes: list[int], index: int = 0,
+                guard: int = 256) -> list[np.ndarray]:
+    """Run ``plan`` (node ``index`` of ``g``) with every node input a buffer of ``in_bytes[k]``
+    bytes and every output one of ``out_bytes[k]`` bytes, each followed by ``guard`` more bytes
+    (inputs all INPUT_BYTE, outputs all GUARD_BYTE), constants from the plan. Asserts that
+    nothing was written past an output's bytes and that no input changed; returns the whole
+    output buffers (bytes read from past an empty input show up as INPUT_BYTE). For kernels
+    on empty tensors (zero-size dims), whose buffers the numpy harness cannot bound."""
+    lib = klib.build(g, index, plan)
+    ins = [np.full(n + guard, INPUT_BYTE, np.uint8) for n in in_bytes]
+    outs = [np.full(n + guard, GUARD_BYTE, np.uint8) for n in out_bytes]
+    consts = [np.ascontiguousarray(c.values).reshape(-1).astype(c.dtype.np) for c in plan.consts]
+    scratch = np.full(max(int(plan.scratch_bytes), 1), 0xA5, dtype=np.uint8)
+
+    def ptrs(arrs):
+        a = (ctypes.c_void_p * max(len(arrs), 1))()
+        for k, x in enumerate(arrs):
+            a[k] = x.ctypes.data
+        return a
+
+    rc = lib.run_node(ptrs(ins), ptrs(outs), ptrs(consts), scratch.ctypes.data if plan.scratch_bytes else None,
+                      int(plan.scratch_bytes))
+    assert rc == 0, f"kernel returned {rc}"
+    for k, (o, n) in enumerate(zip(outs, out_bytes)):
+        assert np.all(o[n:] == GUARD_BYTE), f"output {k}: written past its {n} bytes"
+    for k, x in enumerate(ins):
+        assert np.all(x == INPUT_BYTE), f"input {k} was modified"
+    return outs

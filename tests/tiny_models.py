@@ -7,6 +7,7 @@ import numpy as np
 
 from micro_codegen import reference
 from micro_codegen.builder import GraphBuilder
+from micro_codegen.cases import save_outputs
 from micro_codegen.ir import DType
 from micro_codegen.ms_model import read_model, write_model
 
@@ -91,3 +92,39 @@ def render(graph, board, name: str | None = None):
     from micro_codegen.pipeline import compile_model
     from micro_codegen.toolchain import toolchain
     return render_project(compile_model(graph, board=board), board, toolchain(board.toolchain).cc, name)
+
+
+def validate_on_host(graph, cases, tmp_path: Path):
+    """Whole model end to end: write ``graph`` as tmp_path/<name>.ms and its ``cases`` (each a
+    list of input arrays, in graph input order; expected outputs from the reference) as
+    cases.npz, generate and build the project for the host board (gcc, make) and assert that
+    every case passes."""
+    from conftest import require_tool
+    from micro_codegen import api
+    require_tool("gcc")
+    require_tool("make")
+    model = tmp_path / f"{graph.name}.ms"
+    write_model(graph, model)
+    arrays = {f"input_{k}_{t}": a for k, ins in enumerate(cases) for t, a in enumerate(ins)}
+    save_outputs(tmp_path / "expected.npz", [(k, reference.run(graph, ins)) for k, ins in enumerate(cases)])
+    with np.load(tmp_path / "expected.npz") as z:
+        arrays.update({k: z[k] for k in z.files})
+    np.savez(tmp_path / "cases.npz", **arrays)
+    r = api.validate(model, "host", cases_path=tmp_path / "cases.npz", out_dir=tmp_path / "proj")
+    assert r.report.failed == 0 and r.report.passed == len(cases), r.report.to_json()
+
+
+def check_family_models(models, roundtrip_first: bool = False):
+    """The ``family_models()`` of a kernel test, (name, graph, inputs) each: every graph passes
+    check, every node gets a plan and the reference runs it on its inputs. ``roundtrip_first``:
+    through .ms bytes first."""
+    from micro_codegen import ops
+    from micro_codegen.builder import roundtrip
+    from micro_codegen.check import check_graph
+    for name, g, inputs in models:
+        if roundtrip_first:
+            g = roundtrip(g)
+        assert check_graph(g) == [], name
+        for i in range(len(g.nodes)):
+            ops.prepare(g, i)
+        reference.run(g, inputs)

@@ -73,6 +73,23 @@ def int8_quantized(g: Graph, i: int) -> str | None:
     return None
 
 
+#: the integer dtypes a quantized tensor may have (uint8 only where a family says so)
+QUANTIZED_DTYPES = (DType.INT8, DType.UINT8)
+
+
+def quantized_8bit(g: Graph, i: int) -> str | None:
+    """Quantized data is int8 (uint8 where the family says so); other quantized integer types
+    (int16, int32, int64, uint16, uint32, uint64 with quantization parameters) are refused,
+    not computed as plain integers."""
+    n = g.nodes[i]
+    for ti in n.inputs + n.outputs:
+        t = g.tensors[ti]
+        if t.quant and t.dtype not in QUANTIZED_DTYPES and t.dtype.np.kind in "iu":
+            return f"quantized tensors must be int8 or uint8; got {t.dtype.short} '{t.name}' with quantization " \
+                   f"parameters"
+    return None
+
+
 def same_as_input(g: Graph, i: int) -> str | None:
     """The output has the input's element count and dtype."""
     x, y = g.tensors[g.nodes[i].inputs[0]], g.tensors[g.nodes[i].outputs[0]]

@@ -20,7 +20,7 @@ from .. import numerics
 from ..compiled import NULL, PARAM, ConstArray, Const, In, OpPlan, Out
 from ..ir import DType, Graph
 from ._common import UNARY_ARGS, Unsupported, cconst, family, io, qparams, rounding_code
-from ._rules import inputs, int8_or_float32, int8_quantized, one_output, refusal, same_as_input
+from ._rules import inputs, int8_or_float32, int8_quantized, one_output, quantized_8bit, refusal, same_as_input
 
 #: ActivationType name -> ACTIVATION_* of common/activation_param.h (fp32)
 FP32_TYPES = {act: cconst(f"ACTIVATION_{'LINEAR' if act == 'NO_ACTIVATION' else act}")
@@ -182,12 +182,12 @@ def clip_bounds(g: Graph, i: int) -> str | None:
     return None
 
 
-_COMMON = (one_output, inputs("x", 1, 1), same_as_input, activation_dtype, quant_pairing)
+_COMMON = (one_output, inputs("x", 1, 1), same_as_input, activation_dtype, quantized_8bit, quant_pairing)
 RULES = {"Activation": _COMMON + (kernel_for_type, int8_multipliers),
          "LeakyRelu": (one_output, int8_or_float32, int8_quantized, inputs("x", 1, 1), same_as_input,
                        int8_multipliers),
-         "Clip": (one_output, inputs("x, min, max", 1, 3), same_as_input, activation_dtype, quant_pairing,
-                  clip_bounds, int8_multipliers)}
+         "Clip": (one_output, inputs("x, min, max", 1, 3), same_as_input, activation_dtype, quantized_8bit,
+                  quant_pairing, clip_bounds, int8_multipliers)}
 
 
 def _params(node, size: int) -> dict:

@@ -29,7 +29,7 @@ from ..compiled import PARAM, In, OpPlan, Out
 from ..ir import DType, Graph
 from ._common import (NNACL_MAX_DIMS, Unsupported, act_code, array_fields, broadcast_strides, coalesce,
                       cconst, family, io, qparams, rounding_code)
-from ._rules import fused_activation, inputs, int8_quantized, one_output
+from ._rules import fused_activation, inputs, int8_quantized, one_output, quantized_8bit
 
 #: arith_param_t.variant values (common/arithmetic_param.h)
 SAME_SHAPE, SCALAR0, SCALAR1, BROADCAST = (cconst(f"ARITH_{v}")
@@ -92,16 +92,26 @@ def quantized_int8(g: Graph, i: int) -> bool:
 
 # ---------------------------------------------------------------- rules
 
+def same_broadcast_shape(out_shape, shape) -> bool:
+    """Whether ``out_shape`` is the broadcast ``shape`` (either may have extra leading 1s)."""
+    def strip(s):
+        s = [int(d) for d in s]
+        while s and s[0] == 1:
+            s.pop(0)
+        return s
+    return strip(out_shape) == strip(shape)
+
+
 def arith_broadcast(g: Graph, i: int) -> str | None:
-    """The inputs broadcast (numpy rules) to the output's element count, over at most 6 dims
-    once the dims both inputs walk alike are merged."""
+    """The inputs broadcast (numpy rules) to the output's shape (give or take leading 1s), over
+    at most 6 dims once the dims both inputs walk alike are merged."""
     (a, b), (y,) = io(g, i)
     try:
         shape, merged, _ = broadcast(a.shape, b.shape)
     except ValueError:
         return f"shapes {list(a.shape)} and {list(b.shape)} do not broadcast"
-    if int(np.prod(shape, dtype=np.int64)) != y.size:
-        return f"output shape {list(y.shape)} must hold the broadcast shape {list(shape)}"
+    if not same_broadcast_shape(y.shape, shape):
+        return f"output shape {list(y.shape)} must be the broadcast shape {list(shape)}"
     if len(merged) > NNACL_MAX_DIMS:
         return f"broadcast over {len(merged)} dims; the kernel supports at most {NNACL_MAX_DIMS}"
     return None
@@ -179,9 +189,10 @@ def pow_dtypes(g: Graph, i: int) -> str | None:
 float32_or_int8_operands = operand_dtypes
 float32_operands = quantized_kernel
 
-_BINARY = (one_output, inputs("a, b", 2, 2), operand_dtypes, quantization, quantized_kernel, arith_broadcast)
+_BINARY = (one_output, inputs("a, b", 2, 2), operand_dtypes, quantized_8bit, quantization, quantized_kernel,
+           arith_broadcast)
 RULES = {op: _BINARY + ((fused_activation, activation_dtype) if op in FUSED_OPS else ()) for op in C_NAMES}
-RULES["PowFusion"] = (one_output, inputs("x, exponent", 2, 2), pow_dtypes, arith_broadcast)
+RULES["PowFusion"] = (one_output, inputs("x, exponent", 2, 2), pow_dtypes, quantized_8bit, arith_broadcast)
 
 
 def _plan(g: Graph, i: int) -> OpPlan:

@@ -19,8 +19,8 @@ from .. import numerics
 from ..compiled import PARAM, In, OpPlan, Out
 from ..ir import DType, Graph
 from ._common import NNACL_MAX_DIMS, array_fields, broadcast_strides, coalesce, family, io, rounding_code
-from ._rules import inputs, one_output, refusal
-from .arithmetic import INTEGER_TAGS, arith_broadcast, broadcast_params
+from ._rules import inputs, one_output, quantized_8bit, refusal
+from .arithmetic import INTEGER_TAGS, arith_broadcast, broadcast_params, same_broadcast_shape
 
 #: comparison op -> C name stem
 C_NAMES = {"Equal": "equal", "NotEqual": "not_equal", "Less": "less", "LessEqual": "less_equal",
@@ -95,28 +95,28 @@ def where_operands(g: Graph, i: int) -> str | None:
     if not x.dtype == y.dtype == out.dtype or out.dtype.itemsize not in (1, 2, 4, 8):
         return f"x, y and the output must share one dtype; got {x.dtype.short}, {y.dtype.short}, {out.dtype.short}"
     qs = {tuple((q.scale, q.zero_point) for q in t.quant) for t in (x, y, out)}
-    if any(_quantized(t) for t in (x, y, out)) and len(qs) > 1:
+    if any(t.quant for t in (x, y, out)) and len(qs) > 1:
         return f"x, y and the output must share one quantization; got {sorted(qs)}"
     return None
 
 
 def where_broadcast(g: Graph, i: int) -> str | None:
-    """The three inputs broadcast (numpy rules) to the output's element count, over at most 6
-    dims once the dims all of them walk alike are merged."""
+    """The three inputs broadcast (numpy rules) to the output's shape (give or take leading
+    1s), over at most 6 dims once the dims all of them walk alike are merged."""
     out = g.tensors[g.nodes[i].outputs[0]]
     try:
         shape, merged, _ = _where_shape(g, i)
     except ValueError:
         shapes = [list(g.tensors[t].shape) for t in g.nodes[i].inputs]
         return f"shapes {shapes} do not broadcast"
-    if int(np.prod(shape, dtype=np.int64)) != out.size:
-        return f"output shape {list(out.shape)} must hold the broadcast shape {list(shape)}"
+    if not same_broadcast_shape(out.shape, shape):
+        return f"output shape {list(out.shape)} must be the broadcast shape {list(shape)}"
     if len(merged) > NNACL_MAX_DIMS:
         return f"broadcast over {len(merged)} dims; the kernel supports at most {NNACL_MAX_DIMS}"
     return None
 
 
-_CMP_RULES = (one_output, inputs("a, b", 2, 2), compare_dtypes, compare_scales, arith_broadcast)
+_CMP_RULES = (one_output, inputs("a, b", 2, 2), compare_dtypes, quantized_8bit, compare_scales, arith_broadcast)
 _LOGIC_RULES = (one_output, inputs("a, b", 2, 2), bool_operands, arith_broadcast)
 RULES = dict({op: _CMP_RULES for op in C_NAMES}, **{op: _LOGIC_RULES for op in _LOGIC})
 RULES["Where"] = (one_output, inputs("condition, x, y", 3, 3), where_operands, where_broadcast)

@@ -18,7 +18,7 @@ from .. import numerics
 from ..compiled import OpPlan
 from ..ir import DType, Graph
 from ._common import UNARY_ARGS, Unsupported, cconst, family, io, qparams, rounding_code
-from ._rules import inputs, one_output, refusal, same_as_input
+from ._rules import inputs, one_output, quantized_8bit, refusal, same_as_input
 
 #: op -> ARITHMETIC_SELF_* name of common/arithmetic_self_param.h
 TYPES = {"Abs": "ABS", "Neg": "NEG", "Sqrt": "SQRT", "Rsqrt": "RSQRT", "Square": "SQUARE", "ExpFusion": "EXP",
@@ -93,7 +93,7 @@ def exp_base(g: Graph, i: int) -> str | None:
     return None
 
 
-_COMMON = (one_output, inputs("x", 1, 1), same_as_input, self_dtype, self_quant)
+_COMMON = (one_output, inputs("x", 1, 1), same_as_input, quantized_8bit, self_dtype, self_quant)
 RULES = {op: _COMMON + ((exp_base,) if op == "ExpFusion" else ()) for op in TYPES}
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..compiled import OpPlan
 from ..ir import DType, Graph
 from ._common import UNARY_ARGS, cconst, family, io
-from ._rules import inputs, one_output
+from ._rules import inputs, one_output, quantized_8bit
 
 #: dtype -> CAST_* of common/cast_param.h
 CODES = {d: f"CAST_{d.name}" for d in (DType.BOOL, DType.INT8, DType.INT16, DType.INT32, DType.INT64, DType.UINT8,
@@ -40,7 +40,7 @@ def cast_not_quantized(g: Graph, i: int) -> str | None:
     return None
 
 
-RULES = (one_output, inputs("x, to", 1, 2), cast_dtypes, cast_not_quantized)
+RULES = (one_output, inputs("x, to", 1, 2), cast_dtypes, quantized_8bit, cast_not_quantized)
 
 
 def _plan(g: Graph, i: int) -> OpPlan:

@@ -10,7 +10,7 @@ from .. import numerics
 from ..compiled import PARAM, Const, ConstArray, In, OpPlan, Out, Pointers
 from ..ir import DType, Graph
 from ._common import family, io, prod
-from ._rules import inputs, one_output
+from ._rules import QUANTIZED_DTYPES, inputs, one_output
 
 
 def _axis(g: Graph, i: int) -> int:
@@ -60,9 +60,15 @@ def _requantized(g: Graph, i: int) -> list[bool]:
 
 
 def concat_quant(g: Graph, i: int) -> str | None:
-    """A quantized output is int8 or uint8 with one scale and zero point; an input quantized
-    otherwise is per-tensor quantized (it is requantized to the output's scale)."""
+    """A quantized int8/uint8 input needs a quantized output (no dequantizing); a quantized
+    output is int8 or uint8 with one scale and zero point; an input quantized otherwise is
+    per-tensor quantized (it is requantized to the output's scale)."""
     ins, (y,) = io(g, i)
+    if not y.is_quantized:
+        t = next((t for t in ins if t.is_quantized and t.dtype in QUANTIZED_DTYPES), None)
+        if t is not None:
+            return f"quantized input '{t.name}', unquantized output '{y.name}': the output must be quantized " \
+                   f"(no dequantizing)"
     if not any(_requantized(g, i)):
         return None
     if y.dtype not in (DType.INT8, DType.UINT8) or len(y.quant) != 1:
@@ -84,7 +90,7 @@ def _plan(g: Graph, i: int) -> OpPlan:
     es = y.dtype.itemsize
     rows = np.array([prod(t.shape[axis:]) * es for t in ins], dtype=np.int32)
     n = len(ins)
-    params = dict(num_inputs=n, outer=prod(y.shape[:axis]), out_row_bytes=prod(y.shape[axis:]) * es)
+    params = dict(num_inputs=n, outer=prod(y.shape[:axis]))
     pointers = Pointers("inputs", [In(k) for k in range(n)])
     requant = _requantized(g, i)
     if not any(requant):

@@ -1,7 +1,7 @@
 """PadFusion, CONSTANT / REFLECT / SYMMETRIC, any dtype, up to 6 dims -> ``base/pad_base.h``.
 Paddings (also with an ONNX axes input) and the (quantized) constant follow
 ``reference/pad.py`` (``numerics.pad_pairs`` / ``numerics.pad_pairs_axes``,
-``numerics.quantize_value``); the constant goes to flash as one element of the output dtype."""
+``numerics.pad_fill_value``); the constant goes to flash as one element of the output dtype."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,7 +10,7 @@ from .. import numerics
 from ..compiled import PARAM, Const, ConstArray, In, OpPlan, Out
 from ..ir import DType, Graph
 from ._common import NNACL_MAX_DIMS, array_fields, cconst, family, io
-from ._rules import inputs, one_output, refusal, variable_input
+from ._rules import QUANTIZED_DTYPES, inputs, one_output, quantized_8bit, refusal, variable_input
 
 MODES = ("CONSTANT", "REFLECT", "SYMMETRIC")
 
@@ -36,29 +36,36 @@ def _mode(g: Graph, i: int) -> str:
     return g.nodes[i].attr("padding_mode") or "CONSTANT"
 
 
+def _value_quant(t) -> tuple[float, int] | None:
+    """(scale, zero point) of a quantized int8/uint8 constant-value tensor, else None."""
+    if t.dtype in QUANTIZED_DTYPES and t.is_quantized:
+        return float(t.quant[0].scale), int(t.quant[0].zero_point)
+    return None
+
+
 def fill_value(g: Graph, i: int) -> np.ndarray:
-    """The CONSTANT fill as one element of the output dtype: the value input 2 (else the
-    ``constant_value`` attribute), quantized with the output's parameters for quantized
-    int8/uint8, truncated for other integers."""
+    """The CONSTANT fill as one element of the output dtype
+    (:func:`micro_codegen.numerics.pad_fill_value`): the value input 2 (dequantized when it is
+    a quantized int8/uint8 constant), else the ``constant_value`` attribute; quantized with the
+    output's parameters for a quantized int8/uint8 output, truncated for other integers."""
     ins, (y,) = io(g, i)
+    value_quant = None
     if len(ins) > 2:
         value = np.asarray(ins[2].array).reshape(-1)[0].item()
+        value_quant = _value_quant(ins[2])
     else:
         value = float(g.nodes[i].attr("constant_value", 0.0) or 0.0)
-    if y.dtype in (DType.INT8, DType.UINT8) and y.is_quantized:
-        info = np.iinfo(y.dtype.np)
-        value = int(np.clip(numerics.quantize_value(float(value), y.quant[0].scale, y.quant[0].zero_point),
-                            info.min, info.max))
-    elif np.issubdtype(y.dtype.np, np.integer):
-        value = int(value)
-    return np.asarray([value]).astype(y.dtype.np)
+    out_quant = ((float(y.quant[0].scale), int(y.quant[0].zero_point))
+                 if y.dtype in QUANTIZED_DTYPES and y.is_quantized else None)
+    return numerics.pad_fill_value(value, y.dtype.np, out_quant, value_quant)
 
 
 # ---------------------------------------------------------------- rules
 
 def pad_constant_inputs(g: Graph, i: int) -> str | None:
-    """Paddings and axes are constant inputs; the constant value is one number: a constant, or
-    an activation of the output's dtype (not quantized) read at run time."""
+    """Paddings and axes are constant inputs; the constant value is one number: a constant
+    (with at most one scale and zero point when quantized), or an activation of the output's
+    dtype (not quantized) read at run time."""
     ins, (y,) = io(g, i)
     for k in (1, 3):
         if len(ins) > k and not ins[k].is_const:
@@ -70,6 +77,8 @@ def pad_constant_inputs(g: Graph, i: int) -> str | None:
         if not v.is_const and (v.dtype != y.dtype or v.is_quantized or y.is_quantized):
             return (f"a run-time constant value must have the output's dtype {y.dtype.short}, unquantized; "
                     f"got {v.describe()}")
+        if v.per_channel:
+            return f"a quantized constant value needs one (scale, zero point); has {len(v.quant)}"
     return None
 
 
@@ -127,7 +136,7 @@ def pad_quant(g: Graph, i: int) -> str | None:
 
 
 RULES = (one_output, inputs("x[, paddings[, constant value[, axes]]]", 1, 4), variable_input, pad_constant_inputs,
-         pad_mode, pad_shapes, mirror_fits, pad_dtype, pad_quant)
+         pad_mode, pad_shapes, mirror_fits, pad_dtype, quantized_8bit, pad_quant)
 
 
 def _plan(g: Graph, i: int) -> OpPlan:

@@ -74,10 +74,11 @@ def resize_mode(g: Graph, i: int) -> str | None:
 
 
 def resize_quant(g: Graph, i: int) -> str | None:
-    """Quantized input and output share one scale and zero point."""
+    """Quantized input and output (int8, uint8 or any other quantized integer, whose values
+    are copied) share one scale and zero point."""
     (x, *_), (y,) = io(g, i)
     qx, qy = _qpairs(x), _qpairs(y)
-    if _quantized(g, i) and (len(qx) != 1 or qx != qy):
+    if (_quantized(g, i) or (x.dtype.np.kind in "iu" and (qx or qy))) and (len(qx) != 1 or qx != qy):
         return f"quantized Resize needs equal input/output quantization; got {qx} vs {qy}"
     return None
 

@@ -1,16 +1,16 @@
-"""TileFusion with constant multiples (input 1, else the ``dims`` attribute), any dtype ->
-``base/tile_base.h``: each output row is its input row (index modulo the input dim)
-repeated. :func:`tile_plan` also serves BroadcastTo (a tile of its size-1 dims)."""
+"""TileFusion with constant multiples (input 1, applied to the axes the ``dims`` attribute
+lists, as ``reference/tile.py``), any dtype -> ``base/tile_base.h``: each output row is its
+input row (index modulo the input dim) repeated. :func:`tile_plan` also serves BroadcastTo (a
+tile of its size-1 dims)."""
 from __future__ import annotations
 
 from typing import Sequence
 
-import numpy as np
-
+from .. import numerics
 from ..compiled import OpPlan
 from ..ir import Graph
 from ._common import NNACL_MAX_DIMS, UNARY_ARGS, array_fields, family, io
-from ._rules import inputs, one_output
+from ._rules import inputs, one_output, refusal
 from .transpose import kept_quant, movable_dtype
 
 
@@ -42,38 +42,32 @@ def tile_plan(in_shape: Sequence[int], out_shape: Sequence[int], elem_size: int)
                   params=params, kernel="tile_base", args=UNARY_ARGS)
 
 
-def multiples(g: Graph, i: int) -> list[int] | None:
-    """The multiples (constant input 1, else the ``dims`` attribute; None if neither)."""
+def multiples(g: Graph, i: int) -> list[int]:
+    """The multiple of every input axis (:func:`micro_codegen.numerics.tile_multiples`: the
+    constant input 1 applied to the axes ``dims`` lists, by default the first ones)."""
     node = g.nodes[i]
-    if len(node.inputs) > 1:
-        return [int(v) for v in np.asarray(g.tensors[node.inputs[1]].array).reshape(-1)]
-    dims = node.attr("dims")
-    return [int(v) for v in dims] if dims else None
+    x = g.tensors[node.inputs[0]]
+    return numerics.tile_multiples(len(x.shape), g.tensors[node.inputs[1]].array, node.attr("dims"))
 
 
 # ---------------------------------------------------------------- rules
 
 def constant_multiples(g: Graph, i: int) -> str | None:
-    """The multiples are a constant input (or the ``dims`` attribute), all >= 0."""
+    """The multiples (input 1) are a constant: at most one per input dim, all >= 0, applied to
+    the axes ``dims`` lists (distinct axes of x, one per multiple; no ``dims``: the first axes
+    in order)."""
     ins = io(g, i)[0]
-    if len(ins) > 1 and not ins[1].is_const:
+    if not ins[1].is_const:
         return "multiples must be a constant input; got an activation"
-    m = multiples(g, i)
-    if m is None:
-        return "multiples must be given (input 1 or dims); got neither"
-    if any(v < 0 for v in m):
-        return f"multiples must be >= 0; got {m}"
-    return None
+    return refusal(lambda: multiples(g, i))
 
 
 def tiled_output(g: Graph, i: int) -> str | None:
-    """The output shape is the input shape (ones in front to the multiples' length) times the
-    multiples; at most 6 dims remain once merged."""
+    """The output shape is the input shape times the multiple of each axis; at most 6 dims
+    remain once merged."""
     (x, *_), (y,) = io(g, i)
-    m = multiples(g, i)
-    shape = [1] * max(len(m) - len(x.shape), 0) + list(x.shape)
-    m = [1] * (len(shape) - len(m)) + m
-    want = [d * r for d, r in zip(shape, m)]
+    shape = list(x.shape)
+    want = [d * r for d, r in zip(shape, multiples(g, i))]
     if list(y.shape) != want:
         return f"output shape must be the tiled {want}; got {list(y.shape)}"
     if y.size and len(merged(shape, want)[0]) > NNACL_MAX_DIMS:
@@ -81,7 +75,7 @@ def tiled_output(g: Graph, i: int) -> str | None:
     return None
 
 
-RULES = (one_output, inputs("x[, multiples]", 1, 2), movable_dtype, constant_multiples, tiled_output, kept_quant)
+RULES = (one_output, inputs("x, multiples", 2, 2), movable_dtype, constant_multiples, tiled_output, kept_quant)
 
 
 def _plan(g: Graph, i: int) -> OpPlan:

@@ -14,7 +14,7 @@ import numpy as np
 from ..compiled import OpPlan
 from ..ir import DType, Graph
 from ._common import NNACL_MAX_DIMS, UNARY_ARGS, array_fields, coalesce, family, io
-from ._rules import inputs, one_output, variable_input
+from ._rules import QUANTIZED_DTYPES, inputs, one_output, variable_input
 
 
 # ---------------------------------------------------------------- shared by the data-movement families
@@ -38,13 +38,17 @@ def _qkey(t) -> list:
 
 def kept_quant(g: Graph, i: int) -> str | None:
     """Quantized data moves unchanged: an output with quantization parameters has the data
-    input's (when that has them)."""
+    input's (when that has them), and a quantized int8/uint8 input gives quantized outputs
+    (no dequantizing)."""
     n = g.nodes[i]
     x = g.tensors[n.inputs[0]]
     for ti in n.outputs:
         y = g.tensors[ti]
         if x.quant and y.quant and _qkey(x) != _qkey(y):
             return f"output '{y.name}' must be quantized like the input '{x.name}' (no requantizing)"
+        if x.quant and not y.quant and x.dtype in QUANTIZED_DTYPES:
+            return f"quantized input '{x.name}', unquantized output '{y.name}': the output must be quantized " \
+                   f"like the input (no dequantizing)"
     return None
 
 
@@ -113,7 +117,7 @@ def transposed_output(g: Graph, i: int) -> str | None:
     return None
 
 
-RULES = (one_output, inputs("x[, perm]", 1, 2), variable_input, permutation, transposed_output)
+RULES = (one_output, inputs("x[, perm]", 1, 2), variable_input, permutation, transposed_output, kept_quant)
 
 
 def _plan(g: Graph, i: int) -> OpPlan:

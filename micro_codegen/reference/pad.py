@@ -15,7 +15,10 @@ zeros in front). Negative paddings are not supported.
 
 Quantized int8/uint8: the data is copied unchanged (input and output must share
 scale and zero point); the constant value is a real number, quantized with the
-output's parameters: ``zp + round_half_away(value / scale)`` (0 gives the zero point).
+output's parameters: ``zp + round_half_away(value / scale)`` (0 gives the zero point). A
+constant-value input that is itself a quantized int8/uint8 constant holds ``q``: its real
+value ``(q - zp_v) * scale_v`` is the one quantized (its integer is the fill as it is when
+its parameters are the output's); :func:`micro_codegen.numerics.pad_fill_value`.
 
 A fourth input (ONNX ``axes``, as the converter keeps an ONNX Pad with axes): the
 ``paddings`` are then in ONNX order -- all begins, then all ends, one each per listed
@@ -56,22 +59,25 @@ def pad(ctx: OpContext):
     pairs = paddings_of(ctx, x.ndim)
     mode = ctx.attr("padding_mode") or "CONSTANT"
     if mode == "CONSTANT":
+        value_quant = out_quant = None
         if len(ctx.inputs) > 2:
             cv = np.asarray(ctx.inputs[2])
             if cv.size != 1:
                 raise ctx.unsupported(f"PadFusion constant value input must hold one value, got {list(cv.shape)}")
             value = cv.reshape(()).item()
+            tv = ctx.in_tensors[2]
+            if is_quantized(tv):
+                if tv.per_channel:
+                    raise ctx.unsupported("a per-channel quantized PadFusion constant value is not supported")
+                value_quant = (tv.quant[0].scale, tv.quant[0].zero_point)
         else:
             value = float(ctx.attr("constant_value", 0.0) or 0.0)
         if is_quantized(tout):
             if tout.per_channel:
                 raise ctx.unsupported("per-channel quantized PadFusion is not supported")
-            q = tout.quant[0]
-            info = np.iinfo(tout.dtype.np)
-            value = int(np.clip(numerics.quantize_value(float(value), q.scale, q.zero_point), info.min, info.max))
-        elif np.issubdtype(tout.dtype.np, np.integer):
-            value = int(value)
-        return [np.pad(x, pairs, mode="constant", constant_values=np.asarray(value).astype(x.dtype))
+            out_quant = (tout.quant[0].scale, tout.quant[0].zero_point)
+        fill = numerics.pad_fill_value(value, tout.dtype.np, out_quant, value_quant)
+        return [np.pad(x, pairs, mode="constant", constant_values=fill[0].astype(x.dtype))
                 .astype(tout.dtype.np)]
     if mode not in _NP_MODE:
         raise ctx.unsupported(f"padding mode {mode} is not supported")

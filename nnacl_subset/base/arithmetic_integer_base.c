@@ -7,8 +7,9 @@
  */
 #include "base/arithmetic_base.h"
 
-/* a run whose element result is EXPR of x, y (type T; U is the wide unsigned type) */
-#define ARITH_RUN(op, tag, T, U, EXPR)                                                                \
+/* a run whose element result is EXPR of x, y (type T); with DIVIDES 1, a zero divisor y stops
+ * it with NNACL_ERR_PARAM */
+#define ARITH_RUN_ANY(op, tag, T, DIVIDES, EXPR)                                                     \
   static int run_##op##_##tag(const arith_param_t *param, const void *in0, int32_t s0, const void *in1, \
                               int32_t s1, void *out, int32_t n) {                                   \
     const T *a = (const T *)in0;                                                                    \
@@ -18,29 +19,16 @@
     (void)param;                                                                                    \
     for (i = 0; i < n; ++i) {                                                                       \
       const T x = a[i * s0], y = b[i * s1];                                                         \
-      o[i] = (T)(EXPR);                                                                             \
-    }                                                                                               \
-    return NNACL_OK;                                                                                \
-  }
-
-/* a division-like run: a zero divisor stops with NNACL_ERR_PARAM */
-#define ARITH_RUN_DIVIDE(op, tag, T, EXPR)                                                            \
-  static int run_##op##_##tag(const arith_param_t *param, const void *in0, int32_t s0, const void *in1, \
-                              int32_t s1, void *out, int32_t n) {                                   \
-    const T *a = (const T *)in0;                                                                    \
-    const T *b = (const T *)in1;                                                                    \
-    T *o = (T *)out;                                                                                \
-    int32_t i;                                                                                      \
-    (void)param;                                                                                    \
-    for (i = 0; i < n; ++i) {                                                                       \
-      const T x = a[i * s0], y = b[i * s1];                                                         \
-      if (y == 0) {                                                                                 \
+      if (DIVIDES && y == 0) {                                                                      \
         return NNACL_ERR_PARAM;                                                                     \
       }                                                                                             \
       o[i] = (T)(EXPR);                                                                             \
     }                                                                                               \
     return NNACL_OK;                                                                                \
   }
+
+#define ARITH_RUN(op, tag, T, EXPR) ARITH_RUN_ANY(op, tag, T, 0, EXPR)
+#define ARITH_RUN_DIVIDE(op, tag, T, EXPR) ARITH_RUN_ANY(op, tag, T, 1, EXPR)
 
 #define ARITH_PUBLIC(op, tag, T)                                                                    \
   int op##_##tag(const arith_param_t *param, const T *input0, const T *input1, T *output) {         \
@@ -50,17 +38,17 @@
 
 /* the ops every integer type shares (U: unsigned type of at least T's width) */
 #define ARITH_COMMON_OPS(tag, T, U)                                                                 \
-  ARITH_RUN(add, tag, T, U, (U)x + (U)y)                                                            \
+  ARITH_RUN(add, tag, T, (U)x + (U)y)                                                               \
   ARITH_PUBLIC(add, tag, T)                                                                         \
-  ARITH_RUN(sub, tag, T, U, (U)x - (U)y)                                                            \
+  ARITH_RUN(sub, tag, T, (U)x - (U)y)                                                               \
   ARITH_PUBLIC(sub, tag, T)                                                                         \
-  ARITH_RUN(mul, tag, T, U, (U)x * (U)y)                                                            \
+  ARITH_RUN(mul, tag, T, (U)x * (U)y)                                                               \
   ARITH_PUBLIC(mul, tag, T)                                                                         \
-  ARITH_RUN(maximum, tag, T, U, x >= y ? x : y)                                                     \
+  ARITH_RUN(maximum, tag, T, x >= y ? x : y)                                                        \
   ARITH_PUBLIC(maximum, tag, T)                                                                     \
-  ARITH_RUN(minimum, tag, T, U, x <= y ? x : y)                                                     \
+  ARITH_RUN(minimum, tag, T, x <= y ? x : y)                                                        \
   ARITH_PUBLIC(minimum, tag, T)                                                                     \
-  ARITH_RUN(squared_difference, tag, T, U, ((U)x - (U)y) * ((U)x - (U)y))                           \
+  ARITH_RUN(squared_difference, tag, T, ((U)x - (U)y) * ((U)x - (U)y))                              \
   ARITH_PUBLIC(squared_difference, tag, T)
 
 /* signed divisions: y == -1 is done apart (MIN / -1 overflows in C) */

@@ -5,7 +5,12 @@
  */
 #include "base/reduce_base.h"
 
+#include "base/reduce_walk.h"
+
 int reduce_bool(const reduce_param_t *param, const uint8_t *input, uint8_t *output) {
+  if (!reduce_walk_ok(param)) {
+    return NNACL_ERR_PARAM;
+  }
   switch (param->mode) {
     case REDUCE_MODE_ALL:
       REDUCE_WALK(param, uint8_t, input, output, uint8_t acc = 1u, if (v == 0u) { acc = 0u; }, acc);
@@ -21,6 +26,9 @@ int reduce_bool(const reduce_param_t *param, const uint8_t *input, uint8_t *outp
 
 #define REDUCE_INT_KERNEL(NAME, T, UT)                                                              \
   int NAME(const reduce_param_t *param, const T *input, T *output) {                                \
+    if (!reduce_walk_ok(param)) {                                                                   \
+      return NNACL_ERR_PARAM;                                                                       \
+    }                                                                                               \
     switch (param->mode) {                                                                          \
       case REDUCE_MODE_SUM:                                                                         \
         REDUCE_WALK(param, T, input, output, UT acc = 0u, acc += (UT)v, (T)acc);                   \

@@ -11,7 +11,8 @@
 extern "C" {
 #endif
 
-/* each returns NNACL_ERR_PARAM for a mode its dtype does not have */
+/* each returns NNACL_ERR_PARAM for a mode its dtype does not have or an empty reduction
+ * (axis_size < 1) */
 int reduce_bool(const reduce_param_t *param, const uint8_t *input, uint8_t *output);
 int reduce_int16(const reduce_param_t *param, const int16_t *input, int16_t *output);
 int reduce_int32(const reduce_param_t *param, const int32_t *input, int32_t *output);

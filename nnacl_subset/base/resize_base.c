@@ -12,6 +12,10 @@ void resize_nearest_base(const resize_param_t *param, const void *input, const i
   const uint8_t *in = (const uint8_t *)input;
   uint8_t *out = (uint8_t *)output;
   int32_t b, y, x;
+  if (param->batch <= 0 || param->channels <= 0 || param->out_h <= 0 || param->out_w <= 0 || param->in_h <= 0 ||
+      param->in_w <= 0) {
+    return; /* an empty output, or an empty input with no pixel to read: nothing is written */
+  }
   for (b = 0; b < param->batch; ++b) {
     const uint8_t *in_b = in + (size_t)b * param->in_h * param->in_w * pixel;
     for (y = 0; y < param->out_h; ++y) {

@@ -8,7 +8,6 @@
 typedef struct concat_param_t {
   int32_t num_inputs;
   int32_t outer;          /* product of the dims before the axis */
-  int32_t out_row_bytes;  /* bytes of one output row (axis dim x inner dims x elem size) */
   /* concat_int8 only */
   int32_t is_unsigned;    /* 1: uint8 data, 0: int8 data */
   int32_t output_zp;

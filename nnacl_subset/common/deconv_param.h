@@ -39,18 +39,4 @@ typedef struct deconv_param_t {
   int32_t act_max;
 } deconv_param_t;
 
-/* The input index output position o reads through tap t of a dimension (o = i * stride - pad
- * + t * dilation), or -1 when that tap reaches no input there (off the stride grid, or
- * outside [0, in_n)). */
-static inline int32_t deconv_tap_input(int32_t o, int32_t t, int32_t stride, int32_t dilation, int32_t pad,
-                                       int32_t in_n) {
-  const int32_t num = o + pad - t * dilation;
-  int32_t i;
-  if (num < 0 || num % stride != 0) {
-    return -1;
-  }
-  i = num / stride;
-  return i < in_n ? i : -1;
-}
-
 #endif /* NNACL_COMMON_DECONV_PARAM_H_ */

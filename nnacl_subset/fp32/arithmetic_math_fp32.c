@@ -1,6 +1,7 @@
 /*
  * arithmetic_math_fp32.c -- the fp32 binary ops that need libm (floorf, fmodf, powf): kept
- * apart from arithmetic_fp32.c so that models without them do not link libm.
+ * apart from arithmetic_fp32.c so that models without them do not link libm. floor_div,
+ * floor_mod and mod are base/arithmetic_base.h's ARITH_FLOAT_MATH_OPS.
  */
 #include <math.h>
 
@@ -8,34 +9,7 @@
 
 #include "base/arithmetic_base.h"
 
-/* fmodf(x, y) moved to the sign of y (Python / numpy floor modulo) */
-static float floor_mod_f32(float x, float y) {
-  const float r = fmodf(x, y);
-  return (r != 0.0f && ((r < 0.0f) != (y < 0.0f))) ? r + y : r;
-}
-
-#define ARITH_MATH_FP32_RUN(op, EXPR)                                                               \
-  static int run_##op##_fp32(const arith_param_t *param, const void *in0, int32_t s0, const void *in1, \
-                             int32_t s1, void *out, int32_t n) {                                    \
-    const float *a = (const float *)in0;                                                            \
-    const float *b = (const float *)in1;                                                            \
-    float *o = (float *)out;                                                                        \
-    const int32_t act = param->act_type;                                                            \
-    int32_t i;                                                                                      \
-    for (i = 0; i < n; ++i) {                                                                       \
-      const float x = a[i * s0], y = b[i * s1];                                                     \
-      o[i] = nnacl_act_fp32(EXPR, act);                                                             \
-    }                                                                                               \
-    return NNACL_OK;                                                                                \
-  }                                                                                                 \
-  void op##_fp32(const arith_param_t *param, const float *input0, const float *input1, float *output) { \
-    (void)arith_broadcast_apply(param, input0, sizeof(float), input1, sizeof(float), output, sizeof(float), \
-                                run_##op##_fp32);                                                   \
-  }
-
-ARITH_MATH_FP32_RUN(floor_div, floorf(x / y))
-ARITH_MATH_FP32_RUN(floor_mod, floor_mod_f32(x, y))
-ARITH_MATH_FP32_RUN(mod, fmodf(x, y))
+ARITH_FLOAT_MATH_OPS(ARITH_FP32_KERNEL)
 
 /* bytes of one element of an ARITH_DTYPE_* */
 static size_t dtype_bytes(int32_t dtype) {

@@ -5,6 +5,8 @@
  */
 #include "fp32/deconv_fp32.h"
 
+#include "base/deconv_tap.h"
+
 void deconv_fp32(const deconv_param_t *param, const float *input, const float *weight, const float *bias,
                  float *output) {
   const int32_t in_h = param->in_h, in_w = param->in_w, in_c = param->in_c;

@@ -1,9 +1,11 @@
 /*
- * matmul_fp32.c -- fp32 MatMulFusion. The batch dims are walked with an odometer that
- * keeps the element offsets of the current A and B matrices; each output element is one
- * strided dot product.
+ * matmul_fp32.c -- fp32 MatMulFusion. The batch dims are walked with the odometer of
+ * base/matmul_batch.h, which keeps the element offsets of the current A and B matrices; each
+ * output element is one strided dot product.
  */
 #include "fp32/matmul_fp32.h"
+
+#include "base/matmul_batch.h"
 
 void matmul_fp32(const matmul_param_t *param, const float *a, const float *b, const float *bias, float *output) {
   const int32_t row = param->row, deep = param->deep, col = param->col, act = param->act_type;
@@ -13,8 +15,11 @@ void matmul_fp32(const matmul_param_t *param, const float *a, const float *b, co
   size_t a_off = 0, b_off = 0;
   float *out = output;
 
-  for (;;) {
-    int32_t m, n, k, d;
+  if (!matmul_output_nonempty(param)) {
+    return;
+  }
+  do {
+    int32_t m, n, k;
     for (m = 0; m < row; ++m) {
       const float *am = a + a_off + (size_t)m * (size_t)ars;
       for (n = 0; n < col; ++n) {
@@ -32,19 +37,5 @@ void matmul_fp32(const matmul_param_t *param, const float *a, const float *b, co
         *out++ = nnacl_act_fp32(acc, act);
       }
     }
-    /* next batch index (innermost dim fastest) */
-    for (d = param->batch_dims - 1; d >= 0; --d) {
-      a_off += (size_t)param->a_batch_stride[d];
-      b_off += (size_t)param->b_batch_stride[d];
-      if (++idx[d] < param->batch_shape[d]) {
-        break;
-      }
-      a_off -= (size_t)param->a_batch_stride[d] * (size_t)param->batch_shape[d];
-      b_off -= (size_t)param->b_batch_stride[d] * (size_t)param->batch_shape[d];
-      idx[d] = 0;
-    }
-    if (d < 0) {
-      return;
-    }
-  }
+  } while (matmul_next_batch(param, idx, &a_off, &b_off));
 }

@@ -5,9 +5,14 @@
 
 #include "fp32/reduce_fp32.h"
 
+#include "base/reduce_walk.h"
+
 int reduce_fp32(const reduce_param_t *param, const float *input, float *output) {
   const float coeff = param->coeff;
   const float count = (float)param->axis_size;
+  if (!reduce_walk_ok(param)) {
+    return NNACL_ERR_PARAM;
+  }
   switch (param->mode) {
     case REDUCE_MODE_SUM:
       REDUCE_WALK(param, float, input, output, float acc = 0.0f, acc += v, acc * coeff);

@@ -11,7 +11,8 @@
 extern "C" {
 #endif
 
-/* returns NNACL_ERR_PARAM for a mode other than REDUCE_MODE_SUM .. REDUCE_MODE_L2 */
+/* returns NNACL_ERR_PARAM for a mode other than REDUCE_MODE_SUM .. REDUCE_MODE_L2 or an empty
+ * reduction (axis_size < 1) */
 int reduce_fp32(const reduce_param_t *param, const float *input, float *output);
 
 #ifdef __cplusplus

@@ -10,6 +10,10 @@ void resize_fp32(const resize_param_t *param, const float *input, const int32_t 
   const int32_t taps = param->taps, c_n = param->channels;
   const size_t row_stride = (size_t)param->in_w * c_n;
   int32_t b, y, x, c, i, j;
+  if (param->batch <= 0 || param->channels <= 0 || param->out_h <= 0 || param->out_w <= 0 || param->in_h <= 0 ||
+      param->in_w <= 0) {
+    return; /* an empty output, or an empty input with no pixel to read: nothing is written */
+  }
   for (b = 0; b < param->batch; ++b) {
     const float *in_b = input + (size_t)b * param->in_h * row_stride;
     for (y = 0; y < param->out_h; ++y) {

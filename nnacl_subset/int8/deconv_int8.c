@@ -4,6 +4,8 @@
  */
 #include "int8/deconv_int8.h"
 
+#include "base/deconv_tap.h"
+
 size_t deconv_int8_scratch_size(const deconv_param_t *param) {
   return (size_t)param->out_c * sizeof(int32_t);
 }

@@ -5,6 +5,8 @@
  * Both give the same exact int32 sum.
  */
 #include "int8/matmul_int8.h"
+
+#include "base/matmul_batch.h"
 #include "int8/dot_int8.h"
 
 void matmul_int8(const matmul_param_t *param, const int8_t *a, const int8_t *b, const int32_t *bias,
@@ -20,8 +22,11 @@ void matmul_int8(const matmul_param_t *param, const int8_t *a, const int8_t *b, 
   size_t a_off = 0, b_off = 0;
   int8_t *out = output;
 
-  for (;;) {
-    int32_t m, n, k, d;
+  if (!matmul_output_nonempty(param)) {
+    return;
+  }
+  do {
+    int32_t m, n, k;
     for (m = 0; m < row; ++m) {
       const int8_t *am = a + a_off + (size_t)m * (size_t)ars;
       for (n = 0; n < col; ++n) {
@@ -40,18 +45,5 @@ void matmul_int8(const matmul_param_t *param, const int8_t *a, const int8_t *b, 
         *out++ = nnacl_requant_i8(acc, multiplier[n * mstep], shift[n * mstep], rnd, zp, lo, hi);
       }
     }
-    for (d = param->batch_dims - 1; d >= 0; --d) {
-      a_off += (size_t)param->a_batch_stride[d];
-      b_off += (size_t)param->b_batch_stride[d];
-      if (++idx[d] < param->batch_shape[d]) {
-        break;
-      }
-      a_off -= (size_t)param->a_batch_stride[d] * (size_t)param->batch_shape[d];
-      b_off -= (size_t)param->b_batch_stride[d] * (size_t)param->batch_shape[d];
-      idx[d] = 0;
-    }
-    if (d < 0) {
-      return;
-    }
-  }
+  } while (matmul_next_batch(param, idx, &a_off, &b_off));
 }

@@ -3,6 +3,8 @@
  */
 #include "int8/reduce_int8.h"
 
+#include "base/reduce_walk.h"
+
 /* TFLite's MultiplyByQuantizedMultiplier for an int64 x (|x| < 2^47, shift < 8) */
 static int32_t reduce_mbqm64(int64_t x, int32_t multiplier, int32_t shift) {
   const int64_t reduced = multiplier < 0x7FFF0000 ? (((int64_t)multiplier + (1 << 15)) >> 16) : 0x7FFF;
@@ -24,6 +26,9 @@ static int8_t reduce_clamp_prod(const reduce_param_t *param, int32_t p) {
 
 int reduce_int8(const reduce_param_t *param, const int8_t *input, int8_t *output) {
   const int32_t zp = param->input_zp;
+  if (!reduce_walk_ok(param)) {
+    return NNACL_ERR_PARAM;
+  }
   switch (param->mode) {
     case REDUCE_MODE_SUM:
     case REDUCE_MODE_MEAN: /* int32 sum, wrapping like TFLite's */

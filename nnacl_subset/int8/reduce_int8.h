@@ -15,7 +15,8 @@
 extern "C" {
 #endif
 
-/* returns NNACL_ERR_PARAM for a mode other than sum, mean, max, min, prod */
+/* returns NNACL_ERR_PARAM for a mode other than sum, mean, max, min, prod or an empty reduction
+ * (axis_size < 1) */
 int reduce_int8(const reduce_param_t *param, const int8_t *input, int8_t *output);
 
 #ifdef __cplusplus

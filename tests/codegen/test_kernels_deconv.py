@@ -16,19 +16,56 @@ import math
 import numpy as np
 import pytest
 
-from micro_codegen import api, numerics, ops, reference
+from micro_codegen import numerics, ops
 from micro_codegen.builder import GraphBuilder, roundtrip
-from micro_codegen.cases import save_outputs
 from micro_codegen.ir import DType
-from micro_codegen.ms_model import write_model
 from micro_codegen.ops import deconv as deconv_ops
 
 from c_harness import check_node, klib, rand_f32, rand_i8, rng  # noqa: F401 (klib fixture)
-from conftest import require_tool
+from tiny_models import validate_on_host
 
 pytestmark = pytest.mark.host_cc
 
 I8, F32, I32 = DType.INT8, DType.FLOAT32, DType.INT32
+
+
+# ---------------------------------------------------------------- (de)conv operands
+
+def _int8_operands(b, gen, feeds, shape, wshape, cout, bias, per_tensor=False):
+    """The int8 inputs of a (de)conv node: x (random scale and zero point; its data appended to
+    ``feeds``), symmetric int8 weights (per-channel, or ``per_tensor``) and, with ``bias``, cout
+    int32 biases. Returns (node inputs, input scale, the cout weight scales)."""
+    in_scale, in_zp = float(gen.uniform(0.01, 0.1)), int(gen.integers(-20, 20))
+    x = b.input("x", I8, shape, quant=(in_scale, in_zp))
+    feeds.append(rand_i8(gen, shape))
+    w_scales = [float(gen.uniform(0.002, 0.02))] * cout if per_tensor else list(gen.uniform(0.002, 0.02, cout))
+    wq = (w_scales[0], 0) if per_tensor else (w_scales, [0] * cout)
+    ins = [x, b.const("w", gen.integers(-127, 128, wshape).astype(np.int8), quant=wq)]
+    if bias:
+        ins.append(b.const("b", gen.integers(-3000, 3000, cout).astype(np.int32)))
+    return ins, in_scale, w_scales
+
+
+def _fp32_operands(b, gen, feeds, shape, wshape, cout, fan_in, bias, runtime_w, runtime_b):
+    """The fp32 inputs of a (de)conv node: x, the weights (scaled by 1/sqrt(fan_in)) and, with
+    ``bias``, cout biases; weights and bias are constants or (runtime_w / runtime_b) graph
+    inputs. The data of the graph inputs is appended to ``feeds``."""
+    x = b.input("x", F32, shape)
+    feeds.append(rand_f32(gen, shape))
+    wv = rand_f32(gen, wshape, 1.0 / math.sqrt(fan_in))
+    if runtime_w:
+        ins = [x, b.input("w", F32, wshape)]
+        feeds.append(wv)
+    else:
+        ins = [x, b.const("w", wv)]
+    if bias:
+        bv = rand_f32(gen, (cout,), 0.5)
+        if runtime_b:
+            ins.append(b.input("b", F32, (cout,)))
+            feeds.append(bv)
+        else:
+            ins.append(b.const("b", bv))
+    return ins
 
 
 # ---------------------------------------------------------------- Conv2dTransposeFusion
@@ -45,33 +82,13 @@ def deconv_graph(gen, dtype, shape, cout, k, stride=(1, 1), dil=(1, 1), pad_mode
     b = GraphBuilder(name)
     feeds = []
     if dtype == I8:
-        in_scale, in_zp = float(gen.uniform(0.01, 0.1)), int(gen.integers(-20, 20))
-        x = b.input("x", I8, shape, quant=(in_scale, in_zp))
-        feeds.append(rand_i8(gen, shape))
-        w_scales = [float(gen.uniform(0.002, 0.02))] * cout if per_tensor else list(gen.uniform(0.002, 0.02, cout))
-        wq = (w_scales[0], 0) if per_tensor else (w_scales, [0] * cout)
-        ins = [x, b.const("w", gen.integers(-127, 128, wshape).astype(np.int8), quant=wq)]
-        if bias:
-            ins.append(b.const("b", gen.integers(-3000, 3000, cout).astype(np.int32)))
+        ins, in_scale, w_scales = _int8_operands(b, gen, feeds, shape, wshape, cout, bias, per_tensor)
         taps = max(1, k[0] * k[1] * cin // group // max(1, stride[0] * stride[1]))
         out_scale = in_scale * float(np.mean(w_scales)) * 73 * 73 * math.sqrt(taps) * 3 / 127
         y = ("y", I8, (n, win.out_h, win.out_w, cout), (out_scale, int(gen.integers(-10, 10))))
     else:
-        x = b.input("x", F32, shape)
-        feeds.append(rand_f32(gen, shape))
-        wv = rand_f32(gen, wshape, 1.0 / math.sqrt(k[0] * k[1] * cin // group))
-        if runtime_w:
-            ins = [x, b.input("w", F32, wshape)]
-            feeds.append(wv)
-        else:
-            ins = [x, b.const("w", wv)]
-        if bias:
-            bv = rand_f32(gen, (cout,), 0.5)
-            if runtime_b:
-                ins.append(b.input("b", F32, (cout,)))
-                feeds.append(bv)
-            else:
-                ins.append(b.const("b", bv))
+        ins = _fp32_operands(b, gen, feeds, shape, wshape, cout, k[0] * k[1] * cin // group, bias, runtime_w,
+                             runtime_b)
         y = ("y", F32, (n, win.out_h, win.out_w, cout))
     out = b.node("Conv2dTransposeFusion", ins, [y], kernel_size=k, group=group, in_channel=cin, out_channel=cout,
                  format="NHWC", activation_type=act, **attrs)
@@ -148,31 +165,12 @@ def conv_graph(gen, dtype, shape, cout, k, stride=(1, 1), dil=(1, 1), pad_mode="
     b = GraphBuilder(name)
     feeds = []
     if dtype == I8:
-        in_scale = float(gen.uniform(0.01, 0.1))
-        x = b.input("x", I8, shape, quant=(in_scale, int(gen.integers(-20, 20))))
-        feeds.append(rand_i8(gen, shape))
-        scales = list(gen.uniform(0.002, 0.02, cout))
-        ins = [x, b.const("w", gen.integers(-127, 128, wshape).astype(np.int8), quant=(scales, [0] * cout))]
-        if bias:
-            ins.append(b.const("b", gen.integers(-3000, 3000, cout).astype(np.int32)))
+        ins, in_scale, scales = _int8_operands(b, gen, feeds, shape, wshape, cout, bias)
         out_scale = in_scale * float(np.mean(scales)) * 73 * 73 * math.sqrt(k[0] * k[1] * cin // group) * 3 / 127
         y = ("y", I8, (n, win.out_h, win.out_w, cout), (out_scale, 3))
     else:
-        x = b.input("x", F32, shape)
-        feeds.append(rand_f32(gen, shape))
-        wv = rand_f32(gen, wshape, 1.0 / math.sqrt(k[0] * k[1] * cin // group))
-        if runtime_w:
-            ins = [x, b.input("w", F32, wshape)]
-            feeds.append(wv)
-        else:
-            ins = [x, b.const("w", wv)]
-        if bias:
-            bv = rand_f32(gen, (cout,), 0.5)
-            if runtime_b:
-                ins.append(b.input("b", F32, (cout,)))
-                feeds.append(bv)
-            else:
-                ins.append(b.const("b", bv))
+        ins = _fp32_operands(b, gen, feeds, shape, wshape, cout, k[0] * k[1] * cin // group, bias, runtime_w,
+                             runtime_b)
         y = ("y", F32, (n, win.out_h, win.out_w, cout))
     out = b.node("Conv2DFusion", ins, [y], kernel_size=k, group=group, in_channel=cin, out_channel=cout,
                  format="NHWC", activation_type=act, **attrs)
@@ -278,15 +276,5 @@ def test_family_models_use_every_kernel():
 @pytest.mark.parametrize("index", range(3), ids=["deconv_decoder", "deconv_int8", "conv_runtime_weights"])
 def test_family_model_on_host(tmp_path, index):
     """Generated project (host gcc) vs the reference, whole model."""
-    require_tool("gcc")
-    require_tool("make")
-    name, g, ins = family_models()[index]
-    model = tmp_path / f"{name}.ms"
-    write_model(g, model)
-    save_outputs(tmp_path / "expected.npz", [(0, reference.run(g, ins))])
-    with np.load(tmp_path / "expected.npz") as z:
-        arrays = {k: z[k] for k in z.files}
-    arrays.update({f"input_0_{t}": a for t, a in enumerate(ins)})
-    np.savez(tmp_path / "cases.npz", **arrays)
-    r = api.validate(model, "host", cases_path=tmp_path / "cases.npz", out_dir=tmp_path / "proj")
-    assert r.report.failed == 0 and r.report.passed == 1, r.report.to_json()
+    _, g, ins = family_models()[index]
+    validate_on_host(g, [ins], tmp_path)

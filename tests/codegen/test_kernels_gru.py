@@ -12,15 +12,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from micro_codegen import api, ops, reference
+from micro_codegen import ops, reference
 from micro_codegen.builder import GraphBuilder, roundtrip
-from micro_codegen.cases import save_outputs
 from micro_codegen.errors import UnsupportedOpError
 from micro_codegen.ir import DType
-from micro_codegen.ms_model import write_model
 
 from c_harness import check_node, klib, rand_f32, rng  # noqa: F401 (klib fixture)
-from conftest import require_tool
+from tiny_models import validate_on_host
 
 pytestmark = pytest.mark.host_cc
 
@@ -132,23 +130,8 @@ def family_models():
             for name, g in (("kws_gru", kws_gru_model()), ("bidir_gru", bidir_gru_model()))]
 
 
-def _validate_on_host(g, cases, tmp_path):
-    """Write ``g`` and its cases (expected = reference), validate on the host board."""
-    model = tmp_path / f"{g.name}.ms"
-    write_model(g, model)
-    arrays = {f"input_{k}_{t}": a for k, ins in enumerate(cases) for t, a in enumerate(ins)}
-    save_outputs(tmp_path / "expected.npz", [(k, reference.run(g, ins)) for k, ins in enumerate(cases)])
-    with np.load(tmp_path / "expected.npz") as z:
-        arrays.update({k: z[k] for k in z.files})
-    np.savez(tmp_path / "cases.npz", **arrays)
-    r = api.validate(model, "host", cases_path=tmp_path / "cases.npz", out_dir=tmp_path / "proj")
-    assert r.report.failed == 0 and r.report.passed == len(cases), r.report.to_json()
-
-
 def test_kws_gru_streams_on_host(tmp_path):
     """Five chunks of a stream, each case starting from the state the previous one ended in."""
-    require_tool("gcc")
-    require_tool("make")
     g = kws_gru_model()
     gen = rng("kws_gru_stream")
     h = np.zeros((1, 1, 16), np.float32)
@@ -157,13 +140,11 @@ def test_kws_gru_streams_on_host(tmp_path):
         ins = [rand_f32(gen, (8, 1, 10)), h]
         cases.append(ins)
         _, h = reference.run(g, ins)
-    _validate_on_host(g, cases, tmp_path)
+    validate_on_host(g, cases, tmp_path)
 
 
 def test_bidirectional_gru_with_seq_len_input_on_host(tmp_path):
-    require_tool("gcc")
-    require_tool("make")
     g = bidir_gru_model()
     gen = rng("bidir_gru_cases")
     cases = [[rand_f32(gen, (6, 1, 5)), np.array([n], np.int32), rand_f32(gen, (2, 1, 7), 0.5)] for n in (6, 3, 0)]
-    _validate_on_host(g, cases, tmp_path)
+    validate_on_host(g, cases, tmp_path)

@@ -12,14 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from micro_codegen import api, reference
+from micro_codegen import reference
 from micro_codegen.builder import GraphBuilder
-from micro_codegen.cases import save_outputs
 from micro_codegen.ir import DType
-from micro_codegen.ms_model import write_model
 
 from c_harness import assert_close, check_node, klib, rand_f32, rng  # noqa: F401 (klib fixture)
-from conftest import require_tool
+from tiny_models import validate_on_host
 
 pytestmark = pytest.mark.host_cc
 
@@ -134,26 +132,8 @@ def family_models():
     return out
 
 
-def _validate_on_host(g, cases, tmp_path):
-    """Write ``g`` and its cases (expected = reference), validate on the host board."""
-    model = tmp_path / f"{g.name}.ms"
-    write_model(g, model)
-    arrays = {}
-    for k, ins in enumerate(cases):
-        for t, a in enumerate(ins):
-            arrays[f"input_{k}_{t}"] = a
-    save_outputs(tmp_path / "expected.npz", [(k, reference.run(g, ins)) for k, ins in enumerate(cases)])
-    with np.load(tmp_path / "expected.npz") as z:
-        arrays.update({k: z[k] for k in z.files})
-    np.savez(tmp_path / "cases.npz", **arrays)
-    r = api.validate(model, "host", cases_path=tmp_path / "cases.npz", out_dir=tmp_path / "proj")
-    assert r.report.failed == 0 and r.report.passed == len(cases), r.report.to_json()
-
-
 def test_kws_lstm_streams_on_host(tmp_path):
     """Six chunks of a stream, each case starting from the state the previous one ended in."""
-    require_tool("gcc")
-    require_tool("make")
     g = kws_model()
     gen = rng("kws_stream")
     h = np.zeros((1, 1, 16), np.float32)
@@ -163,14 +143,12 @@ def test_kws_lstm_streams_on_host(tmp_path):
         ins = [rand_f32(gen, (8, 1, 10)), h, c]
         cases.append(ins)
         _, h, c = reference.run(g, ins)
-    _validate_on_host(g, cases, tmp_path)
+    validate_on_host(g, cases, tmp_path)
 
 
 def test_bidirectional_lstm_model_on_host(tmp_path):
-    require_tool("gcc")
-    require_tool("make")
     g = bidir_model()
-    _validate_on_host(g, [_random_inputs(g, rng(f"bidir_case{k}")) for k in range(3)], tmp_path)
+    validate_on_host(g, [_random_inputs(g, rng(f"bidir_case{k}")) for k in range(3)], tmp_path)
 
 
 def test_stream_state_carries_over():

@@ -12,7 +12,8 @@ import pytest
 from micro_codegen.builder import GraphBuilder
 from micro_codegen.ir import DType
 
-from c_harness import check_node, klib, rand_f32, rand_i8, rng  # noqa: F401 (klib: fixture)
+from c_harness import (check_family_models_node_by_node, check_node, klib,  # noqa: F401 (klib: fixture)
+                       rand_f32, rand_i8, rng)
 
 pytestmark = pytest.mark.host_cc
 
@@ -113,16 +114,4 @@ def family_models():
 
 def test_family_models(klib):
     """Every model passes check; each node's C call matches the reference."""
-    from micro_codegen import reference
-    from micro_codegen.check import check_graph
-    from micro_codegen.ir import Graph
-    for name, g, inputs in family_models():
-        assert not check_graph(g), name
-        acts = {g.inputs[k]: a for k, a in enumerate(inputs)}
-        for i, node in enumerate(g.nodes):
-            node_in = [acts[t] for t in node.inputs if not g.tensors[t].is_const]
-            sub = Graph(name=f"{g.name}_{i}", tensors=g.tensors, nodes=(node,),
-                        inputs=tuple(t for t in node.inputs if not g.tensors[t].is_const), outputs=node.outputs,
-                        version=g.version)
-            check_node(klib, sub, node_in)
-            acts.update(dict(zip(node.outputs, reference.run(sub, node_in))))
+    check_family_models_node_by_node(klib, family_models())

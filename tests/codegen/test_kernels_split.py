@@ -12,7 +12,8 @@ import pytest
 from micro_codegen.builder import GraphBuilder
 from micro_codegen.ir import DType
 
-from c_harness import check_node, klib, rand_f32, rand_i8, rng  # noqa: F401 (klib: fixture)
+from c_harness import check_node, klib, rand_dtype, rand_i8, rng  # noqa: F401 (klib: fixture)
+from tiny_models import check_family_models
 
 pytestmark = pytest.mark.host_cc
 
@@ -20,16 +21,6 @@ I8, U8, I16, I32, I64, F32, F16 = DType.INT8, DType.UINT8, DType.INT16, DType.IN
     DType.FLOAT16
 ALL = [DType.BOOL, I8, I16, I32, I64, U8, DType.UINT16, DType.UINT32, DType.UINT64, F16, F32]
 IDS = [d.short for d in ALL]
-
-
-def rand(gen, dtype: DType, shape):
-    """Random data of ``dtype`` (bool, any int width, float16/32)."""
-    if dtype == DType.BOOL:
-        return gen.integers(0, 2, size=shape).astype(np.bool_)
-    if dtype in (F16, F32):
-        return rand_f32(gen, shape).astype(dtype.np)
-    info = np.iinfo(dtype.np)
-    return gen.integers(max(info.min, -1000), min(info.max, 1000), size=shape, endpoint=True).astype(dtype.np)
 
 
 def one_op(op, x_shape, dtype, out_shapes, consts=(), q=None, name="m", **attrs):
@@ -51,7 +42,7 @@ def test_split_dtypes(klib, dtype):
     gen = rng(f"split{dtype}")
     g = one_op("Split", (3, 7, 5), dtype, [(3, 2, 5), (3, 4, 5), (3, 1, 5)], axis=-2, output_num=3,
                size_splits=(2, -1, 1))
-    check_node(klib, g, [rand(gen, dtype, (3, 7, 5))])
+    check_node(klib, g, [rand_dtype(gen, dtype, (3, 7, 5))])
 
 
 @pytest.mark.parametrize("shape,axis,parts,consts", [((9,), 0, None, ()), ((2, 6, 3), 2, None, ()),
@@ -62,7 +53,7 @@ def test_split_geometry(klib, shape, axis, parts, consts):
     parts = parts or [shape[a] // 3] * 3
     outs = [tuple(s if d == a else shape[d] for d in range(len(shape))) for s in parts]
     g = one_op("Split", shape, F32, outs, consts, axis=axis, output_num=len(parts))
-    check_node(klib, g, [rand(gen, F32, shape)])
+    check_node(klib, g, [rand_dtype(gen, F32, shape)])
 
 
 # ---------------------------------------------------------------- Gather
@@ -72,7 +63,7 @@ def test_gather_dtypes(klib, dtype):
     gen = rng(f"gather{dtype}")
     g = one_op("Gather", (5, 3, 4), dtype, [(5, 2, 3, 4)], (np.array([[2, -1, 0], [-3, 1, 1]], np.int64),
                                                              _i32(-2)))
-    check_node(klib, g, [rand(gen, dtype, (5, 3, 4))])
+    check_node(klib, g, [rand_dtype(gen, dtype, (5, 3, 4))])
 
 
 @pytest.mark.parametrize("shape,axis,idx_shape,idx_dtype", [((7,), 0, (4,), I32), ((3, 5, 2), 1, (2, 3), I64),
@@ -88,7 +79,7 @@ def test_gather_activation_indices(klib, shape, axis, idx_shape, idx_dtype):
     out = tuple(shape[:a]) + tuple(idx_shape) + tuple(shape[a + 1:])
     y = b.node("Gather", [x, ind, ax], [("y", F32, out)])
     idx = gen.integers(-dim, dim, size=idx_shape).astype(idx_dtype.np)
-    check_node(klib, b.build([y]), [rand(gen, F32, shape), idx])
+    check_node(klib, b.build([y]), [rand_dtype(gen, F32, shape), idx])
 
 
 def test_gather_constant_table(klib):
@@ -124,7 +115,7 @@ def test_strided_slice_tf_form(klib, case):
     gen = rng(cid)
     out = _sliced(shape, numerics.strided_slice_index(shape, begin, end, strides, masks))
     g = one_op("StridedSlice", shape, F32, [out], (_i32(*begin), _i32(*end), _i32(*strides)), **masks)
-    check_node(klib, g, [rand(gen, F32, shape)])
+    check_node(klib, g, [rand_dtype(gen, F32, shape)])
 
 
 @pytest.mark.parametrize("dtype", ALL, ids=IDS)
@@ -133,7 +124,7 @@ def test_strided_slice_onnx_form(klib, dtype):
     shape, starts, ends, axes, steps = (20, 10, 5), [20, 10, 4], [0, 2, 1], [0, -2, 2], [-3, -2, -1]
     out = _sliced(shape, (slice(20, 0, -3), slice(10, 2, -2), slice(4, 1, -1)))
     g = one_op("StridedSlice", shape, dtype, [out], (_i32(*starts), _i32(*ends), _i32(*axes), _i32(*steps)))
-    check_node(klib, g, [rand(gen, dtype, shape)])
+    check_node(klib, g, [rand_dtype(gen, dtype, shape)])
 
 
 @pytest.mark.parametrize("shape,begin,size,axes,dtype", [((5, 6, 7), [1, -4], [3, -1], (0, 2), I8),
@@ -145,7 +136,7 @@ def test_slice_fusion(klib, shape, begin, size, axes, dtype):
     q = (0.1, -2) if dtype == I8 else None
     out = _sliced(shape, numerics.slice_fusion_index(shape, begin, size, axes))
     g = one_op("SliceFusion", shape, dtype, [out], (_i32(*begin), _i32(*size)), q=q, axes=axes)
-    check_node(klib, g, [rand(gen, dtype, shape)])
+    check_node(klib, g, [rand_dtype(gen, dtype, shape)])
 
 
 # ---------------------------------------------------------------- TileFusion / BroadcastTo
@@ -154,16 +145,21 @@ def test_slice_fusion(klib, shape, begin, size, axes, dtype):
 def test_tile_dtypes(klib, dtype):
     gen = rng(f"tile{dtype}")
     g = one_op("TileFusion", (2, 3, 5), dtype, [(4, 3, 15)], (_i32(2, 1, 3),))
-    check_node(klib, g, [rand(gen, dtype, (2, 3, 5))])
+    check_node(klib, g, [rand_dtype(gen, dtype, (2, 3, 5))])
 
 
-@pytest.mark.parametrize("shape,reps", [((3,), [4]), ((2, 1, 3), [1, 5, 1]), ((2, 3), [2, 1, 2]),
-                                        ((1, 2, 1, 3, 1, 2), [2, 1, 3, 1, 2, 2]), ((2, 3), [0, 2])])
-def test_tile_geometry(klib, shape, reps):
-    gen = rng(f"tile{shape}{reps}")
-    full = (1,) * (len(reps) - len(shape)) + shape
-    g = one_op("TileFusion", shape, F32, [tuple(d * r for d, r in zip(full, reps))], (_i32(*reps),))
-    check_node(klib, g, [rand(gen, F32, shape)])
+@pytest.mark.parametrize("shape,reps,dims", [((3,), [4], None), ((2, 1, 3), [1, 5, 1], None),
+                                             ((2, 3, 2), [2, 3], None), ((2, 3, 2), [3, 2], (2, 0)),
+                                             ((1, 2, 1, 3, 1, 2), [2, 1, 3, 1, 2, 2], None),
+                                             ((2, 3), [0, 2], None), ((2, 3, 4), [3], (1,))])
+def test_tile_geometry(klib, shape, reps, dims):
+    """Multiples apply to the axes ``dims`` lists, else to the first axes (MindSpore Lite)."""
+    from micro_codegen import numerics
+    gen = rng(f"tile{shape}{reps}{dims}")
+    full = numerics.tile_multiples(len(shape), reps, dims)
+    attrs = {} if dims is None else dict(dims=dims)
+    g = one_op("TileFusion", shape, F32, [tuple(d * r for d, r in zip(shape, full))], (_i32(*reps),), **attrs)
+    check_node(klib, g, [rand_dtype(gen, F32, shape)])
 
 
 @pytest.mark.parametrize("shape,target,dtype", [((3, 1), (2, 1, 6), DType.BOOL), ((3, 1), (3, 4), F32),
@@ -173,7 +169,7 @@ def test_broadcast_to(klib, shape, target, dtype):
     gen = rng(f"bc{shape}{target}{dtype}")
     out = np.broadcast_shapes(shape, target)
     g = one_op("BroadcastTo", shape, dtype, [out], (np.array(target, np.int64),))
-    check_node(klib, g, [rand(gen, dtype, shape)])
+    check_node(klib, g, [rand_dtype(gen, dtype, shape)])
 
 
 # ---------------------------------------------------------------- DepthToSpace / SpaceToDepth
@@ -190,7 +186,7 @@ def test_depth_to_space(klib, op, shape, block, mode, fmt, dtype):
     out = numerics.depth_to_space_geometry(op, shape, block, mode, fmt == "NCHW")[2]
     attrs = dict(block_size=block, format=fmt, **({"mode": mode} if op == "DepthToSpace" else {}))
     g = one_op(op, shape, dtype, [out], q=(0.1, 1) if dtype == I8 else None, **attrs)
-    check_node(klib, g, [rand(gen, dtype, shape)])
+    check_node(klib, g, [rand_dtype(gen, dtype, shape)])
 
 
 # ---------------------------------------------------------------- PadFusion
@@ -208,7 +204,7 @@ def test_pad_modes_dtypes(klib, mode, dtype):
     q = (0.05, -3) if dtype == I8 else None
     g = one_op("PadFusion", shape, dtype, [out], (np.array(pads, np.int32),), q=q, padding_mode=mode,
                constant_value=-1.75)
-    check_node(klib, g, [rand(gen, dtype, shape)])
+    check_node(klib, g, [rand_dtype(gen, dtype, shape)])
 
 
 @pytest.mark.parametrize("shape,pads,mode", [((7,), [[3, 5]], "CONSTANT"), ((7,), [[3, 5]], "REFLECT"),
@@ -222,7 +218,7 @@ def test_pad_geometry(klib, shape, pads, mode):
         pads = [[min(a, d - (mode == "REFLECT")), min(b, d - (mode == "REFLECT"))] for d, (a, b) in zip(shape, pads)]
     out = tuple(d + a + b for d, (a, b) in zip(shape, pads))
     g = one_op("PadFusion", shape, F32, [out], (np.array(pads, np.int32).reshape(-1),), padding_mode=mode)
-    check_node(klib, g, [rand(gen, F32, shape)])
+    check_node(klib, g, [rand_dtype(gen, F32, shape)])
 
 
 @pytest.mark.parametrize("axes", [[1, 3], [-3, -1], [2]])
@@ -236,7 +232,28 @@ def test_pad_onnx_axes(klib, axes):
     out = tuple(d + (sum(pads[k]) if k in norm else 0) for k, d in enumerate(shape))
     g = one_op("PadFusion", shape, F32, [out], (_i32(*p), np.array(2.5, np.float32), _i32(*axes)),
                padding_mode="CONSTANT")
-    check_node(klib, g, [rand(gen, F32, shape)])
+    check_node(klib, g, [rand_dtype(gen, F32, shape)])
+
+
+@pytest.mark.parametrize("dtype,value_q,out_q", [(I8, (0.05, 4), (0.1, -3)), (I8, (0.1, -3), (0.1, -3)),
+                                                  (U8, (0.2, 128), (0.1, 120))])
+def test_pad_quantized_constant_value(klib, dtype, value_q, out_q):
+    """A quantized constant value input is dequantized, then quantized with the output's
+    parameters (its integer is the fill as it is when the parameters match)."""
+    from micro_codegen import numerics
+    gen = rng(f"padq{dtype}{value_q}")
+    shape, pads = (2, 3), _i32(1, 0, 2, 1)
+    value = np.array([20 if dtype == I8 else 140], dtype.np)
+    b = GraphBuilder("m")
+    x = b.input("x", dtype, shape, quant=out_q)
+    y = b.node("PadFusion", [x, b.const("p", pads), b.const("v", value, quant=value_q)], [("y", dtype, (3, 6), out_q)],
+               padding_mode="CONSTANT")
+    g = b.build([y])
+    plan = check_node(klib, g, [rand_dtype(gen, dtype, shape)])
+    want = numerics.pad_fill_value(int(value[0]), dtype.np, out_q, value_q)
+    assert plan.consts[0].values.tolist() == want.tolist()
+    real = (int(value[0]) - value_q[1]) * value_q[0]
+    assert want[0] == (value[0] if value_q == out_q else numerics.quantize_value(real, *out_q))
 
 
 # ---------------------------------------------------------------- Concat, requantizing
@@ -276,7 +293,7 @@ def family_models():
     t = b.node("TileFusion", [d, b.const("m", _i32(1, 1, 1, 3))], [("t", F32, (1, 6, 16, 3))])
     y0, y1 = b.node("Split", [t], [("y0", F32, (1, 2, 16, 3)), ("y1", F32, (1, 4, 16, 3))], axis=1,
                     output_num=2, size_splits=(2, 4))
-    m1 = (b.build([y0, y1]), [rand(gen, F32, (1, 4, 6, 4))])
+    m1 = (b.build([y0, y1]), [rand_dtype(gen, F32, (1, 4, 6, 4))])
     # int8: gather by activation indices, requantizing concat, broadcast, space-to-depth
     b = GraphBuilder("dm_int8")
     x = b.input("x", I8, (2, 4, 4, 3), quant=(0.05, -3))
@@ -294,15 +311,9 @@ def family_models():
     x = b.input("x", I16, (3, 5))
     p = b.node("PadFusion", [x, b.const("pads", _i32(1, 2, 0, 3))], [("p", I16, (6, 8))], padding_mode="SYMMETRIC")
     y = b.node("Concat", [p, b.input("v", I16, (6, 2))], [("y", I16, (6, 10))], axis=-1)
-    m3 = (b.build([y]), [rand(gen, I16, (3, 5)), rand(gen, I16, (6, 2))])
+    m3 = (b.build([y]), [rand_dtype(gen, I16, (3, 5)), rand_dtype(gen, I16, (6, 2))])
     return [("dm_fp32", *m1), ("dm_int8", *m2), ("dm_int16", *m3)]
 
 
 def test_family_models_run_in_the_reference():
-    from micro_codegen import reference
-    from micro_codegen.check import check_graph
-    from micro_codegen.builder import roundtrip
-    for name, g, inputs in family_models():
-        g = roundtrip(g)
-        assert check_graph(g) == [], name
-        reference.run(g, inputs)
+    check_family_models(family_models(), roundtrip_first=True)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from c_harness import check_node, klib, rand_f32, rand_i8, rng  # noqa: F401  (klib is a fixture)
+from tiny_models import check_family_models
 from micro_codegen.builder import GraphBuilder
 from micro_codegen.ir import DType
 from test_kernels_arg_min_max import tied
@@ -59,10 +60,4 @@ def family_models():
 
 
 def test_family_models_run_on_the_reference():
-    from micro_codegen import ops, reference
-    from micro_codegen.check import check_graph
-    for name, g, inputs in family_models():
-        assert check_graph(g) == [], name
-        for i in range(len(g.nodes)):
-            ops.prepare(g, i)
-        reference.run(g, inputs)
+    check_family_models(family_models())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from micro_codegen.ir import DType
-from micro_codegen.ops import activation, arithmetic_self, cast, prelu, softmax
+from micro_codegen.ops import _rules, activation, arithmetic_self, cast, prelu, softmax
 from rule_kit import F32, I8, I16, I32, IQ, OQ, A, K, arity
 
 F16, BOOL, U64 = DType.FLOAT16, DType.BOOL, DType.UINT64
@@ -38,6 +38,8 @@ REFUSED = [
      activation.quant_pairing),
     ("activation int8 per channel", "Activation", dict(ins={0: A(I8, (1, 8), ([0.1, 0.2], [0, 0]))},
                                                        outs={0: A(I8, (1, 8), OQ)}), activation.quant_pairing),
+    ("activation quantized int16", "Activation", dict(ins={0: A(I16, (1, 8), IQ)}, outs={0: A(I16, (1, 8), OQ)},
+                                                      activation_type="RELU6"), _rules.quantized_8bit),
     ("activation fp32 thresholdrelu", "Activation", dict(activation_type="THRESHOLDRELU"), activation.kernel_for_type),
     ("activation int8 softplus", "Activation", dict(activation_type="SOFTPLUS", **_Q8), activation.kernel_for_type),
     ("activation int16 sigmoid", "Activation", dict(ins={0: A(I16, (1, 8))}, outs={0: A(I16, (1, 8))},
@@ -51,6 +53,9 @@ REFUSED = [
     ("clip half quantized", "Clip", dict(ins={0: A(I8, (2, 3), IQ), 1: K(np.array([-1], np.int8)),
                                               2: K(np.array([1], np.int8))}, outs={0: A(I8, (2, 3))}),
      activation.quant_pairing),
+    ("clip quantized int32", "Clip", dict(ins={0: A(I32, (2, 3), IQ), 1: K(np.array([-1], np.int32)),
+                                               2: K(np.array([1], np.int32))}, outs={0: A(I32, (2, 3), IQ)}),
+     _rules.quantized_8bit),
     ("clip two minimums", "Clip", dict(ins={1: K(np.array([-1.0, 0.0], np.float32))}), activation.clip_bounds),
     ("clip int32 bound", "Clip", dict(ins={1: K(np.array([-1], np.int32))}), activation.clip_bounds),
     ("clip quantized activation bound", "Clip", dict(ins={0: A(I8, (2, 3), IQ), 1: A(F32, (1,))},
@@ -70,6 +75,8 @@ REFUSED = [
     ("cast float64", "Cast", dict(outs={0: A(DType.FLOAT64, (2, 3))}), cast.cast_dtypes),
     ("cast size", "Cast", dict(outs={0: A(I32, (2, 2))}), cast.cast_dtypes),
     ("cast quantized", "Cast", dict(outs={0: A(I8, (2, 3), IQ)}), cast.cast_not_quantized),
+    ("cast quantized int16", "Cast", dict(ins={0: A(I16, (2, 3), IQ)}), _rules.quantized_8bit),
+    ("cast quantized uint16 output", "Cast", dict(outs={0: A(DType.UINT16, (2, 3), OQ)}), _rules.quantized_8bit),
     # LogSoftmax
     ("log softmax two inputs", "LogSoftmax", dict(ins={1: A(F32, X)}), arity("LogSoftmax")),
     ("log softmax int8", "LogSoftmax", dict(ins={0: A(I8, X, IQ)}), softmax.float32_data),
@@ -83,5 +90,6 @@ REFUSED = [
     ("abs per channel", "Abs", dict(ins={0: A(I8, X, ([0.1, 0.2], [0, 0]))}), arithmetic_self.self_quant),
     ("neg int8 scale ratio", "Neg", dict(ins={0: A(I8, X, (3e38, 0))}, outs={0: A(I8, X, (1e-30, 0))}),
      arithmetic_self.self_quant),
+    ("neg quantized int16", "Neg", dict(ins={0: A(I16, X, IQ)}, outs={0: A(I16, X, OQ)}), _rules.quantized_8bit),
     ("exp negative base", "ExpFusion", dict(base=-2.0), arithmetic_self.exp_base),
 ]

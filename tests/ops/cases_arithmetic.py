@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from micro_codegen.ir import DType
-from micro_codegen.ops import arithmetic
+from micro_codegen.ops import _rules, arithmetic
 from rule_kit import F32, I8, I16, I32, IQ, OQ, U8, A, K, arity
 
 F16, U64 = DType.FLOAT16, DType.UINT64
@@ -35,6 +35,16 @@ REFUSED = [
      dict(ins={0: A(I8, (2, 3), IQ), 1: A(I8, (3,), IQ)}, outs={0: A(I8, (2, 3), OQ)}), arithmetic.quantized_kernel),
     ("max requantizing", "Maximum", dict(ins={0: A(I8, (2, 3), IQ), 1: A(I8, (2, 1), IQ)}, outs={0: A(I8, (2, 3), OQ)}),
      arithmetic.quantized_kernel),
+    # quantized operands other than int8 (uint8 in other families) are refused, not computed as plain integers
+    ("mul quantized int16", "MulFusion", dict(ins={0: A(I16, (2, 3), IQ), 1: A(I16, (1, 3), IQ)},
+                                              outs={0: A(I16, (2, 3), OQ)}), _rules.quantized_8bit),
+    ("floordiv quantized int16 output", "FloorDiv", dict(outs={0: A(I16, (2, 3), OQ)}), _rules.quantized_8bit),
+    ("max quantized int32 input", "Maximum", dict(ins={0: A(I32, (2, 3), IQ), 1: A(I32, (2, 1))},
+                                                 outs={0: A(I32, (2, 3))}), _rules.quantized_8bit),
+    ("pow quantized int16 exponent", "PowFusion", dict(ins={1: A(I16, (3,), IQ)}), _rules.quantized_8bit),
+    # the output must be the broadcast shape, not just hold as many elements
+    ("sub transposed output", "SubFusion", dict(outs={0: A(F32, (3, 2))}), arithmetic.arith_broadcast),
+    ("floormod transposed output", "FloorMod", dict(outs={0: A(F32, (3, 2))}), arithmetic.arith_broadcast),
     ("add int32 relu", "AddFusion", dict(ins={0: A(I32, (1, 4)), 1: A(I32, (1, 4))}, outs={0: A(I32, (1, 4))},
                                          activation_type="RELU"), arithmetic.activation_dtype),
 ]

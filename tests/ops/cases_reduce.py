@@ -21,8 +21,6 @@ REFUSED = [
     ("reduce empty axes", "ReduceFusion", dict(ins={1: K(np.zeros(0, np.int32))}), reduce.constant_axes),
     ("reduce int32 coeff", "ReduceFusion", dict(ins={0: A(I32, (2, 3, 4))}, outs={0: A(I32, (2,))}, mode="ReduceSum",
                                                 reduce_to_end=True, coeff=2.0), reduce.coeff_one),
-    ("reduce empty axis", "ReduceFusion", dict(ins={0: A(F32, (2, 0, 4))}, outs={0: A(F32, (2, 4))}),
-     reduce.reduce_output),
     ("reduce fp32 all", "ReduceFusion", dict(mode="ReduceAll"), reduce.reduce_mode),
     ("reduce int8 l2", "ReduceFusion", dict(ins={0: A(I8, (2, 3, 4), IQ)}, outs={0: A(I8, (2, 4), OQ)},
                                             mode="ReduceL2"), reduce.reduce_mode),

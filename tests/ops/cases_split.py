@@ -19,4 +19,5 @@ REFUSED = [
     ("split output shape", "Split", dict(outs={1: A(I8, (2, 5, 1), IQ)}), split.split_parts),
     ("split output dtype", "Split", dict(outs={1: A(F32, (2, 5, 3))}), transpose.movable_dtype),
     ("split requantizing", "Split", dict(outs={1: A(I8, (2, 5, 3), OQ)}), transpose.kept_quant),
+    ("split quantized into plain", "Split", dict(outs={1: A(I8, (2, 5, 3))}), transpose.kept_quant),
 ]

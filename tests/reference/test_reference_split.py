@@ -1,7 +1,8 @@
 """Reference kernels of the data-movement families, hand-checked: split (sizes input,
-output shapes), pad (SYMMETRIC, ONNX axes input), depth_to_space (DCR / CRD / SpaceToDepth,
-NHWC and NCHW), concat (requantized input), gather (negative indices), and the numerics
-derivations the C plans use (strided views, split sizes, pad axes)."""
+output shapes), pad (SYMMETRIC, ONNX axes input, quantized constant value), tile (dims,
+leading multiples), depth_to_space (DCR / CRD / SpaceToDepth, NHWC and NCHW), concat
+(requantized input), gather (negative indices), and the numerics derivations the C plans
+use (strided views, split sizes, pad axes, pad fill value, tile multiples)."""
 from __future__ import annotations
 
 import numpy as np
@@ -40,6 +41,44 @@ def test_pad_onnx_axes_input():
     assert y[0, 0].tolist() == [[9, 9, 9, 9, 9], [0, 1, 2, 9, 9], [3, 4, 5, 9, 9]]
     with pytest.raises(UnsupportedOpError, match="distinct axes"):
         numerics.pad_pairs_axes(4, [1, 1, 1, 1], [2, -2])
+
+
+def test_pad_quantized_constant_value_input():
+    """A quantized int8 constant value holds q: 20 at scale 0.05, zp 4 is 0.8, which the
+    output's scale 0.1, zp -3 quantizes to 8 - 3 = 5 (not 20 / 0.1 - 3 = 197, clamped to 127).
+    With the output's own parameters the stored integer is the fill as it is; a plain output
+    takes the real value."""
+    x = Q(np.array([[1, 2]], np.int8), (0.1, -3))
+    pads = C(np.array([[0, 0], [1, 1]], np.int32))
+    (y,) = run1("PadFusion", [x, pads, C(np.array([20], np.int8), (0.05, 4))], [(I8, (1, 4), (0.1, -3))])
+    assert y.tolist() == [[5, 1, 2, 5]]
+    (y,) = run1("PadFusion", [x, pads, C(np.array([20], np.int8), (0.1, -3))], [(I8, (1, 4), (0.1, -3))])
+    assert y.tolist() == [[20, 1, 2, 20]]
+    (y,) = run1("PadFusion", [np.array([[1.5]], np.float32), pads, C(np.array([20], np.int8), (0.05, 4))],
+                [(F32, (1, 3))])
+    assert y.tolist() == [[np.float32(0.8), 1.5, np.float32(0.8)]]
+    assert numerics.pad_fill_value(20, np.int8, (0.1, -3), (0.05, 4)).tolist() == [5]
+    assert numerics.pad_fill_value(-1.75, np.int8, (0.05, -3)).tolist() == [-38]     # a real value
+    assert numerics.pad_fill_value(-1.75, np.int16).tolist() == [-1]                  # plain: truncated
+    assert numerics.pad_fill_value(1e6, np.uint8, (0.1, 0)).tolist() == [255]         # clamped
+
+
+def test_tile_dims_and_leading_multiples():
+    """TileFusion applies input 1's multiples to the axes ``dims`` lists; without ``dims``, to
+    the first axes in order (MindSpore Lite's TileInferShape), never adding dims."""
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    (y,) = run1("TileFusion", [x, C(np.array([2, 3], np.int32))], [(F32, (6, 6))], dims=(1, 0))
+    np.testing.assert_array_equal(y, np.tile(x, (3, 2)))
+    (y,) = run1("TileFusion", [x, C(np.array([2], np.int32))], [(F32, (4, 3))])
+    np.testing.assert_array_equal(y, np.tile(x, (2, 1)))
+    (y,) = run1("TileFusion", [x, C(np.array([3], np.int32))], [(F32, (2, 9))], dims=(1,))
+    np.testing.assert_array_equal(y, np.tile(x, (1, 3)))
+    assert numerics.tile_multiples(3, [4, 5], [2, 0]) == [5, 1, 4]
+    for mult, dims, match in (([1, 2, 3], None, "at most"), ([2, 3], [1], "one axis per"),
+                              ([2, 3], [0, 2], "distinct axes"), ([2, 3], [1, 1], "distinct axes"),
+                              ([-1, 2], None, ">= 0")):
+        with pytest.raises(UnsupportedOpError, match=match):
+            numerics.tile_multiples(2, mult, dims)
 
 
 def test_depth_to_space_modes():
