@@ -204,7 +204,7 @@ def _with_constant_outputs(g: Graph, tensors: list[Tensor], keep: list[int], fol
 #: per op, the input positions whose values decide an output shape (slice bounds, paddings,
 #: multiples, k, target shapes, axes): static code needs them at generation time
 SHAPE_OPERANDS: dict[str, tuple[int, ...]] = {
-    "PadFusion": (1, 2, 3), "StridedSlice": (1, 2, 3, 4), "SliceFusion": (1, 2, 3), "TileFusion": (1,),
+    "PadFusion": (1, 3), "StridedSlice": (1, 2, 3, 4), "SliceFusion": (1, 2, 3), "TileFusion": (1,),
     "BroadcastTo": (1,), "TopKFusion": (1,), "Reshape": (1,), "ExpandDims": (1,), "Range": (0, 1, 2),
     "ReduceFusion": (1,), "Resize": (1,), "CumSum": (1,), "Transpose": (1,), "Gather": (2,),
     "Squeeze": (1,), "Unsqueeze": (1,),
