@@ -142,9 +142,7 @@ def broadcast_strides(in_shape: Sequence[int], out_shape: Sequence[int]) -> list
     strides = [0] * nd
     acc = 1
     for d in range(nd - 1, -1, -1):
-        strides[d] = 0 if shape[d] == 1 and out_shape[d] != 1 else acc
-        if shape[d] == 1:
-            strides[d] = 0
+        strides[d] = 0 if shape[d] == 1 else acc
         acc *= shape[d]
     return strides
 

@@ -155,3 +155,12 @@ def weighted_dtypes(g: Graph, i: int) -> str | None:
     if bias is not None and bias.dtype != want[1]:
         return f"{kind} needs a {want[1].short} bias; got {bias.dtype.short}"
     return None
+
+
+def recurrent_weights(g: Graph, i: int) -> str | None:
+    """The weights W, R and the bias B (inputs 1-3 of LSTM / GRU) are constants."""
+    for ti in g.nodes[i].inputs[1:4]:
+        t = g.tensors[ti]
+        if not t.is_const:
+            return f"W, R and B must be constants; got the activation '{t.name}'"
+    return None

@@ -16,7 +16,7 @@ from .. import numerics
 from ..compiled import NULL, PARAM, SCRATCH, SCRATCH_SIZE, Const, ConstArray, In, OpPlan, Out
 from ..ir import DType, Graph
 from ._common import cconst, family, io
-from ._rules import inputs, refusal
+from ._rules import inputs, recurrent_weights, refusal
 
 
 def scratch_bytes(params: dict) -> int:
@@ -50,14 +50,6 @@ def gru_dtypes(g: Graph, i: int) -> str | None:
     return None
 
 
-def gru_constant_weights(g: Graph, i: int) -> str | None:
-    """The weights W, R and the bias B (inputs 1-3) are constants."""
-    for t in io(g, i)[0][1:4]:
-        if not t.is_const:
-            return f"W, R and B must be constants; got the activation '{t.name}'"
-    return None
-
-
 def gru_layout(g: Graph, i: int) -> str | None:
     """x is [T, B, I]; W [D, 3H, I], R [D, 3H, H], B [D, 6H] with D = 1 or 2 directions (2 when
     ``bidirectional``)."""
@@ -82,7 +74,7 @@ def gru_state_shapes(g: Graph, i: int) -> str | None:
     return None
 
 
-RULES = (inputs("x, W, R, B, h0[, seq_len]", 5, 6), two_outputs, gru_dtypes, gru_constant_weights, gru_layout,
+RULES = (inputs("x, W, R, B, h0[, seq_len]", 5, 6), two_outputs, gru_dtypes, recurrent_weights, gru_layout,
          gru_state_shapes)
 
 

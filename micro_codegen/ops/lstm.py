@@ -16,7 +16,7 @@ from .. import numerics
 from ..compiled import PARAM, SCRATCH, SCRATCH_SIZE, Const, ConstArray, In, OpPlan, Out
 from ..ir import DType, Graph
 from ._common import cconst, family, io
-from ._rules import inputs, refusal
+from ._rules import inputs, recurrent_weights, refusal
 
 
 def scratch_bytes(params: dict) -> int:
@@ -50,14 +50,6 @@ def lstm_float32(g: Graph, i: int) -> str | None:
     return None
 
 
-def lstm_constant_weights(g: Graph, i: int) -> str | None:
-    """The weights W, R and the bias B (inputs 1-3) are constants."""
-    for t in io(g, i)[0][1:4]:
-        if not t.is_const:
-            return f"W, R and B must be constants; got the activation '{t.name}'"
-    return None
-
-
 def lstm_layout(g: Graph, i: int) -> str | None:
     """x is [T, B, I]; W [D, 4H, I], R [D, 4H, H], B [D, 8H] with D = 1 or 2 directions (2 when
     ``bidirectional``), matching ``hidden_size`` / ``num_directions`` where written."""
@@ -85,7 +77,7 @@ def lstm_single_layer(g: Graph, i: int) -> str | None:
     return None
 
 
-RULES = (inputs("x, W, R, B, h0, c0", 6, 6), three_outputs, lstm_float32, lstm_constant_weights, lstm_layout,
+RULES = (inputs("x, W, R, B, h0, c0", 6, 6), three_outputs, lstm_float32, recurrent_weights, lstm_layout,
          lstm_state_shapes, lstm_single_layer)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from micro_codegen.ops import _rules as rules
 from micro_codegen.ops import gru
 
 from rule_kit import F32, I32, A, K, arity
@@ -24,7 +25,7 @@ REFUSED = [
     ("gru three outputs", "GRU", dict(outs={2: _STATE}), gru.two_outputs),
     ("gru int32 input", "GRU", dict(ins={0: A(I32, (_T, _B, _I))}), gru.gru_dtypes),
     ("gru float seq_len", "GRU", dict(ins={5: K(np.array([2, 2], np.float32))}), gru.gru_dtypes),
-    ("gru activation weights", "GRU", dict(ins={1: A(F32, (2, 3 * _H, _I))}), gru.gru_constant_weights),
+    ("gru activation weights", "GRU", dict(ins={1: A(F32, (2, 3 * _H, _I))}), rules.recurrent_weights),
     ("gru bias shape", "GRU", dict(ins={3: K(np.zeros((2, 3 * _H), np.float32))}), gru.gru_layout),
     ("gru one direction bidirectional", "GRU",
      dict(ins={1: K(np.zeros((1, 3 * _H, _I), np.float32)), 2: K(np.zeros((1, 3 * _H, _H), np.float32)),

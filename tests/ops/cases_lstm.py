@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from micro_codegen.ops import _rules as rules
 from micro_codegen.ops import lstm
 
 from rule_kit import F32, I8, I32, IQ, A, K, arity
@@ -24,7 +25,7 @@ REFUSED = [
     ("lstm four outputs", "LSTM", dict(outs={3: _STATE}), lstm.three_outputs),
     ("lstm int8 input", "LSTM", dict(ins={0: A(I8, (_T, _B, _I), IQ)}), lstm.lstm_float32),
     ("lstm int32 state", "LSTM", dict(ins={5: A(I32, (1, _B, _H))}), lstm.lstm_float32),
-    ("lstm activation weights", "LSTM", dict(ins={2: A(F32, (1, 4 * _H, _H))}), lstm.lstm_constant_weights),
+    ("lstm activation weights", "LSTM", dict(ins={2: A(F32, (1, 4 * _H, _H))}), rules.recurrent_weights),
     ("lstm recurrent shape", "LSTM", dict(ins={2: K(np.zeros((1, 4 * _H, _H + 1), np.float32))}), lstm.lstm_layout),
     ("lstm 2-D input", "LSTM", dict(ins={0: A(F32, (_T, _I))}), lstm.lstm_layout),
     ("lstm bidirectional one direction", "LSTM", dict(bidirectional=True), lstm.lstm_layout),
