@@ -18,6 +18,8 @@ INSTALL_HINTS = {
     "size": "sudo apt-get install binutils",
     "arm-none-eabi-gcc": "sudo apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi (or run scripts/setup.sh)",
     "arm-none-eabi-size": "sudo apt-get install binutils-arm-none-eabi (or run scripts/setup.sh)",
+    "nm": "sudo apt-get install binutils",
+    "arm-none-eabi-nm": "sudo apt-get install binutils-arm-none-eabi (or run scripts/setup.sh)",
     "qemu-system-arm": "sudo apt-get install qemu-system-arm (or run scripts/setup.sh)",
     "openocd": "sudo apt-get install openocd",
     "pyocd": "pip install pyocd (in the micro-codegen venv: .venv/bin/pip install pyocd); "
@@ -30,11 +32,12 @@ class Toolchain:
     name: str
     cc: str
     size: str
+    nm: str
 
 
 TOOLCHAINS = {
-    "gcc": Toolchain("gcc", "gcc", "size"),
-    "arm-none-eabi": Toolchain("arm-none-eabi", "arm-none-eabi-gcc", "arm-none-eabi-size"),
+    "gcc": Toolchain("gcc", "gcc", "size", "nm"),
+    "arm-none-eabi": Toolchain("arm-none-eabi", "arm-none-eabi-gcc", "arm-none-eabi-size", "arm-none-eabi-nm"),
 }
 
 
