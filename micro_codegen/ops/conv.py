@@ -145,6 +145,15 @@ VARIANT_FILES = {GENERAL: "conv_general", IM2COL: "conv_im2col", ONE_BY_ONE: "co
                  DW3X3: "conv_depthwise_3x3"}
 
 
+def folded_bias(bias: np.ndarray, w: np.ndarray, in_zp: int) -> np.ndarray:
+    """``bias[oc] - in_zp * sum(w[oc])``: the input offset folded into the bias, so that the
+    kernels accumulate raw int8 inputs, ``acc = bias' + sum x * w``; padded taps then count as
+    ``x = in_zp`` (int32, wrapping as the C accumulator does)."""
+    sums = w.reshape(w.shape[0], -1).astype(np.int64).sum(axis=1)
+    folded = bias.astype(np.int64) - int(in_zp) * sums
+    return ((folded + 2 ** 31) % 2 ** 32 - 2 ** 31).astype(np.int32)
+
+
 def _weights_for(variant: CConst, w: np.ndarray) -> np.ndarray:
     """OHWI weights in the layout ``variant`` reads (HWO for depthwise)."""
     if variant in (DW, DW3X3):
@@ -210,7 +219,7 @@ def _plan(g: Graph, i: int) -> OpPlan:
         variant = choose_variant(p)
         params = dict(base, variant=variant, input_zp=in_zp, output_zp=out_zp,
                       rounding=rounding_code(numerics.ROUNDING_CONV), act_min=int(qmin), act_max=int(qmax))
-        b = bias.array.astype(np.int32) if bias is not None else np.zeros(cout, np.int32)
+        b = folded_bias(bias.array if bias is not None else np.zeros(cout, np.int32), w.array, in_zp)
         return OpPlan(
             kernel="conv_int8", returns_status=True,
             args=(PARAM, In(0), Const("weight"), Const("bias"), Const("multiplier"), Const("shift"), SCRATCH,

@@ -45,7 +45,8 @@ typedef struct conv_param_t {
   int32_t group;
   int32_t variant;   /* CONV_VARIANT_* */
   int32_t act_type;  /* fp32: NNACL_ACT_* */
-  int32_t input_zp;  /* int8: input zero point (weights are symmetric, zero point 0) */
+  int32_t input_zp;  /* int8: input zero point; the bias has -input_zp * sum(w) folded in, so the
+                      * kernels add raw x * w and padded taps count as x = input_zp */
   int32_t output_zp; /* int8 */
   int32_t rounding;  /* int8: NNACL_ROUND_* of the requantization */
   int32_t act_min;   /* int8: clamp range of the fused activation */

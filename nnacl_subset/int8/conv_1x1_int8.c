@@ -9,7 +9,7 @@
 void conv_1x1_int8(const conv_param_t *param, const int8_t *input, const int8_t *weight, const int32_t *bias,
                    const int32_t *multiplier, const int32_t *shift, int8_t *output) {
   const int32_t in_c = param->in_c, out_c = param->out_c;
-  const int32_t in_offset = -param->input_zp;
+  const int32_t in_offset = 0; /* folded into the bias */
   const int32_t rnd = param->rounding, zp = param->output_zp, lo = param->act_min, hi = param->act_max;
   int32_t b, oy, ox, oc;
 

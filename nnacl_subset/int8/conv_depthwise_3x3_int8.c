@@ -9,16 +9,17 @@ static void dw3x3_border_pixel_int8(const conv_param_t *param, const int8_t *in_
                                     const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
                                     int32_t iy0, int32_t ix0, int8_t *out) {
   const int32_t in_h = param->in_h, in_w = param->in_w, c_n = param->in_c;
-  const int32_t in_offset = -param->input_zp;
-  const int32_t ky_begin = iy0 < 0 ? -iy0 : 0, ky_end = NNACL_MIN(3, in_h - iy0);
-  const int32_t kx_begin = ix0 < 0 ? -ix0 : 0, kx_end = NNACL_MIN(3, in_w - ix0);
+  const int32_t zp = param->input_zp; /* padded taps count as x = input_zp (the bias holds -zp * sum(w)) */
   int32_t c, ky, kx;
   for (c = 0; c < c_n; ++c) {
     int32_t acc = bias[c];
-    for (ky = ky_begin; ky < ky_end; ++ky) {
-      for (kx = kx_begin; kx < kx_end; ++kx) {
-        const int32_t xv = in_b[((size_t)(iy0 + ky) * in_w + (ix0 + kx)) * c_n + c];
-        acc += (xv + in_offset) * (int32_t)weight_hwo[(size_t)(ky * 3 + kx) * c_n + c];
+    for (ky = 0; ky < 3; ++ky) {
+      for (kx = 0; kx < 3; ++kx) {
+        const int32_t iy = iy0 + ky, ix = ix0 + kx;
+        const int32_t xv = (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w)
+                               ? zp
+                               : (int32_t)in_b[((size_t)iy * in_w + ix) * c_n + c];
+        acc += xv * (int32_t)weight_hwo[(size_t)(ky * 3 + kx) * c_n + c];
       }
     }
     out[c] = nnacl_requant_i8(acc, multiplier[c], shift[c], param->rounding, param->output_zp, param->act_min,
@@ -30,7 +31,6 @@ void conv_depthwise_3x3_int8(const conv_param_t *param, const int8_t *input, con
                              const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
                              int8_t *output) {
   const int32_t in_h = param->in_h, in_w = param->in_w, c_n = param->in_c;
-  const int32_t in_offset = -param->input_zp;
   const size_t row = (size_t)in_w * c_n;
   const int8_t *w0 = weight_hwo;
   const int8_t *w1 = w0 + c_n;
@@ -60,15 +60,15 @@ void conv_depthwise_3x3_int8(const conv_param_t *param, const int8_t *input, con
           const int8_t *r2 = r1 + row;
           for (c = 0; c < c_n; ++c) {
             int32_t acc = bias[c];
-            acc += ((int32_t)r0[c] + in_offset) * w0[c];
-            acc += ((int32_t)r0[c + c_n] + in_offset) * w1[c];
-            acc += ((int32_t)r0[c + 2 * c_n] + in_offset) * w2[c];
-            acc += ((int32_t)r1[c] + in_offset) * w3[c];
-            acc += ((int32_t)r1[c + c_n] + in_offset) * w4[c];
-            acc += ((int32_t)r1[c + 2 * c_n] + in_offset) * w5[c];
-            acc += ((int32_t)r2[c] + in_offset) * w6[c];
-            acc += ((int32_t)r2[c + c_n] + in_offset) * w7[c];
-            acc += ((int32_t)r2[c + 2 * c_n] + in_offset) * w8[c];
+            acc += (int32_t)r0[c] * w0[c];
+            acc += (int32_t)r0[c + c_n] * w1[c];
+            acc += (int32_t)r0[c + 2 * c_n] * w2[c];
+            acc += (int32_t)r1[c] * w3[c];
+            acc += (int32_t)r1[c + c_n] * w4[c];
+            acc += (int32_t)r1[c + 2 * c_n] * w5[c];
+            acc += (int32_t)r2[c] * w6[c];
+            acc += (int32_t)r2[c + c_n] * w7[c];
+            acc += (int32_t)r2[c + 2 * c_n] * w8[c];
             out[c] = nnacl_requant_i8(acc, multiplier[c], shift[c], param->rounding, param->output_zp, param->act_min,
                                       param->act_max);
           }

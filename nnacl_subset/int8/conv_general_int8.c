@@ -12,7 +12,7 @@ void conv_general_int8(const conv_param_t *param, const int8_t *input, const int
   const int32_t kh = param->kernel_h, kw = param->kernel_w;
   const int32_t group = param->group > 0 ? param->group : 1;
   const int32_t icg = in_c / group, ocg = out_c / group;
-  const int32_t in_offset = -param->input_zp;
+  const int32_t zp = param->input_zp;
   int32_t b, oy, ox, oc;
 
   for (b = 0; b < param->batch; ++b) {
@@ -28,19 +28,17 @@ void conv_general_int8(const conv_param_t *param, const int8_t *input, const int
           int32_t ky, kx;
           for (ky = 0; ky < kh; ++ky) {
             const int32_t iy = iy0 + ky * param->dilation_h;
-            if (iy < 0 || iy >= in_h) {
-              continue;
-            }
             for (kx = 0; kx < kw; ++kx) {
               const int32_t ix = ix0 + kx * param->dilation_w;
-              const int8_t *x;
-              const int8_t *w;
-              if (ix < 0 || ix >= in_w) {
-                continue;
+              const int8_t *w = weight + (((size_t)oc * kh + ky) * kw + kx) * icg;
+              if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
+                int32_t ic;
+                for (ic = 0; ic < icg; ++ic) { /* a padded tap: x = input_zp */
+                  acc += zp * (int32_t)w[ic];
+                }
+              } else {
+                acc = nnacl_dot_s8(in_b + ((size_t)iy * in_w + ix) * in_c + (size_t)g * icg, w, icg, 0, acc);
               }
-              x = in_b + ((size_t)iy * in_w + ix) * in_c + (size_t)g * icg;
-              w = weight + (((size_t)oc * kh + ky) * kw + kx) * icg;
-              acc = nnacl_dot_s8(x, w, icg, in_offset, acc);
             }
           }
           out[oc] = nnacl_requant_i8(acc, multiplier[oc], shift[oc], param->rounding, param->output_zp, param->act_min,

@@ -1,7 +1,7 @@
 /*
  * conv_im2col_int8.c -- int8 convolution (group 1) as im2col + gemm, CONV_IM2COL_TILE
  * output pixels at a time. The column buffer holds the raw int8 inputs in (ky, kx, ic)
- * order, with the input zero point for padded taps (so x - zp = 0 there); one weight row
+ * order, with the input zero point for padded taps (the bias holds -zp * sum(w)); one weight row
  * (OHWI) against the columns of the tile is one pass of nnacl_dot_s8_x4w1.
  */
 #include "int8/conv_int8.h"
@@ -43,7 +43,7 @@ void conv_im2col_int8(const conv_param_t *param, const int8_t *input, const int8
   const int32_t out_c = param->out_c;
   const int32_t k_size = param->kernel_h * param->kernel_w * param->in_c;
   const int32_t pixels = param->out_h * param->out_w;
-  const int32_t in_offset = -param->input_zp;
+  const int32_t in_offset = 0; /* folded into the bias */
   int32_t b, p0, oc, t;
 
   for (b = 0; b < param->batch; ++b) {

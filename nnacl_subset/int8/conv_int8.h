@@ -1,7 +1,8 @@
 /*
  * conv_int8.h -- int8 Conv2D (NHWC), per-channel requantization.
  *
- * acc[oc] = bias[oc] + sum (x - input_zp) * w   (int32; padded taps contribute nothing)
+ * acc[oc] = bias[oc] + sum x * w   (int32; bias = b - input_zp * sum(w) is folded at generation
+ *                                   time, so padded taps count as x = input_zp)
  * out     = clamp(MBQM(acc, multiplier[oc], shift[oc]) + output_zp, act_min, act_max)
  *
  * bias, multiplier and shift hold out_c values each. Generated code calls conv_int8(),
