@@ -111,16 +111,15 @@ static inline int32_t nnacl_sat_i32(int64_t x) {
   return x > INT32_MAX ? INT32_MAX : (x < INT32_MIN ? INT32_MIN : (int32_t)x);
 }
 
-/* gemmlowp SaturatingRoundingDoublingHighMul: a * b / 2^31 rounded half away from zero */
+/* gemmlowp SaturatingRoundingDoublingHighMul: a * b / 2^31, with gemmlowp's nudge (+2^30 for a
+ * non-negative product, 1 - 2^30 for a negative one) and a division that truncates towards zero.
+ * For a negative product, truncating (ab + 1 - 2^30) / 2^31 is flooring (ab + 2^30) / 2^31, so
+ * both cases are one arithmetic shift of ab + 2^30: SMULL, ADDS/ADC and two shifts on v7-M. */
 static inline int32_t nnacl_srdhm(int32_t a, int32_t b) {
-  int64_t ab;
-  int64_t nudge;
   if (a == INT32_MIN && b == INT32_MIN) {
     return INT32_MAX;
   }
-  ab = (int64_t)a * (int64_t)b;
-  nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
-  return (int32_t)((ab + nudge) / ((int64_t)1 << 31)); /* C division truncates */
+  return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 30)) >> 31);
 }
 
 /* gemmlowp RoundingDivideByPOT: x / 2^exponent rounded half away from zero, exponent in [0, 62] */
@@ -131,8 +130,11 @@ static inline int64_t nnacl_rdbpot64(int64_t x, int32_t exponent) {
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
+/* the same in 32 bits, exponent in [0, 31] */
 static inline int32_t nnacl_rdbpot(int32_t x, int32_t exponent) {
-  return (int32_t)nnacl_rdbpot64(x, exponent);
+  const int32_t mask = (int32_t)(((uint32_t)1 << exponent) - 1u);
+  const int32_t threshold = (mask >> 1) + (int32_t)((uint32_t)x >> 31);
+  return (x >> exponent) + ((x & mask) > threshold ? 1 : 0);
 }
 
 /* single rounding: x * m * 2^(shift - 31) rounded to nearest, ties towards +inf, saturated */
@@ -144,10 +146,10 @@ static inline int32_t nnacl_mbqm_single(int32_t x, int32_t multiplier, int32_t s
 
 /* double rounding (gemmlowp): the left shift wraps in 32 bits as in C int32 code */
 static inline int32_t nnacl_mbqm_double(int32_t x, int32_t multiplier, int32_t shift) {
-  const int32_t left = shift > 0 ? shift : 0;
-  const int32_t right = shift > 0 ? 0 : -shift;
-  const int32_t xl = (int32_t)((uint32_t)x << left);
-  return nnacl_rdbpot(nnacl_srdhm(xl, multiplier), right);
+  if (shift > 0) {
+    return nnacl_srdhm((int32_t)((uint32_t)x << shift), multiplier);
+  }
+  return nnacl_rdbpot(nnacl_srdhm(x, multiplier), -shift);
 }
 
 /* x * multiplier * 2^(shift - 31) with the given NNACL_ROUND_* mode.
