@@ -288,16 +288,18 @@ static int8_t rnd8(void) { seed = seed * 1664525u + 1013904223u; return (int8_t)
 static int8_t in_buf[MAXBUF], w_buf[MAXBUF], out_k[MAXBUF], out_n[MAXBUF], scratch[MAXBUF];
 static int32_t bias[64], mult[64], shft[64];
 
-static void naive_conv(const conv_param_t *p, int8_t *out) {   /* OHWI weights, group 1 */
+/* OHWI weights, group 1; the kernels' contract: the bias has -input_zp * sum(w) folded in, so they
+ * add raw x * w and a padded tap counts as x = input_zp */
+static void naive_conv(const conv_param_t *p, int8_t *out) {
   int32_t oy, ox, oc, ky, kx, ic;
   for (oy = 0; oy < p->out_h; ++oy) for (ox = 0; ox < p->out_w; ++ox) for (oc = 0; oc < p->out_c; ++oc) {
     int32_t acc = bias[oc];
     for (ky = 0; ky < p->kernel_h; ++ky) for (kx = 0; kx < p->kernel_w; ++kx) {
       int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
       int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
-      if (iy < 0 || ix < 0 || iy >= p->in_h || ix >= p->in_w) continue;
+      const int inside = iy >= 0 && ix >= 0 && iy < p->in_h && ix < p->in_w;
       for (ic = 0; ic < p->in_c; ++ic)
-        acc += (in_buf[(iy * p->in_w + ix) * p->in_c + ic] - p->input_zp) *
+        acc += (inside ? in_buf[(iy * p->in_w + ix) * p->in_c + ic] : p->input_zp) *
                w_buf[((oc * p->kernel_h + ky) * p->kernel_w + kx) * p->in_c + ic];
     }
     out[(oy * p->out_w + ox) * p->out_c + oc] =
