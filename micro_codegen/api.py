@@ -313,6 +313,15 @@ def validate(model: str | Path, board: str = DEFAULT_BOARD, cases_path: str | Pa
     return ValidateResult(report, built, manifest_arena, Path(out_dir) if out_dir is not None else None)
 
 
+def bench(model: str | Path | Graph, board: str = DEFAULT_BOARD, cases_path: str | Path | None = None,
+          bind: dict | None = None, port: str | None = None, progress=None):
+    """Cost of one inference per node (``bench.BenchResult``): exact instruction counts on QEMU
+    boards, cycles on real boards with a cycle counter. Inputs: case 0 of ``cases_path`` (default
+    ``MODEL.npz`` when it exists), else seeded random values."""
+    from .bench import bench as run_bench
+    return run_bench(model, board, cases_path=cases_path, bind=bind, port=port, progress=progress or NO_PROGRESS)
+
+
 # ---------------------------------------------------------------- boards / fit / flash
 
 def boards() -> list:

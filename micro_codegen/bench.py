@@ -15,7 +15,6 @@ outputs matched (the fast paths must stay exact).
 """
 from __future__ import annotations
 
-import contextlib
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -91,6 +90,36 @@ class BenchResult:
         for d in out.values():
             d[f"{self.metric}_per_mac"] = round(d[self.metric] / d["macs"], 4) if d["macs"] else None
         return out
+
+
+    def table(self) -> list[str]:
+        """The text report of ``micro-codegen bench`` (also printed by benchmarks/), one line per item."""
+        r = self
+        m = r.metric
+        total = r.total or 1
+        match = {None: "no expected outputs", True: "outputs match the reference",
+                 False: "OUTPUTS DIFFER FROM THE REFERENCE"}[r.outputs_match]
+        lines = [f"{r.model} on {r.board}: {r.total:,} {m} per inference ({r.case_source}; {match})"]
+        rows = [("node", "op", "kind", "kernel", "MACs", m, "/MAC", "share")]
+        for n in r.nodes:
+            rows.append((str(n.index), n.op, n.kind, n.kernel or "-", f"{n.macs:,}" if n.macs else "-", f"{n.cost:,}",
+                         f"{n.per_mac:.2f}" if n.per_mac is not None else "-", f"{100 * n.cost / total:.1f}%"))
+        widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
+        right = {0, 4, 5, 6, 7}
+        for row in rows:
+            lines.append("  " + "  ".join(v.rjust(w) if c in right else v.ljust(w)
+                                          for c, (v, w) in enumerate(zip(row, widths))).rstrip())
+        kinds = []
+        for kind, d in r.by_kind().items():
+            per = f", {d[f'{m}_per_mac']:.2f}/MAC" if d[f"{m}_per_mac"] is not None else ""
+            kinds.append(f"{kind} {d[m]:,} ({d['nodes']} node{'s' if d['nodes'] != 1 else ''}{per})")
+        lines.append("by kind: " + "; ".join(kinds))
+        if r.macs:
+            lines.append(f"total {r.total / r.macs:.2f} {m}/MAC over {r.macs:,} MACs")
+        s = r.sizes
+        lines.append(f"arena {r.arena_bytes:,} B; text {s.text:,} B (kernels + model code {r.kernel_text_bytes:,} B), "
+                     f"rodata {s.rodata:,} B, data {s.data:,} B, bss {s.bss:,} B")
+        return lines
 
 
 # ---------------------------------------------------------------- node facts
@@ -198,9 +227,10 @@ def _count_instructions(project: Path, image: Path, board, prefix: str, nm: str,
 
 
 def bench(model, board_name: str, cases_path: str | Path | None = None, bind: dict | None = None,
-          progress: Progress = NO_PROGRESS) -> BenchResult:
+          port: str | None = None, progress: Progress = NO_PROGRESS) -> BenchResult:
     """Generate, build (``-DMC_BENCH`` on QEMU boards) and run one inference of ``model`` on
-    ``board_name``; return its cost per node (see the module docstring)."""
+    ``board_name``; return its cost per node (see the module docstring). ``port``: the serial
+    port of a real board."""
     from . import api
     from .boards import load_board
     from .emit import render_project, write_project
@@ -211,10 +241,12 @@ def bench(model, board_name: str, cases_path: str | Path | None = None, bind: di
 
     board = load_board(board_name)
     on_qemu = board.runner == "qemu"
-    if not on_qemu and not board.dwt_cyccnt:
+    if not on_qemu and not board.raw.get("dwt_cyccnt"):
         why = "the host board's time is wall-clock" if board.is_host else "it has no cycle counter (dwt_cyccnt)"
         raise BoardConfigError(f"board '{board.name}' cannot be benchmarked: {why}; use a QEMU board "
                                f"(instruction counts) or a real board with DWT (cycles)")
+    if port and on_qemu:
+        raise BoardConfigError(f"board '{board.name}' is simulated (runner qemu): --port is only for real boards")
     g = api.load(model) if not isinstance(model, Graph) else model
     if cases_path is None and isinstance(model, (str, Path)) and Path(str(model) + ".npz").is_file():
         cases_path = Path(str(model) + ".npz")
@@ -253,11 +285,14 @@ def bench(model, board_name: str, cases_path: str | Path | None = None, bind: di
             metric = "instructions"
         else:
             from .runners import get_runner
-            runner = get_runner(board, project, image)
+            runner = get_runner(board, project, image, port)
             runner.check_programs()
             with progress.step("run"), runner as link:
                 run, hz, ticks = session(link)
-            costs = [round(t * board.cpu_hz / hz) for t in ticks]
+            if not hz or len(ticks) != n:
+                raise ValidationError(f"board '{board.name}': the firmware reported {len(ticks)} node timings "
+                                      f"for {n} nodes (built without MC_PROFILE?)")
+            costs = [round(t * int(board.raw["cpu_hz"]) / hz) for t in ticks]
             metric = "cycles"
         ktext = kernel_text(nm, project, image, f"{gen.name}.o")
     match = None

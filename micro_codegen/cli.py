@@ -401,6 +401,32 @@ def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol
         sys.exit(1)
 
 
+@main.command()
+@_model_arg()
+@_board_opt(api.DEFAULT_BOARD)
+@click.option("--cases", "cases_path", default=None, type=click.Path(dir_okay=False),
+              help="Take the inputs from case 0 of CASES.npz (default: MODEL.npz if it exists, else seeded "
+                   "random inputs).")
+@_port_opt()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+@_progress_opt()
+@_bind_opt()
+def bench(model, board, cases_path, port, as_json, progress, bind):
+    """Cost of one inference of MODEL on a board, per node.
+
+    QEMU boards: exact guest instruction counts (deterministic: the same build gives the same
+    numbers), measured by a QEMU plugin between markers around every node; interrupt handlers
+    are not counted. Real boards with a cycle counter: cycles (--port). Also prints
+    instructions per multiply-accumulate, per node and per node kind (conv, depthwise, 1x1,
+    fc, other), and the image's sections."""
+    r = api.bench(model, board, cases_path=cases_path, port=port, progress=_progress(progress), bind=bind)
+    if as_json:
+        _json_out(r.to_json())
+        return
+    for line in r.table():
+        click.echo(line)
+
+
 # ---------------------------------------------------------------- boards / flash
 
 def _bytes(n: int | None) -> str:

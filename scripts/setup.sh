@@ -5,6 +5,7 @@
 #
 # 1. apt: host gcc/make, the Arm GNU toolchain + newlib, QEMU (Arm system emulator), flatc.
 # 2. A virtual environment .venv/ with micro_codegen (editable) and its test extras.
+# 3. The QEMU instruction-count plugin of `micro-codegen bench`.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -37,4 +38,7 @@ fi
 for tool in gcc make arm-none-eabi-gcc qemu-system-arm flatc; do
   command -v "$tool" >/dev/null || { echo "setup: $tool is still missing" >&2; exit 1; }
 done
+# the QEMU instruction-count plugin of `micro-codegen bench` (Debian ships no qemu-plugin.h; the
+# plugin declares the API itself); built into ~/.cache/micro_codegen, rebuilt when its source changes
+echo "setup: QEMU plugin $(.venv/bin/python -m micro_codegen.qemu_plugin)"
 echo "setup: done. Activate with: source .venv/bin/activate   (then: micro-codegen --help)"

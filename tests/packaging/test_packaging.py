@@ -30,6 +30,7 @@ def test_wheel_contains_data(wheel):
         for p in src:
             assert f"micro_codegen/_data/{p.relative_to(REPO).as_posix()}" in names
     assert "micro_codegen/ms_model/schema/Conv2DFusion.py" in names
+    assert "micro_codegen/qemu_plugin/mc_insn_count.c" in names          # `bench` builds it on first use
 
 
 def test_non_editable_install_runs(wheel, tmp_path):
