@@ -231,8 +231,9 @@ def bench(model, board_name: str, cases_path: str | Path | None = None, bind: di
     """Generate, build (``-DMC_BENCH`` on QEMU boards) and run one inference of ``model`` on
     ``board_name``; return its cost per node (see the module docstring). ``port``: the serial
     port of a real board."""
-    from . import api
     from .boards import load_board
+    from .fold import bind_inputs
+    from .ms_model import read_model
     from .emit import render_project, write_project
     from .pipeline import compile_model
     from .toolchain import make, size_summary, toolchain
@@ -247,14 +248,14 @@ def bench(model, board_name: str, cases_path: str | Path | None = None, bind: di
                                f"(instruction counts) or a real board with DWT (cycles)")
     if port and on_qemu:
         raise BoardConfigError(f"board '{board.name}' is simulated (runner qemu): --port is only for real boards")
-    g = api.load(model) if not isinstance(model, Graph) else model
+    g = read_model(model) if not isinstance(model, Graph) else model
     if cases_path is None and isinstance(model, (str, Path)) and Path(str(model) + ".npz").is_file():
         cases_path = Path(str(model) + ".npz")
     if bind is None and cases_path is not None:
         from .cases import bound_values
         from .fold import shape_inputs
         bind = bound_values(cases_path, g, shape_inputs(g)) or None
-    g, bound = api.bind(g, bind)
+    g, bound = bind_inputs(g, bind) if bind else (g, ())
     tc = toolchain(board.toolchain)
     with tempfile.TemporaryDirectory(prefix="micro_codegen-bench-") as tmp:
         project = Path(tmp) / "project"
