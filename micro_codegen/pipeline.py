@@ -56,11 +56,12 @@ def require_supported(g: Graph) -> None:
                                  + "; ".join(problems[:3]) + more)
 
 
-def prepare_nodes(g: Graph) -> tuple[Graph, tuple[OpPlan, ...]]:
-    """Steps 1-2: check, fold, then one OpPlan per node of the folded graph."""
+def prepare_nodes(g: Graph, core: str | None = None) -> tuple[Graph, tuple[OpPlan, ...]]:
+    """Steps 1-2: check, fold, then one OpPlan per node of the folded graph (for ``core``, the
+    cheapest kernel variants by the measured cost model; they never change the memory plan)."""
     require_supported(g)
     g = fold_constants(g).graph
-    return g, tuple(prepare(g, i) for i in range(len(g.nodes)))
+    return g, tuple(prepare(g, i, core) for i in range(len(g.nodes)))
 
 
 def plan_memory(g: Graph, plans: Sequence[OpPlan]) -> MemoryPlan:
@@ -151,7 +152,7 @@ def compile_model(g: Graph, name: str | None = None, board: Board | None = None,
     (BoardConfigError with the numbers). ``bound``: the inputs ``fold.bind_inputs`` turned into
     constants (recorded in the manifest). Nothing is written."""
     source = g
-    g, plans = prepare_nodes(g)
+    g, plans = prepare_nodes(g, board.core if board is not None else None)
     layout = arena_layout(g, plan_memory(g, plans))
     files = kernel_files([f for p in plans for f in p.kernel_sources] + [p.header for p in plans if p.header])
     needs = memory_needs(g, plans, layout, files)

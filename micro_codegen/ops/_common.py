@@ -67,11 +67,12 @@ class Unsupported(UnsupportedOpError):
 
 
 def family(ops: Sequence[str], plan: Callable[[Graph, int], OpPlan],
-           rules: Sequence[Rule] | Mapping[str, Sequence[Rule]]) -> None:
+           rules: Sequence[Rule] | Mapping[str, Sequence[Rule]], candidates=None) -> None:
     """Register ``plan`` for every op of ``ops`` with its support rules: one sequence for all
-    of them, or a mapping op -> sequence when the ops differ."""
+    of them, or a mapping op -> sequence when the ops differ. ``candidates(g, i, plan)``: the
+    other plans of the node (kernel variants) the cost model may prefer (``OpImpl.candidates``)."""
     for op in ops:
-        register(OpImpl(op, plan, tuple(rules[op] if isinstance(rules, Mapping) else rules)))
+        register(OpImpl(op, plan, tuple(rules[op] if isinstance(rules, Mapping) else rules), candidates))
 
 
 # ---------------------------------------------------------------- tensors

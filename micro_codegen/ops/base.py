@@ -29,6 +29,9 @@ class OpImpl:
     #: the op's own support rules in order (``ops/_rules.py`` describes them; check.py adds the
     #: rules every node obeys); the plan may assume they all hold
     rules: tuple[Rule, ...]
+    #: other plans that compute the same outputs with the same scratch (kernel variants); for a
+    #: known core, ``prepare`` takes the cheapest by the measured cost model (``ops/_costs.py``)
+    candidates: Callable[[Graph, int, OpPlan], tuple[OpPlan, ...]] | None = None
 
     def check(self, graph: Graph, index: int) -> str | None:
         """The reason of the first own rule node ``index`` breaks, or None."""
@@ -47,9 +50,10 @@ def register(impl: OpImpl) -> OpImpl:
     return impl
 
 
-def prepare(graph: Graph, index: int) -> OpPlan:
+def prepare(graph: Graph, index: int, core: str | None = None) -> OpPlan:
     """The OpPlan of node ``index``, or UnsupportedOpError (``<node label>: <reason>``) when
-    its op has no implementation or the node breaks one of the op's rules."""
+    its op has no implementation or the node breaks one of the op's rules. With ``core`` (a
+    board's core), the cheapest of the family's candidate plans for that core."""
     label = graph.node_label(index)
     impl = REGISTRY.get(graph.nodes[index].op)
     if impl is None:
@@ -58,7 +62,12 @@ def prepare(graph: Graph, index: int) -> OpPlan:
     if reason:
         raise UnsupportedOpError(f"{label}: {reason}")
     try:
-        return impl.prepare(graph, index)
+        plan = impl.prepare(graph, index)
+        if core is None or impl.candidates is None:
+            return plan
+        from ._costs import cheapest
+        others = [p for p in impl.candidates(graph, index, plan) if p.scratch_bytes == plan.scratch_bytes]
+        return cheapest([plan] + others, core)
     except UnsupportedOpError as e:        # a plan met what its rules should have refused
         if str(e).startswith(label):
             raise
