@@ -39,6 +39,7 @@ class NodeCost:
     op: str
     kind: str              # conv, depthwise, 1x1, fc, other
     kernel: str            # the C function the node calls
+    variant: str           # its kernel variant (e.g. CONV_VARIANT_DW3X3), or ""
     macs: int
     cost: int              # instructions (QEMU) or cycles (real board)
 
@@ -72,7 +73,7 @@ class BenchResult:
         m = self.metric
         return {"board": self.board, "model": self.model, f"total_{m}": self.total, "macs": self.macs,
                 "ops": [{"node": n.index, "name": n.name, "op": n.op, "kind": n.kind, "kernel": n.kernel,
-                         "macs": n.macs, m: n.cost,
+                         "variant": n.variant, "macs": n.macs, m: n.cost,
                          f"{m}_per_mac": None if n.per_mac is None else round(n.per_mac, 4)} for n in self.nodes],
                 "by_kind": self.by_kind(), "arena_bytes": self.arena_bytes, "text_bytes": self.sizes.text,
                 "rodata_bytes": self.sizes.rodata, "data_bytes": self.sizes.data, "bss_bytes": self.sizes.bss,
@@ -102,7 +103,8 @@ class BenchResult:
         lines = [f"{r.model} on {r.board}: {r.total:,} {m} per inference ({r.case_source}; {match})"]
         rows = [("node", "op", "kind", "kernel", "MACs", m, "/MAC", "share")]
         for n in r.nodes:
-            rows.append((str(n.index), n.op, n.kind, n.kernel or "-", f"{n.macs:,}" if n.macs else "-", f"{n.cost:,}",
+            kernel = (n.kernel or "-") + (f" {n.variant.rsplit('_', 1)[-1]}" if n.variant else "")
+            rows.append((str(n.index), n.op, n.kind, kernel, f"{n.macs:,}" if n.macs else "-", f"{n.cost:,}",
                          f"{n.per_mac:.2f}" if n.per_mac is not None else "-", f"{100 * n.cost / total:.1f}%"))
         widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
         right = {0, 4, 5, 6, 7}
@@ -139,6 +141,12 @@ def node_macs(g: Graph, i: int) -> int:
         return int(np.prod(y.shape)) * int(w.shape[-1])
     k = x.shape[-2] if node.attr("transpose_a") else x.shape[-1]
     return int(np.prod(y.shape)) * int(k)
+
+
+def variant_name(plan) -> str:
+    """The plan's kernel variant constant (``CONV_VARIANT_1X1``), or ""."""
+    v = plan.params.get("variant")
+    return getattr(v, "name", "")
 
 
 def node_kind(plan) -> str:
@@ -300,6 +308,6 @@ def bench(model, board_name: str, cases_path: str | Path | None = None, bind: di
     if case.expected is not None:
         match = all(compare(o, e).passed for o, e in zip(run.outputs, case.expected))
     folded = cm.graph
-    nodes = [NodeCost(i, folded.nodes[i].name, folded.nodes[i].op, node_kind(p), p.kernel, node_macs(folded, i), c)
-             for i, (p, c) in enumerate(zip(cm.plans, costs))]
+    nodes = [NodeCost(i, folded.nodes[i].name, folded.nodes[i].op, node_kind(p), p.kernel, variant_name(p),
+                      node_macs(folded, i), c) for i, (p, c) in enumerate(zip(cm.plans, costs))]
     return BenchResult(board.name, cm.model_file, metric, nodes, sizes, ktext, cm.arena.size, match, source)
