@@ -8,6 +8,8 @@
  *   SIMD32  four channels per word, SXTAB16 and SXTAB16 ROR 8 add the even and odd bytes;
  *   MVE     sixteen channels as two VLDRB.S16 + VADD.I16, tail-predicated;
  * then the division of each sum as in the plain loop (the specification).
+ * MaxPool keeps a running maximum of whole words / vectors: SSUB8 + SEL per four channels (SIMD32),
+ * VMAX.S8 per sixteen (MVE), then the activation bounds the same way.
  */
 #include "int8/pooling_int8.h"
 
@@ -161,6 +163,54 @@ void avgpool_int8(const pooling_param_t *param, const int8_t *input, int8_t *out
   }
 }
 
+/* channels [c, c + n) of one max window, clamped, into out[0..n); returns how many channels it did
+ * (the SIMD32 build leaves the last n % 4, the portable build all of them) */
+static int32_t pool_max_fast(const pooling_param_t *param, const int8_t *in_b, int32_t in_w, int32_t c_n,
+                             int32_t y_begin, int32_t y_end, int32_t x_begin, int32_t x_end, int32_t c, int32_t n,
+                             int8_t *out) {
+  int32_t y, x, k;
+#if defined(NNACL_MVE_INT8)
+  const int8x16_t lo = vdupq_n_s8((int8_t)param->act_min), hi = vdupq_n_s8((int8_t)param->act_max);
+  for (k = 0; k < n; k += 16) {
+    const mve_pred16_t p = vctp8q((uint32_t)(n - k));
+    int8x16_t m = vdupq_n_s8(-128);
+    for (y = y_begin; y < y_end; ++y) {
+      const int8_t *px = in_b + ((size_t)y * in_w + x_begin) * c_n + c + k;
+      for (x = x_begin; x < x_end; ++x, px += c_n) {
+        m = vmaxq_s8(m, vldrbq_z_s8(px, p));
+      }
+    }
+    vstrbq_p_s8(out + k, vminq_s8(vmaxq_s8(m, lo), hi), p);
+  }
+  return n;
+#elif defined(POOL_SIMD32)
+  const uint32_t lo4 = (uint32_t)(uint8_t)param->act_min * 0x01010101u;
+  const uint32_t hi4 = (uint32_t)(uint8_t)param->act_max * 0x01010101u;
+  for (k = 0; k + 4 <= n; k += 4) {
+    uint32_t m = 0x80808080u; /* four bytes of -128; SSUB8 sets GE per byte where v >= m, SEL keeps those */
+    for (y = y_begin; y < y_end; ++y) {
+      const int8_t *px = in_b + ((size_t)y * in_w + x_begin) * c_n + c + k;
+      for (x = x_begin; x < x_end; ++x, px += c_n) {
+        uint32_t v;
+        memcpy(&v, px, sizeof(v));
+        (void)__ssub8((int8x4_t)v, (int8x4_t)m);
+        m = (uint32_t)__sel((uint8x4_t)v, (uint8x4_t)m);
+      }
+    }
+    (void)__ssub8((int8x4_t)m, (int8x4_t)lo4);
+    m = (uint32_t)__sel((uint8x4_t)m, (uint8x4_t)lo4);
+    (void)__ssub8((int8x4_t)m, (int8x4_t)hi4);
+    m = (uint32_t)__sel((uint8x4_t)hi4, (uint8x4_t)m);
+    memcpy(out + k, &m, sizeof(m));
+  }
+  return k;
+#else
+  (void)param, (void)in_b, (void)in_w, (void)c_n, (void)y_begin, (void)y_end, (void)x_begin, (void)x_end, (void)c;
+  (void)n, (void)out, (void)y, (void)x, (void)k;
+  return 0;
+#endif
+}
+
 void maxpool_int8(const pooling_param_t *param, const int8_t *input, int8_t *output) {
   const int32_t in_h = param->in_h, in_w = param->in_w, c_n = param->channels;
   int32_t b, oy, ox, c, y, x;
@@ -173,7 +223,8 @@ void maxpool_int8(const pooling_param_t *param, const int8_t *input, int8_t *out
         const int32_t ix0 = ox * param->stride_w - param->pad_left;
         const int32_t x_begin = NNACL_MAX(ix0, 0), x_end = NNACL_MIN(ix0 + param->kernel_w, in_w);
         int8_t *out = output + (((size_t)b * param->out_h + oy) * param->out_w + ox) * c_n;
-        for (c = 0; c < c_n; ++c) {
+        c = pool_max_fast(param, in_b, in_w, c_n, y_begin, y_end, x_begin, x_end, 0, c_n, out);
+        for (; c < c_n; ++c) {
           int32_t m = -128;
           for (y = y_begin; y < y_end; ++y) {
             const int8_t *row = in_b + ((size_t)y * in_w) * c_n + c;

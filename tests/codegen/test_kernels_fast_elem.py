@@ -1,10 +1,11 @@
-"""The fast paths of the int8 FullConnection, Add / Sub / Mul and AvgPool kernels (SIMD32 on
+"""The fast paths of the int8 FullConnection, Add / Sub / Mul, AvgPool and MaxPool kernels (SIMD32 on
 Cortex-M4, MVE on Cortex-M55) against the reference, over randomized shapes that reach every
 tail: FC depths that are and are not multiples of 4 / 16, unit counts around the 4-row blocks,
 batches, per-tensor and per-channel weights, nonzero zero points, fused RELU / RELU6, the
 generic FC variant (weight zero point, a multiplier >= 0.5); Add / Sub / Mul of same-shape,
 scalar and broadcast operands with element counts around the 4-lane blocks; AvgPool with odd
-channel counts, strides 1 / 2, SAME padding and a window past the 16-bit sum limit.
+channel counts, strides 1 / 2, SAME padding and a window past the 16-bit sum limit; MaxPool
+likewise, with windows CEIL rounding puts past the input.
 
 ``family_models()``: model 0 holds all of these as independent branches; it runs on
 qemu-mps2-an386 through tests/validate/test_qemu_families.py and on qemu-mps3-an547 here.
@@ -54,14 +55,18 @@ ELEM_CASES = [
     ("MulFusion", (2, 1, 5), (2, 3, 1), "NO_ACTIVATION"),
 ]
 
-#: AvgPool branches: shape, kernel, strides, pad mode, act
+#: pooling branches: op, shape, kernel, strides, pad mode, round mode, act
 POOL_CASES = [
-    ((1, 9, 7, 19), (3, 3), (2, 2), "SAME", "NO_ACTIVATION"),
-    ((1, 6, 5, 8), (2, 2), (1, 1), "VALID", "RELU"),
-    ((1, 25, 5, 33), (25, 5), (1, 1), "VALID", "NO_ACTIVATION"),  # global, 125 taps
-    ((1, 5, 6, 3), (3, 2), (1, 2), "SAME", "RELU6"),
-    ((1, 4, 4, 1), (2, 2), (2, 2), "VALID", "NO_ACTIVATION"),
-    ((1, 17, 17, 7), (17, 17), (1, 1), "VALID", "NO_ACTIVATION"),  # 289 taps: past the 16-bit sums
+    ("AvgPoolFusion", (1, 9, 7, 19), (3, 3), (2, 2), "SAME", "FLOOR", "NO_ACTIVATION"),
+    ("AvgPoolFusion", (1, 6, 5, 8), (2, 2), (1, 1), "VALID", "FLOOR", "RELU"),
+    ("AvgPoolFusion", (1, 25, 5, 33), (25, 5), (1, 1), "VALID", "FLOOR", "NO_ACTIVATION"),  # global, 125 taps
+    ("AvgPoolFusion", (1, 5, 6, 3), (3, 2), (1, 2), "SAME", "FLOOR", "RELU6"),
+    ("AvgPoolFusion", (1, 4, 4, 1), (2, 2), (2, 2), "VALID", "FLOOR", "NO_ACTIVATION"),
+    ("AvgPoolFusion", (1, 17, 17, 7), (17, 17), (1, 1), "VALID", "FLOOR", "NO_ACTIVATION"),  # 289 taps
+    ("MaxPoolFusion", (1, 9, 9, 19), (3, 3), (2, 2), "VALID", "FLOOR", "NO_ACTIVATION"),
+    ("MaxPoolFusion", (1, 6, 7, 5), (2, 3), (1, 2), "SAME", "FLOOR", "RELU"),
+    ("MaxPoolFusion", (1, 5, 7, 33), (1, 2), (3, 4), "VALID", "CEIL", "RELU6"),  # windows past the input
+    ("MaxPoolFusion", (1, 4, 5, 8), (2, 2), (1, 1), "VALID", "FLOOR", "NO_ACTIVATION"),
 ]
 
 
@@ -103,16 +108,18 @@ def _elem(b, gen, k, op, sa, sb, act):
     return y, [a, c], [rand_i8(gen, sa), rand_i8(gen, sb)]
 
 
-def _pool(b, gen, k, shape, kernel, strides, mode, act):
+def _pool(b, gen, k, op, shape, kernel, strides, mode, round_mode, act):
     q = (0.05, int(gen.integers(-20, 20)))
     x = b.input(f"p{k}_x", I8, shape, quant=q)
     h, w = shape[1:3]
     if mode == "SAME":
         out_hw = (-(-h // strides[0]), -(-w // strides[1]))
+    elif round_mode == "CEIL":
+        out_hw = (-(-(h - kernel[0]) // strides[0]) + 1, -(-(w - kernel[1]) // strides[1]) + 1)
     else:
         out_hw = ((h - kernel[0]) // strides[0] + 1, (w - kernel[1]) // strides[1] + 1)
-    y = b.node("AvgPoolFusion", [x], [(f"p{k}_y", I8, (shape[0], *out_hw, shape[3]), q)], kernel_size=kernel,
-               strides=strides, pad_mode=mode, pad=(0, 0, 0, 0), round_mode="FLOOR", format="NHWC",
+    y = b.node(op, [x], [(f"p{k}_y", I8, (shape[0], *out_hw, shape[3]), q)], kernel_size=kernel,
+               strides=strides, pad_mode=mode, pad=(0, 0, 0, 0), round_mode=round_mode, format="NHWC",
                activation_type=act, **{"global": False})
     return y, [x], [rand_i8(gen, shape)]
 
