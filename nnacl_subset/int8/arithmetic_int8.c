@@ -129,8 +129,10 @@ static int run_table_int8(const arith_param_t *param, const void *in0, int32_t s
   const int32_t m = param->out_multiplier, zp = param->out_offset, lo = param->act_min, hi = param->act_max;
   const int32_t right = param->out_shift < 0 ? -param->out_shift : 0; /* out_shift <= 0 in table mode */
   int32_t i = 0;
-  if (sa == 1 && sb == 1 && right > 0) {
-    const int32_t half = (int32_t)(1u << (right - 1));
+  if (sa == 1 && sb == 1 && right > 0 && right <= 22) {
+    /* the output offset rides in the rounding constant: adding zp * 2^right before the shift adds
+     * zp after it; |v| < 2^30, |zp * 2^right| <= 2^29, so the sum stays in int32 */
+    const int32_t half = (int32_t)(1u << (right - 1)) + zp * (1 << right);
 #if defined(NNACL_MVE_INT8)
     const int32x4_t lov = vdupq_n_s32(lo), hiv = vdupq_n_s32(hi);
     for (; i + 4 <= n; i += 4) {
@@ -147,7 +149,7 @@ static int run_table_int8(const arith_param_t *param, const void *in0, int32_t s
     (void)half;
 #else
 #define ARITH_TABLE_V(k) ((arith_srdhm_small(t0[a[k]] + t1[b[k]], m) + half + \
-                          (arith_srdhm_small(t0[a[k]] + t1[b[k]], m) >> 31)) >> right) + zp
+                          (arith_srdhm_small(t0[a[k]] + t1[b[k]], m) >> 31)) >> right)
 #if defined(ARITH_SIMD32)
     const uint32_t lo4 = arith_dup4(lo), hi4 = arith_dup4(hi);
     for (; i + 4 <= n; i += 4) {
