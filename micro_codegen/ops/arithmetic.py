@@ -9,6 +9,8 @@ Kernels (``<op>_<dtype>``; semantics in ``reference/arithmetic.py``):
 * float16 -> ``fp16/arithmetic_fp16.h`` (computed in float, rounded back).
 * quantized int8 Add / Sub / Mul -> ``int8/arithmetic_int8.h`` (TFLite ADD / SUB / MUL:
   ``numerics.add_multipliers`` / ``mul_multiplier``, ``ROUNDING_ADD`` / ``ROUNDING_MUL``);
+  Add / Sub get the per-value input stage as a 512-entry int32 table (:func:`add_table`), or
+  NULL when the table's sums could leave the small range the fast requantization needs;
   quantized int8 Maximum / Minimum (one quantization everywhere) compare the raw values with
   the plain int8 kernel.
 * non-quantized integers int8 .. uint64 -> ``base/arithmetic_base.h`` (wrapping, C division;
@@ -25,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import numerics
-from ..compiled import PARAM, In, OpPlan, Out
+from ..compiled import NULL, PARAM, Const, ConstArray, In, OpPlan, Out
 from ..ir import DType, Graph
 from ._common import (NNACL_MAX_DIMS, Unsupported, act_code, array_fields, broadcast_strides, coalesce,
                       cconst, family, io, qparams, rounding_code)
@@ -88,6 +90,23 @@ def quantized_int8(g: Graph, i: int) -> bool:
     """Whether the node computes on quantized int8 (its int8 tensors carry quantization)."""
     return any(g.tensors[t].dtype == DType.INT8 and g.tensors[t].quant
                for t in g.nodes[i].inputs + g.nodes[i].outputs)
+
+
+def add_table(op: str, q0, q1, m0, e0, m1, e1, eo) -> np.ndarray | None:
+    """The table of int8 Add / Sub (``int8/arithmetic_int8.h``): the scaled input of every int8
+    value of each input, ``MBQM((x - zp) << ADD_LEFT_SHIFT, m, e)`` (the reference's own
+    arithmetic), indexed by the value's bit pattern, shifted left by ``max(eo, 0)`` and negated
+    for input 1 of Sub; None when ``max |T0| + max |T1| >= 2**30`` (the kernel's small range)."""
+    u = np.arange(256)
+    x = np.where(u < 128, u, u - 256).astype(np.int64)
+    r, ls, left = numerics.ROUNDING_ADD, numerics.ADD_LEFT_SHIFT, max(int(eo), 0)
+    t0 = numerics.multiply_by_quantized_multiplier((x - q0) << ls, m0, e0, r) << left
+    t1 = numerics.multiply_by_quantized_multiplier((x - q1) << ls, m1, e1, r) << left
+    if op == "SubFusion":
+        t1 = -t1
+    if int(np.abs(t0).max()) + int(np.abs(t1).max()) >= 1 << 30:
+        return None
+    return np.concatenate([t0, t1]).astype(np.int32)
 
 
 # ---------------------------------------------------------------- rules
@@ -233,9 +252,14 @@ def _plan(g: Graph, i: int) -> OpPlan:
         params.update(in0_offset=-z1, in1_offset=-z2, out_offset=zo, act_min=int(qmin), act_max=int(qmax))
         if node.op in ("AddFusion", "SubFusion"):
             (m1, e1), (m2, e2), (mo, eo) = numerics.add_multipliers(s1, s2, so)
+            table = add_table(node.op, z1, z2, m1, e1, m2, e2, eo)
             params.update(left_shift=numerics.ADD_LEFT_SHIFT, in0_multiplier=m1, in0_shift=e1, in1_multiplier=m2,
-                          in1_shift=e2, out_multiplier=mo, out_shift=eo,
+                          in1_shift=e2, out_multiplier=mo, out_shift=eo if table is None else min(eo, 0),
                           rounding=rounding_code(numerics.ROUNDING_ADD))
+            common["args"] = (PARAM, In(0), In(1), NULL if table is None else Const("table"), Out(0))
+            consts = () if table is None else (ConstArray("table", DType.INT32, table),)
+            return OpPlan(kernel=f"{name}_int8", kernel_sources=("int8/arithmetic_int8.c", _BASE),
+                          header="int8/arithmetic_int8.h", params=params, consts=consts, **common)
         elif node.op == "MulFusion":
             m, e = numerics.mul_multiplier(s1, s2, so)
             params.update(out_multiplier=m, out_shift=e, rounding=rounding_code(numerics.ROUNDING_MUL))

@@ -5,6 +5,12 @@ The input is flattened to ``[rows, depth]`` as in ``reference/fullconnection.py`
 weights stay ``[units, depth]``: from flash when constant, else the activation as it is
 (likewise the bias). Multipliers and rounding mode are the reference's
 (``numerics.output_multipliers``, ``numerics.ROUNDING_FC``).
+
+int8 variants (``fullconnection_param_t.variant``, layouts in ``int8/fullconnection_int8.h``):
+``FC_VARIANT_PACKED`` when the weights (and the bias, if any) are constants with weight zero
+point 0 and every requantization shift is <= -1 (single rounding) -- the input offset is folded into the bias (:func:`conv.folded_bias`) and the weights
+are packed four rows by 16 depth values (:func:`packed_weights`); ``FC_VARIANT_GENERIC`` (the
+weights as they are, offsets applied by the kernel) otherwise.
 """
 from __future__ import annotations
 
@@ -13,8 +19,27 @@ import numpy as np
 from .. import numerics
 from ..compiled import NULL, PARAM, SCRATCH, SCRATCH_SIZE, Const, ConstArray, In, OpPlan, Out
 from ..ir import DType, Graph
-from ._common import Unsupported, act_code, family, io, prod, qparams, rounding_code
+from ._common import Unsupported, act_code, cconst, family, io, prod, qparams, rounding_code
+from .conv import folded_bias
 from ._rules import fused_activation, inputs, int8_or_float32, int8_quantized, one_output, weighted_dtypes
+
+
+#: fullconnection_param_t.variant values (FC_VARIANT_* of common/fullconnection_param.h)
+GENERIC, PACKED = cconst("FC_VARIANT_GENERIC"), cconst("FC_VARIANT_PACKED")
+PACK_UNITS, PACK_DEPTH = cconst("FC_PACK_UNITS").value, cconst("FC_PACK_DEPTH").value
+
+
+def packed_weights(w: np.ndarray) -> np.ndarray:
+    """[units, depth] weights in the FC_VARIANT_PACKED layout: zero-padded to [U4, D16]
+    (multiples of 4 units and 16 depth values), then blocks of 4 rows x 16 values in the order
+    ``[u // 4][d // 16][u % 4][d % 16]``."""
+    units, depth = w.shape
+    u4 = -(-units // PACK_UNITS) * PACK_UNITS
+    d16 = -(-depth // PACK_DEPTH) * PACK_DEPTH
+    padded = np.zeros((u4, d16), dtype=w.dtype)
+    padded[:units, :depth] = w
+    blocks = padded.reshape(u4 // PACK_UNITS, PACK_UNITS, d16 // PACK_DEPTH, PACK_DEPTH)
+    return np.ascontiguousarray(blocks.transpose(0, 2, 1, 3)).reshape(-1)
 
 
 def hybrid_scratch_bytes(params: dict) -> int:
@@ -82,7 +107,8 @@ def _plan(g: Graph, i: int) -> OpPlan:
     rows = x.size // depth
     act = node.attr("activation_type", "NO_ACTIVATION") or "NO_ACTIVATION"
     base = dict(rows=rows, depth=depth, units=units, act_type=act_code(None), input_zp=0, weight_zp=0,
-                output_zp=0, per_channel=0, rounding=rounding_code("single"), act_min=-128, act_max=127)
+                output_zp=0, per_channel=0, rounding=rounding_code("single"), act_min=-128, act_max=127,
+                variant=GENERIC)
     w_arg = Const("weight") if w.is_const else In(1)
     bias_arg = NULL if bias is None else (Const("bias") if bias.is_const else In(2))
 
@@ -120,7 +146,19 @@ def _plan(g: Graph, i: int) -> OpPlan:
         params = dict(base, input_zp=in_zp, weight_zp=int(w.zero_points[0]), output_zp=out_zp,
                       per_channel=int(len(w.quant) > 1),
                       rounding=rounding_code(numerics.ROUNDING_FC), act_min=int(qmin), act_max=int(qmax))
-        consts = tensor_consts(DType.INT8, DType.INT32)
+        w_zp = int(w.zero_points[0])
+        packed = (w.is_const and w_zp == 0 and (bias is None or bias.is_const) and bool(np.all(shift <= -1))
+                  and numerics.ROUNDING_FC == "single")
+        if packed:
+            b0 = np.zeros(units, np.int32) if bias is None else bias.array.reshape(-1)
+            b4 = np.zeros(-(-units // PACK_UNITS) * PACK_UNITS, np.int32)
+            b4[:units] = folded_bias(b0, w.array, in_zp)
+            params["variant"] = PACKED
+            consts = [ConstArray("weight", DType.INT8, packed_weights(w.array)),
+                      ConstArray("bias", DType.INT32, b4)]
+            w_arg, bias_arg = Const("weight"), Const("bias")
+        else:
+            consts = tensor_consts(DType.INT8, DType.INT32)
         consts += [ConstArray("multiplier", DType.INT32, mult.astype(np.int32)),
                    ConstArray("shift", DType.INT32, shift.astype(np.int32))]
         return OpPlan(kernel="fullconnection_int8",

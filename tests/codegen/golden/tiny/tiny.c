@@ -170,6 +170,7 @@ static const fullconnection_param_t tiny_fc_param = {
     .rounding = NNACL_ROUND_SINGLE,
     .act_min = -128,
     .act_max = 127,
+    .variant = FC_VARIANT_PACKED,
 };
 
 static int tiny_node_4(void)

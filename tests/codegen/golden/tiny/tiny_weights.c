@@ -51,13 +51,18 @@ const int32_t tiny_dw_shift[4] __attribute__((aligned(8))) = {
 };
 
 /* FullConnection 'fc' (node 4): weight */
-const int8_t tiny_fc_weight[12] __attribute__((aligned(8))) = {
-    -69, 100, 107,  74,  55, -81, -59,  51, -46, -93, -57,  31
+const int8_t tiny_fc_weight[64] __attribute__((aligned(8))) = {
+    -69, 100, 107,  74,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,  55, -81, -59,  51,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0, -46, -93, -57,  31,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0
 };
 
 /* FullConnection 'fc' (node 4): bias */
-const int32_t tiny_fc_bias[3] __attribute__((aligned(8))) = {
-    -64, 195, -14
+const int32_t tiny_fc_bias[4] __attribute__((aligned(8))) = {
+     2056,  -145, -1664,     0
 };
 
 /* FullConnection 'fc' (node 4): multiplier */
