@@ -6,12 +6,15 @@ Variant choice (``conv_param_t.variant``; the weight layout follows it):
 ==========  ===============================================================  ==========
 variant     when                                                             weights
 ==========  ===============================================================  ==========
-DW3X3       depthwise (group == in_c > 1), 3x3, multiplier 1, dilation 1      HWO
-DW          other depthwise (any multiplier / kernel / dilation)              HWO
+DW3X3       depthwise (group == in_c > 1), 3x3, multiplier 1, dilation 1      HWO (*)
+DW          other depthwise (any multiplier / kernel / dilation)              HWO (*)
 1X1         group 1, 1x1 kernel, no padding at all                            OHWI
 IM2COL      other group-1 convs (scratch: CONV_IM2COL_TILE pixels' columns)  OHWI
 GENERAL     grouped convs (1 < group < in_c)                                  OHWI
 ==========  ===============================================================  ==========
+
+(*) int8 depthwise weights are widened to int16, in blocks of 8 channels (``_dw_int8_weights``);
+fp32 keeps float HWO.
 
 fp32 convs whose weights or bias are computed at run time (graph inputs, as the ONNX Conv
 tests feed them) pass them as they are (``In(1)`` / ``In(2)``): with run-time weights DW and
@@ -162,6 +165,18 @@ def _weights_for(variant: CConst, w: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(w)
 
 
+def _dw_int8_weights(w: np.ndarray) -> np.ndarray:
+    """int8 depthwise weights (DW, DW3X3) as ``int8/conv_depthwise_int8.h`` reads them: int16 in
+    blocks of 8 channels ``[ceil(out / 8)][kh][kw][8]`` (padding channels 0), each value stored
+    as two little-endian bytes of the int8 array."""
+    cout, kh, kw, _ = w.shape
+    blocks = (cout + 7) // 8
+    hwo = np.zeros((kh * kw, blocks * 8), np.int16)
+    hwo[:, :cout] = w.reshape(cout, kh * kw).T
+    packed = hwo.reshape(kh * kw, blocks, 8).transpose(1, 0, 2)
+    return np.ascontiguousarray(packed.astype("<i2")).view(np.int8).reshape(-1)
+
+
 def _plan(g: Graph, i: int) -> OpPlan:
     ins, outs = io(g, i)
     p = geometry(g, i)
@@ -227,7 +242,8 @@ def _plan(g: Graph, i: int) -> OpPlan:
             kernel_sources=("int8/conv_int8.c", f"int8/{VARIANT_FILES[variant]}_int8.c"),
             define_bits=(("CONV_INT8_VARIANTS", 1 << variant.value),),
             header="int8/conv_int8.h", param_type="conv_param_t", params=params,
-            consts=(ConstArray("weight", DType.INT8, _weights_for(variant, w.array)),
+            consts=(ConstArray("weight", DType.INT8, _dw_int8_weights(w.array) if variant in (DW, DW3X3)
+                               else _weights_for(variant, w.array)),
                     ConstArray("bias", DType.INT32, b),
                     ConstArray("multiplier", DType.INT32, mult.astype(np.int32)),
                     ConstArray("shift", DType.INT32, shift.astype(np.int32))),
