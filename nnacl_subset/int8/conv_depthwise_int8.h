@@ -92,25 +92,24 @@ static inline int32_t dw_int8_acc_c(const conv_param_t *param, const int8_t *in_
 #define DW_INT8_INLINE static inline
 #endif
 
-/* nnacl_requant_i8 with double rounding, in one 64-bit multiply-add (two SMLAL on v7E-M):
+/* nnacl_requant_i8 with double rounding, in one 64-bit multiply-add (SMLAL on v7E-M):
  *   a = acc << max(shift, 0) (wrapping), e = max(-shift, 0)
- *   out = hi(2^31 + 2^32 * (e ? 2^(e-1) - [a < 0] : 0) + 2 a m) >> e
- * 2 a m + 2^31 is twice gemmlowp's a m + 2^30, so the high word is SRDHM(a, m) (m is never
- * INT32_MIN, so SRDHM never saturates); adding 2^(e-1) to it before the final shift rounds
- * half up, and the -1 for a < 0 (x = SRDHM(a, m) < 0 exactly when a < 0, or is 0 where it
- * does not matter) turns that into RDBPOT's half away from zero. Both floors merge
- * because floor(floor(y) / 2^e) = floor(y / 2^e). */
+ *   t = a m + 2^30 + 2^31 * (e ? 2^(e-1) - [a < 0] : 0)          (exact in int64)
+ *   out = e ? floor(t / 2^(31 + e)) : floor(t / 2^31)
+ * floor((a m + 2^30) / 2^31) is gemmlowp's SRDHM(a, m) (m is never INT32_MIN, so it never
+ * saturates); adding 2^(e-1) before the final shift rounds half up, and the -1 for a < 0
+ * (x = SRDHM(a, m) < 0 exactly when a < 0, or x is 0 where it does not matter) makes it
+ * RDBPOT's half away from zero. The two floors merge: floor((floor(y) + k) / 2^e) =
+ * floor((y + k) / 2^e) for integer k. */
 static inline int32_t dw_int8_requant_double(int32_t acc, int32_t multiplier, int32_t shift, int32_t out_zp,
                                              int32_t act_min, int32_t act_max) {
   const int32_t left = shift > 0 ? shift : 0, e = shift < 0 ? -shift : 0;
   const int32_t a = (int32_t)((uint32_t)acc << left);
-  const int32_t khi = e ? ((int32_t)1 << (e - 1)) + (a >> 31) : 0;
-  int64_t t = (int64_t)(((uint64_t)(uint32_t)khi << 32) | 0x80000000u);
-  int32_t v;
-  t += (int64_t)a * multiplier;
-  t += (int64_t)a * multiplier;
-  v = ((int32_t)(t >> 32) >> e) + out_zp;
-  return v < act_min ? act_min : (v > act_max ? act_max : v);
+  const int32_t k = e ? ((int32_t)1 << (e - 1)) + (a >> 31) : 0;
+  const int64_t t = (int64_t)a * multiplier + (((int64_t)k << 31) | ((int64_t)1 << 30));
+  const int32_t v = e ? ((int32_t)(t >> 32) >> (e - 1)) : (int32_t)(t >> 31);
+  /* clamped before the offset is added, so that it cannot overflow (act_* and out_zp are int8 values) */
+  return (v < act_min - out_zp ? act_min - out_zp : (v > act_max - out_zp ? act_max - out_zp : v)) + out_zp;
 }
 
 #ifdef NNACL_DW_SIMD32
