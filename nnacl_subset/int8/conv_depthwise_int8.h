@@ -1,24 +1,27 @@
 /*
  * conv_depthwise_int8.h -- the shared core of the int8 depthwise variants (DW, DW3X3).
  *
- * Weights: int16, in blocks of 8 channels [ceil(out_c / 8)][kh][kw][8] (the padding channels are
- * 0), stored as little-endian byte pairs in the int8 weight array (8-byte aligned): the taps
- * of a block follow each other 16 bytes apart, so a block's loop walks one pointer with
- * immediate offsets. The generator widens them (ops/conv.py, _dw_int8_weights); depthwise
- * weights are tiny, and the 16-bit lanes feed SMLAxy and VMULL directly.
+ * Constant layouts (the generator writes them, ops/conv.py), channels in blocks of 4, the last
+ * block padded with 0:
+ *   weights   int16 [ceil(out_c / 4)][kh][kw][4], stored as little-endian byte pairs in the int8
+ *             weight array (8-byte aligned): a block's taps follow each other 8 bytes apart;
+ *   bias, multiplier, shift   int32 [ceil(out_c / 4) * 4].
+ * Depthwise weights are tiny; widened to int16 they feed SMLAxy and VMUL directly.
  *
- * Output pixels are computed four channels at a time, channel c of tap (ky, kx) reading
+ * Output pixels are computed a block of channels at a time, channel c of tap (ky, kx) reading
  * input (iy0 + ky * dilation_h, ix0 + kx * dilation_w). A padded tap counts as x = input_zp
  * (the bias holds -input_zp * sum(w)), so border pixels run the same block with the zero
- * point in place of the missing input. Interior pixels skip the bounds checks.
+ * point in place of the missing input; interior pixels skip the bounds checks, and 3x3
+ * windows (dilation 1) are unrolled.
  *
  *   SIMD32 (Cortex-M4/M7/M33): one LDR reads the four channels of a tap; SXTB16 and
- *           SXTB16 ROR 8 give channels (0, 2) and (1, 3) in 16-bit lanes, one LDRD the four
+ *           SXTB16 ROR 8 give channels (0, 2) and (1, 3) in 16-bit lanes, two LDR the four
  *           int16 weights (0, 1) (2, 3); SMLABB / SMLABT / SMLATB / SMLATT pair them up.
  *           Channels past the last multiple of 4 take the portable loop.
  *   MVE    (Cortex-M55): VLDRB.S32 widens four channels of a tap, VLDRH.S32 the weights,
- *           VMLA accumulates, requant_mve.h requantizes four lanes; the channel tail is
- *           predicated (VCTP).
+ *           VMUL + VADD accumulate, requant_mve.h requantizes the four lanes, VSTRB.32 stores
+ *           them; the channel tail is predicated (VCTP). (Eight int16 lanes with VMULLB /
+ *           VMULLT need more Q registers than the eight there are: GCC spills.)
  *   C      the portable loop, one channel at a time: the specification.
  * Depth multipliers > 1 always take the portable loop.
  */
@@ -35,24 +38,41 @@
 #define NNACL_DW_SIMD32 1
 #endif
 
-/* byte offset of channel c's tap 0 in the weights of a window of taps = kh * kw taps */
+#if defined(__GNUC__)
+#define DW_INT8_INLINE static inline __attribute__((always_inline))
+#else
+#define DW_INT8_INLINE static inline
+#endif
+
+/* byte offset of channel c's tap 0 in the weights of a window of `taps` = kh * kw taps */
 static inline size_t dw_int8_w_offset(int32_t c, int32_t taps) {
-  return (size_t)2 * ((size_t)(c >> 3) * (size_t)taps * 8 + (size_t)(c & 7));
+  return (size_t)2 * ((size_t)(c >> 2) * (size_t)taps * 4 + (size_t)(c & 3));
 }
 
 /* the int16 weight of tap t, from wc = the weights + dw_int8_w_offset(c, taps) */
 static inline int32_t dw_int8_w16(const int8_t *wc, int32_t t) {
-  const int8_t *q = wc + (size_t)16 * t;
+  const int8_t *q = wc + (size_t)8 * t;
   return (int32_t)(int16_t)(uint16_t)((uint32_t)(uint8_t)q[0] | ((uint32_t)(uint8_t)q[1] << 8));
 }
 
 /* geometry of one output pixel's window, clipped to the input */
 typedef struct {
-  int32_t iy0, ix0;       /* input position of tap (0, 0) (may be outside) */
-  int32_t ky_lo, ky_hi;   /* taps ky in [ky_lo, ky_hi) read real rows */
-  int32_t kx_lo, kx_hi;   /* taps kx in [kx_lo, kx_hi) read real columns */
-  int32_t interior;       /* all taps read real input */
+  int32_t iy0, ix0;     /* input position of tap (0, 0) (may be outside) */
+  int32_t ky_lo, ky_hi; /* taps ky in [ky_lo, ky_hi) read real rows */
+  int32_t kx_lo, kx_hi; /* taps kx in [kx_lo, kx_hi) read real columns */
+  int32_t interior;     /* all taps read real input */
+  uint32_t mask3;       /* 3x3 windows: bit ky * 3 + kx set = tap reads real input */
 } dw_window_t;
+
+/* the parameters the fast blocks use, copied out of conv_param_t once (int8 stores may alias
+ * the parameter struct, locals cannot) */
+typedef struct {
+  ptrdiff_t cs, row;      /* input channel stride (in_c) and row stride (in_w * in_c), bytes */
+  ptrdiff_t dx, dy;       /* input step of one tap along x and y (dilation included), bytes */
+  int32_t c_n, kh, kw;    /* channels, window */
+  int32_t in_zp, out_zp;  /* zero points */
+  int32_t act_min, act_max;
+} dw_ctx_t;
 
 /* first k in [0, n) with 0 <= o + k * d, and one past the last with o + k * d < size */
 static inline void dw_int8_clip(int32_t o, int32_t d, int32_t n, int32_t size, int32_t *lo, int32_t *hi) {
@@ -67,6 +87,10 @@ static inline void dw_int8_clip(int32_t o, int32_t d, int32_t n, int32_t size, i
   *hi = b;
 }
 
+static inline int32_t dw_int8_real(const dw_window_t *win, int32_t ky, int32_t kx) {
+  return ky >= win->ky_lo && ky < win->ky_hi && kx >= win->kx_lo && kx < win->kx_hi;
+}
+
 /* one channel, any window: the specification every fast path matches bit for bit */
 static inline int32_t dw_int8_acc_c(const conv_param_t *param, const int8_t *in_b, const int8_t *w16,
                                     const dw_window_t *win, int32_t kh, int32_t kw, int32_t ic, int32_t oc,
@@ -78,19 +102,13 @@ static inline int32_t dw_int8_acc_c(const conv_param_t *param, const int8_t *in_
     const int32_t iy = win->iy0 + ky * param->dilation_h;
     for (kx = 0; kx < kw; ++kx) {
       const int32_t ix = win->ix0 + kx * param->dilation_w;
-      const int32_t real = ky >= win->ky_lo && ky < win->ky_hi && kx >= win->kx_lo && kx < win->kx_hi;
-      const int32_t xv = real ? (int32_t)in_b[((size_t)iy * param->in_w + ix) * in_c + ic] : param->input_zp;
+      const int32_t xv = dw_int8_real(win, ky, kx) ? (int32_t)in_b[((size_t)iy * param->in_w + ix) * in_c + ic]
+                                                   : param->input_zp;
       acc += xv * dw_int8_w16(wc, ky * kw + kx);
     }
   }
   return acc;
 }
-
-#if defined(__GNUC__)
-#define DW_INT8_INLINE static inline __attribute__((always_inline))
-#else
-#define DW_INT8_INLINE static inline
-#endif
 
 /* nnacl_requant_i8 with double rounding, in one 64-bit multiply-add (SMLAL on v7E-M):
  *   a = acc << max(shift, 0) (wrapping), e = max(-shift, 0)
@@ -112,6 +130,14 @@ static inline int32_t dw_int8_requant_double(int32_t acc, int32_t multiplier, in
   return (v < act_min - out_zp ? act_min - out_zp : (v > act_max - out_zp ? act_max - out_zp : v)) + out_zp;
 }
 
+/* the same for a right shift (shift <= -1), with e1 = -shift - 1 = ~shift */
+DW_INT8_INLINE int32_t dw_int8_requant_right(int32_t acc, int32_t multiplier, int32_t e1, int32_t lo, int32_t hi) {
+  const int32_t k = ((int32_t)1 << e1) + (acc >> 31);
+  const int64_t t = (int64_t)acc * multiplier + (((int64_t)k << 31) | ((int64_t)1 << 30));
+  const int32_t v = (int32_t)(t >> 32) >> e1;
+  return v < lo ? lo : (v > hi ? hi : v); /* lo, hi: the clamp range minus out_zp */
+}
+
 #ifdef NNACL_DW_SIMD32
 static inline uint32_t dw_int8_load4(const int8_t *p) {
   uint32_t v;
@@ -119,213 +145,201 @@ static inline uint32_t dw_int8_load4(const int8_t *p) {
   return v;
 }
 
-/* one tap of four channels: x = 4 int8 inputs, w8 = 4 int16 weights (8-byte aligned) */
-DW_INT8_INLINE void dw_int8_tap4(uint32_t xv, const int8_t *w8, int32_t *a0, int32_t *a1, int32_t *a2,
-                                 int32_t *a3) {
-  uint32_t w[2];
+typedef struct {
+  int32_t a0, a1, a2, a3;
+} dw_acc4_t;
+
+/* one tap of four channels: xv = 4 int8 inputs, w8 = their 4 int16 weights */
+DW_INT8_INLINE void dw_int8_tap4(uint32_t xv, const int8_t *w8, dw_acc4_t *a) {
   const int32_t x02 = __sxtb16((int32_t)xv), x13 = __sxtb16((int32_t)((xv >> 8) | (xv << 24)));
-  memcpy(w, __builtin_assume_aligned(w8, 8), sizeof(w)); /* LDRD */
-  *a0 = __smlabb(x02, (int32_t)w[0], *a0);
-  *a1 = __smlabt(x13, (int32_t)w[0], *a1);
-  *a2 = __smlatb(x02, (int32_t)w[1], *a2);
-  *a3 = __smlatt(x13, (int32_t)w[1], *a3);
+  const int32_t w01 = (int32_t)dw_int8_load4(w8), w23 = (int32_t)dw_int8_load4(w8 + 4);
+  a->a0 = __smlabb(x02, w01, a->a0);
+  a->a1 = __smlabt(x13, w01, a->a1);
+  a->a2 = __smlatb(x02, w23, a->a2);
+  a->a3 = __smlatt(x13, w23, a->a3);
 }
 
-/* four channels from c: acc[j] += sum x[c + j] * w[c + j] over the window (SMLAxy);
- * check = 0 for interior pixels (a constant: the bounds tests fold away) */
-DW_INT8_INLINE void dw_int8_acc4_simd32(const conv_param_t *param, const int8_t *in_b, const int8_t *w16,
-                                        const dw_window_t *win, int32_t kh, int32_t kw, int32_t c, int32_t check,
-                                        int32_t acc[4]) {
-  const int32_t in_c = param->in_c;
-  const ptrdiff_t dx = (ptrdiff_t)param->dilation_w * in_c;
-  const ptrdiff_t dy = (ptrdiff_t)param->dilation_h * param->in_w * in_c;
-  const uint32_t zp4 = (uint32_t)(uint8_t)param->input_zp * 0x01010101u;
-  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-  int32_t ky, kx;
-  const int8_t *wp = w16 + dw_int8_w_offset(c, kh * kw);
-  const int8_t *xr = in_b + ((ptrdiff_t)win->iy0 * param->in_w + win->ix0) * in_c + c;
-  for (ky = 0; ky < kh; ++ky) {
-    const int8_t *xp = xr;
-    for (kx = 0; kx < kw; ++kx) {
-      uint32_t xv;
-      if (!check || (ky >= win->ky_lo && ky < win->ky_hi && kx >= win->kx_lo && kx < win->kx_hi)) {
-        xv = dw_int8_load4(xp);
-      } else {
-        xv = zp4;
-      }
-      dw_int8_tap4(xv, wp, &a0, &a1, &a2, &a3);
-      xp += dx;
-      wp += 16;
-    }
-    xr += dy;
-  }
-  acc[0] = a0;
-  acc[1] = a1;
-  acc[2] = a2;
-  acc[3] = a3;
-}
-
-/* the same for an interior 3x3 window with dilation 1, unrolled: x = tap (0, 0) of channel c */
-DW_INT8_INLINE void dw_int8_acc4_3x3_simd32(const int8_t *x, ptrdiff_t cs, ptrdiff_t row, const int8_t *wp,
-                                            int32_t acc[4]) {
-  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-  int32_t ky;
-  for (ky = 0; ky < 3; ++ky) {
-    dw_int8_tap4(dw_int8_load4(x), wp, &a0, &a1, &a2, &a3);
-    dw_int8_tap4(dw_int8_load4(x + cs), wp + 16, &a0, &a1, &a2, &a3);
-    dw_int8_tap4(dw_int8_load4(x + 2 * cs), wp + 32, &a0, &a1, &a2, &a3);
+/* a 3x3 window (dilation 1) of four channels, unrolled: x = tap (0, 0) of the first channel;
+ * check = 0 (interior, a constant) or taps outside mask read zp */
+DW_INT8_INLINE void dw_int8_acc4_3x3(const int8_t *x, ptrdiff_t cs, ptrdiff_t row, const int8_t *wp,
+                                     int32_t check, uint32_t mask, uint32_t zp4, dw_acc4_t *a) {
+  const int8_t *w_end = wp + 72;
+  const ptrdiff_t cs2 = 2 * cs;
+  do { /* a loop over the rows keeps GCC from hoisting all the loads (and spilling) */
+    dw_int8_tap4(!check || (mask & 1u) ? dw_int8_load4(x) : zp4, wp, a);
+    dw_int8_tap4(!check || (mask & 2u) ? dw_int8_load4(x + cs) : zp4, wp + 8, a);
+    dw_int8_tap4(!check || (mask & 4u) ? dw_int8_load4(x + cs2) : zp4, wp + 16, a);
+    mask >>= 3;
     x += row;
-    wp += 48;
+    wp += 24;
+  } while (wp != w_end);
+}
+
+/* any window of four channels: n_out x n_in taps, steps d_out / d_in (bytes of input);
+ * check = 0 (interior) or taps outside the window's real range read zp */
+DW_INT8_INLINE void dw_int8_acc4_any(const int8_t *x, const int8_t *wp, const dw_window_t *win, int32_t kh,
+                                     int32_t kw, ptrdiff_t dy, ptrdiff_t dx, int32_t check, uint32_t zp4,
+                                     dw_acc4_t *a) {
+  /* a single column is walked as one long row */
+  const int32_t flat = kw == 1;
+  const int32_t n_out = flat ? 1 : kh, n_in = flat ? kh : kw;
+  const ptrdiff_t d_in = flat ? dy : dx;
+  int32_t i, j;
+  for (i = 0; i < n_out; ++i) {
+    const int8_t *xp = x;
+    for (j = 0; j < n_in; ++j) {
+      dw_int8_tap4(!check || dw_int8_real(win, flat ? j : i, flat ? 0 : j) ? dw_int8_load4(xp) : zp4, wp, a);
+      xp += d_in;
+      wp += 8;
+    }
+    x += dy;
   }
-  acc[0] = a0;
-  acc[1] = a1;
-  acc[2] = a2;
-  acc[3] = a3;
+}
+
+/* channels [c, c + 4) of one pixel, c a multiple of 4; x = input of tap (0, 0), channel 0 */
+DW_INT8_INLINE void dw_int8_block4(const dw_ctx_t *k, const int8_t *x, const int8_t *w16, const int32_t *bias,
+                                   const int32_t *multiplier, const int32_t *shift, const dw_window_t *win,
+                                   int32_t k3, int32_t check, int32_t c, int8_t *out) {
+  const uint32_t zp4 = (uint32_t)(uint8_t)k->in_zp * 0x01010101u;
+  const int32_t zp = k->out_zp, lo = k->act_min - zp, hi = k->act_max - zp;
+  dw_acc4_t a;
+  a.a0 = bias[c];
+  a.a1 = bias[c + 1];
+  a.a2 = bias[c + 2];
+  a.a3 = bias[c + 3];
+  if (k3) {
+    dw_int8_acc4_3x3(x + c, k->cs, k->row, w16 + dw_int8_w_offset(c, 9), check, win->mask3, zp4, &a);
+  } else {
+    dw_int8_acc4_any(x + c, w16 + dw_int8_w_offset(c, k->kh * k->kw), win, k->kh, k->kw, k->dy, k->dx, check, zp4,
+                     &a);
+  }
+  {
+    const int32_t s0 = shift[c], s1 = shift[c + 1], s2 = shift[c + 2], s3 = shift[c + 3];
+    if ((s0 & s1 & s2 & s3) < 0) { /* all four shift right */
+      out[c] = (int8_t)(dw_int8_requant_right(a.a0, multiplier[c], ~s0, lo, hi) + zp);
+      out[c + 1] = (int8_t)(dw_int8_requant_right(a.a1, multiplier[c + 1], ~s1, lo, hi) + zp);
+      out[c + 2] = (int8_t)(dw_int8_requant_right(a.a2, multiplier[c + 2], ~s2, lo, hi) + zp);
+      out[c + 3] = (int8_t)(dw_int8_requant_right(a.a3, multiplier[c + 3], ~s3, lo, hi) + zp);
+    } else {
+      out[c] = (int8_t)dw_int8_requant_double(a.a0, multiplier[c], s0, zp, k->act_min, k->act_max);
+      out[c + 1] = (int8_t)dw_int8_requant_double(a.a1, multiplier[c + 1], s1, zp, k->act_min, k->act_max);
+      out[c + 2] = (int8_t)dw_int8_requant_double(a.a2, multiplier[c + 2], s2, zp, k->act_min, k->act_max);
+      out[c + 3] = (int8_t)dw_int8_requant_double(a.a3, multiplier[c + 3], s3, zp, k->act_min, k->act_max);
+    }
+  }
 }
 #endif
 
 #ifdef NNACL_MVE_INT8
-/* channels [c, c + 8) (predicated by p): the products of even channels go to *ae, odd ones
- * to *ao (VMULLB / VMULLT of int16 lanes); check as above */
-DW_INT8_INLINE void dw_int8_acc8_mve(const conv_param_t *param, const int8_t *in_b, const int8_t *w16,
-                                     const dw_window_t *win, int32_t kh, int32_t kw, int32_t c, mve_pred16_t p,
-                                     int32_t check, int32x4_t *ae, int32x4_t *ao) {
-  const int32_t in_c = param->in_c;
-  const ptrdiff_t dx = (ptrdiff_t)param->dilation_w * in_c;
-  const ptrdiff_t dy = (ptrdiff_t)param->dilation_h * param->in_w * in_c;
-  const int16x8_t zpv = vdupq_n_s16((int16_t)param->input_zp);
-  int32x4_t e = *ae, o = *ao;
-  int32_t ky, kx;
-  const int16_t *wp = (const int16_t *)(const void *)(w16 + dw_int8_w_offset(c, kh * kw));
-  const int8_t *xr = in_b + ((ptrdiff_t)win->iy0 * param->in_w + win->ix0) * in_c + c;
-  for (ky = 0; ky < kh; ++ky) {
-    const int8_t *xp = xr;
-    for (kx = 0; kx < kw; ++kx) {
-      const int16x8_t wv = vldrhq_s16(wp); /* padded to 8 channels */
-      int16x8_t xv;
-      if (!check || (ky >= win->ky_lo && ky < win->ky_hi && kx >= win->kx_lo && kx < win->kx_hi)) {
-        xv = vldrbq_z_s16(xp, p);
-      } else {
-        xv = zpv;
-      }
-      e = vaddq_s32(e, vmullbq_int_s16(xv, wv));
-      o = vaddq_s32(o, vmulltq_int_s16(xv, wv));
-      xp += dx;
+/* one tap of 4 channels: x (4 int8, predicated by p when tail) or the zero point, 4 int16 weights */
+DW_INT8_INLINE int32x4_t dw_int8_tap4_mve(const int8_t *x, int32_t real, int32x4_t zpv, const int8_t *w8,
+                                          int32_t tail, mve_pred16_t p, int32x4_t acc) {
+  const int32x4_t wv = vldrhq_s32((const int16_t *)(const void *)w8); /* padded to 4 channels */
+  const int32x4_t xv = !real ? zpv : (tail ? vldrbq_z_s32(x, p) : vldrbq_s32(x));
+  return vaddq_s32(acc, vmulq_s32(xv, wv));
+}
+
+DW_INT8_INLINE int32x4_t dw_int8_acc4_3x3_mve(const int8_t *x, ptrdiff_t cs, ptrdiff_t row, const int8_t *wp,
+                                              int32_t check, uint32_t mask, int32x4_t zpv, int32_t tail,
+                                              mve_pred16_t p, int32x4_t acc) {
+  const int8_t *x1 = x + row, *x2 = x1 + row;
+#define DW_INT8_TAP(t, q) acc = dw_int8_tap4_mve(q, !check || (mask & (1u << (t))), zpv, wp + 8 * (t), tail, p, acc)
+  DW_INT8_TAP(0, x);
+  DW_INT8_TAP(1, x + cs);
+  DW_INT8_TAP(2, x + 2 * cs);
+  DW_INT8_TAP(3, x1);
+  DW_INT8_TAP(4, x1 + cs);
+  DW_INT8_TAP(5, x1 + 2 * cs);
+  DW_INT8_TAP(6, x2);
+  DW_INT8_TAP(7, x2 + cs);
+  DW_INT8_TAP(8, x2 + 2 * cs);
+#undef DW_INT8_TAP
+  return acc;
+}
+
+DW_INT8_INLINE int32x4_t dw_int8_acc4_any_mve(const int8_t *x, const int8_t *wp, const dw_window_t *win, int32_t kh,
+                                              int32_t kw, ptrdiff_t dy, ptrdiff_t dx, int32_t check, int32x4_t zpv,
+                                              int32_t tail, mve_pred16_t p, int32x4_t acc) {
+  const int32_t flat = kw == 1;
+  const int32_t n_out = flat ? 1 : kh, n_in = flat ? kh : kw;
+  const ptrdiff_t d_in = flat ? dy : dx;
+  int32_t i, j;
+  for (i = 0; i < n_out; ++i) {
+    const int8_t *xp = x;
+    for (j = 0; j < n_in; ++j) {
+      acc = dw_int8_tap4_mve(xp, !check || dw_int8_real(win, flat ? j : i, flat ? 0 : j), zpv, wp, tail, p, acc);
+      xp += d_in;
       wp += 8;
     }
-    xr += dy;
+    x += dy;
   }
-  *ae = e;
-  *ao = o;
+  return acc;
 }
 
-/* one tap of 8 channels */
-DW_INT8_INLINE void dw_int8_tap8_mve(int16x8_t xv, const int16_t *wp, int32x4_t *e, int32x4_t *o) {
-  const int16x8_t wv = vldrhq_s16(wp);
-  *e = vaddq_s32(*e, vmullbq_int_s16(xv, wv));
-  *o = vaddq_s32(*o, vmulltq_int_s16(xv, wv));
-}
-
-/* the same for an interior 3x3 window with dilation 1, unrolled: x = tap (0, 0) of channel c */
-DW_INT8_INLINE void dw_int8_acc8_3x3_mve(const int8_t *x, ptrdiff_t cs, ptrdiff_t row, const int8_t *w8,
-                                         mve_pred16_t p, int32x4_t *ae, int32x4_t *ao) {
-  const int16_t *wp = (const int16_t *)(const void *)w8;
-  int32x4_t e = *ae, o = *ao;
-  int32_t ky;
-  for (ky = 0; ky < 3; ++ky) {
-    dw_int8_tap8_mve(vldrbq_z_s16(x, p), wp, &e, &o);
-    dw_int8_tap8_mve(vldrbq_z_s16(x + cs, p), wp + 8, &e, &o);
-    dw_int8_tap8_mve(vldrbq_z_s16(x + 2 * cs, p), wp + 16, &e, &o);
-    x += row;
-    wp += 24;
-  }
-  *ae = e;
-  *ao = o;
-}
-
-/* channels c, c + 2, c + 4, c + 6 of v (predicated by p) */
-static inline int32x4_t dw_int8_gather2(const int32_t *v, int32_t c, mve_pred16_t p) {
-  return vldrwq_gather_shifted_offset_z_s32(v + c, vidupq_n_u32(0, 2), p);
-}
-#endif
-
-#if defined(NNACL_MVE_INT8) || defined(NNACL_DW_SIMD32)
-/* channels [c, c + 4) or [c, c + 8) of one pixel: check = 0 (interior) or 1 (border) */
-DW_INT8_INLINE int32_t dw_int8_block(const conv_param_t *param, const int8_t *in_b, const int8_t *w16,
-                                     const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
-                                     const dw_window_t *win, int32_t kh, int32_t kw, int32_t k3, int32_t check,
-                                     int32_t c, int8_t *out) {
-  const int32_t zp = param->output_zp, lo = param->act_min, hi = param->act_max;
-#if defined(NNACL_MVE_INT8)
-  const int32_t c_n = param->out_c;
-  const mve_pred16_t p = vctp16q((uint32_t)(c_n - c));
-  const mve_pred16_t pe = vctp32q((uint32_t)((c_n - c + 1) / 2)), po = vctp32q((uint32_t)((c_n - c) / 2));
-  int32x4_t ae = dw_int8_gather2(bias, c, pe), ao = dw_int8_gather2(bias + 1, c, po);
-  int16x8_t r;
-  if (k3 && !check) {
-    const ptrdiff_t cs = param->in_c;
-    dw_int8_acc8_3x3_mve(in_b + ((ptrdiff_t)win->iy0 * param->in_w + win->ix0) * cs + c, cs, cs * param->in_w,
-                         w16 + dw_int8_w_offset(c, 9), p, &ae, &ao);
+/* channels [c, c + 4) of one pixel (fewer in the tail block, tail = 1); x = input of tap (0, 0) */
+DW_INT8_INLINE void dw_int8_block4_mve(const dw_ctx_t *k, const int8_t *x, const int8_t *w16, const int32_t *bias,
+                                       const int32_t *multiplier, const int32_t *shift, const dw_window_t *win,
+                                       int32_t k3, int32_t check, int32_t tail, int32_t c, int8_t *out) {
+  const int32x4_t zpv = vdupq_n_s32(k->in_zp);
+  const mve_pred16_t p = vctp32q((uint32_t)(k->c_n - c));
+  int32x4_t acc = vldrwq_s32(bias + c); /* padded to 4 channels */
+  if (k3) {
+    acc = dw_int8_acc4_3x3_mve(x + c, k->cs, k->row, w16 + dw_int8_w_offset(c, 9), check, win->mask3, zpv, tail, p,
+                               acc);
   } else {
-    dw_int8_acc8_mve(param, in_b, w16, win, kh, kw, c, p, check, &ae, &ao);
+    acc = dw_int8_acc4_any_mve(x + c, w16 + dw_int8_w_offset(c, k->kh * k->kw), win, k->kh, k->kw, k->dy, k->dx,
+                               check, zpv, tail, p, acc);
   }
-  ae = nnacl_mve_requant(ae, dw_int8_gather2(multiplier, c, pe),
-                         nnacl_mve_split_shift(dw_int8_gather2(shift, c, pe)), zp, lo, hi);
-  ao = nnacl_mve_requant(ao, dw_int8_gather2(multiplier + 1, c, po),
-                         nnacl_mve_split_shift(dw_int8_gather2(shift + 1, c, po)), zp, lo, hi);
-  r = vmovnbq_s32(vdupq_n_s16(0), ae);
-  r = vmovntq_s32(r, ao);
-  vstrbq_p_s16(out + c, r, p);
-  return c + 8;
-#elif defined(NNACL_DW_SIMD32)
-  int32_t acc[4], j;
-  memcpy(acc, bias + c, sizeof(acc));
-  if (k3 && !check) {
-    const ptrdiff_t cs = param->in_c;
-    dw_int8_acc4_3x3_simd32(in_b + ((ptrdiff_t)win->iy0 * param->in_w + win->ix0) * cs + c, cs, cs * param->in_w,
-                            w16 + dw_int8_w_offset(c, 9), acc);
+  acc = nnacl_mve_requant(acc, vldrwq_s32(multiplier + c), nnacl_mve_split_shift(vldrwq_s32(shift + c)), k->out_zp,
+                          k->act_min, k->act_max);
+  if (tail) {
+    vstrbq_p_s32(out + c, acc, p);
   } else {
-    dw_int8_acc4_simd32(param, in_b, w16, win, kh, kw, c, check, acc);
+    vstrbq_s32(out + c, acc);
   }
-  for (j = 0; j < 4; ++j) {
-    out[c + j] = (int8_t)dw_int8_requant_double(acc[j], multiplier[c + j], shift[c + j], zp, lo, hi);
-  }
-  return c + 4;
-#endif
 }
 #endif
 
-/* one output pixel, all channels (depth multiplier 1) */
-DW_INT8_INLINE void dw_int8_pixel(const conv_param_t *param, const int8_t *in_b, const int8_t *w16,
-                                  const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
-                                  const dw_window_t *win, int32_t kh, int32_t kw, int32_t k3, int8_t *out) {
-  const int32_t c_n = param->out_c;
+/* one output pixel, all channels (depth multiplier 1); x = input of tap (0, 0), channel 0 */
+DW_INT8_INLINE void dw_int8_pixel(const conv_param_t *param, const dw_ctx_t *k, const int8_t *in_b, const int8_t *x,
+                                  const int8_t *w16, const int32_t *bias, const int32_t *multiplier,
+                                  const int32_t *shift, const dw_window_t *win, int32_t k3, int8_t *out) {
+  const int32_t c_n = k->c_n;
   int32_t c = 0;
-#if !defined(NNACL_MVE_INT8) && !defined(NNACL_DW_SIMD32)
-  (void)k3;
-#endif
-#if defined(NNACL_MVE_INT8) || defined(NNACL_DW_SIMD32)
 #if defined(NNACL_MVE_INT8)
-  const int32_t c_fast = c_n; /* the tail is predicated */
-#else
-  const int32_t c_fast = c_n & ~3;
-#endif
   if (param->rounding == NNACL_ROUND_DOUBLE) {
     if (win->interior) {
-      while (c < c_fast) {
-        c = dw_int8_block(param, in_b, w16, bias, multiplier, shift, win, kh, kw, k3, 0, c, out);
+      for (; c + 4 <= c_n; c += 4) {
+        dw_int8_block4_mve(k, x, w16, bias, multiplier, shift, win, k3, 0, 0, c, out);
       }
     } else {
-      while (c < c_fast) {
-        c = dw_int8_block(param, in_b, w16, bias, multiplier, shift, win, kh, kw, k3, 1, c, out);
+      for (; c + 4 <= c_n; c += 4) {
+        dw_int8_block4_mve(k, x, w16, bias, multiplier, shift, win, k3, 1, 0, c, out);
+      }
+    }
+    if (c < c_n) {
+      dw_int8_block4_mve(k, x, w16, bias, multiplier, shift, win, k3, 1, 1, c, out);
+      c = c_n;
+    }
+  }
+#elif defined(NNACL_DW_SIMD32)
+  if (param->rounding == NNACL_ROUND_DOUBLE) {
+    if (win->interior) {
+      for (; c + 4 <= c_n; c += 4) {
+        dw_int8_block4(k, x, w16, bias, multiplier, shift, win, k3, 0, c, out);
+      }
+    } else {
+      for (; c + 4 <= c_n; c += 4) {
+        dw_int8_block4(k, x, w16, bias, multiplier, shift, win, k3, 1, c, out);
       }
     }
   }
+#else
+  (void)k3, (void)x;
 #endif
   for (; c < c_n; ++c) {
-    const int32_t acc = dw_int8_acc_c(param, in_b, w16, win, kh, kw, c, c, bias[c]);
-    out[c] = nnacl_requant_i8(acc, multiplier[c], shift[c], param->rounding, param->output_zp, param->act_min,
-                              param->act_max);
+    const int32_t acc = dw_int8_acc_c(param, in_b, w16, win, k->kh, k->kw, c, c, bias[c]);
+    out[c] = nnacl_requant_i8(acc, multiplier[c], shift[c], param->rounding, k->out_zp, k->act_min, k->act_max);
   }
 }
 
@@ -335,7 +349,19 @@ static inline void dw_int8_run(const conv_param_t *param, const int8_t *input, c
                                int32_t kw, int32_t k3, int8_t *output) {
   const int32_t in_h = param->in_h, in_w = param->in_w, in_c = param->in_c, out_c = param->out_c;
   const int32_t mult = out_c / in_c;
-  int32_t b, oy, ox, oc;
+  dw_ctx_t k;
+  int32_t b, oy, ox, oc, ky;
+  k.cs = in_c;
+  k.row = (ptrdiff_t)in_w * in_c;
+  k.dx = k.cs * param->dilation_w;
+  k.dy = k.row * param->dilation_h;
+  k.c_n = out_c;
+  k.kh = kh;
+  k.kw = kw;
+  k.in_zp = param->input_zp;
+  k.out_zp = param->output_zp;
+  k.act_min = param->act_min;
+  k.act_max = param->act_max;
   for (b = 0; b < param->batch; ++b) {
     const int8_t *in_b = input + (size_t)b * in_h * in_w * in_c;
     for (oy = 0; oy < param->out_h; ++oy) {
@@ -347,8 +373,17 @@ static inline void dw_int8_run(const conv_param_t *param, const int8_t *input, c
         win.ix0 = ox * param->stride_w - param->pad_left;
         dw_int8_clip(win.ix0, param->dilation_w, kw, in_w, &win.kx_lo, &win.kx_hi);
         win.interior = win.ky_lo == 0 && win.ky_hi == kh && win.kx_lo == 0 && win.kx_hi == kw;
+        win.mask3 = 0;
+        if (k3) {
+          const uint32_t cols = ((1u << win.kx_hi) - 1u) & ~((1u << win.kx_lo) - 1u);
+          for (ky = win.ky_lo; ky < win.ky_hi; ++ky) {
+            win.mask3 |= cols << (3 * ky);
+          }
+        }
         if (mult == 1) {
-          dw_int8_pixel(param, in_b, w16, bias, multiplier, shift, &win, kh, kw, k3, out);
+          /* tap (0, 0): outside the input for border pixels, where only the real taps are read */
+          const int8_t *x = in_b + ((ptrdiff_t)win.iy0 * in_w + win.ix0) * in_c;
+          dw_int8_pixel(param, &k, in_b, x, w16, bias, multiplier, shift, &win, k3, out);
           continue;
         }
         for (oc = 0; oc < out_c; ++oc) {
