@@ -72,6 +72,7 @@ typedef struct {
   int32_t c_n, kh, kw;    /* channels, window */
   int32_t in_zp, out_zp;  /* zero points */
   int32_t act_min, act_max;
+  uint32_t lo4, hi4;      /* act_min, act_max in each byte */
 } dw_ctx_t;
 
 /* first k in [0, n) with 0 <= o + k * d, and one past the last with o + k * d < size */
@@ -130,12 +131,16 @@ static inline int32_t dw_int8_requant_double(int32_t acc, int32_t multiplier, in
   return (v < act_min - out_zp ? act_min - out_zp : (v > act_max - out_zp ? act_max - out_zp : v)) + out_zp;
 }
 
-/* the same for a right shift (shift <= -1), with e1 = -shift - 1 = ~shift */
-DW_INT8_INLINE int32_t dw_int8_requant_right(int32_t acc, int32_t multiplier, int32_t e1, int32_t lo, int32_t hi) {
-  const int32_t k = ((int32_t)1 << e1) + (acc >> 31);
-  const int64_t t = (int64_t)acc * multiplier + (((int64_t)k << 31) | ((int64_t)1 << 30));
-  const int32_t v = (int32_t)(t >> 32) >> e1;
-  return v < lo ? lo : (v > hi ? hi : v); /* lo, hi: the clamp range minus out_zp */
+/* the same for a right shift (shift <= -1) of a small accumulator (|acc| < 2^30), unclamped:
+ *   out = hi(2^31 + 2^32 * (2^(e-1) - [acc < 0]) + (2 acc) m) >> e,  e = -shift
+ * (the formula above, doubled: 2 acc fits in 32 bits, so it is one SMLAL, and the rounding
+ * constant's low word is the constant 2^31) */
+DW_INT8_INLINE int32_t dw_int8_mbqm_small(int32_t acc, int32_t multiplier, int32_t shift) {
+  const int32_t e = -shift;
+  const int32_t khi = (int32_t)(((uint32_t)1 << e) >> 1) + (acc >> 31);
+  int64_t t = (int64_t)(((uint64_t)(uint32_t)khi << 32) | 0x80000000u);
+  t += (int64_t)(int32_t)((uint32_t)acc << 1) * multiplier;
+  return (int32_t)(t >> 32) >> e;
 }
 
 #ifdef NNACL_DW_SIMD32
@@ -152,11 +157,12 @@ typedef struct {
 /* one tap of four channels: xv = 4 int8 inputs, w8 = their 4 int16 weights */
 DW_INT8_INLINE void dw_int8_tap4(uint32_t xv, const int8_t *w8, dw_acc4_t *a) {
   const int32_t x02 = __sxtb16((int32_t)xv), x13 = __sxtb16((int32_t)((xv >> 8) | (xv << 24)));
-  const int32_t w01 = (int32_t)dw_int8_load4(w8), w23 = (int32_t)dw_int8_load4(w8 + 4);
-  a->a0 = __smlabb(x02, w01, a->a0);
-  a->a1 = __smlabt(x13, w01, a->a1);
-  a->a2 = __smlatb(x02, w23, a->a2);
-  a->a3 = __smlatt(x13, w23, a->a3);
+  int32_t w[2];
+  memcpy(w, __builtin_assume_aligned(w8, 8), sizeof(w)); /* one LDRD: 8-byte aligned blocks */
+  a->a0 = __smlabb(x02, w[0], a->a0);
+  a->a1 = __smlabt(x13, w[0], a->a1);
+  a->a2 = __smlatb(x02, w[1], a->a2);
+  a->a3 = __smlatt(x13, w[1], a->a3);
 }
 
 /* a 3x3 window (dilation 1) of four channels, unrolled: x = tap (0, 0) of the first channel;
@@ -201,7 +207,7 @@ DW_INT8_INLINE void dw_int8_block4(const dw_ctx_t *k, const int8_t *x, const int
                                    const int32_t *multiplier, const int32_t *shift, const dw_window_t *win,
                                    int32_t k3, int32_t check, int32_t c, int8_t *out) {
   const uint32_t zp4 = (uint32_t)(uint8_t)k->in_zp * 0x01010101u;
-  const int32_t zp = k->out_zp, lo = k->act_min - zp, hi = k->act_max - zp;
+  const int32_t zp = k->out_zp;
   dw_acc4_t a;
   a.a0 = bias[c];
   a.a1 = bias[c + 1];
@@ -215,11 +221,22 @@ DW_INT8_INLINE void dw_int8_block4(const dw_ctx_t *k, const int8_t *x, const int
   }
   {
     const int32_t s0 = shift[c], s1 = shift[c + 1], s2 = shift[c + 2], s3 = shift[c + 3];
-    if ((s0 & s1 & s2 & s3) < 0) { /* all four shift right */
-      out[c] = (int8_t)(dw_int8_requant_right(a.a0, multiplier[c], ~s0, lo, hi) + zp);
-      out[c + 1] = (int8_t)(dw_int8_requant_right(a.a1, multiplier[c + 1], ~s1, lo, hi) + zp);
-      out[c + 2] = (int8_t)(dw_int8_requant_right(a.a2, multiplier[c + 2], ~s2, lo, hi) + zp);
-      out[c + 3] = (int8_t)(dw_int8_requant_right(a.a3, multiplier[c + 3], ~s3, lo, hi) + zp);
+    const uint32_t big = ((uint32_t)a.a0 + 0x40000000u) | ((uint32_t)a.a1 + 0x40000000u) |
+                         ((uint32_t)a.a2 + 0x40000000u) | ((uint32_t)a.a3 + 0x40000000u) |
+                         ~(uint32_t)(s0 & s1 & s2 & s3);
+    if ((big >> 31) == 0) { /* |acc| < 2^30 and a right shift, all four */
+      /* saturate each to int8 (SSAT), pack the four bytes, clamp them together (SSUB8 sets the
+       * GE flags per byte, SEL picks by them), one store */
+      const uint32_t v0 = (uint8_t)__ssat(dw_int8_mbqm_small(a.a0, multiplier[c], s0) + zp, 8);
+      const uint32_t v1 = (uint8_t)__ssat(dw_int8_mbqm_small(a.a1, multiplier[c + 1], s1) + zp, 8);
+      const uint32_t v2 = (uint8_t)__ssat(dw_int8_mbqm_small(a.a2, multiplier[c + 2], s2) + zp, 8);
+      const uint32_t v3 = (uint32_t)__ssat(dw_int8_mbqm_small(a.a3, multiplier[c + 3], s3) + zp, 8);
+      uint32_t v = v0 | (v1 << 8) | (v2 << 16) | (v3 << 24);
+      (void)__ssub8((int32_t)v, (int32_t)k->lo4);
+      v = (uint32_t)__sel((int32_t)v, (int32_t)k->lo4);
+      (void)__ssub8((int32_t)k->hi4, (int32_t)v);
+      v = (uint32_t)__sel((int32_t)v, (int32_t)k->hi4);
+      memcpy(out + c, &v, sizeof(v));
     } else {
       out[c] = (int8_t)dw_int8_requant_double(a.a0, multiplier[c], s0, zp, k->act_min, k->act_max);
       out[c + 1] = (int8_t)dw_int8_requant_double(a.a1, multiplier[c + 1], s1, zp, k->act_min, k->act_max);
@@ -362,6 +379,8 @@ static inline void dw_int8_run(const conv_param_t *param, const int8_t *input, c
   k.out_zp = param->output_zp;
   k.act_min = param->act_min;
   k.act_max = param->act_max;
+  k.lo4 = (uint32_t)(uint8_t)param->act_min * 0x01010101u;
+  k.hi4 = (uint32_t)(uint8_t)param->act_max * 0x01010101u;
   for (b = 0; b < param->batch; ++b) {
     const int8_t *in_b = input + (size_t)b * in_h * in_w * in_c;
     for (oy = 0; oy < param->out_h; ++oy) {

@@ -119,6 +119,7 @@ int main(void) {
     const int32_t m = n % 97 == 0 ? (1 << 30) : (n % 89 == 0 ? 0 : (int32_t)((1u << 30) | (next() >> 2)));
     int32_t acc = (int32_t)next();
     if (n % 3 == 0) acc >>= next() % 31u;
+    if (n % 7 == 0) acc = (int32_t)(next() % 2u ? (1 << 30) - 1 - (int32_t)(next() % 4u) : -(1 << 30) + (int32_t)(next() % 4u));
     if (n % 5 == 0) acc = edge[next() % (sizeof(edge) / sizeof(edge[0]))];
     {
       const int32_t zp = (int32_t)(next() % 255u) - 127, lo = -128 + (int32_t)(next() % 3u), hi = 127 - (int32_t)(next() % 3u);
@@ -127,7 +128,10 @@ int main(void) {
       /* the unclamped values too, through a wide clamp */
       const int32_t want_raw = nnacl_mbqm_double(acc, m, shift);
       const int32_t got_raw = dw_int8_requant_double(acc, m, shift, 0, INT32_MIN, INT32_MAX);
-      if (want != got || want_raw != got_raw) {
+      /* the small-accumulator form, where it applies */
+      const int32_t small = acc > -(1 << 30) && acc < (1 << 30) && shift < 0;
+      const int32_t got_small = small ? dw_int8_mbqm_small(acc, m, shift) : want_raw;
+      if (want != got || want_raw != got_raw || want_raw != got_small) {
         if (bad++ < 10) printf("acc %ld m %ld shift %ld: %ld %ld / %ld %ld\n", (long)acc, (long)m, (long)shift,
                                (long)want, (long)got, (long)want_raw, (long)got_raw);
       }
