@@ -193,17 +193,31 @@ DW_INT8_INLINE void dw_int8_acc4_any(const int8_t *x, const int8_t *wp, const dw
   int32_t i, j;
   for (i = 0; i < n_out; ++i) {
     const int8_t *xp = x;
-    for (j = 0; j < n_in; ++j) {
-      dw_int8_tap4(!check || dw_int8_real(win, flat ? j : i, flat ? 0 : j) ? dw_int8_load4(xp) : zp4, wp, a);
-      xp += d_in;
-      wp += 8;
+    if (!check) { /* two taps per pass */
+      for (j = 0; j + 2 <= n_in; j += 2) {
+        dw_int8_tap4(dw_int8_load4(xp), wp, a);
+        dw_int8_tap4(dw_int8_load4(xp + d_in), wp + 8, a);
+        xp += 2 * d_in;
+        wp += 16;
+      }
+      if (j < n_in) {
+        dw_int8_tap4(dw_int8_load4(xp), wp, a);
+        wp += 8;
+      }
+    } else {
+      for (j = 0; j < n_in; ++j) {
+        dw_int8_tap4(dw_int8_real(win, flat ? j : i, flat ? 0 : j) ? dw_int8_load4(xp) : zp4, wp, a);
+        xp += d_in;
+        wp += 8;
+      }
     }
     x += dy;
   }
 }
 
-/* channels [c, c + 4) of one pixel, c a multiple of 4; x = input of tap (0, 0), channel 0 */
-DW_INT8_INLINE void dw_int8_block4(const dw_ctx_t *k, const int8_t *x, const int8_t *w16, const int32_t *bias,
+/* channels [c, c + 4) of one pixel, c a multiple of 4; x = input of tap (0, 0), channel 0;
+ * wb = the weights of the block (w16 + dw_int8_w_offset(c, taps)) */
+DW_INT8_INLINE void dw_int8_block4(const dw_ctx_t *k, const int8_t *x, const int8_t *wb, const int32_t *bias,
                                    const int32_t *multiplier, const int32_t *shift, const dw_window_t *win,
                                    int32_t k3, int32_t check, int32_t c, int8_t *out) {
   const uint32_t zp4 = (uint32_t)(uint8_t)k->in_zp * 0x01010101u;
@@ -214,10 +228,9 @@ DW_INT8_INLINE void dw_int8_block4(const dw_ctx_t *k, const int8_t *x, const int
   a.a2 = bias[c + 2];
   a.a3 = bias[c + 3];
   if (k3) {
-    dw_int8_acc4_3x3(x + c, k->cs, k->row, w16 + dw_int8_w_offset(c, 9), check, win->mask3, zp4, &a);
+    dw_int8_acc4_3x3(x + c, k->cs, k->row, wb, check, win->mask3, zp4, &a);
   } else {
-    dw_int8_acc4_any(x + c, w16 + dw_int8_w_offset(c, k->kh * k->kw), win, k->kh, k->kw, k->dy, k->dx, check, zp4,
-                     &a);
+    dw_int8_acc4_any(x + c, wb, win, k->kh, k->kw, k->dy, k->dx, check, zp4, &a);
   }
   {
     const int32_t s0 = shift[c], s1 = shift[c + 1], s2 = shift[c + 2], s3 = shift[c + 3];
@@ -237,11 +250,13 @@ DW_INT8_INLINE void dw_int8_block4(const dw_ctx_t *k, const int8_t *x, const int
       (void)__ssub8((int32_t)k->hi4, (int32_t)v);
       v = (uint32_t)__sel((int32_t)v, (int32_t)k->hi4);
       memcpy(out + c, &v, sizeof(v));
-    } else {
-      out[c] = (int8_t)dw_int8_requant_double(a.a0, multiplier[c], s0, zp, k->act_min, k->act_max);
-      out[c + 1] = (int8_t)dw_int8_requant_double(a.a1, multiplier[c + 1], s1, zp, k->act_min, k->act_max);
-      out[c + 2] = (int8_t)dw_int8_requant_double(a.a2, multiplier[c + 2], s2, zp, k->act_min, k->act_max);
-      out[c + 3] = (int8_t)dw_int8_requant_double(a.a3, multiplier[c + 3], s3, zp, k->act_min, k->act_max);
+    } else { /* rare: a loop keeps it small */
+      const int32_t acc[4] = {a.a0, a.a1, a.a2, a.a3};
+      int32_t j;
+      for (j = 0; j < 4; ++j) {
+        out[c + j] = (int8_t)dw_int8_requant_double(acc[j], multiplier[c + j], shift[c + j], zp, k->act_min,
+                                                    k->act_max);
+      }
     }
   }
 }
@@ -293,19 +308,18 @@ DW_INT8_INLINE int32x4_t dw_int8_acc4_any_mve(const int8_t *x, const int8_t *wp,
   return acc;
 }
 
-/* channels [c, c + 4) of one pixel (fewer in the tail block, tail = 1); x = input of tap (0, 0) */
-DW_INT8_INLINE void dw_int8_block4_mve(const dw_ctx_t *k, const int8_t *x, const int8_t *w16, const int32_t *bias,
+/* channels [c, c + 4) of one pixel (fewer in the tail block, tail = 1); x = input of tap (0, 0);
+ * wb = the weights of the block */
+DW_INT8_INLINE void dw_int8_block4_mve(const dw_ctx_t *k, const int8_t *x, const int8_t *wb, const int32_t *bias,
                                        const int32_t *multiplier, const int32_t *shift, const dw_window_t *win,
                                        int32_t k3, int32_t check, int32_t tail, int32_t c, int8_t *out) {
   const int32x4_t zpv = vdupq_n_s32(k->in_zp);
   const mve_pred16_t p = vctp32q((uint32_t)(k->c_n - c));
   int32x4_t acc = vldrwq_s32(bias + c); /* padded to 4 channels */
   if (k3) {
-    acc = dw_int8_acc4_3x3_mve(x + c, k->cs, k->row, w16 + dw_int8_w_offset(c, 9), check, win->mask3, zpv, tail, p,
-                               acc);
+    acc = dw_int8_acc4_3x3_mve(x + c, k->cs, k->row, wb, check, win->mask3, zpv, tail, p, acc);
   } else {
-    acc = dw_int8_acc4_any_mve(x + c, w16 + dw_int8_w_offset(c, k->kh * k->kw), win, k->kh, k->kw, k->dy, k->dx,
-                               check, zpv, tail, p, acc);
+    acc = dw_int8_acc4_any_mve(x + c, wb, win, k->kh, k->kw, k->dy, k->dx, check, zpv, tail, p, acc);
   }
   acc = nnacl_mve_requant(acc, vldrwq_s32(multiplier + c), nnacl_mve_split_shift(vldrwq_s32(shift + c)), k->out_zp,
                           k->act_min, k->act_max);
@@ -323,31 +337,35 @@ DW_INT8_INLINE void dw_int8_pixel(const conv_param_t *param, const dw_ctx_t *k, 
                                   const int32_t *shift, const dw_window_t *win, int32_t k3, int8_t *out) {
   const int32_t c_n = k->c_n;
   int32_t c = 0;
+#if defined(NNACL_MVE_INT8) || defined(NNACL_DW_SIMD32)
+  const size_t w_step = (size_t)8 * (size_t)(k3 ? 9 : k->kh * k->kw); /* bytes of weights per block of 4 */
+  const int8_t *wb = w16;
+#endif
 #if defined(NNACL_MVE_INT8)
   if (param->rounding == NNACL_ROUND_DOUBLE) {
     if (win->interior) {
-      for (; c + 4 <= c_n; c += 4) {
-        dw_int8_block4_mve(k, x, w16, bias, multiplier, shift, win, k3, 0, 0, c, out);
+      for (; c + 4 <= c_n; c += 4, wb += w_step) {
+        dw_int8_block4_mve(k, x, wb, bias, multiplier, shift, win, k3, 0, 0, c, out);
       }
     } else {
-      for (; c + 4 <= c_n; c += 4) {
-        dw_int8_block4_mve(k, x, w16, bias, multiplier, shift, win, k3, 1, 0, c, out);
+      for (; c + 4 <= c_n; c += 4, wb += w_step) {
+        dw_int8_block4_mve(k, x, wb, bias, multiplier, shift, win, k3, 1, 0, c, out);
       }
     }
     if (c < c_n) {
-      dw_int8_block4_mve(k, x, w16, bias, multiplier, shift, win, k3, 1, 1, c, out);
+      dw_int8_block4_mve(k, x, wb, bias, multiplier, shift, win, k3, 1, 1, c, out);
       c = c_n;
     }
   }
 #elif defined(NNACL_DW_SIMD32)
   if (param->rounding == NNACL_ROUND_DOUBLE) {
     if (win->interior) {
-      for (; c + 4 <= c_n; c += 4) {
-        dw_int8_block4(k, x, w16, bias, multiplier, shift, win, k3, 0, c, out);
+      for (; c + 4 <= c_n; c += 4, wb += w_step) {
+        dw_int8_block4(k, x, wb, bias, multiplier, shift, win, k3, 0, c, out);
       }
     } else {
-      for (; c + 4 <= c_n; c += 4) {
-        dw_int8_block4(k, x, w16, bias, multiplier, shift, win, k3, 1, c, out);
+      for (; c + 4 <= c_n; c += 4, wb += w_step) {
+        dw_int8_block4(k, x, wb, bias, multiplier, shift, win, k3, 1, c, out);
       }
     }
   }
@@ -360,12 +378,13 @@ DW_INT8_INLINE void dw_int8_pixel(const conv_param_t *param, const dw_ctx_t *k, 
   }
 }
 
-/* the whole depthwise conv with a kh x kw window; k3 = 1: 3x3 with dilation 1 (the DW3X3 variant) */
+/* the whole depthwise conv with a kh x kw window; k3 = 1: 3x3 with dilation 1 and depth
+ * multiplier 1 (the DW3X3 variant) */
 static inline void dw_int8_run(const conv_param_t *param, const int8_t *input, const int8_t *w16,
                                const int32_t *bias, const int32_t *multiplier, const int32_t *shift, int32_t kh,
                                int32_t kw, int32_t k3, int8_t *output) {
   const int32_t in_h = param->in_h, in_w = param->in_w, in_c = param->in_c, out_c = param->out_c;
-  const int32_t mult = out_c / in_c;
+  const int32_t mult = k3 ? 1 : out_c / in_c;
   dw_ctx_t k;
   int32_t b, oy, ox, oc, ky;
   k.cs = in_c;

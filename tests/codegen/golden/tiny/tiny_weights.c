@@ -15,7 +15,7 @@ const int8_t tiny_conv1_weight[72] __attribute__((aligned(8))) = {
 
 /* Conv2DFusion 'conv1' (node 0): bias */
 const int32_t tiny_conv1_bias[4] __attribute__((aligned(8))) = {
-    -381,  -33,  316, -197
+      792, -1644,   655,  -878
 };
 
 /* Conv2DFusion 'conv1' (node 0): multiplier */
@@ -29,15 +29,18 @@ const int32_t tiny_conv1_shift[4] __attribute__((aligned(8))) = {
 };
 
 /* Conv2DFusion 'dw' (node 1): weight */
-const int8_t tiny_dw_weight[36] __attribute__((aligned(8))) = {
-       5,  -66,   14,   -6,  -46,  -81,  125,  -97,  -13,   56,  -47, -109,
-     -41,  -97,    5,  -86,   34,  -94,  112,    1,  102,  -65,  -15,   13,
-     -58,  -63,  -98,    8,  -57,   18,  119,  -95,  112,   69,  -25,   21
+const int8_t tiny_dw_weight[72] __attribute__((aligned(8))) = {
+       5,    0,  -66,   -1,   14,    0,   -6,   -1,  -46,   -1,  -81,   -1,
+     125,    0,  -97,   -1,  -13,   -1,   56,    0,  -47,   -1, -109,   -1,
+     -41,   -1,  -97,   -1,    5,    0,  -86,   -1,   34,    0,  -94,   -1,
+     112,    0,    1,    0,  102,    0,  -65,   -1,  -15,   -1,   13,    0,
+     -58,   -1,  -63,   -1,  -98,   -1,    8,    0,  -57,   -1,   18,    0,
+     119,    0,  -95,   -1,  112,    0,   69,    0,  -25,   -1,   21,    0
 };
 
 /* Conv2DFusion 'dw' (node 1): bias */
 const int32_t tiny_dw_bias[4] __attribute__((aligned(8))) = {
-     32,   5, 297, 184
+      4896, -41339,  24617, -44616
 };
 
 /* Conv2DFusion 'dw' (node 1): multiplier */
