@@ -73,6 +73,10 @@ typedef struct {
   int32_t in_zp, out_zp;  /* zero points */
   int32_t act_min, act_max;
   uint32_t lo4, hi4;      /* act_min, act_max in each byte */
+#ifdef NNACL_MVE_INT8
+  uint16x8_t xoffs;       /* 3x3: input offsets of taps 0..7 (dw_int8_acc4_3x3_gather) */
+  int32_t gather;         /* they fit in 16 bits */
+#endif
 } dw_ctx_t;
 
 /* first k in [0, n) with 0 <= o + k * d, and one past the last with o + k * d < size */
@@ -308,6 +312,26 @@ DW_INT8_INLINE int32x4_t dw_int8_acc4_any_mve(const int8_t *x, const int8_t *wp,
   return acc;
 }
 
+/* an interior 3x3 window of four channels by dot products over the taps: for each channel,
+ * VLDRB gathers its taps 0..7 (offsets k->xoffs), VLDRH gathers their weights (8 bytes apart in
+ * the block) and VMLADAV sums the eight products; tap 8 of the four channels is one VMUL */
+DW_INT8_INLINE int32x4_t dw_int8_acc4_3x3_gather(const int8_t *x, const dw_ctx_t *k, const int8_t *wb,
+                                                 int32x4_t acc) {
+  const uint16x8_t woffs = vidupq_n_u16(0, 8);
+  int32x4_t d = vdupq_n_s32(0);
+  d = vsetq_lane_s32(vmladavq_s16(vldrbq_gather_offset_s16(x, k->xoffs),
+                                  vldrhq_gather_offset_s16((const int16_t *)(const void *)wb, woffs)), d, 0);
+  d = vsetq_lane_s32(vmladavq_s16(vldrbq_gather_offset_s16(x + 1, k->xoffs),
+                                  vldrhq_gather_offset_s16((const int16_t *)(const void *)(wb + 2), woffs)), d, 1);
+  d = vsetq_lane_s32(vmladavq_s16(vldrbq_gather_offset_s16(x + 2, k->xoffs),
+                                  vldrhq_gather_offset_s16((const int16_t *)(const void *)(wb + 4), woffs)), d, 2);
+  d = vsetq_lane_s32(vmladavq_s16(vldrbq_gather_offset_s16(x + 3, k->xoffs),
+                                  vldrhq_gather_offset_s16((const int16_t *)(const void *)(wb + 6), woffs)), d, 3);
+  acc = vaddq_s32(acc, d);
+  return vaddq_s32(acc, vmulq_s32(vldrbq_s32(x + 2 * k->row + 2 * k->cs),
+                                  vldrhq_s32((const int16_t *)(const void *)(wb + 64))));
+}
+
 /* channels [c, c + 4) of one pixel (fewer in the tail block, tail = 1); x = input of tap (0, 0);
  * wb = the weights of the block */
 DW_INT8_INLINE void dw_int8_block4_mve(const dw_ctx_t *k, const int8_t *x, const int8_t *wb, const int32_t *bias,
@@ -316,7 +340,9 @@ DW_INT8_INLINE void dw_int8_block4_mve(const dw_ctx_t *k, const int8_t *x, const
   const int32x4_t zpv = vdupq_n_s32(k->in_zp);
   const mve_pred16_t p = vctp32q((uint32_t)(k->c_n - c));
   int32x4_t acc = vldrwq_s32(bias + c); /* padded to 4 channels */
-  if (k3) {
+  if (k3 && !check && !tail && k->gather) {
+    acc = dw_int8_acc4_3x3_gather(x + c, k, wb, acc);
+  } else if (k3) {
     acc = dw_int8_acc4_3x3_mve(x + c, k->cs, k->row, wb, check, win->mask3, zpv, tail, p, acc);
   } else {
     acc = dw_int8_acc4_any_mve(x + c, wb, win, k->kh, k->kw, k->dy, k->dx, check, zpv, tail, p, acc);
@@ -400,6 +426,23 @@ static inline void dw_int8_run(const conv_param_t *param, const int8_t *input, c
   k.act_max = param->act_max;
   k.lo4 = (uint32_t)(uint8_t)param->act_min * 0x01010101u;
   k.hi4 = (uint32_t)(uint8_t)param->act_max * 0x01010101u;
+#ifdef NNACL_MVE_INT8
+  k.gather = 0;
+  k.xoffs = vdupq_n_u16(0);
+  if (k3 && 2 * k.row + 2 * k.cs < 65536) {
+    uint16_t offs[8];
+    offs[0] = 0;
+    offs[1] = (uint16_t)k.cs;
+    offs[2] = (uint16_t)(2 * k.cs);
+    offs[3] = (uint16_t)k.row;
+    offs[4] = (uint16_t)(k.row + k.cs);
+    offs[5] = (uint16_t)(k.row + 2 * k.cs);
+    offs[6] = (uint16_t)(2 * k.row);
+    offs[7] = (uint16_t)(2 * k.row + k.cs);
+    k.xoffs = vld1q_u16(offs);
+    k.gather = 1;
+  }
+#endif
   for (b = 0; b < param->batch; ++b) {
     const int8_t *in_b = input + (size_t)b * in_h * in_w * in_c;
     for (oy = 0; oy < param->out_h; ++oy) {
