@@ -72,6 +72,8 @@ typedef struct {
   int32_t c_n, kh, kw;    /* channels, window */
   int32_t in_zp, out_zp;  /* zero points */
   int32_t act_min, act_max;
+  int32_t t_out, t_in;    /* the window walked as t_out rows of t_in taps, t_din bytes apart (a */
+  ptrdiff_t t_din;        /* single column is one long row) */
   uint32_t lo4, hi4;      /* act_min, act_max in each byte */
 #ifdef NNACL_MVE_INT8
   uint16x8_t xoffs;       /* 3x3: input offsets of taps 0..7 (dw_int8_acc4_3x3_gather) */
@@ -185,37 +187,38 @@ DW_INT8_INLINE void dw_int8_acc4_3x3(const int8_t *x, ptrdiff_t cs, ptrdiff_t ro
   } while (wp != w_end);
 }
 
-/* any window of four channels: n_out x n_in taps, steps d_out / d_in (bytes of input);
- * check = 0 (interior) or taps outside the window's real range read zp */
-DW_INT8_INLINE void dw_int8_acc4_any(const int8_t *x, const int8_t *wp, const dw_window_t *win, int32_t kh,
-                                     int32_t kw, ptrdiff_t dy, ptrdiff_t dx, int32_t check, uint32_t zp4,
-                                     dw_acc4_t *a) {
-  /* a single column is walked as one long row */
-  const int32_t flat = kw == 1;
-  const int32_t n_out = flat ? 1 : kh, n_in = flat ? kh : kw;
-  const ptrdiff_t d_in = flat ? dy : dx;
+/* any window of four channels, interior (no checks): k->t_out x k->t_in taps (see dw_ctx_t) */
+DW_INT8_INLINE void dw_int8_acc4_any(const int8_t *x, const int8_t *wp, const dw_ctx_t *k, dw_acc4_t *a) {
+  const ptrdiff_t d_in = k->t_din;
   int32_t i, j;
-  for (i = 0; i < n_out; ++i) {
+  for (i = k->t_out; i > 0; --i) {
     const int8_t *xp = x;
-    if (!check) { /* two taps per pass */
-      for (j = 0; j + 2 <= n_in; j += 2) {
-        dw_int8_tap4(dw_int8_load4(xp), wp, a);
-        dw_int8_tap4(dw_int8_load4(xp + d_in), wp + 8, a);
-        xp += 2 * d_in;
-        wp += 16;
-      }
-      if (j < n_in) {
-        dw_int8_tap4(dw_int8_load4(xp), wp, a);
-        wp += 8;
-      }
-    } else {
-      for (j = 0; j < n_in; ++j) {
-        dw_int8_tap4(dw_int8_real(win, flat ? j : i, flat ? 0 : j) ? dw_int8_load4(xp) : zp4, wp, a);
-        xp += d_in;
-        wp += 8;
-      }
+    for (j = k->t_in; j >= 2; j -= 2) { /* two taps per pass */
+      dw_int8_tap4(dw_int8_load4(xp), wp, a);
+      dw_int8_tap4(dw_int8_load4(xp + d_in), wp + 8, a);
+      xp += 2 * d_in;
+      wp += 16;
     }
-    x += dy;
+    if (j) {
+      dw_int8_tap4(dw_int8_load4(xp), wp, a);
+      wp += 8;
+    }
+    x += k->dy;
+  }
+}
+
+/* the same for a border pixel: taps outside the window's real range read zp */
+static inline void dw_int8_acc4_border(const int8_t *x, const int8_t *wp, const dw_window_t *win, const dw_ctx_t *k,
+                                       uint32_t zp4, dw_acc4_t *a) {
+  int32_t ky, kx;
+  for (ky = 0; ky < k->kh; ++ky) {
+    const int8_t *xp = x;
+    for (kx = 0; kx < k->kw; ++kx) {
+      dw_int8_tap4(dw_int8_real(win, ky, kx) ? dw_int8_load4(xp) : zp4, wp, a);
+      xp += k->dx;
+      wp += 8;
+    }
+    x += k->dy;
   }
 }
 
@@ -234,7 +237,11 @@ DW_INT8_INLINE void dw_int8_block4(const dw_ctx_t *k, const int8_t *x, const int
   if (k3) {
     dw_int8_acc4_3x3(x + c, k->cs, k->row, wb, check, win->mask3, zp4, &a);
   } else {
-    dw_int8_acc4_any(x + c, wb, win, k->kh, k->kw, k->dy, k->dx, check, zp4, &a);
+    if (check) {
+      dw_int8_acc4_border(x + c, wb, win, k, zp4, &a);
+    } else {
+      dw_int8_acc4_any(x + c, wb, k, &a);
+    }
   }
   {
     const int32_t s0 = shift[c], s1 = shift[c + 1], s2 = shift[c + 2], s3 = shift[c + 3];
@@ -424,6 +431,9 @@ static inline void dw_int8_run(const conv_param_t *param, const int8_t *input, c
   k.out_zp = param->output_zp;
   k.act_min = param->act_min;
   k.act_max = param->act_max;
+  k.t_out = kw == 1 ? 1 : kh;
+  k.t_in = kw == 1 ? kh : kw;
+  k.t_din = kw == 1 ? k.dy : k.dx;
   k.lo4 = (uint32_t)(uint8_t)param->act_min * 0x01010101u;
   k.hi4 = (uint32_t)(uint8_t)param->act_max * 0x01010101u;
 #ifdef NNACL_MVE_INT8
