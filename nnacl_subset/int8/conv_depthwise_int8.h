@@ -61,7 +61,7 @@ typedef struct {
   int32_t ky_lo, ky_hi; /* taps ky in [ky_lo, ky_hi) read real rows */
   int32_t kx_lo, kx_hi; /* taps kx in [kx_lo, kx_hi) read real columns */
   int32_t interior;     /* all taps read real input */
-  uint32_t mask3;       /* 3x3 windows: bit ky * 3 + kx set = tap reads real input */
+  uint32_t mask3;       /* 3x3 border windows: bit ky * 3 + kx set = tap reads real input */
 } dw_window_t;
 
 /* the parameters the fast blocks use, copied out of conv_param_t once (int8 stores may alias
@@ -459,16 +459,24 @@ static inline void dw_int8_run(const conv_param_t *param, const int8_t *input, c
       dw_window_t win;
       win.iy0 = oy * param->stride_h - param->pad_top;
       dw_int8_clip(win.iy0, param->dilation_h, kh, in_h, &win.ky_lo, &win.ky_hi);
-      for (ox = 0; ox < param->out_w; ++ox) {
-        int8_t *out = output + (((size_t)b * param->out_h + oy) * param->out_w + ox) * out_c;
+      const int32_t rows_real = win.ky_lo == 0 && win.ky_hi == kh;
+      const int32_t span_w = (kw - 1) * param->dilation_w; /* window width - 1 */
+      int8_t *out = output + ((size_t)b * param->out_h + oy) * param->out_w * out_c;
+      for (ox = 0; ox < param->out_w; ++ox, out += out_c) {
         win.ix0 = ox * param->stride_w - param->pad_left;
-        dw_int8_clip(win.ix0, param->dilation_w, kw, in_w, &win.kx_lo, &win.kx_hi);
-        win.interior = win.ky_lo == 0 && win.ky_hi == kh && win.kx_lo == 0 && win.kx_hi == kw;
-        win.mask3 = 0;
-        if (k3) {
-          const uint32_t cols = ((1u << win.kx_hi) - 1u) & ~((1u << win.kx_lo) - 1u);
-          for (ky = win.ky_lo; ky < win.ky_hi; ++ky) {
-            win.mask3 |= cols << (3 * ky);
+        win.interior = rows_real && win.ix0 >= 0 && win.ix0 + span_w < in_w;
+        if (win.interior) {
+          win.kx_lo = 0;
+          win.kx_hi = kw;
+          win.mask3 = 0x1FFu;
+        } else {
+          dw_int8_clip(win.ix0, param->dilation_w, kw, in_w, &win.kx_lo, &win.kx_hi);
+          win.mask3 = 0;
+          if (k3) {
+            const uint32_t cols = ((1u << win.kx_hi) - 1u) & ~((1u << win.kx_lo) - 1u);
+            for (ky = win.ky_lo; ky < win.ky_hi; ++ky) {
+              win.mask3 |= cols << (3 * ky);
+            }
           }
         }
         if (mult == 1) {
