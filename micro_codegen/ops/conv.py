@@ -6,12 +6,16 @@ Variant choice (``conv_param_t.variant``; the weight layout follows it):
 ==========  ===============================================================  ==========
 variant     when                                                             weights
 ==========  ===============================================================  ==========
-DW3X3       depthwise (group == in_c > 1), 3x3, multiplier 1, dilation 1      HWO
-DW          other depthwise (any multiplier / kernel / dilation)              HWO
+DW3X3       depthwise (group == in_c > 1), 3x3, multiplier 1, dilation 1      HWO (*)
+DW          other depthwise (any multiplier / kernel / dilation)              HWO (*)
 1X1         group 1, 1x1 kernel, no padding at all                            OHWI
 IM2COL      other group-1 convs (scratch: CONV_IM2COL_TILE pixels' columns)  OHWI
 GENERAL     grouped convs (1 < group < in_c)                                  OHWI
 ==========  ===============================================================  ==========
+
+(*) int8 depthwise weights are widened to int16, in blocks of 4 channels (``_dw_int8_weights``),
+and bias / multiplier / shift are padded to whole blocks (``_dw_int8_channels``); fp32 keeps
+float HWO.
 
 fp32 convs whose weights or bias are computed at run time (graph inputs, as the ONNX Conv
 tests feed them) pass them as they are (``In(1)`` / ``In(2)``): with run-time weights DW and
@@ -162,6 +166,26 @@ def _weights_for(variant: CConst, w: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(w)
 
 
+def _dw_int8_weights(w: np.ndarray) -> np.ndarray:
+    """int8 depthwise weights (DW, DW3X3) as ``int8/conv_depthwise_int8.h`` reads them: int16 in
+    blocks of 4 channels ``[ceil(out / 4)][kh][kw][4]`` (padding channels 0), each value stored
+    as two little-endian bytes of the int8 array."""
+    cout, kh, kw, _ = w.shape
+    blocks = (cout + 3) // 4
+    hwo = np.zeros((kh * kw, blocks * 4), np.int16)
+    hwo[:, :cout] = w.reshape(cout, kh * kw).T
+    packed = hwo.reshape(kh * kw, blocks, 4).transpose(1, 0, 2)
+    return np.ascontiguousarray(packed.astype("<i2")).view(np.int8).reshape(-1)
+
+
+def _dw_int8_channels(v: np.ndarray) -> np.ndarray:
+    """A per-channel int32 array (bias, multiplier, shift) of an int8 depthwise conv, padded
+    with 0 to whole blocks of 4 channels."""
+    padded = np.zeros((v.size + 3) // 4 * 4, np.int32)
+    padded[:v.size] = v
+    return padded
+
+
 def _plan(g: Graph, i: int) -> OpPlan:
     ins, outs = io(g, i)
     p = geometry(g, i)
@@ -220,6 +244,14 @@ def _plan(g: Graph, i: int) -> OpPlan:
         params = dict(base, variant=variant, input_zp=in_zp, output_zp=out_zp,
                       rounding=rounding_code(numerics.ROUNDING_CONV), act_min=int(qmin), act_max=int(qmax))
         b = folded_bias(bias.array if bias is not None else np.zeros(cout, np.int32), w.array, in_zp)
+        mult, shift = mult.astype(np.int32), shift.astype(np.int32)
+        if variant in (DW, DW3X3):      # blocks of 4 channels (int8/conv_depthwise_int8.h)
+            wq = _dw_int8_weights(w.array)
+            b, mult, shift = (_dw_int8_channels(v) for v in (b, mult, shift))
+        else:
+            wq = _weights_for(variant, w.array)
+        consts = (ConstArray("weight", DType.INT8, wq), ConstArray("bias", DType.INT32, b),
+                  ConstArray("multiplier", DType.INT32, mult), ConstArray("shift", DType.INT32, shift))
         return OpPlan(
             kernel="conv_int8", returns_status=True,
             args=(PARAM, In(0), Const("weight"), Const("bias"), Const("multiplier"), Const("shift"), SCRATCH,
@@ -227,10 +259,7 @@ def _plan(g: Graph, i: int) -> OpPlan:
             kernel_sources=("int8/conv_int8.c", f"int8/{VARIANT_FILES[variant]}_int8.c"),
             define_bits=(("CONV_INT8_VARIANTS", 1 << variant.value),),
             header="int8/conv_int8.h", param_type="conv_param_t", params=params,
-            consts=(ConstArray("weight", DType.INT8, _weights_for(variant, w.array)),
-                    ConstArray("bias", DType.INT32, b),
-                    ConstArray("multiplier", DType.INT32, mult.astype(np.int32)),
-                    ConstArray("shift", DType.INT32, shift.astype(np.int32))),
+            consts=consts,
             scratch_bytes=scratch_bytes(params, "int8"))
 
     raise Unsupported(f"input {x.dtype.short} with weights {w.dtype.short} (see weighted_dtypes)")

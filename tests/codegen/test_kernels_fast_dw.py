@@ -1,0 +1,169 @@
+"""int8 depthwise convolution (variants DW3X3 and DW): the fast paths of
+``int8/conv_depthwise_int8.h`` (SIMD32 on Cortex-M4, MVE on Cortex-M55) against the reference.
+
+``family_models()`` model 0 is one graph of many independent depthwise branches with
+randomized shapes: channel counts that are and are not multiples of 4 / 8 (3, 5, 7, 12, 17,
+33, 40 ...), 3x3 windows with stride 1 / 2 and SAME / VALID / asymmetric padding, other
+windows (Hx1, 1xW, 5x3 dilated), depth multiplier 2, per-tensor and per-channel weight
+scales, nonzero zero points, RELU / RELU6, and output scales small enough that the
+requantization shifts left. The shared QEMU test runs it on the Cortex-M4 (default) and on
+the Cortex-M55 (``-m slow``); ``test_dw_model_on_an547`` runs it on the M55 by default.
+The host runs the portable loop of every branch node by node, and the two-SMLAL
+requantization of the fast paths is checked against ``nnacl_requant_i8`` on random and edge
+accumulators.
+"""
+from __future__ import annotations
+
+import importlib.util
+import math
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from micro_codegen import api
+from micro_codegen.builder import GraphBuilder
+from micro_codegen.ir import DType
+from micro_codegen.ops import conv as conv_ops
+
+from c_harness import NNACL, check_family_models_node_by_node, klib, rand_i8, rng  # noqa: F401 (klib: fixture)
+from conftest import require_tool
+
+I8 = DType.INT8
+
+#   channels mult kernel   stride  dilation pad_mode pads          act             per_tensor hw       scale_up
+BRANCHES = [
+    (8,  1, (3, 3), (1, 1), (1, 1), "SAME",  (1, 1, 1, 1), "RELU6",         False, (7, 6),   False),
+    (17, 1, (3, 3), (1, 1), (1, 1), "SAME",  (1, 1, 1, 1), "RELU",          False, (5, 9),   False),
+    (12, 1, (3, 3), (2, 2), (1, 1), "SAME",  (0, 1, 0, 1), "NO_ACTIVATION", True,  (8, 7),   False),
+    (5,  1, (3, 3), (2, 2), (1, 1), "PAD",   (1, 1, 1, 1), "RELU6",         False, (6, 9),   False),
+    (33, 1, (3, 3), (1, 1), (1, 1), "VALID", (0, 0, 0, 0), "NO_ACTIVATION", False, (4, 5),   True),
+    (3,  1, (3, 3), (1, 2), (1, 1), "PAD",   (2, 0, 1, 2), "RELU",          True,  (5, 4),   False),
+    (64, 1, (3, 3), (1, 1), (1, 1), "SAME",  (1, 1, 1, 1), "RELU",          False, (5, 3),   False),
+    (7,  1, (3, 3), (1, 1), (1, 1), "SAME",  (1, 1, 1, 1), "NO_ACTIVATION", False, (2, 2),   True),
+    (40, 1, (5, 1), (1, 1), (1, 1), "VALID", (0, 0, 0, 0), "NO_ACTIVATION", False, (9, 1),   False),
+    (20, 1, (10, 1), (1, 1), (1, 1), "VALID", (0, 0, 0, 0), "RELU",         False, (12, 1),  False),
+    (9,  1, (1, 5), (1, 2), (1, 1), "SAME",  (0, 0, 2, 2), "RELU6",         True,  (3, 11),  False),
+    (6,  1, (5, 3), (1, 2), (2, 2), "PAD",   (2, 3, 1, 2), "NO_ACTIVATION", False, (11, 9),  False),
+    (16, 1, (3, 3), (2, 1), (2, 1), "PAD",   (1, 2, 0, 1), "RELU",          False, (9, 6),   True),
+    (4,  2, (3, 3), (1, 1), (1, 1), "SAME",  (1, 1, 1, 1), "RELU",          False, (6, 7),   False),
+    (3,  3, (3, 3), (2, 2), (1, 1), "SAME",  (1, 1, 1, 1), "RELU6",         False, (7, 7),   False),
+]
+
+
+def _out_hw(hw, k, stride, dil, pad_mode, pads):
+    eff = [(k[d] - 1) * dil[d] + 1 for d in range(2)]
+    if pad_mode == "SAME":
+        return [math.ceil(hw[d] / stride[d]) for d in range(2)]
+    if pad_mode == "VALID":
+        return [(hw[d] - eff[d]) // stride[d] + 1 for d in range(2)]
+    return [(hw[d] + pads[2 * d] + pads[2 * d + 1] - eff[d]) // stride[d] + 1 for d in range(2)]
+
+
+def _branch(b: GraphBuilder, gen, j: int, spec):
+    cin, mult, k, stride, dil, pad_mode, pads, act, per_tensor, hw, scale_up = spec
+    cout = cin * mult
+    in_scale, in_zp = float(gen.uniform(0.01, 0.1)), int(gen.integers(-128, 60))
+    x = b.input(f"x{j}", I8, (1, *hw, cin), quant=(in_scale, in_zp))
+    w_scales = [float(gen.uniform(0.002, 0.02))] * cout if per_tensor else list(gen.uniform(0.002, 0.02, cout))
+    wq = (w_scales[0], 0) if per_tensor else (w_scales, [0] * cout)
+    w = b.const(f"w{j}", gen.integers(-127, 128, (cout, k[0], k[1], 1)).astype(np.int8), quant=wq)
+    bias = b.const(f"b{j}", gen.integers(-3000, 3000, cout).astype(np.int32),
+                   quant=([in_scale * s for s in w_scales], [0] * cout))
+    # scale_up: output scale below in_scale * w_scale, so the requantization shifts left
+    out_scale = (in_scale * float(np.mean(w_scales)) * (0.4 if scale_up else 73 * 73 * math.sqrt(k[0] * k[1]) * 3 / 127))
+    oh, ow = _out_hw(hw, k, stride, dil, pad_mode, pads)
+    y = b.node("Conv2DFusion", [x, w, bias], [(f"y{j}", I8, (1, oh, ow, cout), (out_scale, int(gen.integers(-20, 20))))],
+               kernel_size=k, stride=stride, dilation=dil, pad_mode=pad_mode, pad_list=pads, group=cin,
+               in_channel=cin, out_channel=cout, format="NHWC", activation_type=act)
+    return y, rand_i8(gen, (1, *hw, cin))
+
+
+def family_models():
+    """(name, graph, inputs): model 0 holds every branch of BRANCHES side by side."""
+    gen = rng("fast_dw_models")
+    b = GraphBuilder("dw_fast")
+    outs, inputs = [], []
+    for j, spec in enumerate(BRANCHES):
+        y, x = _branch(b, gen, j, spec)
+        outs.append(y)
+        inputs.append(x)
+    return [("dw_fast", b.build(outs), inputs)]
+
+
+def test_variants_covered():
+    """Model 0 selects both depthwise variants, with and without the 3x3 fast window."""
+    g = family_models()[0][1]
+    variants = {conv_ops.choose_variant(conv_ops.geometry(g, i)) for i in range(len(g.nodes))}
+    assert variants == {conv_ops.DW3X3, conv_ops.DW}
+
+
+@pytest.mark.host_cc
+def test_family_models(klib):
+    """The portable loops, node by node, against the reference."""
+    check_family_models_node_by_node(klib, family_models())
+
+
+REQUANT_PROGRAM = r"""
+#include <stdio.h>
+#include "int8/conv_depthwise_int8.h"
+static uint32_t s = 12345u;
+static uint32_t next(void) { s ^= s << 13; s ^= s >> 17; s ^= s << 5; return s; }
+int main(void) {
+  static const int32_t edge[] = {0, 1, -1, 2, -2, 3, -3, 127, -128, 1 << 20, -(1 << 20), INT32_MAX, INT32_MIN,
+                                 INT32_MAX - 1, INT32_MIN + 1, 1 << 30, -(1 << 30)};
+  long bad = 0, n;
+  for (n = 0; n < 4000000; ++n) {
+    const int32_t shift = (int32_t)(next() % 40u) - 31; /* [-31, 8] */
+    const int32_t m = n % 97 == 0 ? (1 << 30) : (n % 89 == 0 ? 0 : (int32_t)((1u << 30) | (next() >> 2)));
+    int32_t acc = (int32_t)next();
+    if (n % 3 == 0) acc >>= next() % 31u;
+    if (n % 7 == 0) acc = (int32_t)(next() % 2u ? (1 << 30) - 1 - (int32_t)(next() % 4u) : -(1 << 30) + (int32_t)(next() % 4u));
+    if (n % 5 == 0) acc = edge[next() % (sizeof(edge) / sizeof(edge[0]))];
+    {
+      const int32_t zp = (int32_t)(next() % 255u) - 127, lo = -128 + (int32_t)(next() % 3u), hi = 127 - (int32_t)(next() % 3u);
+      const int32_t want = nnacl_requant_i8(acc, m, shift, NNACL_ROUND_DOUBLE, zp, lo, hi);
+      const int32_t got = dw_int8_requant_double(acc, m, shift, zp, lo, hi);
+      /* the unclamped values too, through a wide clamp */
+      const int32_t want_raw = nnacl_mbqm_double(acc, m, shift);
+      const int32_t got_raw = dw_int8_requant_double(acc, m, shift, 0, INT32_MIN, INT32_MAX);
+      /* the small-accumulator form, where it applies */
+      const int32_t small = acc > -(1 << 30) && acc < (1 << 30) && shift < 0;
+      const int32_t got_small = small ? dw_int8_mbqm_small(acc, m, shift) : want_raw;
+      if (want != got || want_raw != got_raw || want_raw != got_small) {
+        if (bad++ < 10) printf("acc %ld m %ld shift %ld: %ld %ld / %ld %ld\n", (long)acc, (long)m, (long)shift,
+                               (long)want, (long)got, (long)want_raw, (long)got_raw);
+      }
+    }
+  }
+  printf("bad %ld\n", bad);
+  return bad != 0;
+}
+"""
+
+
+@pytest.mark.host_cc
+def test_requant_double_matches_nnacl(tmp_path):
+    require_tool("gcc")
+    src, exe = tmp_path / "rq.c", tmp_path / "rq"
+    src.write_text(REQUANT_PROGRAM)
+    subprocess.run(["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", f"-I{NNACL}", str(src), "-o", str(exe)],
+                   check=True)
+    r = subprocess.run([str(exe)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout
+
+
+@pytest.mark.qemu
+def test_dw_model_on_an547(tmp_path):
+    """Model 0 on the Cortex-M55 (MVE paths) in the default run."""
+    require_tool("arm-none-eabi-gcc")
+    require_tool("qemu-system-arm")
+    spec = importlib.util.spec_from_file_location(
+        "qemu_families", Path(__file__).resolve().parents[1] / "validate" / "test_qemu_families.py")
+    families = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(families)
+    name, graph, inputs = family_models()[0]
+    path = families.write_case(tmp_path, name, graph, inputs)
+    r = api.validate(path, "qemu-mps3-an547", out_dir=tmp_path / "proj")
+    assert r.report.failed == 0 and r.report.passed == 1, r.report.to_json()
