@@ -1,10 +1,12 @@
 /*
  * conv_im2col_fp32.c -- fp32 convolution (group 1) as im2col + gemm, CONV_IM2COL_TILE
- * output pixels at a time. Columns are in (ky, kx, ic) order with 0.0f for padded
- * taps, so each dot product adds the direct kernel's terms in the same order (a
- * padded tap adds +-0, which leaves a sum unchanged up to the sign of a zero).
+ * output pixels at a time (nnacl_fp32_gemm: blocks of 2 pixels x 4 output channels).
+ * Columns are in (ky, kx, ic) order with 0.0f for padded taps, so each dot product adds
+ * the direct kernel's terms in the same order (a padded tap adds +-0, which leaves a sum
+ * unchanged up to the sign of a zero).
  */
 #include "fp32/conv_fp32.h"
+#include "fp32/dot_block_fp32.h"
 
 void conv_im2col_fp32(const conv_param_t *param, const float *input, const float *weight, const float *bias,
                       float *col_buf, float *output) {
@@ -13,7 +15,7 @@ void conv_im2col_fp32(const conv_param_t *param, const float *input, const float
   const int32_t out_c = param->out_c;
   const int32_t k_size = kh * kw * in_c;
   const int32_t pixels = param->out_h * param->out_w;
-  int32_t b, p0, oc, k, t;
+  int32_t b, p0, t;
 
   for (b = 0; b < param->batch; ++b) {
     const float *in_b = input + (size_t)b * in_h * in_w * in_c;
@@ -45,40 +47,8 @@ void conv_im2col_fp32(const conv_param_t *param, const float *input, const float
           }
         }
       }
-      for (oc = 0; oc < out_c; ++oc) {
-        const float *w = weight + (size_t)oc * k_size;
-        float acc[CONV_IM2COL_TILE];
-        if (count == CONV_IM2COL_TILE) {
-          const float *c0 = col_buf;
-          const float *c1 = c0 + k_size;
-          const float *c2 = c1 + k_size;
-          const float *c3 = c2 + k_size;
-          float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-          for (k = 0; k < k_size; ++k) {
-            const float wv = w[k];
-            a0 += c0[k] * wv;
-            a1 += c1[k] * wv;
-            a2 += c2[k] * wv;
-            a3 += c3[k] * wv;
-          }
-          acc[0] = a0;
-          acc[1] = a1;
-          acc[2] = a2;
-          acc[3] = a3;
-        } else {
-          for (t = 0; t < count; ++t) {
-            const float *c = col_buf + (size_t)t * k_size;
-            float a = 0.0f;
-            for (k = 0; k < k_size; ++k) {
-              a += c[k] * w[k];
-            }
-            acc[t] = a;
-          }
-        }
-        for (t = 0; t < count; ++t) {
-          out_b[(size_t)(p0 + t) * out_c + oc] = nnacl_act_fp32(acc[t] + bias[oc], param->act_type);
-        }
-      }
+      nnacl_fp32_gemm(col_buf, (size_t)k_size, count, weight, k_size, out_c, bias, param->act_type,
+                      out_b + (size_t)p0 * out_c, (size_t)out_c);
     }
   }
 }
