@@ -2,19 +2,20 @@
  * dot_block_fp32.h -- register-blocked fp32 dot products shared by the fp32 conv and
  * FullConnection kernels.
  *
- *   nnacl_fp32_dot_2x4: acc[p * 4 + u] += sum_k x_p[k] * w_u[k]  (2 input rows x 4 weight rows)
- *   nnacl_fp32_dot_1x4: acc[u]         += sum_k x[k]   * w_u[k]  (1 input row  x 4 weight rows)
- *   nnacl_fp32_dw_3x3x8: acc[c] += sum_{ky, kx < 3} x[ky * row + kx * col + c] * w[(ky * 3 + kx) * 8 + c],
- *                        c < 8 (eight channels of one depthwise 3x3 output pixel)
+ *   nnacl_fp32_dot_2x4: out_p[u] = bias[u] + sum_k x_p[k] * w_u[k]  (2 input rows x 4 weight rows)
+ *   nnacl_fp32_dot_1x4: out[u]   = bias[u] + sum_k x[k] * w_u[k]    (1 input row x 4 weight rows)
+ *   nnacl_fp32_dw_8:    eight channels of one depthwise output pixel over a rectangle of taps
+ *   nnacl_fp32_gemm:    the blocked gemm built on them, with the fused activation
  *
- * Every accumulator adds its terms in k (tap) order, one term at a time, so the kernels keep
- * the reference order of the sums. On a core with a single-precision FPU and fused
- * multiply-add (Cortex-M4F, M7, M33, M55: NNACL_FP32_VFP) each term is one VFMA -- rounded once
- * instead of twice, so results may differ from the portable C (and the TFLite reference) in
- * the last bits -- and the operands come in with VLDM, eight registers per instruction.
- * GCC never merges VLDR into VLDM and ACLE has no intrinsic for it, hence the inline assembly
- * (each block is one loop; operands in s0-s31, which the asm statements declare clobbered).
- * NNACL_NO_FP32_VFP forces the portable C loops (mul then add, the reference's rounding).
+ * Every sum starts from 0, adds its terms in k (tap) order one at a time, then the bias:
+ * the order of the reference kernels. On a core with a single-precision FPU and fused
+ * multiply-add (Cortex-M4F, M7, M33, M55: NNACL_FP32_VFP) each term is one VFMA -- rounded
+ * once instead of twice, so results may differ from the portable C (and the TFLite
+ * reference) in the last bits -- and the operands come in with VLDM, eight registers per
+ * instruction. GCC never merges VLDR into VLDM and ACLE has no intrinsic for it, hence the
+ * inline assembly (each block is one loop over operands in s0-s31, which the asm statements
+ * declare clobbered). NNACL_NO_FP32_VFP forces the portable C (mul then add, the reference's
+ * rounding).
  */
 #ifndef NNACL_FP32_DOT_BLOCK_FP32_H_
 #define NNACL_FP32_DOT_BLOCK_FP32_H_
@@ -50,18 +51,25 @@ static inline float nnacl_fp32_madd(float acc, float a, float b) {
 #define NNACL_VFMA_LANES8                                                                                       \
   NNACL_VFMA(s24, s0, s8) NNACL_VFMA(s25, s1, s9) NNACL_VFMA(s26, s2, s10) NNACL_VFMA(s27, s3, s11)            \
   NNACL_VFMA(s28, s4, s12) NNACL_VFMA(s29, s5, s13) NNACL_VFMA(s30, s6, s14) NNACL_VFMA(s31, s7, s15)
-/* s24..s31 += s0..s7 * s16..s23 */
-#define NNACL_VFMA_LANES8_HI                                                                                    \
-  NNACL_VFMA(s24, s0, s16) NNACL_VFMA(s25, s1, s17) NNACL_VFMA(s26, s2, s18) NNACL_VFMA(s27, s3, s19)          \
-  NNACL_VFMA(s28, s4, s20) NNACL_VFMA(s29, s5, s21) NNACL_VFMA(s30, s6, s22) NNACL_VFMA(s31, s7, s23)
+
+/* s24..s31 = +0, through a core register holding 0 */
+#define NNACL_ZERO8(z)                                                                                          \
+  "movs " z ", #0\n\t"                                                                                          \
+  "vmov s24, s25, " z ", " z "\n\tvmov s26, s27, " z ", " z "\n\t"                                              \
+  "vmov s28, s29, " z ", " z "\n\tvmov s30, s31, " z ", " z "\n\t"
 
 static inline void nnacl_fp32_dot_2x4(const float *x0, const float *x1, const float *w0, int32_t w_stride,
-                                      int32_t n, float *acc) {
+                                      int32_t n, const float *bias4, float *out0, float *out1) {
   const float *w1 = w0 + w_stride, *w2 = w1 + w_stride, *w3 = w2 + w_stride;
-  int32_t blocks = n >> 3, rest = n & 7;
+  const float *tail[3]; /* after the loops: bias, out0, out1 (fewer operand registers) */
+  int32_t blocks = n, rest;
+  tail[0] = bias4;
+  tail[1] = out0;
+  tail[2] = out1;
   __asm__ volatile(
-      "vldmia %[acc], {s24-s31}\n\t"
-      "cmp %[blocks], #0\n\t"
+      NNACL_ZERO8("%[rest]")
+      "ands %[rest], %[blocks], #7\n\t"
+      "lsrs %[blocks], %[blocks], #3\n\t"
       "beq 2f\n"
       "1:\n\t"
       "vldmia %[x0]!, {s0-s7}\n\t"
@@ -91,19 +99,28 @@ static inline void nnacl_fp32_dot_2x4(const float *x0, const float *x1, const fl
       "subs %[rest], %[rest], #1\n\t"
       "bne 3b\n"
       "4:\n\t"
-      "vstmia %[acc], {s24-s31}\n\t"
+      "ldr %[x0], [%[tail]]\n\t"
+      "ldr %[x1], [%[tail], #4]\n\t"
+      "ldr %[w0], [%[tail], #8]\n\t"
+      "vldmia %[x0], {s0-s3}\n\t"
+      "vadd.f32 s24, s24, s0\n\tvadd.f32 s25, s25, s1\n\tvadd.f32 s26, s26, s2\n\tvadd.f32 s27, s27, s3\n\t"
+      "vadd.f32 s28, s28, s0\n\tvadd.f32 s29, s29, s1\n\tvadd.f32 s30, s30, s2\n\tvadd.f32 s31, s31, s3\n\t"
+      "vstmia %[x1], {s24-s27}\n\t"
+      "vstmia %[w0], {s28-s31}\n\t"
       : [x0] "+r"(x0), [x1] "+r"(x1), [w0] "+r"(w0), [w1] "+r"(w1), [w2] "+r"(w2), [w3] "+r"(w3),
-        [blocks] "+r"(blocks), [rest] "+r"(rest)
-      : [acc] "r"(acc)
+        [blocks] "+r"(blocks), [rest] "=&r"(rest)
+      : [tail] "r"(tail)
       : "cc", "memory", NNACL_FP32_CLOBBER_S);
 }
 
-static inline void nnacl_fp32_dot_1x4(const float *x, const float *w0, int32_t w_stride, int32_t n, float *acc) {
+static inline void nnacl_fp32_dot_1x4(const float *x, const float *w0, int32_t w_stride, int32_t n,
+                                      const float *bias4, float *out) {
   const float *w1 = w0 + w_stride, *w2 = w1 + w_stride, *w3 = w2 + w_stride;
-  int32_t blocks = n >> 3, rest = n & 7;
+  int32_t blocks = n, rest;
   __asm__ volatile(
-      "vldmia %[acc], {s24-s27}\n\t"
-      "cmp %[blocks], #0\n\t"
+      NNACL_ZERO8("%[rest]")
+      "ands %[rest], %[blocks], #7\n\t"
+      "lsrs %[blocks], %[blocks], #3\n\t"
       "beq 2f\n"
       "1:\n\t"
       "vldmia %[x]!, {s0-s7}\n\t"
@@ -130,10 +147,46 @@ static inline void nnacl_fp32_dot_1x4(const float *x, const float *w0, int32_t w
       "subs %[rest], %[rest], #1\n\t"
       "bne 3b\n"
       "4:\n\t"
-      "vstmia %[acc], {s24-s27}\n\t"
+      "vldmia %[bias], {s0-s3}\n\t"
+      "vadd.f32 s24, s24, s0\n\tvadd.f32 s25, s25, s1\n\tvadd.f32 s26, s26, s2\n\tvadd.f32 s27, s27, s3\n\t"
+      "vstmia %[out], {s24-s27}\n\t"
       : [x] "+r"(x), [w0] "+r"(w0), [w1] "+r"(w1), [w2] "+r"(w2), [w3] "+r"(w3), [blocks] "+r"(blocks),
-        [rest] "+r"(rest)
-      : [acc] "r"(acc)
+        [rest] "=&r"(rest)
+      : [bias] "r"(bias4), [out] "r"(out)
+      : "cc", "memory", NNACL_FP32_CLOBBER_S);
+}
+
+/*
+ * Eight channels of one depthwise output pixel (depth multiplier 1, dilation 1): the taps of
+ * `rows` kernel rows x `cols` kernel columns, x and w pointing at the first tap's channel c,
+ * both stepping `col` floats per kernel column (HWO weights, NHWC input); after a row, x moves
+ * on by x_skip and w by w_skip floats. out[0..7] = bias[0..7] + the sums (rows, cols >= 1).
+ */
+static inline void nnacl_fp32_dw_8(const float *x, const float *w, int32_t col, int32_t x_skip, int32_t w_skip,
+                                   int32_t rows, int32_t cols, const float *bias8, float *out) {
+  int32_t k;
+  __asm__ volatile(
+      NNACL_ZERO8("%[k]")
+      "1:\n\t"
+      "mov %[k], %[cols]\n"
+      "2:\n\t"
+      "vldmia %[x], {s0-s7}\n\t"
+      "vldmia %[w], {s8-s15}\n\t"
+      "add %[x], %[x], %[col], lsl #2\n\t"
+      "add %[w], %[w], %[col], lsl #2\n\t"
+      NNACL_VFMA_LANES8
+      "subs %[k], %[k], #1\n\t"
+      "bne 2b\n\t"
+      "add %[x], %[x], %[xs], lsl #2\n\t"
+      "add %[w], %[w], %[ws], lsl #2\n\t"
+      "subs %[rows], %[rows], #1\n\t"
+      "bne 1b\n\t"
+      "vldmia %[bias], {s0-s7}\n\t"
+      "vadd.f32 s24, s24, s0\n\tvadd.f32 s25, s25, s1\n\tvadd.f32 s26, s26, s2\n\tvadd.f32 s27, s27, s3\n\t"
+      "vadd.f32 s28, s28, s4\n\tvadd.f32 s29, s29, s5\n\tvadd.f32 s30, s30, s6\n\tvadd.f32 s31, s31, s7\n\t"
+      "vstmia %[out], {s24-s31}\n\t"
+      : [x] "+r"(x), [w] "+r"(w), [rows] "+r"(rows), [k] "=&r"(k)
+      : [cols] "r"(cols), [col] "r"(col), [xs] "r"(x_skip), [ws] "r"(w_skip), [bias] "r"(bias8), [out] "r"(out)
       : "cc", "memory", NNACL_FP32_CLOBBER_S);
 }
 
@@ -144,56 +197,98 @@ static inline float nnacl_fp32_madd(float acc, float a, float b) {
 }
 
 static inline void nnacl_fp32_dot_2x4(const float *x0, const float *x1, const float *w0, int32_t w_stride,
-                                      int32_t n, float *acc) {
+                                      int32_t n, const float *bias4, float *out0, float *out1) {
   int32_t u, k;
   for (u = 0; u < 4; ++u) {
     const float *w = w0 + (size_t)u * (size_t)w_stride;
-    float a0 = acc[u], a1 = acc[4 + u];
+    float a0 = 0.0f, a1 = 0.0f;
     for (k = 0; k < n; ++k) {
       a0 += x0[k] * w[k];
       a1 += x1[k] * w[k];
     }
-    acc[u] = a0;
-    acc[4 + u] = a1;
+    out0[u] = a0 + bias4[u];
+    out1[u] = a1 + bias4[u];
   }
 }
 
-static inline void nnacl_fp32_dot_1x4(const float *x, const float *w0, int32_t w_stride, int32_t n, float *acc) {
+static inline void nnacl_fp32_dot_1x4(const float *x, const float *w0, int32_t w_stride, int32_t n,
+                                      const float *bias4, float *out) {
   int32_t u, k;
   for (u = 0; u < 4; ++u) {
     const float *w = w0 + (size_t)u * (size_t)w_stride;
-    float a = acc[u];
+    float a = 0.0f;
     for (k = 0; k < n; ++k) {
       a += x[k] * w[k];
     }
-    acc[u] = a;
+    out[u] = a + bias4[u];
+  }
+}
+
+static inline void nnacl_fp32_dw_8(const float *x, const float *w, int32_t col, int32_t x_skip, int32_t w_skip,
+                                   int32_t rows, int32_t cols, const float *bias8, float *out) {
+  float acc[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
+  int32_t r, k, c;
+  for (r = 0; r < rows; ++r) {
+    for (k = 0; k < cols; ++k) {
+      for (c = 0; c < 8; ++c) {
+        acc[c] += x[c] * w[c];
+      }
+      x += col;
+      w += col;
+    }
+    x += x_skip;
+    w += w_skip;
+  }
+  for (c = 0; c < 8; ++c) {
+    out[c] = acc[c] + bias8[c];
   }
 }
 
 #endif /* NNACL_FP32_VFP */
 
-/* out[j] = act(acc[j] + bias[j]) for j < n (bias NULL: no bias), in the reference's order */
-static inline void nnacl_fp32_bias_act(const float *acc, const float *bias, int32_t n, int32_t act, float *out) {
+/* v[j] = act(v[j]) for j < n. RELU / RELU6 work on the bits: a set sign bit gives +0, and
+ * a non-negative float compares as its bit pattern (-0 becomes +0; NaNs are not kept). */
+static inline void nnacl_fp32_act_inplace(float *v, int32_t n, int32_t act) {
+  union {
+    float f;
+    uint32_t u;
+  } b;
   int32_t j;
-  for (j = 0; j < n; ++j) {
-    out[j] = nnacl_act_fp32(bias != NULL ? acc[j] + bias[j] : acc[j], act);
+  if (act == NNACL_ACT_RELU) {
+    for (j = 0; j < n; ++j) {
+      b.f = v[j];
+      b.u &= ~(uint32_t)((int32_t)b.u >> 31);
+      v[j] = b.f;
+    }
+  } else if (act == NNACL_ACT_RELU6) {
+    for (j = 0; j < n; ++j) {
+      b.f = v[j];
+      b.u &= ~(uint32_t)((int32_t)b.u >> 31);
+      b.u = b.u > 0x40C00000u ? 0x40C00000u : b.u; /* 6.0f */
+      v[j] = b.f;
+    }
+  } else if (act != NNACL_ACT_NONE) {
+    for (j = 0; j < n; ++j) {
+      v[j] = nnacl_act_fp32(v[j], act);
+    }
   }
 }
 
 /*
  * out[r * out_stride + u] = act(bias[u] + sum_k x[r * x_stride + k] * w[u * depth + k]) for
- * r < rows, u < units, k < depth: the gemm of the 1x1 / im2col convs and FullConnection.
- * Blocks of 2 rows x 4 units (1 x 4 for an odd last row); units that are not a multiple of
- * 4 end with a block overlapping the previous one (same values recomputed); fewer than 4
- * units run one at a time.
+ * r < rows, u < units, k < depth (bias NULL: 0): the gemm of the 1x1 / im2col convs and
+ * FullConnection. Blocks of 2 rows x 4 units (1 x 4 for an odd last row); when units is not
+ * a multiple of 4 the last block overlaps the one before (same values written again); fewer
+ * than 4 units run one at a time.
  */
 static inline void nnacl_fp32_gemm(const float *x, size_t x_stride, int32_t rows, const float *w, int32_t depth,
                                    int32_t units, const float *bias, int32_t act, float *out, size_t out_stride) {
-  float acc[8];
-  int32_t r, u, j;
+  static const float zeros[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  int32_t r, u;
   if (units < 4) {
     for (r = 0; r < rows; ++r) {
       const float *xr = x + (size_t)r * x_stride;
+      float *o = out + (size_t)r * out_stride;
       for (u = 0; u < units; ++u) {
         const float *wu = w + (size_t)u * (size_t)depth;
         float a = 0.0f;
@@ -201,7 +296,7 @@ static inline void nnacl_fp32_gemm(const float *x, size_t x_stride, int32_t rows
         for (k = 0; k < depth; ++k) {
           a = nnacl_fp32_madd(a, xr[k], wu[k]);
         }
-        nnacl_fp32_bias_act(&a, bias != NULL ? bias + u : NULL, 1, act, out + (size_t)r * out_stride + u);
+        o[u] = nnacl_act_fp32(bias != NULL ? a + bias[u] : a, act);
       }
     }
     return;
@@ -211,12 +306,10 @@ static inline void nnacl_fp32_gemm(const float *x, size_t x_stride, int32_t rows
     float *o0 = out + (size_t)r * out_stride;
     for (u = 0; u < units; u += 4) {
       const int32_t u0 = u + 4 <= units ? u : units - 4;
-      for (j = 0; j < 8; ++j) {
-        acc[j] = 0.0f;
-      }
-      nnacl_fp32_dot_2x4(x0, x0 + x_stride, w + (size_t)u0 * (size_t)depth, depth, depth, acc);
-      nnacl_fp32_bias_act(acc, bias != NULL ? bias + u0 : NULL, 4, act, o0 + u0);
-      nnacl_fp32_bias_act(acc + 4, bias != NULL ? bias + u0 : NULL, 4, act, o0 + out_stride + u0);
+      nnacl_fp32_dot_2x4(x0, x0 + x_stride, w + (size_t)u0 * (size_t)depth, depth, depth,
+                         bias != NULL ? bias + u0 : zeros, o0 + u0, o0 + out_stride + u0);
+      nnacl_fp32_act_inplace(o0 + u0, 4, act);
+      nnacl_fp32_act_inplace(o0 + out_stride + u0, 4, act);
     }
   }
   if (r < rows) {
@@ -224,11 +317,9 @@ static inline void nnacl_fp32_gemm(const float *x, size_t x_stride, int32_t rows
     float *o0 = out + (size_t)r * out_stride;
     for (u = 0; u < units; u += 4) {
       const int32_t u0 = u + 4 <= units ? u : units - 4;
-      for (j = 0; j < 4; ++j) {
-        acc[j] = 0.0f;
-      }
-      nnacl_fp32_dot_1x4(x0, w + (size_t)u0 * (size_t)depth, depth, depth, acc);
-      nnacl_fp32_bias_act(acc, bias != NULL ? bias + u0 : NULL, 4, act, o0 + u0);
+      nnacl_fp32_dot_1x4(x0, w + (size_t)u0 * (size_t)depth, depth, depth, bias != NULL ? bias + u0 : zeros,
+                         o0 + u0);
+      nnacl_fp32_act_inplace(o0 + u0, 4, act);
     }
   }
 }
