@@ -8,6 +8,13 @@
 #include "fp32/conv_fp32.h"
 #include "fp32/dot_block_fp32.h"
 
+static void im2col_zero_fp32(float *dst, int32_t n) {
+  int32_t i;
+  for (i = 0; i < n; ++i) {
+    dst[i] = 0.0f;
+  }
+}
+
 void conv_im2col_fp32(const conv_param_t *param, const float *input, const float *weight, const float *bias,
                       float *col_buf, float *output) {
   const int32_t in_h = param->in_h, in_w = param->in_w, in_c = param->in_c;
@@ -28,23 +35,31 @@ void conv_im2col_fp32(const conv_param_t *param, const float *input, const float
         const int32_t iy0 = oy * param->stride_h - param->pad_top;
         const int32_t ix0 = ox * param->stride_w - param->pad_left;
         float *dst = col_buf + (size_t)t * k_size;
-        int32_t ky, kx, ic;
+        int32_t ky, kx;
         for (ky = 0; ky < kh; ++ky) {
           const int32_t iy = iy0 + ky * param->dilation_h;
-          for (kx = 0; kx < kw; ++kx) {
-            const int32_t ix = ix0 + kx * param->dilation_w;
-            if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
-              for (ic = 0; ic < in_c; ++ic) {
-                dst[ic] = 0.0f;
-              }
-            } else {
-              const float *src = in_b + ((size_t)iy * in_w + ix) * in_c;
-              for (ic = 0; ic < in_c; ++ic) {
-                dst[ic] = src[ic];
+          const float *row = in_b + (size_t)NNACL_MAX(iy, 0) * in_w * in_c;
+          if (iy < 0 || iy >= in_h) {
+            im2col_zero_fp32(dst, kw * in_c);
+          } else if (param->dilation_w == 1) { /* the taps inside the input are contiguous */
+            const int32_t kx0 = NNACL_MIN(kw, NNACL_MAX(0, -ix0));
+            const int32_t kx1 = NNACL_MAX(kx0, NNACL_MIN(kw, in_w - ix0));
+            im2col_zero_fp32(dst, kx0 * in_c);
+            if (kx1 > kx0) {
+              nnacl_fp32_copy(dst + kx0 * in_c, row + (size_t)(ix0 + kx0) * in_c, (kx1 - kx0) * in_c);
+            }
+            im2col_zero_fp32(dst + kx1 * in_c, (kw - kx1) * in_c);
+          } else {
+            for (kx = 0; kx < kw; ++kx) {
+              const int32_t ix = ix0 + kx * param->dilation_w;
+              if (ix < 0 || ix >= in_w) {
+                im2col_zero_fp32(dst + kx * in_c, in_c);
+              } else {
+                nnacl_fp32_copy(dst + kx * in_c, row + (size_t)ix * in_c, in_c);
               }
             }
-            dst += in_c;
           }
+          dst += kw * in_c;
         }
       }
       nnacl_fp32_gemm(col_buf, (size_t)k_size, count, weight, k_size, out_c, bias, param->act_type,

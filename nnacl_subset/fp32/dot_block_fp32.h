@@ -6,6 +6,7 @@
  *   nnacl_fp32_dot_1x4: out[u]   = bias[u] + sum_k x[k] * w_u[k]    (1 input row x 4 weight rows)
  *   nnacl_fp32_dw_8:    eight channels of one depthwise output pixel over a rectangle of taps
  *   nnacl_fp32_gemm:    the blocked gemm built on them, with the fused activation
+ *   nnacl_fp32_copy:    a float copy (im2col columns)
  *
  * Every sum starts from 0, adds its terms in k (tap) order one at a time, then the bias:
  * the order of the reference kernels. On a core with a single-precision FPU and fused
@@ -190,6 +191,32 @@ static inline void nnacl_fp32_dw_8(const float *x, const float *w, int32_t col, 
       : "cc", "memory", NNACL_FP32_CLOBBER_S);
 }
 
+/* dst[0..n) = src[0..n), eight floats per VLDM / VSTM pair */
+static inline void nnacl_fp32_copy(float *dst, const float *src, int32_t n) {
+  int32_t blocks = n, rest;
+  __asm__ volatile(
+      "and %[rest], %[blocks], #7\n\t"
+      "lsrs %[blocks], %[blocks], #3\n\t"
+      "beq 2f\n"
+      "1:\n\t"
+      "vldmia %[src]!, {s0-s7}\n\t"
+      "vstmia %[dst]!, {s0-s7}\n\t"
+      "subs %[blocks], %[blocks], #1\n\t"
+      "bne 1b\n"
+      "2:\n\t"
+      "cmp %[rest], #0\n\t"
+      "beq 4f\n"
+      "3:\n\t"
+      "vldmia %[src]!, {s0}\n\t"
+      "vstmia %[dst]!, {s0}\n\t"
+      "subs %[rest], %[rest], #1\n\t"
+      "bne 3b\n"
+      "4:\n\t"
+      : [dst] "+r"(dst), [src] "+r"(src), [blocks] "+r"(blocks), [rest] "=&r"(rest)
+      :
+      : "cc", "memory", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7");
+}
+
 #else /* portable C: mul then add, the reference's rounding */
 
 static inline float nnacl_fp32_madd(float acc, float a, float b) {
@@ -244,28 +271,51 @@ static inline void nnacl_fp32_dw_8(const float *x, const float *w, int32_t col, 
   }
 }
 
+static inline void nnacl_fp32_copy(float *dst, const float *src, int32_t n) {
+  int32_t i;
+  for (i = 0; i < n; ++i) {
+    dst[i] = src[i];
+  }
+}
+
 #endif /* NNACL_FP32_VFP */
 
-/* v[j] = act(v[j]) for j < n. RELU / RELU6 work on the bits: a set sign bit gives +0, and
- * a non-negative float compares as its bit pattern (-0 becomes +0; NaNs are not kept). */
+/* float bits with the sign bit set -> +0 (RELU on the bits of a float) */
+static inline uint32_t nnacl_fp32_relu_bits(uint32_t b) {
+#ifdef __ARM_FEATURE_SAT
+  return (uint32_t)__builtin_arm_usat((int32_t)b, 31);
+#else
+  return (int32_t)b < 0 ? 0u : b;
+#endif
+}
+
+/* v[j] = act(v[j]) for j < n, n a multiple of 4. RELU / RELU6 work on the bits: a set sign
+ * bit gives +0 and a non-negative float compares as its bit pattern (so -0 becomes +0 and
+ * NaNs are not kept); four lanes per step. */
 static inline void nnacl_fp32_act_inplace(float *v, int32_t n, int32_t act) {
   union {
-    float f;
-    uint32_t u;
+    float f[4];
+    uint32_t u[4];
   } b;
   int32_t j;
   if (act == NNACL_ACT_RELU) {
-    for (j = 0; j < n; ++j) {
-      b.f = v[j];
-      b.u &= ~(uint32_t)((int32_t)b.u >> 31);
-      v[j] = b.f;
+    for (j = 0; j < n; j += 4) {
+      b.f[0] = v[j], b.f[1] = v[j + 1], b.f[2] = v[j + 2], b.f[3] = v[j + 3];
+      b.u[0] = nnacl_fp32_relu_bits(b.u[0]);
+      b.u[1] = nnacl_fp32_relu_bits(b.u[1]);
+      b.u[2] = nnacl_fp32_relu_bits(b.u[2]);
+      b.u[3] = nnacl_fp32_relu_bits(b.u[3]);
+      v[j] = b.f[0], v[j + 1] = b.f[1], v[j + 2] = b.f[2], v[j + 3] = b.f[3];
     }
   } else if (act == NNACL_ACT_RELU6) {
-    for (j = 0; j < n; ++j) {
-      b.f = v[j];
-      b.u &= ~(uint32_t)((int32_t)b.u >> 31);
-      b.u = b.u > 0x40C00000u ? 0x40C00000u : b.u; /* 6.0f */
-      v[j] = b.f;
+    const uint32_t six = 0x40C00000u; /* 6.0f */
+    for (j = 0; j < n; j += 4) {
+      b.f[0] = v[j], b.f[1] = v[j + 1], b.f[2] = v[j + 2], b.f[3] = v[j + 3];
+      b.u[0] = NNACL_MIN(nnacl_fp32_relu_bits(b.u[0]), six);
+      b.u[1] = NNACL_MIN(nnacl_fp32_relu_bits(b.u[1]), six);
+      b.u[2] = NNACL_MIN(nnacl_fp32_relu_bits(b.u[2]), six);
+      b.u[3] = NNACL_MIN(nnacl_fp32_relu_bits(b.u[3]), six);
+      v[j] = b.f[0], v[j + 1] = b.f[1], v[j + 2] = b.f[2], v[j + 3] = b.f[3];
     }
   } else if (act != NNACL_ACT_NONE) {
     for (j = 0; j < n; ++j) {
