@@ -5,6 +5,7 @@
  *   nnacl_fp32_dot_2x4: out_p[u] = bias[u] + sum_k x_p[k] * w_u[k]  (2 input rows x 4 weight rows)
  *   nnacl_fp32_dot_1x4: out[u]   = bias[u] + sum_k x[k] * w_u[k]    (1 input row x 4 weight rows)
  *   nnacl_fp32_dw_8:    eight channels of one depthwise output pixel over a rectangle of taps
+ *   nnacl_fp32_dw2_3x3_8: eight channels of two depthwise 3x3 output pixels, all taps inside
  *   nnacl_fp32_gemm:    the blocked gemm built on them, with the fused activation
  *   nnacl_fp32_copy:    a float copy (im2col columns)
  *
@@ -52,6 +53,20 @@ static inline float nnacl_fp32_madd(float acc, float a, float b) {
 #define NNACL_VFMA_LANES8                                                                                       \
   NNACL_VFMA(s24, s0, s8) NNACL_VFMA(s25, s1, s9) NNACL_VFMA(s26, s2, s10) NNACL_VFMA(s27, s3, s11)            \
   NNACL_VFMA(s28, s4, s12) NNACL_VFMA(s29, s5, s13) NNACL_VFMA(s30, s6, s14) NNACL_VFMA(s31, s7, s15)
+
+/* s16..s23 += s0..s7 * s8..s15 */
+#define NNACL_VFMA_LANES8_LO                                                                                    \
+  NNACL_VFMA(s16, s0, s8) NNACL_VFMA(s17, s1, s9) NNACL_VFMA(s18, s2, s10) NNACL_VFMA(s19, s3, s11)            \
+  NNACL_VFMA(s20, s4, s12) NNACL_VFMA(s21, s5, s13) NNACL_VFMA(s22, s6, s14) NNACL_VFMA(s23, s7, s15)
+/* one tap of two depthwise pixels: w (eight channels) times x0's and x1's eight channels,
+ * then the pointers step on (w by col, x0 / x1 by the operand xstep) */
+#define NNACL_DW2_TAP(xstep)                                                                                    \
+  "vldmia %[w], {s8-s15}\n\t"                                                                                   \
+  "vldmia %[x0], {s0-s7}\n\t" NNACL_VFMA_LANES8_LO                                                              \
+  "vldmia %[x1], {s0-s7}\n\t" NNACL_VFMA_LANES8                                                                 \
+  "add %[w], %[w], %[col]\n\t"                                                                                  \
+  "add %[x0], %[x0], " xstep "\n\t"                                                                             \
+  "add %[x1], %[x1], " xstep "\n\t"
 
 /* s24..s31 = +0, through a core register holding 0 */
 #define NNACL_ZERO8(z)                                                                                          \
@@ -191,6 +206,48 @@ static inline void nnacl_fp32_dw_8(const float *x, const float *w, int32_t col, 
       : "cc", "memory", NNACL_FP32_CLOBBER_S);
 }
 
+/*
+ * Eight channels of two depthwise 3x3 output pixels whose taps are all inside the input
+ * (multiplier 1, dilation 1): x0 / x1 point at each pixel's first tap, channel c; w at the
+ * HWO weights of tap 0, channel c; col = the channel count (floats from one tap column to
+ * the next, input and weights), row = the input row in floats.
+ * out0[0..7] / out1[0..7] = bias[0..7] + the nine taps in (ky, kx) order.
+ */
+static inline void nnacl_fp32_dw2_3x3_8(const float *x0, const float *x1, const float *w, int32_t col, int32_t row,
+                                        const float *bias8, float *out0, float *out1) {
+  const float *tail[3]; /* after the taps: bias, out0, out1 (fewer operand registers) */
+  const int32_t col_bytes = col * 4, skip_bytes = (row - 2 * col) * 4;
+  int32_t z;
+  tail[0] = bias8;
+  tail[1] = out0;
+  tail[2] = out1;
+  __asm__ volatile(
+      "movs %[z], #0\n\t"
+      "vmov s16, s17, %[z], %[z]\n\tvmov s18, s19, %[z], %[z]\n\t"
+      "vmov s20, s21, %[z], %[z]\n\tvmov s22, s23, %[z], %[z]\n\t"
+      "vmov s24, s25, %[z], %[z]\n\tvmov s26, s27, %[z], %[z]\n\t"
+      "vmov s28, s29, %[z], %[z]\n\tvmov s30, s31, %[z], %[z]\n\t"
+      NNACL_DW2_TAP("%[col]") NNACL_DW2_TAP("%[col]") NNACL_DW2_TAP("%[skip]")
+      NNACL_DW2_TAP("%[col]") NNACL_DW2_TAP("%[col]") NNACL_DW2_TAP("%[skip]")
+      NNACL_DW2_TAP("%[col]") NNACL_DW2_TAP("%[col]")
+      "vldmia %[w], {s8-s15}\n\t"
+      "vldmia %[x0], {s0-s7}\n\t" NNACL_VFMA_LANES8_LO
+      "vldmia %[x1], {s0-s7}\n\t" NNACL_VFMA_LANES8
+      "ldr %[z], [%[tail]]\n\t"
+      "vldmia %[z], {s0-s7}\n\t"
+      "vadd.f32 s16, s16, s0\n\tvadd.f32 s17, s17, s1\n\tvadd.f32 s18, s18, s2\n\tvadd.f32 s19, s19, s3\n\t"
+      "vadd.f32 s20, s20, s4\n\tvadd.f32 s21, s21, s5\n\tvadd.f32 s22, s22, s6\n\tvadd.f32 s23, s23, s7\n\t"
+      "vadd.f32 s24, s24, s0\n\tvadd.f32 s25, s25, s1\n\tvadd.f32 s26, s26, s2\n\tvadd.f32 s27, s27, s3\n\t"
+      "vadd.f32 s28, s28, s4\n\tvadd.f32 s29, s29, s5\n\tvadd.f32 s30, s30, s6\n\tvadd.f32 s31, s31, s7\n\t"
+      "ldr %[z], [%[tail], #4]\n\t"
+      "vstmia %[z], {s16-s23}\n\t"
+      "ldr %[z], [%[tail], #8]\n\t"
+      "vstmia %[z], {s24-s31}\n\t"
+      : [x0] "+r"(x0), [x1] "+r"(x1), [w] "+r"(w), [z] "=&r"(z)
+      : [col] "r"(col_bytes), [skip] "r"(skip_bytes), [tail] "r"(tail)
+      : "cc", "memory", NNACL_FP32_CLOBBER_S);
+}
+
 /* dst[0..n) = src[0..n), eight floats per VLDM / VSTM pair */
 static inline void nnacl_fp32_copy(float *dst, const float *src, int32_t n) {
   int32_t blocks = n, rest;
@@ -269,6 +326,12 @@ static inline void nnacl_fp32_dw_8(const float *x, const float *w, int32_t col, 
   for (c = 0; c < 8; ++c) {
     out[c] = acc[c] + bias8[c];
   }
+}
+
+static inline void nnacl_fp32_dw2_3x3_8(const float *x0, const float *x1, const float *w, int32_t col, int32_t row,
+                                        const float *bias8, float *out0, float *out1) {
+  nnacl_fp32_dw_8(x0, w, col, row - 3 * col, 0, 3, 3, bias8, out0);
+  nnacl_fp32_dw_8(x1, w, col, row - 3 * col, 0, 3, 3, bias8, out1);
 }
 
 static inline void nnacl_fp32_copy(float *dst, const float *src, int32_t n) {
