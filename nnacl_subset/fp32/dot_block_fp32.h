@@ -180,29 +180,37 @@ static inline void nnacl_fp32_dot_1x4(const float *x, const float *w0, int32_t w
  */
 static inline void nnacl_fp32_dw_8(const float *x, const float *w, int32_t col, int32_t x_skip, int32_t w_skip,
                                    int32_t rows, int32_t cols, const float *bias8, float *out) {
+  /* read inside the loops from memory: cols, x_skip and w_skip in bytes, bias, out
+   * (six operand registers whatever the caller keeps live) */
+  const int32_t arg[5] = {cols, x_skip * 4, w_skip * 4, (int32_t)(intptr_t)bias8, (int32_t)(intptr_t)out};
+  const int32_t col_bytes = col * 4;
   int32_t k;
   __asm__ volatile(
       NNACL_ZERO8("%[k]")
       "1:\n\t"
-      "mov %[k], %[cols]\n"
+      "ldr %[k], [%[arg]]\n"
       "2:\n\t"
       "vldmia %[x], {s0-s7}\n\t"
       "vldmia %[w], {s8-s15}\n\t"
-      "add %[x], %[x], %[col], lsl #2\n\t"
-      "add %[w], %[w], %[col], lsl #2\n\t"
+      "add %[x], %[x], %[col]\n\t"
+      "add %[w], %[w], %[col]\n\t"
       NNACL_VFMA_LANES8
       "subs %[k], %[k], #1\n\t"
       "bne 2b\n\t"
-      "add %[x], %[x], %[xs], lsl #2\n\t"
-      "add %[w], %[w], %[ws], lsl #2\n\t"
+      "ldr %[k], [%[arg], #4]\n\t"
+      "add %[x], %[x], %[k]\n\t"
+      "ldr %[k], [%[arg], #8]\n\t"
+      "add %[w], %[w], %[k]\n\t"
       "subs %[rows], %[rows], #1\n\t"
       "bne 1b\n\t"
-      "vldmia %[bias], {s0-s7}\n\t"
+      "ldr %[k], [%[arg], #12]\n\t"
+      "vldmia %[k], {s0-s7}\n\t"
       "vadd.f32 s24, s24, s0\n\tvadd.f32 s25, s25, s1\n\tvadd.f32 s26, s26, s2\n\tvadd.f32 s27, s27, s3\n\t"
       "vadd.f32 s28, s28, s4\n\tvadd.f32 s29, s29, s5\n\tvadd.f32 s30, s30, s6\n\tvadd.f32 s31, s31, s7\n\t"
-      "vstmia %[out], {s24-s31}\n\t"
+      "ldr %[k], [%[arg], #16]\n\t"
+      "vstmia %[k], {s24-s31}\n\t"
       : [x] "+r"(x), [w] "+r"(w), [rows] "+r"(rows), [k] "=&r"(k)
-      : [cols] "r"(cols), [col] "r"(col), [xs] "r"(x_skip), [ws] "r"(w_skip), [bias] "r"(bias8), [out] "r"(out)
+      : [col] "r"(col_bytes), [arg] "r"(arg)
       : "cc", "memory", NNACL_FP32_CLOBBER_S);
 }
 
