@@ -24,8 +24,9 @@
 
 #include "common/nnacl_common.h"
 
+/* (not at -O0: the asm blocks need up to nine free core registers, more than GCC finds unoptimised) */
 #if defined(__ARM_FP) && ((__ARM_FP) & 4) && defined(__ARM_FEATURE_FMA) && defined(__thumb2__) && \
-    !defined(NNACL_NO_FP32_VFP)
+    defined(__OPTIMIZE__) && !defined(NNACL_NO_FP32_VFP)
 #define NNACL_FP32_VFP 1
 #endif
 
@@ -132,7 +133,10 @@ static inline void nnacl_fp32_dot_2x4(const float *x0, const float *x1, const fl
 static inline void nnacl_fp32_dot_1x4(const float *x, const float *w0, int32_t w_stride, int32_t n,
                                       const float *bias4, float *out) {
   const float *w1 = w0 + w_stride, *w2 = w1 + w_stride, *w3 = w2 + w_stride;
+  const float *tail[2]; /* after the loops: bias, out (fewer operand registers) */
   int32_t blocks = n, rest;
+  tail[0] = bias4;
+  tail[1] = out;
   __asm__ volatile(
       NNACL_ZERO8("%[rest]")
       "ands %[rest], %[blocks], #7\n\t"
@@ -163,12 +167,14 @@ static inline void nnacl_fp32_dot_1x4(const float *x, const float *w0, int32_t w
       "subs %[rest], %[rest], #1\n\t"
       "bne 3b\n"
       "4:\n\t"
-      "vldmia %[bias], {s0-s3}\n\t"
+      "ldr %[x], [%[tail]]\n\t"
+      "ldr %[w0], [%[tail], #4]\n\t"
+      "vldmia %[x], {s0-s3}\n\t"
       "vadd.f32 s24, s24, s0\n\tvadd.f32 s25, s25, s1\n\tvadd.f32 s26, s26, s2\n\tvadd.f32 s27, s27, s3\n\t"
-      "vstmia %[out], {s24-s27}\n\t"
+      "vstmia %[w0], {s24-s27}\n\t"
       : [x] "+r"(x), [w0] "+r"(w0), [w1] "+r"(w1), [w2] "+r"(w2), [w3] "+r"(w3), [blocks] "+r"(blocks),
         [rest] "=&r"(rest)
-      : [bias] "r"(bias4), [out] "r"(out)
+      : [tail] "r"(tail)
       : "cc", "memory", NNACL_FP32_CLOBBER_S);
 }
 
@@ -402,8 +408,11 @@ static inline void nnacl_fp32_act_inplace(float *v, int32_t n, int32_t act) {
  * a multiple of 4 the last block overlaps the one before (same values written again); fewer
  * than 4 units run one at a time.
  */
-static inline void nnacl_fp32_gemm(const float *x, size_t x_stride, int32_t rows, const float *w, int32_t depth,
-                                   int32_t units, const float *bias, int32_t act, float *out, size_t out_stride) {
+#ifdef __GNUC__
+__attribute__((noinline, unused)) /* one register context for the asm blocks, whoever calls it */
+#endif
+static void nnacl_fp32_gemm(const float *x, size_t x_stride, int32_t rows, const float *w, int32_t depth,
+                            int32_t units, const float *bias, int32_t act, float *out, size_t out_stride) {
   static const float zeros[4] = {0.0f, 0.0f, 0.0f, 0.0f};
   int32_t r, u;
   if (units < 4) {
