@@ -30,7 +30,7 @@ static void dw3x3_pixel_fp32(const conv_param_t *param, const float *in_b, const
     const int32_t x_skip = (in_w - cols) * c_n, w_skip = (3 - cols) * c_n;
     for (c = 0; c < c_n; c += 8) {
       const int32_t c0 = c + 8 <= c_n ? c : c_n - 8;
-      nnacl_fp32_dw_8(x + c0, w + c0, c_n, x_skip, w_skip, rows, cols, bias + c0, out + c0);
+      nnacl_fp32_dw_8(x + c0, w + c0, c_n, c_n, x_skip, w_skip, rows, cols, bias + c0, out + c0);
       nnacl_fp32_act_inplace(out + c0, 8, act);
     }
     return;

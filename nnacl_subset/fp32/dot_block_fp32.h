@@ -179,17 +179,17 @@ static inline void nnacl_fp32_dot_1x4(const float *x, const float *w0, int32_t w
 }
 
 /*
- * Eight channels of one depthwise output pixel (depth multiplier 1, dilation 1): the taps of
- * `rows` kernel rows x `cols` kernel columns, x and w pointing at the first tap's channel c,
- * both stepping `col` floats per kernel column (HWO weights, NHWC input); after a row, x moves
- * on by x_skip and w by w_skip floats. out[0..7] = bias[0..7] + the sums (rows, cols >= 1).
+ * Eight channels of one depthwise output pixel (depth multiplier 1): the taps of `rows` kernel
+ * rows x `cols` kernel columns, x and w pointing at the first tap's channel c, stepping x_col /
+ * w_col floats per kernel column (NHWC input, HWO weights); after a row, x moves on by x_skip
+ * and w by w_skip floats. out[0..7] = bias[0..7] + the sums (rows, cols >= 1).
  */
-static inline void nnacl_fp32_dw_8(const float *x, const float *w, int32_t col, int32_t x_skip, int32_t w_skip,
-                                   int32_t rows, int32_t cols, const float *bias8, float *out) {
+static inline void nnacl_fp32_dw_8(const float *x, const float *w, int32_t x_col, int32_t w_col, int32_t x_skip,
+                                   int32_t w_skip, int32_t rows, int32_t cols, const float *bias8, float *out) {
   /* read inside the loops from memory: cols, x_skip and w_skip in bytes, bias, out
-   * (six operand registers whatever the caller keeps live) */
+   * (seven operand registers whatever the caller keeps live) */
   const int32_t arg[5] = {cols, x_skip * 4, w_skip * 4, (int32_t)(intptr_t)bias8, (int32_t)(intptr_t)out};
-  const int32_t col_bytes = col * 4;
+  const int32_t x_col_bytes = x_col * 4, w_col_bytes = w_col * 4;
   int32_t k;
   __asm__ volatile(
       NNACL_ZERO8("%[k]")
@@ -198,8 +198,8 @@ static inline void nnacl_fp32_dw_8(const float *x, const float *w, int32_t col, 
       "2:\n\t"
       "vldmia %[x], {s0-s7}\n\t"
       "vldmia %[w], {s8-s15}\n\t"
-      "add %[x], %[x], %[col]\n\t"
-      "add %[w], %[w], %[col]\n\t"
+      "add %[x], %[x], %[xc]\n\t"
+      "add %[w], %[w], %[wc]\n\t"
       NNACL_VFMA_LANES8
       "subs %[k], %[k], #1\n\t"
       "bne 2b\n\t"
@@ -216,7 +216,7 @@ static inline void nnacl_fp32_dw_8(const float *x, const float *w, int32_t col, 
       "ldr %[k], [%[arg], #16]\n\t"
       "vstmia %[k], {s24-s31}\n\t"
       : [x] "+r"(x), [w] "+r"(w), [rows] "+r"(rows), [k] "=&r"(k)
-      : [col] "r"(col_bytes), [arg] "r"(arg)
+      : [xc] "r"(x_col_bytes), [wc] "r"(w_col_bytes), [arg] "r"(arg)
       : "cc", "memory", NNACL_FP32_CLOBBER_S);
 }
 
@@ -322,8 +322,8 @@ static inline void nnacl_fp32_dot_1x4(const float *x, const float *w0, int32_t w
   }
 }
 
-static inline void nnacl_fp32_dw_8(const float *x, const float *w, int32_t col, int32_t x_skip, int32_t w_skip,
-                                   int32_t rows, int32_t cols, const float *bias8, float *out) {
+static inline void nnacl_fp32_dw_8(const float *x, const float *w, int32_t x_col, int32_t w_col, int32_t x_skip,
+                                   int32_t w_skip, int32_t rows, int32_t cols, const float *bias8, float *out) {
   float acc[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
   int32_t r, k, c;
   for (r = 0; r < rows; ++r) {
@@ -331,8 +331,8 @@ static inline void nnacl_fp32_dw_8(const float *x, const float *w, int32_t col, 
       for (c = 0; c < 8; ++c) {
         acc[c] += x[c] * w[c];
       }
-      x += col;
-      w += col;
+      x += x_col;
+      w += w_col;
     }
     x += x_skip;
     w += w_skip;
@@ -344,8 +344,8 @@ static inline void nnacl_fp32_dw_8(const float *x, const float *w, int32_t col, 
 
 static inline void nnacl_fp32_dw2_3x3_8(const float *x0, const float *x1, const float *w, int32_t col, int32_t row,
                                         const float *bias8, float *out0, float *out1) {
-  nnacl_fp32_dw_8(x0, w, col, row - 3 * col, 0, 3, 3, bias8, out0);
-  nnacl_fp32_dw_8(x1, w, col, row - 3 * col, 0, 3, 3, bias8, out1);
+  nnacl_fp32_dw_8(x0, w, col, col, row - 3 * col, 0, 3, 3, bias8, out0);
+  nnacl_fp32_dw_8(x1, w, col, col, row - 3 * col, 0, 3, 3, bias8, out1);
 }
 
 static inline void nnacl_fp32_copy(float *dst, const float *src, int32_t n) {

@@ -1,6 +1,6 @@
 """The fp32 fast paths of the conv and FullConnection kernels (``fp32/dot_block_fp32.h``:
 2x4 / 1x4 gemm blocks for the 1x1 and im2col convs and FullConnection, eight-channel
-depthwise 3x3 passes; VLDM + VFMA on Cortex-M cores with a single-precision FPU).
+depthwise passes; VLDM + VFMA on Cortex-M cores with a single-precision FPU).
 
 The fast paths only run on Arm, so ``family_models()`` offers multi-branch models that cover
 their tails -- channel counts below, at and off multiples of 4 and 8, depths with and without
@@ -52,9 +52,9 @@ class _Net:
         return t
 
     def conv(self, x, cout, k=(1, 1), stride=(1, 1), dil=(1, 1), pad_mode="VALID", pads=(0, 0, 0, 0),
-             depthwise=False, act="NO_ACTIVATION", bias=True):
+             depthwise=False, act="NO_ACTIVATION", bias=True, group=1):
         n, h, w, cin = self.shapes[x]
-        group = cin if depthwise else 1
+        group = cin if depthwise else group
         cout = cin if depthwise else cout
         cg = cin // group
         oh, ow = _out_hw((h, w), k, stride, dil, pad_mode, pads)
@@ -99,11 +99,16 @@ def _mix_model():
     g = net.conv(d, 0, k=(3, 3), pad_mode="SAME", depthwise=True, bias=False)     # dw3x3: 5 ch (< 8)
     h = net.conv(net.conv(x, 8), 0, k=(3, 3), pad_mode="VALID", depthwise=True)   # dw3x3 VALID: 8 ch
     i = net.conv(x, 4, k=(1, 1), pad_mode="PAD", pads=(1, 0, 0, 1), act="RELU")   # padded 1x1 -> im2col
+    dw = net.conv(net.conv(x, 12), 0, k=(5, 5), dil=(2, 2), pad_mode="SAME",    # general dw: 5x5 dilated,
+                  depthwise=True, act="RELU")                                     # 12 ch (8 + overlap)
+    dw2 = net.conv(c, 0, k=(3, 2), stride=(1, 2), pad_mode="PAD", pads=(1, 1, 1, 0),
+                   depthwise=True)                                                # general dw: 3x2, 6 ch (< 8)
+    gc = net.conv(net.conv(x, 12), 9, k=(3, 3), pad_mode="SAME", group=3, act="RELU6")  # grouped: general
     j = net.fc(b, 10, act="RELU", depth=75)                                       # FC 1 row, depth 75 (9x8 + 3)
     x2 = net.input((3, 37))
     k = net.fc(net.fc(x2, 9, bias=False), 2, act="RELU6")                         # FC 3 rows; 2 units (< 4)
     m = net.fc(x2, 16, act="RELU6")                                               # FC 3 rows, 16 units
-    return net.model([a, c, e, f, g, h, i, j, k, m])
+    return net.model([a, c, e, f, g, h, i, j, k, m, dw, dw2, gc])
 
 
 def _mobilenet_model():
