@@ -36,6 +36,12 @@ void conv_im2col_fp32(const conv_param_t *param, const float *input, const float
         const int32_t ix0 = ox * param->stride_w - param->pad_left;
         float *dst = col_buf + (size_t)t * k_size;
         int32_t ky, kx;
+        if (param->dilation_w == 1 && iy0 >= 0 && iy0 + (kh - 1) * param->dilation_h < in_h && ix0 >= 0 &&
+            ix0 + kw <= in_w) { /* every tap inside: kh runs of kw * in_c floats */
+          nnacl_fp32_copy_rows(dst, in_b + ((size_t)iy0 * in_w + (size_t)ix0) * in_c, kw * in_c, kh,
+                               (param->dilation_h * in_w - kw) * in_c);
+          continue;
+        }
         for (ky = 0; ky < kh; ++ky) {
           const int32_t iy = iy0 + ky * param->dilation_h;
           const float *row = in_b + (size_t)NNACL_MAX(iy, 0) * in_w * in_c;

@@ -7,7 +7,7 @@
  *   nnacl_fp32_dw_8:    eight channels of one depthwise output pixel over a rectangle of taps
  *   nnacl_fp32_dw2_3x3_8: eight channels of two depthwise 3x3 output pixels, all taps inside
  *   nnacl_fp32_gemm:    the blocked gemm built on them, with the fused activation
- *   nnacl_fp32_copy:    a float copy (im2col columns)
+ *   nnacl_fp32_copy(_rows): float copies (im2col columns)
  *
  * Every sum starts from 0, adds its terms in k (tap) order one at a time, then the bias:
  * the order of the reference kernels. On a core with a single-precision FPU and fused
@@ -288,6 +288,37 @@ static inline void nnacl_fp32_copy(float *dst, const float *src, int32_t n) {
       : "cc", "memory", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7");
 }
 
+/* `rows` runs of n floats, src_skip floats apart (after each run), copied to dst back to back */
+static inline void nnacl_fp32_copy_rows(float *dst, const float *src, int32_t n, int32_t rows, int32_t src_skip) {
+  const int32_t skip_bytes = src_skip * 4;
+  int32_t k, rest;
+  __asm__ volatile(
+      "1:\n\t"
+      "and %[rest], %[n], #7\n\t"
+      "lsrs %[k], %[n], #3\n\t"
+      "beq 3f\n"
+      "2:\n\t"
+      "vldmia %[src]!, {s0-s7}\n\t"
+      "vstmia %[dst]!, {s0-s7}\n\t"
+      "subs %[k], %[k], #1\n\t"
+      "bne 2b\n"
+      "3:\n\t"
+      "cmp %[rest], #0\n\t"
+      "beq 5f\n"
+      "4:\n\t"
+      "vldmia %[src]!, {s0}\n\t"
+      "vstmia %[dst]!, {s0}\n\t"
+      "subs %[rest], %[rest], #1\n\t"
+      "bne 4b\n"
+      "5:\n\t"
+      "add %[src], %[src], %[skip]\n\t"
+      "subs %[rows], %[rows], #1\n\t"
+      "bne 1b\n\t"
+      : [dst] "+r"(dst), [src] "+r"(src), [rows] "+r"(rows), [k] "=&r"(k), [rest] "=&r"(rest)
+      : [n] "r"(n), [skip] "r"(skip_bytes)
+      : "cc", "memory", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7");
+}
+
 #else /* portable C: mul then add, the reference's rounding */
 
 static inline float nnacl_fp32_madd(float acc, float a, float b) {
@@ -352,6 +383,16 @@ static inline void nnacl_fp32_copy(float *dst, const float *src, int32_t n) {
   int32_t i;
   for (i = 0; i < n; ++i) {
     dst[i] = src[i];
+  }
+}
+
+static inline void nnacl_fp32_copy_rows(float *dst, const float *src, int32_t n, int32_t rows, int32_t src_skip) {
+  int32_t r, i;
+  for (r = 0; r < rows; ++r) {
+    for (i = 0; i < n; ++i) {
+      *dst++ = *src++;
+    }
+    src += src_skip;
   }
 }
 

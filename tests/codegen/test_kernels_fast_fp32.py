@@ -93,6 +93,7 @@ def _mix_model():
     c = net.conv(x, 6, k=(3, 3), pad_mode="SAME", act="RELU")                     # im2col 3x3 SAME, depth 117
     d = net.conv(x, 5, k=(3, 3), stride=(2, 1), dil=(2, 2), pad_mode="PAD",       # im2col dilated, odd pixels
                  pads=(2, 1, 0, 3), act="RELU1")
+    d2 = net.conv(x, 7, k=(3, 2), dil=(2, 1), pad_mode="VALID")                   # im2col dilated rows only
     e = net.conv(x, 0, k=(3, 3), pad_mode="SAME", depthwise=True, act="RELU6")    # dw3x3: 13 ch (8 + overlap)
     f = net.conv(a, 0, k=(3, 3), stride=(2, 2), pad_mode="PAD", pads=(0, 1, 0, 1),
                  depthwise=True, act="RELU")                                      # dw3x3 s2: 17 ch
@@ -108,7 +109,7 @@ def _mix_model():
     x2 = net.input((3, 37))
     k = net.fc(net.fc(x2, 9, bias=False), 2, act="RELU6")                         # FC 3 rows; 2 units (< 4)
     m = net.fc(x2, 16, act="RELU6")                                               # FC 3 rows, 16 units
-    return net.model([a, c, e, f, g, h, i, j, k, m, dw, dw2, gc])
+    return net.model([a, c, d2, e, f, g, h, i, j, k, m, dw, dw2, gc])
 
 
 def _mobilenet_model():
