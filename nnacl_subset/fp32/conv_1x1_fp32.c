@@ -1,44 +1,30 @@
 /*
  * conv_1x1_fp32.c -- fp32 pointwise convolution (group 1, 1x1 kernel, no padding, any
- * stride) as a gemm straight on the NHWC input. Two output channels per pass share
- * the input loads; each sum runs over ic in order from 0, bias added last.
+ * stride) as a gemm straight on the NHWC input (nnacl_fp32_gemm: blocks of 2 pixels x 4
+ * output channels); each sum runs over ic in order from 0, bias added last.
  */
 #include "fp32/conv_fp32.h"
+#include "fp32/dot_block_fp32.h"
 
 void conv_1x1_fp32(const conv_param_t *param, const float *input, const float *weight, const float *bias,
                    float *output) {
   const int32_t in_c = param->in_c, out_c = param->out_c;
-  const int32_t act = param->act_type;
-  int32_t b, oy, ox, oc, ic;
+  const size_t in_image = (size_t)param->in_h * param->in_w * in_c;
+  const size_t out_row = (size_t)param->out_w * out_c;
+  int32_t b, oy;
 
   for (b = 0; b < param->batch; ++b) {
+    const float *in_b = input + (size_t)b * in_image;
+    float *out_b = output + (size_t)b * param->out_h * out_row;
+    if (param->stride_h == 1 && param->stride_w == 1) { /* the output pixels are the input pixels */
+      nnacl_fp32_gemm(in_b, (size_t)in_c, param->out_h * param->out_w, weight, in_c, out_c, bias, param->act_type,
+                      out_b, (size_t)out_c);
+      continue;
+    }
     for (oy = 0; oy < param->out_h; ++oy) {
-      const int32_t iy = oy * param->stride_h;
-      for (ox = 0; ox < param->out_w; ++ox) {
-        const int32_t ix = ox * param->stride_w;
-        const float *x = input + (((size_t)b * param->in_h + iy) * param->in_w + ix) * in_c;
-        float *out = output + (((size_t)b * param->out_h + oy) * param->out_w + ox) * out_c;
-        for (oc = 0; oc + 1 < out_c; oc += 2) {
-          const float *w0 = weight + (size_t)oc * in_c;
-          const float *w1 = w0 + in_c;
-          float a0 = 0.0f, a1 = 0.0f;
-          for (ic = 0; ic < in_c; ++ic) {
-            const float xv = x[ic];
-            a0 += xv * w0[ic];
-            a1 += xv * w1[ic];
-          }
-          out[oc] = nnacl_act_fp32(a0 + bias[oc], act);
-          out[oc + 1] = nnacl_act_fp32(a1 + bias[oc + 1], act);
-        }
-        if (oc < out_c) {
-          const float *w0 = weight + (size_t)oc * in_c;
-          float a0 = 0.0f;
-          for (ic = 0; ic < in_c; ++ic) {
-            a0 += x[ic] * w0[ic];
-          }
-          out[oc] = nnacl_act_fp32(a0 + bias[oc], act);
-        }
-      }
+      const float *x = in_b + (size_t)oy * param->stride_h * param->in_w * in_c;
+      nnacl_fp32_gemm(x, (size_t)param->stride_w * in_c, param->out_w, weight, in_c, out_c, bias, param->act_type,
+                      out_b + (size_t)oy * out_row, (size_t)out_c);
     }
   }
 }

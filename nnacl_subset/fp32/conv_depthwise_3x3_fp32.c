@@ -1,71 +1,85 @@
 /*
- * conv_depthwise_3x3_fp32.c -- fp32 depthwise 3x3 fast path (multiplier 1, dilation 1).
- * Interior pixels run the nine taps unrolled; border pixels skip the padded taps.
- * Weights packed HWO [3][3][channels]. Sums in (ky, kx) order from 0, bias last.
+ * conv_depthwise_3x3_fp32.c -- fp32 depthwise 3x3 fast path (multiplier 1, dilation 1, any
+ * stride and padding). Weights packed HWO [3][3][channels]. Eight channels at a time: two
+ * output pixels whose nine taps are all inside the input per nnacl_fp32_dw2_3x3_8, any other
+ * pixel over its valid taps (the padded ones skipped) by nnacl_fp32_dw_8. When the channel
+ * count is not a multiple of 8 the last block overlaps the one before; fewer than 8
+ * channels run one at a time. Sums in (ky, kx) order from 0, bias last.
  */
 #include "fp32/conv_fp32.h"
+#include "fp32/dot_block_fp32.h"
 
-static void dw3x3_border_pixel_fp32(const conv_param_t *param, const float *in_b, const float *weight_hwo,
-                                    const float *bias, int32_t iy0, int32_t ix0, float *out) {
-  const int32_t in_h = param->in_h, in_w = param->in_w, c_n = param->in_c;
-  const int32_t ky_begin = iy0 < 0 ? -iy0 : 0, ky_end = NNACL_MIN(3, in_h - iy0);
-  const int32_t kx_begin = ix0 < 0 ? -ix0 : 0, kx_end = NNACL_MIN(3, in_w - ix0);
+/* channels of one output pixel over its valid taps */
+static void dw3x3_pixel_fp32(const conv_param_t *param, const float *in_b, const float *weight_hwo,
+                             const float *bias, int32_t iy0, int32_t ix0, float *out) {
+  const int32_t in_h = param->in_h, in_w = param->in_w, c_n = param->in_c, act = param->act_type;
+  const int32_t ky0 = iy0 < 0 ? -iy0 : 0, ky1 = NNACL_MIN(3, in_h - iy0);
+  const int32_t kx0 = ix0 < 0 ? -ix0 : 0, kx1 = NNACL_MIN(3, in_w - ix0);
+  const int32_t rows = ky1 - ky0, cols = kx1 - kx0;
+  const float *x;
+  const float *w = weight_hwo + (size_t)(ky0 * 3 + kx0) * c_n;
   int32_t c, ky, kx;
+  if (rows <= 0 || cols <= 0) { /* no tap inside the input */
+    for (c = 0; c < c_n; ++c) {
+      out[c] = nnacl_act_fp32(0.0f + bias[c], act);
+    }
+    return;
+  }
+  x = in_b + ((size_t)(iy0 + ky0) * in_w + (size_t)(ix0 + kx0)) * c_n;
+  if (c_n >= 8) {
+    const int32_t x_skip = (in_w - cols) * c_n, w_skip = (3 - cols) * c_n;
+    for (c = 0; c < c_n; c += 8) {
+      const int32_t c0 = c + 8 <= c_n ? c : c_n - 8;
+      nnacl_fp32_dw_8(x + c0, w + c0, c_n, c_n, x_skip, w_skip, rows, cols, bias + c0, out + c0);
+      nnacl_fp32_act_inplace(out + c0, 8, act);
+    }
+    return;
+  }
   for (c = 0; c < c_n; ++c) {
     float acc = 0.0f;
-    for (ky = ky_begin; ky < ky_end; ++ky) {
-      for (kx = kx_begin; kx < kx_end; ++kx) {
-        acc += in_b[((size_t)(iy0 + ky) * in_w + (ix0 + kx)) * c_n + c] * weight_hwo[(size_t)(ky * 3 + kx) * c_n + c];
+    for (ky = 0; ky < rows; ++ky) {
+      for (kx = 0; kx < cols; ++kx) {
+        acc = nnacl_fp32_madd(acc, x[((size_t)ky * in_w + kx) * c_n + c], w[(size_t)(ky * 3 + kx) * c_n + c]);
       }
     }
-    out[c] = nnacl_act_fp32(acc + bias[c], param->act_type);
+    out[c] = nnacl_act_fp32(acc + bias[c], act);
   }
 }
 
 void conv_depthwise_3x3_fp32(const conv_param_t *param, const float *input, const float *weight_hwo,
                              const float *bias, float *output) {
   const int32_t in_h = param->in_h, in_w = param->in_w, c_n = param->in_c;
-  const int32_t act = param->act_type;
-  const size_t row = (size_t)in_w * c_n;
-  const float *w0 = weight_hwo;
-  const float *w1 = w0 + c_n;
-  const float *w2 = w1 + c_n;
-  const float *w3 = w2 + c_n;
-  const float *w4 = w3 + c_n;
-  const float *w5 = w4 + c_n;
-  const float *w6 = w5 + c_n;
-  const float *w7 = w6 + c_n;
-  const float *w8 = w7 + c_n;
+  const int32_t sw = param->stride_w, act = param->act_type;
+  /* output columns whose three taps are inside the input: ox_lo <= ox < ox_hi */
+  const int32_t ox_lo = NNACL_MIN(param->out_w, (param->pad_left + sw - 1) / sw);
+  const int32_t last = in_w - 3 + param->pad_left; /* ox * sw <= last */
+  const int32_t ox_hi = last < 0 ? ox_lo : NNACL_MAX(ox_lo, NNACL_MIN(param->out_w, last / sw + 1));
   int32_t b, oy, ox, c;
 
   for (b = 0; b < param->batch; ++b) {
     const float *in_b = input + (size_t)b * in_h * in_w * c_n;
     for (oy = 0; oy < param->out_h; ++oy) {
       const int32_t iy0 = oy * param->stride_h - param->pad_top;
+      float *out_row = output + ((size_t)b * param->out_h + oy) * param->out_w * c_n;
+      const int32_t paired = (iy0 >= 0 && iy0 + 3 <= in_h && c_n >= 8) ? (ox_hi - ox_lo) & ~1 : 0;
       for (ox = 0; ox < param->out_w; ++ox) {
-        const int32_t ix0 = ox * param->stride_w - param->pad_left;
-        float *out = output + (((size_t)b * param->out_h + oy) * param->out_w + ox) * c_n;
-        if (iy0 < 0 || ix0 < 0 || iy0 + 3 > in_h || ix0 + 3 > in_w) {
-          dw3x3_border_pixel_fp32(param, in_b, weight_hwo, bias, iy0, ix0, out);
-          continue;
-        }
-        {
-          const float *r0 = in_b + (size_t)iy0 * row + (size_t)ix0 * c_n;
-          const float *r1 = r0 + row;
-          const float *r2 = r1 + row;
-          for (c = 0; c < c_n; ++c) {
-            float acc = r0[c] * w0[c];
-            acc += r0[c + c_n] * w1[c];
-            acc += r0[c + 2 * c_n] * w2[c];
-            acc += r1[c] * w3[c];
-            acc += r1[c + c_n] * w4[c];
-            acc += r1[c + 2 * c_n] * w5[c];
-            acc += r2[c] * w6[c];
-            acc += r2[c + c_n] * w7[c];
-            acc += r2[c + 2 * c_n] * w8[c];
-            out[c] = nnacl_act_fp32(acc + bias[c], act);
+        if (ox == ox_lo && paired > 0) {
+          for (; ox < ox_lo + paired; ox += 2) {
+            const float *x0 = in_b + ((size_t)iy0 * in_w + (size_t)(ox * sw - param->pad_left)) * c_n;
+            float *out0 = out_row + (size_t)ox * c_n;
+            for (c = 0; c < c_n; c += 8) {
+              const int32_t c0 = c + 8 <= c_n ? c : c_n - 8;
+              nnacl_fp32_dw2_3x3_8(x0 + c0, x0 + (size_t)sw * c_n + c0, weight_hwo + c0, c_n, in_w * c_n,
+                                   bias + c0, out0 + c0, out0 + c_n + c0);
+              nnacl_fp32_act_inplace(out0 + c0, 8, act);
+              nnacl_fp32_act_inplace(out0 + c_n + c0, 8, act);
+            }
+          }
+          if (ox >= param->out_w) {
+            break;
           }
         }
+        dw3x3_pixel_fp32(param, in_b, weight_hwo, bias, iy0, ox * sw - param->pad_left, out_row + (size_t)ox * c_n);
       }
     }
   }

@@ -2,9 +2,12 @@
  * conv_depthwise_fp32.c -- fp32 depthwise convolution (group == in_c), any depth
  * multiplier, stride, dilation and padding. Output channel oc reads input channel
  * oc / multiplier. Weights packed HWO [kh][kw][out_c]. Sum over the valid taps in
- * (ky, kx) order from 0, bias added last.
+ * (ky, kx) order from 0, bias added last. Multiplier 1 with at least 8 channels runs
+ * eight channels at a time (nnacl_fp32_dw_8; the last block overlaps the one before when
+ * the channel count is not a multiple of 8).
  */
 #include "fp32/conv_fp32.h"
+#include "fp32/dot_block_fp32.h"
 
 void conv_depthwise_fp32(const conv_param_t *param, const float *input, const float *weight_hwo,
                          const float *bias, float *output) {
@@ -34,6 +37,20 @@ void conv_depthwise_fp32(const conv_param_t *param, const float *input, const fl
         while (kx_end > kx_begin && ix0 + (kx_end - 1) * param->dilation_w >= in_w) {
           --kx_end;
         }
+        if (mult == 1 && out_c >= 8 && ky_end > ky_begin && kx_end > kx_begin) {
+          const int32_t rows = ky_end - ky_begin, cols = kx_end - kx_begin;
+          const int32_t x_col = param->dilation_w * in_c;
+          const int32_t x_skip = param->dilation_h * in_w * in_c - cols * x_col, w_skip = (kw - cols) * out_c;
+          const float *x = in_b + ((size_t)(iy0 + ky_begin * param->dilation_h) * in_w +
+                                   (size_t)(ix0 + kx_begin * param->dilation_w)) * in_c;
+          const float *w = weight_hwo + (size_t)(ky_begin * kw + kx_begin) * out_c;
+          for (oc = 0; oc < out_c; oc += 8) {
+            const int32_t c0 = oc + 8 <= out_c ? oc : out_c - 8;
+            nnacl_fp32_dw_8(x + c0, w + c0, x_col, out_c, x_skip, w_skip, rows, cols, bias + c0, out + c0);
+            nnacl_fp32_act_inplace(out + c0, 8, param->act_type);
+          }
+          continue;
+        }
         for (oc = 0; oc < out_c; ++oc) {
           const int32_t ic = (mult == 1) ? oc : oc / mult;
           float acc = 0.0f;
@@ -43,7 +60,7 @@ void conv_depthwise_fp32(const conv_param_t *param, const float *input, const fl
             const float *w_row = weight_hwo + (size_t)ky * kw * out_c + oc;
             for (kx = kx_begin; kx < kx_end; ++kx) {
               const int32_t ix = ix0 + kx * param->dilation_w;
-              acc += x_row[(size_t)ix * in_c] * w_row[(size_t)kx * out_c];
+              acc = nnacl_fp32_madd(acc, x_row[(size_t)ix * in_c], w_row[(size_t)kx * out_c]);
             }
           }
           out[oc] = nnacl_act_fp32(acc + bias[oc], param->act_type);

@@ -3,7 +3,10 @@
  *
  * Each output is accumulated in float starting from 0 in kernel order (ky, kx, ic),
  * then the bias is added and the fused activation applied -- the summation order of
- * the TFLite reference kernels (compile with -ffp-contract=off to keep it exact).
+ * the TFLite reference kernels (compile with -ffp-contract=off to keep it exact). On
+ * Arm cores with an FPU that fuses multiply-add (fp32/dot_block_fp32.h, NNACL_FP32_VFP)
+ * each term is one VFMA in the same order: rounded once instead of twice, so outputs may
+ * differ from the reference in the last bits (well within 1e-5 abs + 1e-5 rel).
  * Generated code calls conv_fp32(), which dispatches on param->variant (see
  * common/conv_param.h for the weight layout of each variant).
  */

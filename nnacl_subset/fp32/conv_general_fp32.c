@@ -1,9 +1,11 @@
 /*
  * conv_general_fp32.c -- direct (sliding window) fp32 convolution: any group, stride,
  * dilation and padding. Weights OHWI [out_c][kh][kw][in_c / group]. Padded taps are
- * skipped; the sum runs in (ky, kx, ic) order from 0, bias added last.
+ * skipped; the sum runs in (ky, kx, ic) order from 0 (nnacl_fp32_madd: fused on Arm FPUs),
+ * bias added last.
  */
 #include "fp32/conv_fp32.h"
+#include "fp32/dot_block_fp32.h"
 
 void conv_general_fp32(const conv_param_t *param, const float *input, const float *weight, const float *bias,
                        float *output) {
@@ -40,7 +42,7 @@ void conv_general_fp32(const conv_param_t *param, const float *input, const floa
               x = in_b + ((size_t)iy * in_w + ix) * in_c + (size_t)g * icg;
               w = weight + (((size_t)oc * kh + ky) * kw + kx) * icg;
               for (ic = 0; ic < icg; ++ic) {
-                acc += x[ic] * w[ic];
+                acc = nnacl_fp32_madd(acc, x[ic], w[ic]);
               }
             }
           }

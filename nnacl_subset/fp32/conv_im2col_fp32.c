@@ -1,10 +1,19 @@
 /*
  * conv_im2col_fp32.c -- fp32 convolution (group 1) as im2col + gemm, CONV_IM2COL_TILE
- * output pixels at a time. Columns are in (ky, kx, ic) order with 0.0f for padded
- * taps, so each dot product adds the direct kernel's terms in the same order (a
- * padded tap adds +-0, which leaves a sum unchanged up to the sign of a zero).
+ * output pixels at a time (nnacl_fp32_gemm: blocks of 2 pixels x 4 output channels).
+ * Columns are in (ky, kx, ic) order with 0.0f for padded taps, so each dot product adds
+ * the direct kernel's terms in the same order (a padded tap adds +-0, which leaves a sum
+ * unchanged up to the sign of a zero).
  */
 #include "fp32/conv_fp32.h"
+#include "fp32/dot_block_fp32.h"
+
+static void im2col_zero_fp32(float *dst, int32_t n) {
+  int32_t i;
+  for (i = 0; i < n; ++i) {
+    dst[i] = 0.0f;
+  }
+}
 
 void conv_im2col_fp32(const conv_param_t *param, const float *input, const float *weight, const float *bias,
                       float *col_buf, float *output) {
@@ -13,7 +22,7 @@ void conv_im2col_fp32(const conv_param_t *param, const float *input, const float
   const int32_t out_c = param->out_c;
   const int32_t k_size = kh * kw * in_c;
   const int32_t pixels = param->out_h * param->out_w;
-  int32_t b, p0, oc, k, t;
+  int32_t b, p0, t;
 
   for (b = 0; b < param->batch; ++b) {
     const float *in_b = input + (size_t)b * in_h * in_w * in_c;
@@ -26,59 +35,41 @@ void conv_im2col_fp32(const conv_param_t *param, const float *input, const float
         const int32_t iy0 = oy * param->stride_h - param->pad_top;
         const int32_t ix0 = ox * param->stride_w - param->pad_left;
         float *dst = col_buf + (size_t)t * k_size;
-        int32_t ky, kx, ic;
+        int32_t ky, kx;
+        if (param->dilation_w == 1 && iy0 >= 0 && iy0 + (kh - 1) * param->dilation_h < in_h && ix0 >= 0 &&
+            ix0 + kw <= in_w) { /* every tap inside: kh runs of kw * in_c floats */
+          nnacl_fp32_copy_rows(dst, in_b + ((size_t)iy0 * in_w + (size_t)ix0) * in_c, kw * in_c, kh,
+                               (param->dilation_h * in_w - kw) * in_c);
+          continue;
+        }
         for (ky = 0; ky < kh; ++ky) {
           const int32_t iy = iy0 + ky * param->dilation_h;
-          for (kx = 0; kx < kw; ++kx) {
-            const int32_t ix = ix0 + kx * param->dilation_w;
-            if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
-              for (ic = 0; ic < in_c; ++ic) {
-                dst[ic] = 0.0f;
-              }
-            } else {
-              const float *src = in_b + ((size_t)iy * in_w + ix) * in_c;
-              for (ic = 0; ic < in_c; ++ic) {
-                dst[ic] = src[ic];
+          const float *row = in_b + (size_t)NNACL_MAX(iy, 0) * in_w * in_c;
+          if (iy < 0 || iy >= in_h) {
+            im2col_zero_fp32(dst, kw * in_c);
+          } else if (param->dilation_w == 1) { /* the taps inside the input are contiguous */
+            const int32_t kx0 = NNACL_MIN(kw, NNACL_MAX(0, -ix0));
+            const int32_t kx1 = NNACL_MAX(kx0, NNACL_MIN(kw, in_w - ix0));
+            im2col_zero_fp32(dst, kx0 * in_c);
+            if (kx1 > kx0) {
+              nnacl_fp32_copy(dst + kx0 * in_c, row + (size_t)(ix0 + kx0) * in_c, (kx1 - kx0) * in_c);
+            }
+            im2col_zero_fp32(dst + kx1 * in_c, (kw - kx1) * in_c);
+          } else {
+            for (kx = 0; kx < kw; ++kx) {
+              const int32_t ix = ix0 + kx * param->dilation_w;
+              if (ix < 0 || ix >= in_w) {
+                im2col_zero_fp32(dst + kx * in_c, in_c);
+              } else {
+                nnacl_fp32_copy(dst + kx * in_c, row + (size_t)ix * in_c, in_c);
               }
             }
-            dst += in_c;
           }
+          dst += kw * in_c;
         }
       }
-      for (oc = 0; oc < out_c; ++oc) {
-        const float *w = weight + (size_t)oc * k_size;
-        float acc[CONV_IM2COL_TILE];
-        if (count == CONV_IM2COL_TILE) {
-          const float *c0 = col_buf;
-          const float *c1 = c0 + k_size;
-          const float *c2 = c1 + k_size;
-          const float *c3 = c2 + k_size;
-          float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-          for (k = 0; k < k_size; ++k) {
-            const float wv = w[k];
-            a0 += c0[k] * wv;
-            a1 += c1[k] * wv;
-            a2 += c2[k] * wv;
-            a3 += c3[k] * wv;
-          }
-          acc[0] = a0;
-          acc[1] = a1;
-          acc[2] = a2;
-          acc[3] = a3;
-        } else {
-          for (t = 0; t < count; ++t) {
-            const float *c = col_buf + (size_t)t * k_size;
-            float a = 0.0f;
-            for (k = 0; k < k_size; ++k) {
-              a += c[k] * w[k];
-            }
-            acc[t] = a;
-          }
-        }
-        for (t = 0; t < count; ++t) {
-          out_b[(size_t)(p0 + t) * out_c + oc] = nnacl_act_fp32(acc[t] + bias[oc], param->act_type);
-        }
-      }
+      nnacl_fp32_gemm(col_buf, (size_t)k_size, count, weight, k_size, out_c, bias, param->act_type,
+                      out_b + (size_t)p0 * out_c, (size_t)out_c);
     }
   }
 }

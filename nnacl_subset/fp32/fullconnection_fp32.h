@@ -1,6 +1,7 @@
 /*
  * fullconnection_fp32.h -- fp32 FullConnection: out[r][u] = act(sum_d x[r][d] * w[u][d] + bias[u]),
- * summed from 0 in d order, bias added last. weight is [units][depth]; bias may be NULL.
+ * summed from 0 in d order, bias added last (fused multiply-add per term on Arm FPU cores, see
+ * fp32/dot_block_fp32.h). weight is [units][depth]; bias may be NULL.
  * (per_channel is used by the hybrid variant only.)
  */
 #ifndef NNACL_FP32_FC_FP32_H_

@@ -195,7 +195,8 @@ def test_only_needed_kernels_are_copied(tmp_path):
     write_model(fp32_conv_graph(), path)
     r = render(read_model(path), load_board("host"))
     kernels = sorted(k for k in r.files if k.startswith("nnacl/"))
-    assert kernels and all(k.startswith(("nnacl/fp32/conv", "nnacl/common/")) for k in kernels), kernels
+    assert kernels and all(k.startswith(("nnacl/fp32/conv", "nnacl/fp32/dot_block", "nnacl/common/"))
+                           for k in kernels), kernels
     assert "nnacl/common/conv_param.h" in kernels and "nnacl/common/fullconnection_param.h" not in kernels
     makefile = r.files["Makefile"].decode()
     assert "nnacl/fp32/conv_fp32.c" in makefile and "int8" not in makefile
