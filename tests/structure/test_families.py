@@ -18,7 +18,7 @@ def _modules(pkg) -> set[str]:
 
 FAMILIES = _modules(ops) - {"base"}
 #: headers of inline helpers that several families' kernels share (dot products, requantization)
-SHARED_HEADERS = {"int8/dot_int8.h", "int8/requant_mve.h"}
+SHARED_HEADERS = {"int8/dot_int8.h", "int8/requant_mve.h", "fp32/dot_block_fp32.h"}
 
 
 def test_every_codegen_family_has_its_reference_module():
