@@ -1,0 +1,197 @@
+/*
+ * conv_gemm_int8.c -- the gemm core of the int8 1x1 and im2col convolutions: all output
+ * channels of one or two pixels from packed weights (layout: int8/conv_gemm_int8.h).
+ *
+ * Three implementations of the same sums (the int32 accumulation is exact, so all agree bit
+ * for bit; requantization is nnacl_requant_i8 or its 4-lane MVE twin):
+ *   portable  one output at a time, one tap at a time: the specification.
+ *   SIMD32    (Cortex-M4/M7/M33) 2 pixels x 2 channels per pass, 4 taps per step: each loaded
+ *             word of x and w is widened once (SXTB16 of v and of v ROR 8: bytes 0/2 and 1/3) and
+ *             feeds two SMLADs, so 16 MACs cost 4 loads, 8 SXTB16 and 8 SMLAD.
+ *   MVE       (Cortex-M55) 4 channels x 1 pixel per pass: one 16-byte x vector against the 4
+ *             channels' 16 taps, VMLADAVA.S8 (16 MACs each); the last chunk's x is loaded
+ *             tail-predicated (zeros past k); requantization of the 4 channels in one vector.
+ */
+#include "int8/conv_gemm_int8.h"
+
+#if defined(NNACL_MVE_INT8) || !defined(NNACL_DOT_SIMD32)
+static void gemm_pixels_portable(const conv_param_t *param, const int8_t *x0, const int8_t *x1, int32_t k,
+                                 const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
+                                 const int32_t *shift, int8_t *out0, int8_t *out1) {
+  const int32_t kpad = conv_gemm_int8_kpad(k);
+  int32_t oc, i, t;
+  for (t = 0; t < (x1 != NULL ? 2 : 1); ++t) {
+    const int8_t *x = t == 0 ? x0 : x1;
+    int8_t *out = t == 0 ? out0 : out1;
+    for (oc = 0; oc < param->out_c; ++oc) {
+      int32_t acc = bias[oc];
+      for (i = 0; i < k; ++i) {
+        acc += (int32_t)x[i] * (int32_t)packed_w[conv_gemm_int8_windex(oc, i, kpad)];
+      }
+      out[oc] = nnacl_requant_i8(acc, multiplier[oc], shift[oc], param->rounding, param->output_zp,
+                                 param->act_min, param->act_max);
+    }
+  }
+}
+#endif
+
+#if defined(NNACL_MVE_INT8)
+
+/* the dot products of one pixel's k taps with the 4 channels of the block at w */
+static inline int32x4_t gemm_dot_1x4(const int8_t *x, const int8_t *w, int32_t k) {
+  int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, n;
+  int32x4_t v;
+  for (n = k >> 4; n > 0; --n) {
+    const int8x16_t xv = vldrbq_s8(x);
+    a0 = vmladavaq_s8(a0, xv, vldrbq_s8(w));
+    a1 = vmladavaq_s8(a1, xv, vldrbq_s8(w + 16));
+    a2 = vmladavaq_s8(a2, xv, vldrbq_s8(w + 32));
+    a3 = vmladavaq_s8(a3, xv, vldrbq_s8(w + 48));
+    x += 16;
+    w += 64;
+  }
+  if ((k & 15) != 0) { /* x lanes past k are zero; the packed weights are there (zero padded) */
+    const int8x16_t xv = vldrbq_z_s8(x, vctp8q((uint32_t)(k & 15)));
+    a0 = vmladavaq_s8(a0, xv, vldrbq_s8(w));
+    a1 = vmladavaq_s8(a1, xv, vldrbq_s8(w + 16));
+    a2 = vmladavaq_s8(a2, xv, vldrbq_s8(w + 32));
+    a3 = vmladavaq_s8(a3, xv, vldrbq_s8(w + 48));
+  }
+  v = vdupq_n_s32(a0);
+  v = vsetq_lane_s32(a1, v, 1);
+  v = vsetq_lane_s32(a2, v, 2);
+  return vsetq_lane_s32(a3, v, 3);
+}
+
+void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *x0, const int8_t *x1, int32_t k,
+                           const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
+                           const int32_t *shift, int8_t *out0, int8_t *out1) {
+  const int32_t out_c = param->out_c, kpad = conv_gemm_int8_kpad(k);
+  const int32_t zp = param->output_zp, lo = param->act_min, hi = param->act_max;
+  int32_t oc;
+  if (param->rounding != NNACL_ROUND_DOUBLE) { /* the vector requantization is the double rounding one */
+    gemm_pixels_portable(param, x0, x1, k, packed_w, bias, multiplier, shift, out0, out1);
+    return;
+  }
+  for (oc = 0; oc < out_c; oc += CONV_GEMM_INT8_OC_BLOCK) {
+    const mve_pred16_t p = vctp32q((uint32_t)(out_c - oc));
+    const int8_t *w = packed_w + (size_t)oc * (size_t)kpad; /* block oc / 4 */
+    const int32x4_t b = vldrwq_z_s32(bias + oc, p);
+    const int32x4_t m = vldrwq_z_s32(multiplier + oc, p);
+    const nnacl_mve_shift_t s = nnacl_mve_split_shift(vldrwq_z_s32(shift + oc, p));
+    vstrbq_p_s32(out0 + oc, nnacl_mve_requant(vaddq_s32(b, gemm_dot_1x4(x0, w, k)), m, s, zp, lo, hi), p);
+    if (x1 != NULL) {
+      vstrbq_p_s32(out1 + oc, nnacl_mve_requant(vaddq_s32(b, gemm_dot_1x4(x1, w, k)), m, s, zp, lo, hi), p);
+    }
+  }
+}
+
+#elif defined(NNACL_DOT_SIMD32)
+
+/* The 2x2 loop keeps 4 accumulators, 4 pointers and 6 widened words live: exactly the 14
+ * allocatable core registers. GCC's first scheduling pass hoists loads and then spills
+ * (measured on the Cortex-M4 build: 110 instead of 82 instructions per 64 MACs), so it is off here;
+ * QEMU counts instructions and the in-order M4 gains little from it anyway. */
+#pragma GCC push_options
+#pragma GCC optimize("no-schedule-insns")
+
+/* SXTB16 of v rotated right by 8 (bytes 1 and 3 as two int16 lanes), one instruction. Inline asm
+ * because ACLE has no intrinsic for the rotated form and GCC does not fold a rotate into
+ * __sxtb16 (it emits a separate ROR: 4 more instructions per 16 MACs). */
+static inline int32_t gemm_sxtb16_ror8(uint32_t v) {
+  int32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+  return r;
+}
+
+typedef struct {
+  int32_t a00, a01, a10, a11; /* [pixel][channel] */
+} gemm_acc2x2_t;
+
+/* 4 taps of pixels x0 / x1 against channels w0 / w1 (4 packed bytes each) */
+static inline gemm_acc2x2_t gemm_mac_2x2(gemm_acc2x2_t a, uint32_t x0, uint32_t x1, uint32_t w0, uint32_t w1) {
+  const int32_t x0e = __sxtb16((int32_t)x0), x0o = gemm_sxtb16_ror8(x0);
+  const int32_t x1e = __sxtb16((int32_t)x1), x1o = gemm_sxtb16_ror8(x1);
+  const int32_t w0e = __sxtb16((int32_t)w0), w0o = gemm_sxtb16_ror8(w0);
+  const int32_t w1e = __sxtb16((int32_t)w1), w1o = gemm_sxtb16_ror8(w1);
+  a.a00 = __smlad(x0o, w0o, __smlad(x0e, w0e, a.a00));
+  a.a01 = __smlad(x0o, w1o, __smlad(x0e, w1e, a.a01));
+  a.a10 = __smlad(x1o, w0o, __smlad(x1e, w0e, a.a10));
+  a.a11 = __smlad(x1o, w1o, __smlad(x1e, w1e, a.a11));
+  return a;
+}
+
+#define GEMM_STEP(a, o) \
+  gemm_mac_2x2((a), nnacl_load4(x0 + (o)), nnacl_load4(x1 + (o)), nnacl_load4(w + (o)), nnacl_load4(w + 16 + (o)))
+
+/* pixels x0 / x1 against the channel at w and the next one (w + 16), k taps */
+static inline gemm_acc2x2_t gemm_dot_2x2(gemm_acc2x2_t a, const int8_t *x0, const int8_t *x1, const int8_t *w,
+                                         int32_t k) {
+  int32_t n;
+  for (n = k >> 4; n > 0; --n) {
+    a = GEMM_STEP(a, 0);
+    a = GEMM_STEP(a, 4);
+    a = GEMM_STEP(a, 8);
+    a = GEMM_STEP(a, 12);
+    x0 += 16;
+    x1 += 16;
+    w += 64;
+  }
+  for (n = (k & 15) >> 2; n > 0; --n) {
+    a = GEMM_STEP(a, 0);
+    x0 += 4;
+    x1 += 4;
+    w += 4;
+  }
+  for (n = 0; n < (k & 3); ++n) {
+    const int32_t w0 = w[n], w1 = w[16 + n];
+    a.a00 += (int32_t)x0[n] * w0;
+    a.a01 += (int32_t)x0[n] * w1;
+    a.a10 += (int32_t)x1[n] * w0;
+    a.a11 += (int32_t)x1[n] * w1;
+  }
+  return a;
+}
+
+void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *x0, const int8_t *x1, int32_t k,
+                           const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
+                           const int32_t *shift, int8_t *out0, int8_t *out1) {
+  const int32_t out_c = param->out_c, kpad = conv_gemm_int8_kpad(k);
+  const int32_t rnd = param->rounding, zp = param->output_zp, lo = param->act_min, hi = param->act_max;
+  const int two = x1 != NULL;
+  int32_t oc;
+  if (!two) {
+    x1 = x0; /* computed twice, stored once */
+  }
+  for (oc = 0; oc < out_c; oc += 2) {
+    /* channels oc, oc + 1 of block oc / 4 sit at (oc % 4) * 16 and 16 bytes further */
+    const int8_t *w = packed_w + (size_t)(oc >> 2) * 4u * (size_t)kpad + (size_t)(oc & 3) * 16u;
+    const int has1 = oc + 1 < out_c;
+    gemm_acc2x2_t a;
+    a.a00 = a.a10 = bias[oc];
+    a.a01 = a.a11 = has1 ? bias[oc + 1] : 0;
+    a = gemm_dot_2x2(a, x0, x1, w, k);
+    out0[oc] = nnacl_requant_i8(a.a00, multiplier[oc], shift[oc], rnd, zp, lo, hi);
+    if (two) {
+      out1[oc] = nnacl_requant_i8(a.a10, multiplier[oc], shift[oc], rnd, zp, lo, hi);
+    }
+    if (has1) {
+      out0[oc + 1] = nnacl_requant_i8(a.a01, multiplier[oc + 1], shift[oc + 1], rnd, zp, lo, hi);
+      if (two) {
+        out1[oc + 1] = nnacl_requant_i8(a.a11, multiplier[oc + 1], shift[oc + 1], rnd, zp, lo, hi);
+      }
+    }
+  }
+}
+
+#pragma GCC pop_options
+
+#else
+
+void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *x0, const int8_t *x1, int32_t k,
+                           const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
+                           const int32_t *shift, int8_t *out0, int8_t *out1) {
+  gemm_pixels_portable(param, x0, x1, k, packed_w, bias, multiplier, shift, out0, out1);
+}
+
+#endif
