@@ -14,7 +14,6 @@
  */
 #include "int8/conv_gemm_int8.h"
 
-#if defined(NNACL_MVE_INT8) || !defined(NNACL_DOT_SIMD32)
 static void gemm_pixels_portable(const conv_param_t *param, const int8_t *x0, const int8_t *x1, int32_t k,
                                  const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
                                  const int32_t *shift, int8_t *out0, int8_t *out1) {
@@ -33,7 +32,6 @@ static void gemm_pixels_portable(const conv_param_t *param, const int8_t *x0, co
     }
   }
 }
-#endif
 
 #if defined(NNACL_MVE_INT8)
 
@@ -153,13 +151,25 @@ static inline gemm_acc2x2_t gemm_dot_2x2(gemm_acc2x2_t a, const int8_t *x0, cons
   return a;
 }
 
+/* requantized and clamped output of one channel */
+static inline int8_t gemm_out(int32_t acc, int32_t m, const conv_gemm_int8_rq_t *q, int32_t zp, int32_t lo,
+                              int32_t hi) {
+  int32_t v = conv_gemm_int8_mbqm(acc, m, q) + zp;
+  v = v < lo ? lo : v;
+  return (int8_t)(v > hi ? hi : v);
+}
+
 void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *x0, const int8_t *x1, int32_t k,
                            const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
                            const int32_t *shift, int8_t *out0, int8_t *out1) {
   const int32_t out_c = param->out_c, kpad = conv_gemm_int8_kpad(k);
-  const int32_t rnd = param->rounding, zp = param->output_zp, lo = param->act_min, hi = param->act_max;
+  const int32_t zp = param->output_zp, lo = param->act_min, hi = param->act_max;
   const int two = x1 != NULL;
   int32_t oc;
+  if (param->rounding != NNACL_ROUND_DOUBLE) { /* conv_gemm_int8_mbqm is the double rounding */
+    gemm_pixels_portable(param, x0, x1, k, packed_w, bias, multiplier, shift, out0, out1);
+    return;
+  }
   if (!two) {
     x1 = x0; /* computed twice, stored once */
   }
@@ -168,17 +178,20 @@ void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *x0, const in
     const int8_t *w = packed_w + (size_t)(oc >> 2) * 4u * (size_t)kpad + (size_t)(oc & 3) * 16u;
     const int has1 = oc + 1 < out_c;
     gemm_acc2x2_t a;
+    conv_gemm_int8_rq_t q;
     a.a00 = a.a10 = bias[oc];
     a.a01 = a.a11 = has1 ? bias[oc + 1] : 0;
     a = gemm_dot_2x2(a, x0, x1, w, k);
-    out0[oc] = nnacl_requant_i8(a.a00, multiplier[oc], shift[oc], rnd, zp, lo, hi);
+    q = conv_gemm_int8_rq(shift[oc]);
+    out0[oc] = gemm_out(a.a00, multiplier[oc], &q, zp, lo, hi);
     if (two) {
-      out1[oc] = nnacl_requant_i8(a.a10, multiplier[oc], shift[oc], rnd, zp, lo, hi);
+      out1[oc] = gemm_out(a.a10, multiplier[oc], &q, zp, lo, hi);
     }
     if (has1) {
-      out0[oc + 1] = nnacl_requant_i8(a.a01, multiplier[oc + 1], shift[oc + 1], rnd, zp, lo, hi);
+      q = conv_gemm_int8_rq(shift[oc + 1]);
+      out0[oc + 1] = gemm_out(a.a01, multiplier[oc + 1], &q, zp, lo, hi);
       if (two) {
-        out1[oc + 1] = nnacl_requant_i8(a.a11, multiplier[oc + 1], shift[oc + 1], rnd, zp, lo, hi);
+        out1[oc + 1] = gemm_out(a.a11, multiplier[oc + 1], &q, zp, lo, hi);
       }
     }
   }

@@ -49,6 +49,39 @@ void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *x0, const in
                            const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
                            const int32_t *shift, int8_t *out0, int8_t *out1);
 
+/* nnacl_mbqm_double(acc, m, shift) (gemmlowp double rounding) for a multiplier m in [0, 2^31), as
+ * the generator makes them, with one 64-bit multiply-add. With x = acc << max(shift, 0) (wrapping),
+ * P = x * m and r = max(-shift, 0):
+ *   y = floor((P + 2^30) / 2^31)                      rounding doubling high mul (m >= 0: never saturates)
+ *   z = floor((y + 2^(r-1) - [y < 0]) / 2^r)          rounding divide by 2^r, ties away from zero (r > 0)
+ * and since floor((floor(a / b) + c) / d) = floor((a + c b) / (b d)) for integers,
+ *   z = floor((P + 2^30 + 2^(30+r) - [y < 0] 2^31) / 2^(31+r)).
+ * y < 0 needs x < 0; x < 0 with y = 0 (P in [-2^30, 0)) gives z = 0 either way, so [x < 0] may
+ * stand for [y < 0]. Then z is the high word of that 64-bit sum shifted right by r - 1. */
+typedef struct {
+  int32_t left;  /* max(shift, 0) */
+  int32_t right; /* max(-shift, 0) */
+  uint32_t add_lo, add_hi; /* 2^30 (r = 0) or 2^30 + 2^(30+r) (r > 0), as two words */
+} conv_gemm_int8_rq_t;
+
+static inline conv_gemm_int8_rq_t conv_gemm_int8_rq(int32_t shift) {
+  conv_gemm_int8_rq_t q;
+  q.left = shift > 0 ? shift : 0;
+  q.right = shift > 0 ? 0 : -shift;
+  q.add_lo = q.right == 1 ? 0xC0000000u : 0x40000000u;
+  q.add_hi = q.right >= 2 ? 1u << (q.right - 2) : 0u;
+  return q;
+}
+
+static inline int32_t conv_gemm_int8_mbqm(int32_t acc, int32_t m, const conv_gemm_int8_rq_t *q) {
+  const int64_t add = (int64_t)(((uint64_t)q->add_hi << 32) | q->add_lo);
+  if (q->right == 0) {
+    const int32_t x = (int32_t)((uint32_t)acc << q->left);
+    return (int32_t)(((int64_t)x * m + add) >> 31);
+  }
+  return (int32_t)(((int64_t)acc * m + add - (int64_t)((uint32_t)acc & 0x80000000u)) >> 32) >> (q->right - 1);
+}
+
 /* dst[0, n) = src[0, n) (the im2col runs: short, unaligned) */
 static inline void conv_gemm_int8_copy(int8_t *dst, const int8_t *src, int32_t n) {
 #if defined(NNACL_MVE_INT8)
