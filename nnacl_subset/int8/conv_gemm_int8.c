@@ -106,27 +106,30 @@ typedef struct {
   int32_t a00, a01, a10, a11; /* [pixel][channel] */
 } gemm_acc2x2_t;
 
-/* 4 taps of pixels x0 / x1 against channels w0 / w1 (4 packed bytes each) */
-static inline gemm_acc2x2_t gemm_mac_2x2(gemm_acc2x2_t a, uint32_t x0, uint32_t x1, uint32_t w0, uint32_t w1) {
+/* 4 taps of pixels x0 / x1 against channels w0 / w1 (4 packed bytes each). The order matters (the
+ * scheduler is off): both x words widened first (4 registers), then one channel at a time (2). */
+static inline gemm_acc2x2_t gemm_mac_2x2(gemm_acc2x2_t a, uint32_t x0, uint32_t x1, const int8_t *w) {
   const int32_t x0e = __sxtb16((int32_t)x0), x0o = gemm_sxtb16_ror8(x0);
   const int32_t x1e = __sxtb16((int32_t)x1), x1o = gemm_sxtb16_ror8(x1);
-  const int32_t w0e = __sxtb16((int32_t)w0), w0o = gemm_sxtb16_ror8(w0);
-  const int32_t w1e = __sxtb16((int32_t)w1), w1o = gemm_sxtb16_ror8(w1);
-  a.a00 = __smlad(x0o, w0o, __smlad(x0e, w0e, a.a00));
-  a.a01 = __smlad(x0o, w1o, __smlad(x0e, w1e, a.a01));
-  a.a10 = __smlad(x1o, w0o, __smlad(x1e, w0e, a.a10));
-  a.a11 = __smlad(x1o, w1o, __smlad(x1e, w1e, a.a11));
+  uint32_t wv = nnacl_load4(w);
+  int32_t we = __sxtb16((int32_t)wv), wo = gemm_sxtb16_ror8(wv);
+  a.a00 = __smlad(x0o, wo, __smlad(x0e, we, a.a00));
+  a.a10 = __smlad(x1o, wo, __smlad(x1e, we, a.a10));
+  wv = nnacl_load4(w + 16);
+  we = __sxtb16((int32_t)wv);
+  wo = gemm_sxtb16_ror8(wv);
+  a.a01 = __smlad(x0o, wo, __smlad(x0e, we, a.a01));
+  a.a11 = __smlad(x1o, wo, __smlad(x1e, we, a.a11));
   return a;
 }
 
-#define GEMM_STEP(a, o) \
-  gemm_mac_2x2((a), nnacl_load4(x0 + (o)), nnacl_load4(x1 + (o)), nnacl_load4(w + (o)), nnacl_load4(w + 16 + (o)))
+#define GEMM_STEP(a, o) gemm_mac_2x2((a), nnacl_load4(x0 + (o)), nnacl_load4(x1 + (o)), w + (o))
 
-/* pixels x0 / x1 against the channel at w and the next one (w + 16), k taps */
-static inline gemm_acc2x2_t gemm_dot_2x2(gemm_acc2x2_t a, const int8_t *x0, const int8_t *x1, const int8_t *w,
-                                         int32_t k) {
-  int32_t n;
-  for (n = k >> 4; n > 0; --n) {
+/* acc += pixels x0 / x1 against the channel at w and the next one (w + 16), n >= 1 chunks of 16 taps */
+static inline void gemm_dot_2x2_k16(gemm_acc2x2_t *acc, const int8_t *x0, const int8_t *x1, const int8_t *w,
+                                    int32_t n) {
+  gemm_acc2x2_t a = *acc;
+  do {
     a = GEMM_STEP(a, 0);
     a = GEMM_STEP(a, 4);
     a = GEMM_STEP(a, 8);
@@ -134,66 +137,89 @@ static inline gemm_acc2x2_t gemm_dot_2x2(gemm_acc2x2_t a, const int8_t *x0, cons
     x0 += 16;
     x1 += 16;
     w += 64;
-  }
-  for (n = (k & 15) >> 2; n > 0; --n) {
-    a = GEMM_STEP(a, 0);
-    x0 += 4;
-    x1 += 4;
-    w += 4;
-  }
-  for (n = 0; n < (k & 3); ++n) {
-    const int32_t w0 = w[n], w1 = w[16 + n];
-    a.a00 += (int32_t)x0[n] * w0;
-    a.a01 += (int32_t)x0[n] * w1;
-    a.a10 += (int32_t)x1[n] * w0;
-    a.a11 += (int32_t)x1[n] * w1;
-  }
-  return a;
+  } while (--n > 0);
+  *acc = a;
 }
 
-/* requantized and clamped output of one channel */
-static inline int8_t gemm_out(int32_t acc, int32_t m, const conv_gemm_int8_rq_t *q, int32_t zp, int32_t lo,
-                              int32_t hi) {
-  int32_t v = conv_gemm_int8_mbqm(acc, m, q) + zp;
-  v = v < lo ? lo : v;
-  return (int8_t)(v > hi ? hi : v);
+/* the same for k taps: whole chunks, then 4 taps at a time, then single taps. Not inlined: on its
+ * own the chunk loop keeps everything in registers (85 instructions per 64 MACs); inside the
+ * caller's channel loop GCC spilled pointers in it. */
+static __attribute__((noinline)) void gemm_dot_2x2(gemm_acc2x2_t *acc, const int8_t *x0, const int8_t *x1,
+                                                   const int8_t *w, int32_t k) {
+  const int32_t whole = k & ~15;
+  int32_t n;
+  if (whole > 0) {
+    gemm_dot_2x2_k16(acc, x0, x1, w, k >> 4);
+    x0 += whole;
+    x1 += whole;
+    w += whole * 4;
+  }
+  if ((k & 15) != 0) {
+    gemm_acc2x2_t a = *acc;
+    for (n = (k & 15) >> 2; n > 0; --n) {
+      a = GEMM_STEP(a, 0);
+      x0 += 4;
+      x1 += 4;
+      w += 4;
+    }
+    for (n = 0; n < (k & 3); ++n) {
+      const int32_t w0 = w[n], w1 = w[16 + n];
+      a.a00 += (int32_t)x0[n] * w0;
+      a.a01 += (int32_t)x0[n] * w1;
+      a.a10 += (int32_t)x1[n] * w0;
+      a.a11 += (int32_t)x1[n] * w1;
+    }
+    *acc = a;
+  }
+}
+
+typedef struct {
+  int32_t zp, lo, hi;
+} gemm_clamp_t;
+
+/* channel oc of both pixels: requantized, offset, clamped and stored (o1 may be o0: the same value twice) */
+static inline void gemm_out2(int32_t acc0, int32_t acc1, int32_t m, int32_t shift, const gemm_clamp_t *c, int8_t *o0,
+                             int8_t *o1) {
+  const conv_gemm_int8_rq_t q = conv_gemm_int8_rq(shift);
+  int32_t v0 = conv_gemm_int8_mbqm(acc0, m, &q) + c->zp, v1 = conv_gemm_int8_mbqm(acc1, m, &q) + c->zp;
+  v0 = v0 < c->lo ? c->lo : v0;
+  v1 = v1 < c->lo ? c->lo : v1;
+  *o0 = (int8_t)(v0 > c->hi ? c->hi : v0);
+  *o1 = (int8_t)(v1 > c->hi ? c->hi : v1);
 }
 
 void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *x0, const int8_t *x1, int32_t k,
                            const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
                            const int32_t *shift, int8_t *out0, int8_t *out1) {
-  const int32_t out_c = param->out_c, kpad = conv_gemm_int8_kpad(k);
-  const int32_t zp = param->output_zp, lo = param->act_min, hi = param->act_max;
-  const int two = x1 != NULL;
+  const int32_t out_c = param->out_c, block = 4 * conv_gemm_int8_kpad(k);
+  gemm_clamp_t c;
   int32_t oc;
   if (param->rounding != NNACL_ROUND_DOUBLE) { /* conv_gemm_int8_mbqm is the double rounding */
     gemm_pixels_portable(param, x0, x1, k, packed_w, bias, multiplier, shift, out0, out1);
     return;
   }
-  if (!two) {
-    x1 = x0; /* computed twice, stored once */
+  c.zp = param->output_zp;
+  c.lo = param->act_min;
+  c.hi = param->act_max;
+  if (x1 == NULL) { /* one pixel: computed twice, stored twice at the same place */
+    x1 = x0;
+    out1 = out0;
   }
-  for (oc = 0; oc < out_c; oc += 2) {
-    /* channels oc, oc + 1 of block oc / 4 sit at (oc % 4) * 16 and 16 bytes further */
-    const int8_t *w = packed_w + (size_t)(oc >> 2) * 4u * (size_t)kpad + (size_t)(oc & 3) * 16u;
-    const int has1 = oc + 1 < out_c;
+  /* channels oc, oc + 1 of block oc / 4 sit at (oc % 4) * 16 and 16 bytes further */
+  for (oc = 0; oc + 1 < out_c; oc += 2) {
     gemm_acc2x2_t a;
-    conv_gemm_int8_rq_t q;
     a.a00 = a.a10 = bias[oc];
-    a.a01 = a.a11 = has1 ? bias[oc + 1] : 0;
-    a = gemm_dot_2x2(a, x0, x1, w, k);
-    q = conv_gemm_int8_rq(shift[oc]);
-    out0[oc] = gemm_out(a.a00, multiplier[oc], &q, zp, lo, hi);
-    if (two) {
-      out1[oc] = gemm_out(a.a10, multiplier[oc], &q, zp, lo, hi);
-    }
-    if (has1) {
-      q = conv_gemm_int8_rq(shift[oc + 1]);
-      out0[oc + 1] = gemm_out(a.a01, multiplier[oc + 1], &q, zp, lo, hi);
-      if (two) {
-        out1[oc + 1] = gemm_out(a.a11, multiplier[oc + 1], &q, zp, lo, hi);
-      }
-    }
+    a.a01 = a.a11 = bias[oc + 1];
+    gemm_dot_2x2(&a, x0, x1, packed_w + (oc >> 2) * block + (oc & 3) * 16, k);
+    gemm_out2(a.a00, a.a10, multiplier[oc], shift[oc], &c, out0 + oc, out1 + oc);
+    gemm_out2(a.a01, a.a11, multiplier[oc + 1], shift[oc + 1], &c, out0 + oc + 1, out1 + oc + 1);
+  }
+  if (oc < out_c) { /* the last, odd channel: its partner is zero-weighted padding */
+    gemm_acc2x2_t a;
+    a.a00 = a.a10 = bias[oc];
+    a.a01 = a.a11 = 0;
+    gemm_dot_2x2(&a, x0, x1, packed_w + (oc >> 2) * block + (oc & 3) * 16, k);
+    gemm_out2(a.a00, a.a10, multiplier[oc], shift[oc], &c, out0 + oc, out1 + oc);
   }
 }
 
