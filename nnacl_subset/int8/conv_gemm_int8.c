@@ -61,25 +61,34 @@ static inline int32x4_t gemm_dot_1x4(const int8_t *x, const int8_t *w, int32_t k
   return vsetq_lane_s32(a3, v, 3);
 }
 
+/* requantized, offset, clamped (double rounding, as nnacl_mve_requant; the clamp bounds come
+ * as scalars so that they do not hold two of the eight vector registers) */
+static inline int32x4_t gemm_requant_mve(int32x4_t acc, int32x4_t m, nnacl_mve_shift_t s, int32_t zp, int32_t lo,
+                                         int32_t hi) {
+  int32x4_t v = vaddq_n_s32(nnacl_mve_mbqm_double(acc, m, s), zp);
+  v = vmaxq_s32(v, vdupq_n_s32(lo));
+  return vminq_s32(v, vdupq_n_s32(hi));
+}
+
 void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *x0, const int8_t *x1, int32_t k,
                            const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
                            const int32_t *shift, int8_t *out0, int8_t *out1) {
-  const int32_t out_c = param->out_c, kpad = conv_gemm_int8_kpad(k);
+  const int32_t out_c = param->out_c, block = 4 * conv_gemm_int8_kpad(k);
   const int32_t zp = param->output_zp, lo = param->act_min, hi = param->act_max;
+  const int8_t *w = packed_w;
   int32_t oc;
   if (param->rounding != NNACL_ROUND_DOUBLE) { /* the vector requantization is the double rounding one */
     gemm_pixels_portable(param, x0, x1, k, packed_w, bias, multiplier, shift, out0, out1);
     return;
   }
-  for (oc = 0; oc < out_c; oc += CONV_GEMM_INT8_OC_BLOCK) {
+  for (oc = 0; oc < out_c; oc += CONV_GEMM_INT8_OC_BLOCK, w += block) {
     const mve_pred16_t p = vctp32q((uint32_t)(out_c - oc));
-    const int8_t *w = packed_w + (size_t)oc * (size_t)kpad; /* block oc / 4 */
     const int32x4_t b = vldrwq_z_s32(bias + oc, p);
     const int32x4_t m = vldrwq_z_s32(multiplier + oc, p);
     const nnacl_mve_shift_t s = nnacl_mve_split_shift(vldrwq_z_s32(shift + oc, p));
-    vstrbq_p_s32(out0 + oc, nnacl_mve_requant(vaddq_s32(b, gemm_dot_1x4(x0, w, k)), m, s, zp, lo, hi), p);
+    vstrbq_p_s32(out0 + oc, gemm_requant_mve(vaddq_s32(b, gemm_dot_1x4(x0, w, k)), m, s, zp, lo, hi), p);
     if (x1 != NULL) {
-      vstrbq_p_s32(out1 + oc, nnacl_mve_requant(vaddq_s32(b, gemm_dot_1x4(x1, w, k)), m, s, zp, lo, hi), p);
+      vstrbq_p_s32(out1 + oc, gemm_requant_mve(vaddq_s32(b, gemm_dot_1x4(x1, w, k)), m, s, zp, lo, hi), p);
     }
   }
 }

@@ -85,18 +85,17 @@ static inline int32_t conv_gemm_int8_mbqm(int32_t acc, int32_t m, const conv_gem
 /* dst[0, n) = src[0, n) (the im2col runs: short, unaligned) */
 static inline void conv_gemm_int8_copy(int8_t *dst, const int8_t *src, int32_t n) {
 #if defined(NNACL_MVE_INT8)
-  for (; n > 0; n -= 16) {
+  for (; n >= 16; n -= 16, dst += 16, src += 16) {
+    vstrbq_s8(dst, vldrbq_s8(src));
+  }
+  if (n > 0) {
     const mve_pred16_t p = vctp8q((uint32_t)n);
     vstrbq_p_s8(dst, vldrbq_z_s8(src, p), p);
-    dst += 16;
-    src += 16;
   }
 #elif defined(NNACL_DOT_SIMD32)
-  for (; n >= 4; n -= 4) {
+  for (; n >= 4; n -= 4, dst += 4, src += 4) {
     const uint32_t v = nnacl_load4(src);
     memcpy(dst, &v, sizeof(v)); /* one (unaligned) STR */
-    dst += 4;
-    src += 4;
   }
   for (; n > 0; --n) {
     *dst++ = *src++;
@@ -110,15 +109,16 @@ static inline void conv_gemm_int8_copy(int8_t *dst, const int8_t *src, int32_t n
 static inline void conv_gemm_int8_fill(int8_t *dst, int8_t value, int32_t n) {
 #if defined(NNACL_MVE_INT8)
   const int8x16_t v = vdupq_n_s8(value);
-  for (; n > 0; n -= 16) {
+  for (; n >= 16; n -= 16, dst += 16) {
+    vstrbq_s8(dst, v);
+  }
+  if (n > 0) {
     vstrbq_p_s8(dst, v, vctp8q((uint32_t)n));
-    dst += 16;
   }
 #elif defined(NNACL_DOT_SIMD32)
   const uint32_t v = (uint32_t)(uint8_t)value * 0x01010101u;
-  for (; n >= 4; n -= 4) {
+  for (; n >= 4; n -= 4, dst += 4) {
     memcpy(dst, &v, sizeof(v));
-    dst += 4;
   }
   for (; n > 0; --n) {
     *dst++ = value;
