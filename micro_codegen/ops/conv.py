@@ -18,8 +18,8 @@ tests feed them) pass them as they are (``In(1)`` / ``In(2)``): with run-time we
 DW3X3 become GENERAL (the other variants read OHWI weights unchanged).
 
 int8 1X1 and IM2COL share a gemm core (``int8/conv_gemm_int8.c``) that reads the weights
-packed by :func:`gemm_pack_int8` (4-channel blocks, 16-tap chunks) and im2col's scratch holds
-CONV_GEMM_INT8_TILE (2) columns of K rounded up to 4.
+packed by :func:`gemm_pack_int8` (4-channel blocks, 16-tap chunks); im2col's scratch holds
+CONV_GEMM_INT8_TILE (4) columns of K taps.
 
 Hybrid convs use IM2COL for group 1 (int16 columns of q - zero point) and GENERAL
 otherwise; ``hybrid_mode`` picks the input quantization as the reference does (symmetric
@@ -45,7 +45,7 @@ HYBRID_SYMMETRIC, HYBRID_ASYM, HYBRID_ASYM_DW = (cconst(f"CONV_HYBRID_{m}") for 
 
 
 #: int8 gemm (1X1 / IM2COL) weight packing and im2col tile, as int8/conv_gemm_int8.h defines them
-GEMM_OC_BLOCK, GEMM_K_CHUNK, GEMM_TILE = 4, 16, 2
+GEMM_OC_BLOCK, GEMM_K_CHUNK, GEMM_TILE = 4, 16, 4
 
 
 def scratch_bytes(params: dict, kind: str) -> int:
@@ -53,8 +53,8 @@ def scratch_bytes(params: dict, kind: str) -> int:
     ``conv_hybrid_fp32_scratch_size`` (kind "int8", "fp32", "hybrid")."""
     if params["variant"] != IM2COL:
         return 0
-    if kind == "int8":      # GEMM_TILE columns of K taps rounded up to 4
-        return GEMM_TILE * _round_up(params["kernel_h"] * params["kernel_w"] * params["in_c"], 4)
+    if kind == "int8":      # CONV_GEMM_INT8_TILE columns of K taps
+        return GEMM_TILE * params["kernel_h"] * params["kernel_w"] * params["in_c"]
     elem = {"fp32": 4, "hybrid": 2}[kind]
     return IM2COL_TILE * params["kernel_h"] * params["kernel_w"] * params["in_c"] * elem
 

@@ -1,31 +1,30 @@
 /*
  * conv_gemm_int8.c -- the gemm core of the int8 1x1 and im2col convolutions: all output
- * channels of one or two pixels from packed weights (layout: int8/conv_gemm_int8.h).
+ * channels of up to 4 pixels from packed weights (layout: int8/conv_gemm_int8.h).
  *
  * Three implementations of the same sums (the int32 accumulation is exact, so all agree bit
- * for bit; requantization is nnacl_requant_i8 or its 4-lane MVE twin):
+ * for bit; requantization is the double rounding of nnacl_requant_i8):
  *   portable  one output at a time, one tap at a time: the specification.
  *   SIMD32    (Cortex-M4/M7/M33) 2 pixels x 2 channels per pass, 4 taps per step: each loaded
  *             word of x and w is widened once (SXTB16 of v and of v ROR 8: bytes 0/2 and 1/3) and
  *             feeds two SMLADs, so 16 MACs cost 4 loads, 8 SXTB16 and 8 SMLAD.
- *   MVE       (Cortex-M55) 4 channels x 1 pixel per pass: one 16-byte x vector against the 4
- *             channels' 16 taps, VMLADAVA.S8 (16 MACs each); the last chunk's x is loaded
- *             tail-predicated (zeros past k); requantization of the 4 channels in one vector.
+ *   MVE       (Cortex-M55) 4 pixels x 1 channel per pass: the channel's 16 taps against each pixel's
+ *             16 taps, VMLADAVA.S8 (16 MACs each); the last chunk's x loads are tail-predicated
+ *             (zeros past k). The 4 results (one lane per pixel) are requantized together with
+ *             the channel's multiplier and shift as scalar operands and scattered out_c apart.
  */
 #include "int8/conv_gemm_int8.h"
 
-static void gemm_pixels_portable(const conv_param_t *param, const int8_t *x0, const int8_t *x1, int32_t k,
+static void gemm_pixels_portable(const conv_param_t *param, const int8_t *const *x, int32_t count, int32_t k,
                                  const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
-                                 const int32_t *shift, int8_t *out0, int8_t *out1) {
+                                 const int32_t *shift, int8_t *out) {
   const int32_t kpad = conv_gemm_int8_kpad(k);
   int32_t oc, i, t;
-  for (t = 0; t < (x1 != NULL ? 2 : 1); ++t) {
-    const int8_t *x = t == 0 ? x0 : x1;
-    int8_t *out = t == 0 ? out0 : out1;
+  for (t = 0; t < count; ++t, out += param->out_c) {
     for (oc = 0; oc < param->out_c; ++oc) {
       int32_t acc = bias[oc];
       for (i = 0; i < k; ++i) {
-        acc += (int32_t)x[i] * (int32_t)packed_w[conv_gemm_int8_windex(oc, i, kpad)];
+        acc += (int32_t)x[t][i] * (int32_t)packed_w[conv_gemm_int8_windex(oc, i, kpad)];
       }
       out[oc] = nnacl_requant_i8(acc, multiplier[oc], shift[oc], param->rounding, param->output_zp,
                                  param->act_min, param->act_max);
@@ -35,25 +34,30 @@ static void gemm_pixels_portable(const conv_param_t *param, const int8_t *x0, co
 
 #if defined(NNACL_MVE_INT8)
 
-/* the dot products of one pixel's k taps with the 4 channels of the block at w */
-static inline int32x4_t gemm_dot_1x4(const int8_t *x, const int8_t *w, int32_t k) {
+/* pixels x0..x3 against the channel at w, k taps: one lane per pixel */
+static inline int32x4_t gemm_dot_4x1_mve(const int8_t *x0, const int8_t *x1, const int8_t *x2, const int8_t *x3,
+                                         const int8_t *w, int32_t k) {
   int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, n;
   int32x4_t v;
   for (n = k >> 4; n > 0; --n) {
-    const int8x16_t xv = vldrbq_s8(x);
-    a0 = vmladavaq_s8(a0, xv, vldrbq_s8(w));
-    a1 = vmladavaq_s8(a1, xv, vldrbq_s8(w + 16));
-    a2 = vmladavaq_s8(a2, xv, vldrbq_s8(w + 32));
-    a3 = vmladavaq_s8(a3, xv, vldrbq_s8(w + 48));
-    x += 16;
+    const int8x16_t wv = vldrbq_s8(w);
+    a0 = vmladavaq_s8(a0, vldrbq_s8(x0), wv);
+    a1 = vmladavaq_s8(a1, vldrbq_s8(x1), wv);
+    a2 = vmladavaq_s8(a2, vldrbq_s8(x2), wv);
+    a3 = vmladavaq_s8(a3, vldrbq_s8(x3), wv);
+    x0 += 16;
+    x1 += 16;
+    x2 += 16;
+    x3 += 16;
     w += 64;
   }
   if ((k & 15) != 0) { /* x lanes past k are zero; the packed weights are there (zero padded) */
-    const int8x16_t xv = vldrbq_z_s8(x, vctp8q((uint32_t)(k & 15)));
-    a0 = vmladavaq_s8(a0, xv, vldrbq_s8(w));
-    a1 = vmladavaq_s8(a1, xv, vldrbq_s8(w + 16));
-    a2 = vmladavaq_s8(a2, xv, vldrbq_s8(w + 32));
-    a3 = vmladavaq_s8(a3, xv, vldrbq_s8(w + 48));
+    const mve_pred16_t p = vctp8q((uint32_t)(k & 15));
+    const int8x16_t wv = vldrbq_s8(w);
+    a0 = vmladavaq_s8(a0, vldrbq_z_s8(x0, p), wv);
+    a1 = vmladavaq_s8(a1, vldrbq_z_s8(x1, p), wv);
+    a2 = vmladavaq_s8(a2, vldrbq_z_s8(x2, p), wv);
+    a3 = vmladavaq_s8(a3, vldrbq_z_s8(x3, p), wv);
   }
   v = vdupq_n_s32(a0);
   v = vsetq_lane_s32(a1, v, 1);
@@ -61,35 +65,36 @@ static inline int32x4_t gemm_dot_1x4(const int8_t *x, const int8_t *w, int32_t k
   return vsetq_lane_s32(a3, v, 3);
 }
 
-/* requantized, offset, clamped (double rounding, as nnacl_mve_requant; the clamp bounds come
- * as scalars so that they do not hold two of the eight vector registers) */
-static inline int32x4_t gemm_requant_mve(int32x4_t acc, int32x4_t m, nnacl_mve_shift_t s, int32_t zp, int32_t lo,
-                                         int32_t hi) {
-  int32x4_t v = vaddq_n_s32(nnacl_mve_mbqm_double(acc, m, s), zp);
-  v = vmaxq_s32(v, vdupq_n_s32(lo));
-  return vminq_s32(v, vdupq_n_s32(hi));
-}
-
-void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *x0, const int8_t *x1, int32_t k,
+void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *const *x, int32_t count, int32_t k,
                            const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
-                           const int32_t *shift, int8_t *out0, int8_t *out1) {
+                           const int32_t *shift, int8_t *out) {
   const int32_t out_c = param->out_c, block = 4 * conv_gemm_int8_kpad(k);
-  const int32_t zp = param->output_zp, lo = param->act_min, hi = param->act_max;
-  const int8_t *w = packed_w;
+  const int32_t zp = param->output_zp;
+  const int32x4_t lo = vdupq_n_s32(param->act_min), hi = vdupq_n_s32(param->act_max);
+  /* lane t -> pixel t (missing pixels repeat pixel 0 and are not stored) */
+  const int8_t *x0 = x[0], *x1 = count > 1 ? x[1] : x[0], *x2 = count > 2 ? x[2] : x[0];
+  const int8_t *x3 = count > 3 ? x[3] : x[0];
+  const uint32x4_t rows = vmulq_n_u32(vidupq_n_u32(0u, 1), (uint32_t)out_c);
+  const mve_pred16_t p = vctp32q((uint32_t)count);
   int32_t oc;
-  if (param->rounding != NNACL_ROUND_DOUBLE) { /* the vector requantization is the double rounding one */
-    gemm_pixels_portable(param, x0, x1, k, packed_w, bias, multiplier, shift, out0, out1);
+  if (param->rounding != NNACL_ROUND_DOUBLE) { /* this requantization is the double rounding one */
+    gemm_pixels_portable(param, x, count, k, packed_w, bias, multiplier, shift, out);
     return;
   }
-  for (oc = 0; oc < out_c; oc += CONV_GEMM_INT8_OC_BLOCK, w += block) {
-    const mve_pred16_t p = vctp32q((uint32_t)(out_c - oc));
-    const int32x4_t b = vldrwq_z_s32(bias + oc, p);
-    const int32x4_t m = vldrwq_z_s32(multiplier + oc, p);
-    const nnacl_mve_shift_t s = nnacl_mve_split_shift(vldrwq_z_s32(shift + oc, p));
-    vstrbq_p_s32(out0 + oc, gemm_requant_mve(vaddq_s32(b, gemm_dot_1x4(x0, w, k)), m, s, zp, lo, hi), p);
-    if (x1 != NULL) {
-      vstrbq_p_s32(out1 + oc, gemm_requant_mve(vaddq_s32(b, gemm_dot_1x4(x1, w, k)), m, s, zp, lo, hi), p);
+  for (oc = 0; oc < out_c; ++oc) {
+    /* the steps of nnacl_mve_mbqm_double, with this channel's shift known to be >0, 0 or <0 */
+    const int32_t sh = shift[oc];
+    int32x4_t v = gemm_dot_4x1_mve(x0, x1, x2, x3, packed_w + (oc >> 2) * block + (oc & 3) * 16, k);
+    v = vaddq_n_s32(v, bias[oc]);
+    if (sh > 0) {
+      v = vshlq_r_s32(v, sh);
     }
+    v = vqrdmulhq_n_s32(v, multiplier[oc]);
+    if (sh < 0) { /* rounding right shift with ties away from zero: negative values first down by one */
+      v = vrshlq_n_s32(vqaddq_s32(v, vshrq_n_s32(v, 31)), sh);
+    }
+    v = vminq_s32(vmaxq_s32(vaddq_n_s32(v, zp), lo), hi);
+    vstrbq_scatter_offset_p_s32(out + oc, rows, v, p);
   }
 }
 
@@ -197,38 +202,48 @@ static inline void gemm_out2(int32_t acc0, int32_t acc1, int32_t m, int32_t shif
   *o1 = (int8_t)(v1 > c->hi ? c->hi : v1);
 }
 
-void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *x0, const int8_t *x1, int32_t k,
-                           const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
-                           const int32_t *shift, int8_t *out0, int8_t *out1) {
-  const int32_t out_c = param->out_c, block = 4 * conv_gemm_int8_kpad(k);
-  gemm_clamp_t c;
+/* all channels of pixels x0 / x1 into rows o0 / o1 (one pixel: x1 = x0, o1 = o0, stored twice) */
+static void gemm_pixels_2(const int8_t *x0, const int8_t *x1, int32_t k, int32_t out_c, const int8_t *packed_w,
+                          const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
+                          const gemm_clamp_t *c, int8_t *o0, int8_t *o1) {
+  const int32_t block = 4 * conv_gemm_int8_kpad(k);
   int32_t oc;
-  if (param->rounding != NNACL_ROUND_DOUBLE) { /* conv_gemm_int8_mbqm is the double rounding */
-    gemm_pixels_portable(param, x0, x1, k, packed_w, bias, multiplier, shift, out0, out1);
-    return;
-  }
-  c.zp = param->output_zp;
-  c.lo = param->act_min;
-  c.hi = param->act_max;
-  if (x1 == NULL) { /* one pixel: computed twice, stored twice at the same place */
-    x1 = x0;
-    out1 = out0;
-  }
   /* channels oc, oc + 1 of block oc / 4 sit at (oc % 4) * 16 and 16 bytes further */
   for (oc = 0; oc + 1 < out_c; oc += 2) {
     gemm_acc2x2_t a;
     a.a00 = a.a10 = bias[oc];
     a.a01 = a.a11 = bias[oc + 1];
     gemm_dot_2x2(&a, x0, x1, packed_w + (oc >> 2) * block + (oc & 3) * 16, k);
-    gemm_out2(a.a00, a.a10, multiplier[oc], shift[oc], &c, out0 + oc, out1 + oc);
-    gemm_out2(a.a01, a.a11, multiplier[oc + 1], shift[oc + 1], &c, out0 + oc + 1, out1 + oc + 1);
+    gemm_out2(a.a00, a.a10, multiplier[oc], shift[oc], c, o0 + oc, o1 + oc);
+    gemm_out2(a.a01, a.a11, multiplier[oc + 1], shift[oc + 1], c, o0 + oc + 1, o1 + oc + 1);
   }
   if (oc < out_c) { /* the last, odd channel: its partner is zero-weighted padding */
     gemm_acc2x2_t a;
     a.a00 = a.a10 = bias[oc];
     a.a01 = a.a11 = 0;
     gemm_dot_2x2(&a, x0, x1, packed_w + (oc >> 2) * block + (oc & 3) * 16, k);
-    gemm_out2(a.a00, a.a10, multiplier[oc], shift[oc], &c, out0 + oc, out1 + oc);
+    gemm_out2(a.a00, a.a10, multiplier[oc], shift[oc], c, o0 + oc, o1 + oc);
+  }
+}
+
+void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *const *x, int32_t count, int32_t k,
+                           const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
+                           const int32_t *shift, int8_t *out) {
+  const int32_t out_c = param->out_c;
+  gemm_clamp_t c;
+  int32_t t;
+  if (param->rounding != NNACL_ROUND_DOUBLE) { /* conv_gemm_int8_mbqm is the double rounding */
+    gemm_pixels_portable(param, x, count, k, packed_w, bias, multiplier, shift, out);
+    return;
+  }
+  c.zp = param->output_zp;
+  c.lo = param->act_min;
+  c.hi = param->act_max;
+  for (t = 0; t < count; t += 2) {
+    const int two = t + 1 < count;
+    int8_t *o0 = out + t * out_c;
+    gemm_pixels_2(x[t], two ? x[t + 1] : x[t], k, out_c, packed_w, bias, multiplier, shift, &c, o0,
+                  two ? o0 + out_c : o0);
   }
 }
 
@@ -236,10 +251,10 @@ void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *x0, const in
 
 #else
 
-void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *x0, const int8_t *x1, int32_t k,
+void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *const *x, int32_t count, int32_t k,
                            const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
-                           const int32_t *shift, int8_t *out0, int8_t *out1) {
-  gemm_pixels_portable(param, x0, x1, k, packed_w, bias, multiplier, shift, out0, out1);
+                           const int32_t *shift, int8_t *out) {
+  gemm_pixels_portable(param, x, count, k, packed_w, bias, multiplier, shift, out);
 }
 
 #endif

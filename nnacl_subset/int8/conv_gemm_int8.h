@@ -12,8 +12,8 @@
  *   packed[ob][c][j][i] = w[4 ob + j][16 c + i]     (0 past out_c or K)
  *
  * so one channel's 16 taps are contiguous (one MVE vector) and the 4 channels of a block sit
- * 16 bytes apart (the SIMD32 kernel reads 2 channels with one base pointer). The zero padding
- * lets kernels run over K rounded up to 4 (SIMD32) without a tail.
+ * 16 bytes apart (the SIMD32 kernel reads 2 channels with one base pointer). Kernels read the
+ * zero padding of the last chunk whole, but never x past K.
  * Size: ceil(out_c / 4) * 4 * ceil(K / 16) * 16 bytes.
  */
 #ifndef NNACL_INT8_CONV_GEMM_INT8_H_
@@ -27,8 +27,8 @@
 
 #define CONV_GEMM_INT8_OC_BLOCK 4
 #define CONV_GEMM_INT8_K_CHUNK 16
-/* output pixels per im2col tile: scratch = tile * round_up(K, 4) bytes */
-#define CONV_GEMM_INT8_TILE 2
+/* pixels per call of conv_gemm_int8_pixels and per im2col tile (scratch = tile * K bytes) */
+#define CONV_GEMM_INT8_TILE 4
 
 /* taps of one channel's row in the packed layout (K rounded up to the chunk) */
 static inline int32_t conv_gemm_int8_kpad(int32_t k) {
@@ -42,12 +42,11 @@ static inline size_t conv_gemm_int8_windex(int32_t oc, int32_t k, int32_t kpad) 
          (size_t)(oc % CONV_GEMM_INT8_OC_BLOCK) * CONV_GEMM_INT8_K_CHUNK + (size_t)(k % CONV_GEMM_INT8_K_CHUNK);
 }
 
-/* All param->out_c outputs of one or two pixels: out0[oc] from the k bytes at x0 and, when x1 is
- * not NULL, out1[oc] from those at x1. k <= kpad of the weights; taps past the conv's K must be
- * zero-weighted (packing pads them) and their x may be anything. */
-void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *x0, const int8_t *x1, int32_t k,
+/* All param->out_c outputs of `count` (1 .. CONV_GEMM_INT8_TILE) pixels: out[t * out_c + oc] from the
+ * k = K bytes at x[t] (only those are read). */
+void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *const *x, int32_t count, int32_t k,
                            const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
-                           const int32_t *shift, int8_t *out0, int8_t *out1);
+                           const int32_t *shift, int8_t *out);
 
 /* nnacl_mbqm_double(acc, m, shift) (gemmlowp double rounding) for a multiplier m in [0, 2^31), as
  * the generator makes them, with one 64-bit multiply-add. With x = acc << max(shift, 0) (wrapping),

@@ -1,8 +1,8 @@
 /*
- * conv_im2col_int8.c -- int8 convolution (group 1) as im2col + gemm, CONV_GEMM_INT8_TILE (2)
- * output pixels at a time. A pixel's column holds the raw int8 inputs in (ky, kx, ic) order,
- * input_zp for padded taps (the bias holds -input_zp * sum(w)), then zeros up to K rounded up to
- * 4 (zero-weighted taps of the packed weights); the gemm core (int8/conv_gemm_int8.h) does the rest.
+ * conv_im2col_int8.c -- int8 convolution (group 1) as im2col + gemm, CONV_GEMM_INT8_TILE (4)
+ * output pixels at a time. A pixel's column holds its K = kh * kw * in_c raw int8 inputs in
+ * (ky, kx, ic) order, input_zp for padded taps (the bias holds -input_zp * sum(w)); the gemm core
+ * (int8/conv_gemm_int8.h) does the rest.
  */
 #include "int8/conv_int8.h"
 #include "int8/conv_gemm_int8.h"
@@ -62,18 +62,18 @@ void conv_im2col_int8(const conv_param_t *param, const int8_t *input, const int8
                       int8_t *output) {
   const int32_t out_c = param->out_c;
   const int32_t k_size = param->kernel_h * param->kernel_w * param->in_c;
-  const int32_t k4 = (k_size + 3) & ~3; /* column stride; taps [k_size, k4) stay 0 */
   const size_t in_batch = (size_t)param->in_h * param->in_w * param->in_c;
   const int32_t total = param->batch * param->out_h * param->out_w;
-  int8_t *const col[CONV_GEMM_INT8_TILE] = {col_buf, col_buf + k4};
-  int8_t *out = output;
+  const int8_t *col[CONV_GEMM_INT8_TILE];
   int32_t p, t, b = 0, oy = 0, ox = 0;
-  memset(col_buf, 0, (size_t)CONV_GEMM_INT8_TILE * (size_t)k4);
-  for (p = 0; p < total; p += CONV_GEMM_INT8_TILE, out += CONV_GEMM_INT8_TILE * out_c) {
+  for (t = 0; t < CONV_GEMM_INT8_TILE; ++t) {
+    col[t] = col_buf + (size_t)t * k_size;
+  }
+  for (p = 0; p < total; p += CONV_GEMM_INT8_TILE) {
     const int32_t count = total - p < CONV_GEMM_INT8_TILE ? total - p : CONV_GEMM_INT8_TILE;
     for (t = 0; t < count; ++t) { /* pixel p + t is (b, oy, ox) */
       im2col_pixel_int8(param, input + (size_t)b * in_batch, oy * param->stride_h - param->pad_top,
-                        ox * param->stride_w - param->pad_left, col[t]);
+                        ox * param->stride_w - param->pad_left, col_buf + (size_t)t * k_size);
       if (++ox == param->out_w) {
         ox = 0;
         if (++oy == param->out_h) {
@@ -82,7 +82,6 @@ void conv_im2col_int8(const conv_param_t *param, const int8_t *input, const int8
         }
       }
     }
-    conv_gemm_int8_pixels(param, col[0], count == 2 ? col[1] : NULL, k4, weight, bias, multiplier, shift, out,
-                          count == 2 ? out + out_c : NULL);
+    conv_gemm_int8_pixels(param, col, count, k_size, weight, bias, multiplier, shift, output + (size_t)p * out_c);
   }
 }

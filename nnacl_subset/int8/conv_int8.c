@@ -17,9 +17,9 @@
 
 size_t conv_int8_scratch_size(const conv_param_t *param) {
   if (param->variant == CONV_VARIANT_IM2COL) {
-    /* CONV_GEMM_INT8_TILE columns of K = kh * kw * in_c taps rounded up to 4 */
-    const size_t k = (size_t)param->kernel_h * (size_t)param->kernel_w * (size_t)param->in_c;
-    return (size_t)CONV_GEMM_INT8_TILE * ((k + 3u) & ~(size_t)3u) * sizeof(int8_t);
+    /* CONV_GEMM_INT8_TILE columns of K = kh * kw * in_c taps */
+    return (size_t)CONV_GEMM_INT8_TILE * (size_t)param->kernel_h * (size_t)param->kernel_w * (size_t)param->in_c *
+           sizeof(int8_t);
   }
   return 0;
 }
