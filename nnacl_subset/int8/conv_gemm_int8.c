@@ -155,40 +155,44 @@ static inline void gemm_dot_2x2_k16(gemm_acc2x2_t *acc, const int8_t *x0, const 
   *acc = a;
 }
 
-/* the same for k taps: whole chunks, then 4 taps at a time, then single taps. Not inlined: on its
+/* the same for k taps (whole chunks, then 4 taps at a time, then single taps), for `pairs` (1 or 2)
+ * channel pairs: acc[j] for the channels at w + 32 j and 16 bytes further. Not inlined: on its
  * own the chunk loop keeps everything in registers (85 instructions per 64 MACs); inside the
  * caller's channel loop GCC spilled pointers in it. */
 static __attribute__((noinline)) void gemm_dot_2x2(gemm_acc2x2_t *acc, const int8_t *x0, const int8_t *x1,
-                                                   const int8_t *w, int32_t k) {
+                                                   const int8_t *w, int32_t k, int32_t pairs) {
   const int32_t whole = k & ~15;
-  int32_t n;
-  if (whole > 0) {
-    gemm_dot_2x2_k16(acc, x0, x1, w, k >> 4);
-    x0 += whole;
-    x1 += whole;
-    w += whole * 4;
-  }
-  if ((k & 15) != 0) {
-    gemm_acc2x2_t a = *acc;
-    for (n = (k & 15) >> 2; n > 0; --n) {
-      a = GEMM_STEP(a, 0);
-      x0 += 4;
-      x1 += 4;
-      w += 4;
+  do {
+    const int8_t *p0 = x0 + whole, *p1 = x1 + whole, *pw = w + whole * 4;
+    int32_t n;
+    if (whole > 0) {
+      gemm_dot_2x2_k16(acc, x0, x1, w, k >> 4);
     }
-    for (n = 0; n < (k & 3); ++n) {
-      const int32_t w0 = w[n], w1 = w[16 + n];
-      a.a00 += (int32_t)x0[n] * w0;
-      a.a01 += (int32_t)x0[n] * w1;
-      a.a10 += (int32_t)x1[n] * w0;
-      a.a11 += (int32_t)x1[n] * w1;
+    if ((k & 15) != 0) {
+      gemm_acc2x2_t a = *acc;
+      for (n = (k & 15) >> 2; n > 0; --n) {
+        a = gemm_mac_2x2(a, nnacl_load4(p0), nnacl_load4(p1), pw);
+        p0 += 4;
+        p1 += 4;
+        pw += 4;
+      }
+      for (n = 0; n < (k & 3); ++n) {
+        const int32_t w0 = pw[n], w1 = pw[16 + n];
+        a.a00 += (int32_t)p0[n] * w0;
+        a.a01 += (int32_t)p0[n] * w1;
+        a.a10 += (int32_t)p1[n] * w0;
+        a.a11 += (int32_t)p1[n] * w1;
+      }
+      *acc = a;
     }
-    *acc = a;
-  }
+    ++acc;
+    w += 32;
+  } while (--pairs > 0);
 }
 
 typedef struct {
   int32_t zp, lo, hi;
+  int full; /* [lo, hi] is the whole int8 range: one SSAT clamps */
 } gemm_clamp_t;
 
 /* channel oc of both pixels: requantized, offset, clamped and stored (o1 may be o0: the same value twice) */
@@ -196,6 +200,11 @@ static inline void gemm_out2(int32_t acc0, int32_t acc1, int32_t m, int32_t shif
                              int8_t *o1) {
   const conv_gemm_int8_rq_t q = conv_gemm_int8_rq(shift);
   int32_t v0 = conv_gemm_int8_mbqm(acc0, m, &q) + c->zp, v1 = conv_gemm_int8_mbqm(acc1, m, &q) + c->zp;
+  if (c->full) {
+    *o0 = (int8_t)__ssat(v0, 8);
+    *o1 = (int8_t)__ssat(v1, 8);
+    return;
+  }
   v0 = v0 < c->lo ? c->lo : v0;
   v1 = v1 < c->lo ? c->lo : v1;
   *o0 = (int8_t)(v0 > c->hi ? c->hi : v0);
@@ -207,22 +216,41 @@ static void gemm_pixels_2(const int8_t *x0, const int8_t *x1, int32_t k, int32_t
                           const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
                           const gemm_clamp_t *c, int8_t *o0, int8_t *o1) {
   const int32_t block = 4 * conv_gemm_int8_kpad(k);
-  int32_t oc;
-  /* channels oc, oc + 1 of block oc / 4 sit at (oc % 4) * 16 and 16 bytes further */
-  for (oc = 0; oc + 1 < out_c; oc += 2) {
-    gemm_acc2x2_t a;
-    a.a00 = a.a10 = bias[oc];
-    a.a01 = a.a11 = bias[oc + 1];
-    gemm_dot_2x2(&a, x0, x1, packed_w + (oc >> 2) * block + (oc & 3) * 16, k);
-    gemm_out2(a.a00, a.a10, multiplier[oc], shift[oc], c, o0 + oc, o1 + oc);
-    gemm_out2(a.a01, a.a11, multiplier[oc + 1], shift[oc + 1], c, o0 + oc + 1, o1 + oc + 1);
+  const int8_t *w = packed_w;
+  gemm_acc2x2_t a[2];
+  int32_t oc, j;
+  /* block oc / 4: channel oc + j at j * 16, pairs (0, 1) and (2, 3) */
+  for (oc = 0; oc + 3 < out_c; oc += 4, w += block) {
+    a[0].a00 = a[0].a10 = bias[oc];
+    a[0].a01 = a[0].a11 = bias[oc + 1];
+    a[1].a00 = a[1].a10 = bias[oc + 2];
+    a[1].a01 = a[1].a11 = bias[oc + 3];
+    gemm_dot_2x2(a, x0, x1, w, k, 2);
+    gemm_out2(a[0].a00, a[0].a10, multiplier[oc], shift[oc], c, o0 + oc, o1 + oc);
+    gemm_out2(a[0].a01, a[0].a11, multiplier[oc + 1], shift[oc + 1], c, o0 + oc + 1, o1 + oc + 1);
+    gemm_out2(a[1].a00, a[1].a10, multiplier[oc + 2], shift[oc + 2], c, o0 + oc + 2, o1 + oc + 2);
+    gemm_out2(a[1].a01, a[1].a11, multiplier[oc + 3], shift[oc + 3], c, o0 + oc + 3, o1 + oc + 3);
   }
-  if (oc < out_c) { /* the last, odd channel: its partner is zero-weighted padding */
-    gemm_acc2x2_t a;
-    a.a00 = a.a10 = bias[oc];
-    a.a01 = a.a11 = 0;
-    gemm_dot_2x2(&a, x0, x1, packed_w + (oc >> 2) * block + (oc & 3) * 16, k);
-    gemm_out2(a.a00, a.a10, multiplier[oc], shift[oc], c, o0 + oc, o1 + oc);
+  if (oc < out_c) { /* 1 to 3 channels left; their partners in the block are zero-weighted padding */
+    int32_t acc[2][4];
+    const int32_t left = out_c - oc;
+    for (j = 0; j < 4; ++j) {
+      acc[0][j] = j < left ? bias[oc + j] : 0;
+    }
+    a[0].a00 = a[0].a10 = acc[0][0];
+    a[0].a01 = a[0].a11 = acc[0][1];
+    a[1].a00 = a[1].a10 = acc[0][2];
+    a[1].a01 = a[1].a11 = acc[0][3];
+    gemm_dot_2x2(a, x0, x1, w, k, (left + 1) >> 1);
+    acc[0][0] = a[0].a00;
+    acc[1][0] = a[0].a10;
+    acc[0][1] = a[0].a01;
+    acc[1][1] = a[0].a11;
+    acc[0][2] = a[1].a00;
+    acc[1][2] = a[1].a10;
+    for (j = 0; j < left; ++j) {
+      gemm_out2(acc[0][j], acc[1][j], multiplier[oc + j], shift[oc + j], c, o0 + oc + j, o1 + oc + j);
+    }
   }
 }
 
@@ -239,6 +267,7 @@ void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *const *x, in
   c.zp = param->output_zp;
   c.lo = param->act_min;
   c.hi = param->act_max;
+  c.full = c.lo == -128 && c.hi == 127;
   for (t = 0; t < count; t += 2) {
     const int two = t + 1 < count;
     int8_t *o0 = out + t * out_c;
