@@ -81,49 +81,77 @@ static inline int32_t conv_gemm_int8_mbqm(int32_t acc, int32_t m, const conv_gem
   return (int32_t)(((int64_t)acc * m + add - (int64_t)((uint32_t)acc & 0x80000000u)) >> 32) >> (q->right - 1);
 }
 
-/* dst[0, n) = src[0, n) (the im2col runs: short, unaligned) */
-static inline void conv_gemm_int8_copy(int8_t *dst, const int8_t *src, int32_t n) {
+/* A run of n bytes the im2col copies or fills many times (the same length for every kernel row),
+ * split once: whole vectors / words, then a tail. */
+typedef struct {
+  int32_t n;
+  int32_t blocks; /* MVE: 16-byte vectors; SIMD32: 4-byte words */
+  int32_t tail;   /* bytes after them */
 #if defined(NNACL_MVE_INT8)
-  for (; n >= 16; n -= 16, dst += 16, src += 16) {
+  mve_pred16_t tail_p; /* the first `tail` byte lanes */
+#endif
+} conv_gemm_int8_run_t;
+
+static inline conv_gemm_int8_run_t conv_gemm_int8_run(int32_t n) {
+  conv_gemm_int8_run_t r;
+  r.n = n;
+#if defined(NNACL_MVE_INT8)
+  r.blocks = n >> 4;
+  r.tail = n & 15;
+  r.tail_p = vctp8q((uint32_t)r.tail);
+#else
+  r.blocks = n >> 2;
+  r.tail = n & 3;
+#endif
+  return r;
+}
+
+/* dst[0, r->n) = src[0, r->n) (short, unaligned runs) */
+static inline void conv_gemm_int8_copy(int8_t *dst, const int8_t *src, const conv_gemm_int8_run_t *r) {
+#if defined(NNACL_MVE_INT8)
+  int32_t i;
+  for (i = r->blocks; i > 0; --i, dst += 16, src += 16) {
     vstrbq_s8(dst, vldrbq_s8(src));
   }
-  if (n > 0) {
-    const mve_pred16_t p = vctp8q((uint32_t)n);
-    vstrbq_p_s8(dst, vldrbq_z_s8(src, p), p);
+  if (r->tail != 0) {
+    vstrbq_p_s8(dst, vldrbq_z_s8(src, r->tail_p), r->tail_p);
   }
 #elif defined(NNACL_DOT_SIMD32)
-  for (; n >= 4; n -= 4, dst += 4, src += 4) {
+  int32_t i;
+  for (i = r->blocks; i > 0; --i, dst += 4, src += 4) {
     const uint32_t v = nnacl_load4(src);
     memcpy(dst, &v, sizeof(v)); /* one (unaligned) STR */
   }
-  for (; n > 0; --n) {
-    *dst++ = *src++;
+  for (i = 0; i < r->tail; ++i) {
+    dst[i] = src[i];
   }
 #else
-  memcpy(dst, src, (size_t)n);
+  memcpy(dst, src, (size_t)r->n);
 #endif
 }
 
-/* dst[0, n) = value */
-static inline void conv_gemm_int8_fill(int8_t *dst, int8_t value, int32_t n) {
+/* dst[0, r->n) = value */
+static inline void conv_gemm_int8_fill(int8_t *dst, int8_t value, const conv_gemm_int8_run_t *r) {
 #if defined(NNACL_MVE_INT8)
   const int8x16_t v = vdupq_n_s8(value);
-  for (; n >= 16; n -= 16, dst += 16) {
+  int32_t i;
+  for (i = r->blocks; i > 0; --i, dst += 16) {
     vstrbq_s8(dst, v);
   }
-  if (n > 0) {
-    vstrbq_p_s8(dst, v, vctp8q((uint32_t)n));
+  if (r->tail != 0) {
+    vstrbq_p_s8(dst, v, r->tail_p);
   }
 #elif defined(NNACL_DOT_SIMD32)
   const uint32_t v = (uint32_t)(uint8_t)value * 0x01010101u;
-  for (; n >= 4; n -= 4, dst += 4) {
+  int32_t i;
+  for (i = r->blocks; i > 0; --i, dst += 4) {
     memcpy(dst, &v, sizeof(v));
   }
-  for (; n > 0; --n) {
-    *dst++ = value;
+  for (i = 0; i < r->tail; ++i) {
+    dst[i] = value;
   }
 #else
-  memset(dst, value, (size_t)n);
+  memset(dst, value, (size_t)r->n);
 #endif
 }
 
