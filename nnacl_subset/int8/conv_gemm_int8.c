@@ -34,12 +34,13 @@ static void gemm_pixels_portable(const conv_param_t *param, const int8_t *const 
 
 #if defined(NNACL_MVE_INT8)
 
-/* pixels x0..x3 against the channel at w, k taps: one lane per pixel */
+/* pixels x0..x3 against the channel at w, n16 whole chunks then `tail` taps (lanes tail_p): one
+ * lane per pixel */
 static inline int32x4_t gemm_dot_4x1_mve(const int8_t *x0, const int8_t *x1, const int8_t *x2, const int8_t *x3,
-                                         const int8_t *w, int32_t k) {
+                                         const int8_t *w, int32_t n16, int32_t tail, mve_pred16_t tail_p) {
   int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, n;
   int32x4_t v;
-  for (n = k >> 4; n > 0; --n) {
+  for (n = n16; n > 0; --n) {
     const int8x16_t wv = vldrbq_s8(w);
     a0 = vmladavaq_s8(a0, vldrbq_s8(x0), wv);
     a1 = vmladavaq_s8(a1, vldrbq_s8(x1), wv);
@@ -51,15 +52,36 @@ static inline int32x4_t gemm_dot_4x1_mve(const int8_t *x0, const int8_t *x1, con
     x3 += 16;
     w += 64;
   }
-  if ((k & 15) != 0) { /* x lanes past k are zero; the packed weights are there (zero padded) */
-    const mve_pred16_t p = vctp8q((uint32_t)(k & 15));
+  if (tail != 0) { /* x lanes past k are zero; the packed weights are there (zero padded) */
     const int8x16_t wv = vldrbq_s8(w);
-    a0 = vmladavaq_s8(a0, vldrbq_z_s8(x0, p), wv);
-    a1 = vmladavaq_s8(a1, vldrbq_z_s8(x1, p), wv);
-    a2 = vmladavaq_s8(a2, vldrbq_z_s8(x2, p), wv);
-    a3 = vmladavaq_s8(a3, vldrbq_z_s8(x3, p), wv);
+    a0 = vmladavaq_s8(a0, vldrbq_z_s8(x0, tail_p), wv);
+    a1 = vmladavaq_s8(a1, vldrbq_z_s8(x1, tail_p), wv);
+    a2 = vmladavaq_s8(a2, vldrbq_z_s8(x2, tail_p), wv);
+    a3 = vmladavaq_s8(a3, vldrbq_z_s8(x3, tail_p), wv);
   }
   v = vdupq_n_s32(a0);
+  v = vsetq_lane_s32(a1, v, 1);
+  v = vsetq_lane_s32(a2, v, 2);
+  return vsetq_lane_s32(a3, v, 3);
+}
+
+/* channel oc of the 4 pixels (lanes), acc with the bias added: requantized (the steps of
+ * nnacl_mve_mbqm_double, with the channel's shift known to be > 0, 0 or < 0), offset, clamped */
+static inline int32x4_t gemm_requant_mve(int32x4_t v, int32_t m, int32_t sh, int32_t zp, int32x4_t lo,
+                                         int32x4_t hi) {
+  if (sh > 0) {
+    v = vshlq_r_s32(v, sh);
+  }
+  v = vqrdmulhq_n_s32(v, m);
+  if (sh < 0) { /* rounding right shift with ties away from zero: negative values first down by one */
+    v = vrshlq_n_s32(vqaddq_s32(v, vshrq_n_s32(v, 31)), sh);
+  }
+  return vminq_s32(vmaxq_s32(vaddq_n_s32(v, zp), lo), hi);
+}
+
+/* the 4 results of one channel as a vector */
+static inline int32x4_t gemm_lanes(int32_t a0, int32_t a1, int32_t a2, int32_t a3) {
+  int32x4_t v = vdupq_n_s32(a0);
   v = vsetq_lane_s32(a1, v, 1);
   v = vsetq_lane_s32(a2, v, 2);
   return vsetq_lane_s32(a3, v, 3);
@@ -69,32 +91,44 @@ void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *const *x, in
                            const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
                            const int32_t *shift, int8_t *out) {
   const int32_t out_c = param->out_c, block = 4 * conv_gemm_int8_kpad(k);
-  const int32_t zp = param->output_zp;
+  const int32_t zp = param->output_zp, n16 = k >> 4, tail = k & 15;
+  const mve_pred16_t tail_p = vctp8q((uint32_t)tail);
   const int32x4_t lo = vdupq_n_s32(param->act_min), hi = vdupq_n_s32(param->act_max);
   /* lane t -> pixel t (missing pixels repeat pixel 0 and are not stored) */
   const int8_t *x0 = x[0], *x1 = count > 1 ? x[1] : x[0], *x2 = count > 2 ? x[2] : x[0];
   const int8_t *x3 = count > 3 ? x[3] : x[0];
   const uint32x4_t rows = vmulq_n_u32(vidupq_n_u32(0u, 1), (uint32_t)out_c);
   const mve_pred16_t p = vctp32q((uint32_t)count);
-  int32_t oc;
+  int32_t oc = 0;
   if (param->rounding != NNACL_ROUND_DOUBLE) { /* this requantization is the double rounding one */
     gemm_pixels_portable(param, x, count, k, packed_w, bias, multiplier, shift, out);
     return;
   }
-  for (oc = 0; oc < out_c; ++oc) {
-    /* the steps of nnacl_mve_mbqm_double, with this channel's shift known to be >0, 0 or <0 */
-    const int32_t sh = shift[oc];
-    int32x4_t v = gemm_dot_4x1_mve(x0, x1, x2, x3, packed_w + (oc >> 2) * block + (oc & 3) * 16, k);
-    v = vaddq_n_s32(v, bias[oc]);
-    if (sh > 0) {
-      v = vshlq_r_s32(v, sh);
+  if (k <= 16) { /* one chunk: the 4 pixels' taps stay in registers for every channel */
+    const mve_pred16_t kp = vctp8q((uint32_t)k);
+    const int8x16_t v0 = vldrbq_z_s8(x0, kp), v1 = vldrbq_z_s8(x1, kp), v2 = vldrbq_z_s8(x2, kp);
+    const int8x16_t v3 = vldrbq_z_s8(x3, kp);
+    const int8_t *w = packed_w;
+    for (; oc < out_c; ++oc, w += 16) { /* block stride 64 = 4 channels x 16 taps */
+      const int8x16_t wv = vldrbq_s8(w);
+      const int32x4_t acc = gemm_lanes(vmladavq_s8(v0, wv), vmladavq_s8(v1, wv), vmladavq_s8(v2, wv),
+                                       vmladavq_s8(v3, wv));
+      vstrbq_scatter_offset_p_s32(out + oc, rows,
+                                  gemm_requant_mve(vaddq_n_s32(acc, bias[oc]), multiplier[oc], shift[oc], zp, lo, hi),
+                                  p);
     }
-    v = vqrdmulhq_n_s32(v, multiplier[oc]);
-    if (sh < 0) { /* rounding right shift with ties away from zero: negative values first down by one */
-      v = vrshlq_n_s32(vqaddq_s32(v, vshrq_n_s32(v, 31)), sh);
+    return;
+  }
+  for (; oc < out_c; packed_w += block) {
+    /* block oc / 4: channel oc + j at j * 16 */
+    const int8_t *w = packed_w;
+    const int32_t end = out_c - oc < 4 ? out_c : oc + 4;
+    for (; oc < end; ++oc, w += 16) {
+      const int32x4_t acc = gemm_dot_4x1_mve(x0, x1, x2, x3, w, n16, tail, tail_p);
+      vstrbq_scatter_offset_p_s32(out + oc, rows,
+                                  gemm_requant_mve(vaddq_n_s32(acc, bias[oc]), multiplier[oc], shift[oc], zp, lo, hi),
+                                  p);
     }
-    v = vminq_s32(vmaxq_s32(vaddq_n_s32(v, zp), lo), hi);
-    vstrbq_scatter_offset_p_s32(out + oc, rows, v, p);
   }
 }
 
