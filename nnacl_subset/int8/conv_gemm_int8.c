@@ -252,31 +252,7 @@ static void gemm_pixels_2(const int8_t *x0, const int8_t *x1, int32_t k, int32_t
   const int32_t block = 4 * conv_gemm_int8_kpad(k);
   const int8_t *w = packed_w;
   gemm_acc2x2_t a[2];
-  int32_t oc, j, n;
-  if (k < 16) { /* one partial chunk: a few 4-tap steps inline (the call costs more than they do) */
-    for (oc = 0; oc < out_c; oc += 2) {
-      const int has1 = oc + 1 < out_c;
-      const int8_t *p0 = x0, *p1 = x1;
-      gemm_acc2x2_t s;
-      w = packed_w + oc * 16; /* blocks of 64 bytes: channel oc at oc * 16 */
-      s.a00 = s.a10 = bias[oc];
-      s.a01 = s.a11 = has1 ? bias[oc + 1] : 0;
-      for (n = k >> 2; n > 0; --n, p0 += 4, p1 += 4, w += 4) {
-        s = gemm_mac_2x2(s, nnacl_load4(p0), nnacl_load4(p1), w);
-      }
-      for (n = 0; n < (k & 3); ++n) {
-        s.a00 += (int32_t)p0[n] * w[n];
-        s.a01 += (int32_t)p0[n] * w[16 + n];
-        s.a10 += (int32_t)p1[n] * w[n];
-        s.a11 += (int32_t)p1[n] * w[16 + n];
-      }
-      gemm_out2(s.a00, s.a10, multiplier[oc], shift[oc], c, o0 + oc, o1 + oc);
-      if (has1) {
-        gemm_out2(s.a01, s.a11, multiplier[oc + 1], shift[oc + 1], c, o0 + oc + 1, o1 + oc + 1);
-      }
-    }
-    return;
-  }
+  int32_t oc, j;
   /* block oc / 4: channel oc + j at j * 16, pairs (0, 1) and (2, 3) */
   for (oc = 0; oc + 3 < out_c; oc += 4, w += block) {
     a[0].a00 = a[0].a10 = bias[oc];
