@@ -251,6 +251,7 @@ ARM_SELFTEST_C = r"""
 #include <stdint.h>
 #include <string.h>
 #include "int8/conv_int8.h"
+#include "int8/conv_gemm_int8.h"
 #include "int8/fullconnection_int8.h"
 
 extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, _estack;
@@ -285,7 +286,7 @@ static uint32_t seed = 12345u;
 static int8_t rnd8(void) { seed = seed * 1664525u + 1013904223u; return (int8_t)(seed >> 24); }
 
 #define MAXBUF 4096
-static int8_t in_buf[MAXBUF], w_buf[MAXBUF], out_k[MAXBUF], out_n[MAXBUF], scratch[MAXBUF];
+static int8_t in_buf[MAXBUF], w_buf[MAXBUF], out_k[MAXBUF], out_n[MAXBUF], scratch[MAXBUF], pk_buf[MAXBUF];
 static int32_t bias[64], mult[64], shft[64];
 
 /* OHWI weights, group 1; the kernels' contract: the bias has -input_zp * sum(w) folded in, so they
@@ -320,7 +321,13 @@ static int check_conv(int32_t variant, int32_t h, int32_t w, int32_t c, int32_t 
   for (i = 0; i < oc * k * k * c; ++i) w_buf[i] = rnd8();
   for (i = 0; i < oc; ++i) { bias[i] = rnd8() * 37; mult[i] = 1200000000 + rnd8() * 1000000; shft[i] = -9; }
   n = p.out_h * p.out_w * oc;
-  if (conv_int8(&p, in_buf, w_buf, bias, mult, shft, scratch, sizeof(scratch), out_k) != NNACL_OK) return 1;
+  if (variant == CONV_VARIANT_1X1 || variant == CONV_VARIANT_IM2COL) { /* packed gemm weights */
+    const int32_t kk = k * k * c, kpad = conv_gemm_int8_kpad(kk);
+    memset(pk_buf, 0, sizeof(pk_buf));
+    for (i = 0; i < oc * kk; ++i) pk_buf[conv_gemm_int8_windex(i / kk, i % kk, kpad)] = w_buf[i];
+  }
+  if (conv_int8(&p, in_buf, variant == CONV_VARIANT_GENERAL ? w_buf : pk_buf, bias, mult, shft, scratch,
+                sizeof(scratch), out_k) != NNACL_OK) return 1;
   naive_conv(&p, out_n);
   return memcmp(out_k, out_n, (size_t)n) != 0;
 }
@@ -368,7 +375,7 @@ def build_arm_selftest(workdir: Path, cc: str = "arm-none-eabi-gcc") -> Path:
     (workdir / "selftest.ld").write_text(ARM_SELFTEST_LD)
     (workdir / "selftest.c").write_text(ARM_SELFTEST_C)
     sources = [NNACL / "int8" / f for f in ("conv_int8.c", "conv_general_int8.c", "conv_im2col_int8.c",
-                                             "conv_1x1_int8.c", "conv_depthwise_int8.c",
+                                             "conv_1x1_int8.c", "conv_gemm_int8.c", "conv_depthwise_int8.c",
                                              "conv_depthwise_3x3_int8.c", "fullconnection_int8.c")]
     elf = workdir / "selftest.elf"
     r = subprocess.run([cc, *ARM_FLAGS, "-I", str(NNACL), *map(str, sources), str(workdir / "selftest.c"),

@@ -8,8 +8,8 @@ variant     when                                                             wei
 ==========  ===============================================================  ==========
 DW3X3       depthwise (group == in_c > 1), 3x3, multiplier 1, dilation 1      HWO (*)
 DW          other depthwise (any multiplier / kernel / dilation)              HWO (*)
-1X1         group 1, 1x1 kernel, no padding at all                            OHWI
-IM2COL      other group-1 convs (scratch: CONV_IM2COL_TILE pixels' columns)  OHWI
+1X1         group 1, 1x1 kernel, no padding at all                            OHWI (int8: packed)
+IM2COL      other group-1 convs (scratch: CONV_IM2COL_TILE pixels' columns)  OHWI (int8: packed)
 GENERAL     grouped convs (1 < group < in_c)                                  OHWI
 ==========  ===============================================================  ==========
 
@@ -20,6 +20,10 @@ float HWO.
 fp32 convs whose weights or bias are computed at run time (graph inputs, as the ONNX Conv
 tests feed them) pass them as they are (``In(1)`` / ``In(2)``): with run-time weights DW and
 DW3X3 become GENERAL (the other variants read OHWI weights unchanged).
+
+int8 1X1 and IM2COL share a gemm core (``int8/conv_gemm_int8.c``) that reads the weights
+packed by :func:`gemm_pack_int8` (4-channel blocks, 16-tap chunks); im2col's scratch holds
+CONV_GEMM_INT8_TILE (4) columns of K taps.
 
 Hybrid convs use IM2COL for group 1 (int16 columns of q - zero point) and GENERAL
 otherwise; ``hybrid_mode`` picks the input quantization as the reference does (symmetric
@@ -44,12 +48,18 @@ IM2COL_TILE = cconst("CONV_IM2COL_TILE").value
 HYBRID_SYMMETRIC, HYBRID_ASYM, HYBRID_ASYM_DW = (cconst(f"CONV_HYBRID_{m}") for m in ("SYMMETRIC", "ASYM", "ASYM_DW"))
 
 
+#: int8 gemm (1X1 / IM2COL) weight packing and im2col tile, as int8/conv_gemm_int8.h defines them
+GEMM_OC_BLOCK, GEMM_K_CHUNK, GEMM_TILE = 4, 16, 4
+
+
 def scratch_bytes(params: dict, kind: str) -> int:
     """Mirror of ``conv_int8_scratch_size`` / ``conv_fp32_scratch_size`` /
     ``conv_hybrid_fp32_scratch_size`` (kind "int8", "fp32", "hybrid")."""
     if params["variant"] != IM2COL:
         return 0
-    elem = {"int8": 1, "fp32": 4, "hybrid": 2}[kind]
+    if kind == "int8":      # CONV_GEMM_INT8_TILE columns of K taps
+        return GEMM_TILE * params["kernel_h"] * params["kernel_w"] * params["in_c"]
+    elem = {"fp32": 4, "hybrid": 2}[kind]
     return IM2COL_TILE * params["kernel_h"] * params["kernel_w"] * params["in_c"] * elem
 
 
@@ -158,6 +168,23 @@ def folded_bias(bias: np.ndarray, w: np.ndarray, in_zp: int) -> np.ndarray:
     return ((folded + 2 ** 31) % 2 ** 32 - 2 ** 31).astype(np.int32)
 
 
+def _round_up(n: int, m: int) -> int:
+    return -(-n // m) * m
+
+
+def gemm_pack_int8(w: np.ndarray) -> np.ndarray:
+    """OHWI int8 weights [out_c][K] in the packed gemm layout of ``int8/conv_gemm_int8.h``:
+    channels in blocks of 4, taps in chunks of 16, ``packed[ob][c][j][i] = w[4 ob + j][16 c + i]``
+    (zeros past out_c and K), flattened."""
+    cout = w.shape[0]
+    w2 = w.reshape(cout, -1)
+    k = w2.shape[1]
+    padded = np.zeros((_round_up(cout, GEMM_OC_BLOCK), _round_up(k, GEMM_K_CHUNK)), np.int8)
+    padded[:cout, :k] = w2
+    blocks = padded.reshape(-1, GEMM_OC_BLOCK, padded.shape[1] // GEMM_K_CHUNK, GEMM_K_CHUNK)   # [ob][j][c][i]
+    return np.ascontiguousarray(blocks.transpose(0, 2, 1, 3)).reshape(-1)
+
+
 def _weights_for(variant: CConst, w: np.ndarray) -> np.ndarray:
     """OHWI weights in the layout ``variant`` reads (HWO for depthwise)."""
     if variant in (DW, DW3X3):
@@ -248,6 +275,8 @@ def _plan(g: Graph, i: int) -> OpPlan:
         if variant in (DW, DW3X3):      # blocks of 4 channels (int8/conv_depthwise_int8.h)
             wq = _dw_int8_weights(w.array)
             b, mult, shift = (_dw_int8_channels(v) for v in (b, mult, shift))
+        elif variant in (ONE_BY_ONE, IM2COL):  # blocks of 4 channels x 16 taps (int8/conv_gemm_int8.h)
+            wq = gemm_pack_int8(w.array)
         else:
             wq = _weights_for(variant, w.array)
         consts = (ConstArray("weight", DType.INT8, wq), ConstArray("bias", DType.INT32, b),
@@ -256,7 +285,8 @@ def _plan(g: Graph, i: int) -> OpPlan:
             kernel="conv_int8", returns_status=True,
             args=(PARAM, In(0), Const("weight"), Const("bias"), Const("multiplier"), Const("shift"), SCRATCH,
                   SCRATCH_SIZE, Out(0)),
-            kernel_sources=("int8/conv_int8.c", f"int8/{VARIANT_FILES[variant]}_int8.c"),
+            kernel_sources=("int8/conv_int8.c", f"int8/{VARIANT_FILES[variant]}_int8.c")
+            + (("int8/conv_gemm_int8.c",) if variant in (ONE_BY_ONE, IM2COL) else ()),
             define_bits=(("CONV_INT8_VARIANTS", 1 << variant.value),),
             header="int8/conv_int8.h", param_type="conv_param_t", params=params,
             consts=consts,

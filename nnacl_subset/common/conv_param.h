@@ -12,7 +12,8 @@
  *   DW       depthwise (group == in_c, out_c = in_c * multiplier); weights packed HWO [kh][kw][out]
  *   DW3X3    depthwise 3x3, multiplier 1, dilation 1, any stride; weights packed HWO [3][3][out]
  *            (int8 DW / DW3X3: int16 weights in blocks of 4 channels, per-channel values padded;
- *            see int8/conv_depthwise_int8.h)
+ *            see int8/conv_depthwise_int8.h; int8 IM2COL / 1X1: blocks of 4 output channels x 16
+ *            taps, zero-padded; see int8/conv_gemm_int8.h)
  */
 #define CONV_VARIANT_GENERAL 0
 #define CONV_VARIANT_IM2COL 1

@@ -2,6 +2,7 @@
  * conv_int8.c -- dispatcher of the int8 Conv2D variants and their scratch size.
  */
 #include "int8/conv_int8.h"
+#include "int8/conv_gemm_int8.h"
 
 /* Which variants this build contains: bit (1 << CONV_VARIANT_x) set = compiled in. The generator
  * passes -DCONV_INT8_VARIANTS=<bits of the variants the model uses> and copies only those files;
@@ -16,7 +17,8 @@
 
 size_t conv_int8_scratch_size(const conv_param_t *param) {
   if (param->variant == CONV_VARIANT_IM2COL) {
-    return (size_t)CONV_IM2COL_TILE * (size_t)param->kernel_h * (size_t)param->kernel_w * (size_t)param->in_c *
+    /* CONV_GEMM_INT8_TILE columns of K = kh * kw * in_c taps */
+    return (size_t)CONV_GEMM_INT8_TILE * (size_t)param->kernel_h * (size_t)param->kernel_w * (size_t)param->in_c *
            sizeof(int8_t);
   }
   return 0;

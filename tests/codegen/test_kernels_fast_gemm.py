@@ -1,0 +1,220 @@
+"""The int8 gemm convolutions (1X1 and IM2COL variants, ``int8/conv_gemm_int8.c``): packed weights,
+the one-multiply requantization, and models whose nodes run the fast paths (SIMD32 on the
+Cortex-M4, MVE on the Cortex-M55) against the reference.
+
+``family_models()``: model 0 is one graph of many independent branches (and a chain) with
+randomized shapes: channel counts that are and are not multiples of 4 / 16 (tails of every
+loop), padding, strides 1 and 2, dilation, batch 2, per-channel and per-tensor weight scales,
+multipliers needing left shifts, none, and right shifts in the same node, nonzero zero points,
+fused RELU / RELU6. The host runs the portable C (node by node); the QEMU boards run the fast
+paths: model 0 on an386 by default (tests/validate/test_qemu_families.py) and on an547 here.
+"""
+from __future__ import annotations
+
+import math
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from micro_codegen.builder import GraphBuilder
+from micro_codegen.ir import DType
+from micro_codegen.ops import conv as conv_ops
+
+from c_harness import check_family_models_node_by_node, klib, rand_i8, rng  # noqa: F401 (klib: fixture)
+
+I8 = DType.INT8
+NNACL = Path(__file__).resolve().parents[2] / "nnacl_subset"
+
+
+def _out_hw(hw, k, stride, dil, pads):
+    return tuple((hw[d] + pads[2 * d] + pads[2 * d + 1] - (dil[d] * (k[d] - 1) + 1)) // stride[d] + 1
+                 for d in range(2))
+
+
+def add_conv(b, gen, name, x, x_shape, x_q, cout, k=(1, 1), stride=(1, 1), dil=(1, 1), pads=(0, 0, 0, 0),
+             act="NO_ACTIVATION", per_tensor=False, w_scale_range=(0.002, 0.02), out_gain=1.0, bias=True):
+    """An int8 Conv2DFusion (group 1) on tensor ``x``; returns (output id, shape, quant). The
+    output scale is set so that accumulators land near the int8 range (times ``out_gain``:
+    small gains make multipliers > 1, i.e. left shifts)."""
+    n, h, w, cin = x_shape
+    in_scale, _ = x_q
+    ktaps = k[0] * k[1] * cin
+    w_scales = ([float(gen.uniform(*w_scale_range))] * cout if per_tensor
+                else [float(s) for s in gen.uniform(*w_scale_range, cout)])
+    wq = (w_scales[0], 0) if per_tensor else (w_scales, [0] * cout)
+    wt = b.const(f"{name}_w", gen.integers(-127, 128, (cout, k[0], k[1], cin)).astype(np.int8), quant=wq)
+    ins = [x, wt]
+    if bias:
+        ins.append(b.const(f"{name}_b", gen.integers(-4000, 4000, cout).astype(np.int32),
+                           quant=([in_scale * s for s in w_scales], [0] * cout)))
+    out_scale = in_scale * float(np.mean(w_scales)) * 60 * 60 * math.sqrt(ktaps) * 2 / 127 * out_gain
+    oh, ow = _out_hw((h, w), k, stride, dil, pads)
+    y_q = (out_scale, int(gen.integers(-20, 20)))
+    y_shape = (n, oh, ow, cout)
+    y = b.node("Conv2DFusion", ins, [(name, I8, y_shape, y_q)], kernel_size=k, stride=stride, dilation=dil,
+               pad_mode="PAD", pad_list=pads, group=1, in_channel=cin, out_channel=cout, format="NHWC",
+               activation_type=act)
+    return y, y_shape, y_q
+
+
+#: (name, input shape, input zero point, out_c, options) of model 0's independent branches
+BRANCHES = [
+    ("pw16", (1, 5, 6, 16), 5, 24, dict(act="RELU")),
+    ("pw8_s2", (1, 7, 7, 8), -128, 13, dict(stride=(2, 2), per_tensor=True)),
+    ("pw5_b2", (2, 3, 4, 5), 17, 6, dict(act="RELU6")),
+    ("pw33", (1, 4, 5, 33), -7, 7, dict()),
+    ("pw17_oc1", (1, 3, 3, 17), 3, 1, dict(bias=False)),
+    ("pw64_s12", (1, 2, 9, 64), -128, 35, dict(stride=(1, 2))),
+    ("pw3_shifts", (1, 3, 5, 3), 9, 9, dict(w_scale_range=(0.0005, 0.06), out_gain=0.05)),
+    ("pw1", (1, 4, 3, 1), 0, 5, dict(per_tensor=True, out_gain=0.02)),
+    ("c3x3_same", (1, 8, 8, 3), -11, 8, dict(k=(3, 3), pads=(1, 1, 1, 1), act="RELU")),
+    ("c3x3_s2", (1, 9, 10, 4), 12, 6, dict(k=(3, 3), stride=(2, 2), pads=(0, 1, 0, 1), act="RELU6")),
+    ("c3x3_dil2", (1, 9, 8, 5), -3, 7, dict(k=(3, 3), dil=(2, 2), pads=(1, 2, 3, 0))),
+    ("c10x4_kws", (1, 49, 10, 1), 83, 16, dict(k=(10, 4), stride=(2, 2), pads=(4, 5, 1, 1), act="RELU")),
+    ("c3x3_vww", (1, 16, 16, 3), -128, 8, dict(k=(3, 3), stride=(2, 2), pads=(0, 1, 0, 1), act="RELU6")),
+    ("c3x3_k144", (1, 6, 6, 16), -128, 17, dict(k=(3, 3), pads=(1, 1, 1, 1), per_tensor=True)),
+    ("c5x5_b2", (2, 9, 7, 3), 4, 4, dict(k=(5, 5), stride=(1, 2), act="RELU")),
+    ("pw_padded", (1, 4, 4, 3), -5, 5, dict(pads=(1, 1, 0, 1))),
+    ("c2x3_dil21", (1, 7, 6, 17), 20, 3, dict(k=(2, 3), dil=(2, 1), pads=(1, 0, 2, 1), out_gain=0.3)),
+    ("c3x3_shifts", (1, 5, 5, 7), -1, 33, dict(k=(3, 3), pads=(1, 1, 1, 1), w_scale_range=(0.0002, 0.05),
+                                              out_gain=0.1)),
+]
+
+
+def _branch_model():
+    gen = rng("fast_gemm_branches")
+    b = GraphBuilder("gemm_branches")
+    outs, inputs = [], []
+    for name, shape, zp, cout, opts in BRANCHES:
+        x_q = (float(gen.uniform(0.01, 0.1)), zp)
+        x = b.input(f"{name}_x", I8, shape, quant=x_q)
+        y, _, _ = add_conv(b, gen, name, x, shape, x_q, cout, **opts)
+        outs.append(y)
+        inputs.append(rand_i8(gen, shape))
+    # a chain: 3x3 -> 1x1 -> 3x3 stride 2
+    shape, x_q = (1, 6, 7, 7), (0.05, -20)
+    x = b.input("chain_x", I8, shape, quant=x_q)
+    y, s, q = add_conv(b, gen, "chain1", x, shape, x_q, 9, k=(3, 3), pads=(1, 1, 1, 1), act="RELU")
+    y, s, q = add_conv(b, gen, "chain2", y, s, q, 20)
+    y, s, q = add_conv(b, gen, "chain3", y, s, q, 11, k=(3, 3), stride=(2, 2), pads=(1, 1, 1, 1))
+    outs.append(y)
+    inputs.append(rand_i8(gen, shape))
+    return b.build(outs), inputs
+
+
+def _large_model():
+    """Deeper channels: many 16-tap chunks, 4-channel blocks and tiles of 4 pixels."""
+    gen = rng("fast_gemm_large")
+    b = GraphBuilder("gemm_large")
+    shape, x_q = (1, 9, 9, 32), (0.03, -128)
+    x = b.input("x", I8, shape, quant=x_q)
+    y, s, q = add_conv(b, gen, "l1", x, shape, x_q, 64, k=(3, 3), stride=(2, 2), pads=(1, 1, 1, 1), act="RELU")
+    y, s, q = add_conv(b, gen, "l2", y, s, q, 130, act="RELU6")
+    y, s, q = add_conv(b, gen, "l3", y, s, q, 31, k=(3, 3), pads=(1, 1, 1, 1))
+    return b.build([y]), [rand_i8(gen, shape)]
+
+
+def family_models():
+    return [("gemm_branches", *_branch_model()), ("gemm_large", *_large_model())]
+
+
+@pytest.mark.host_cc
+def test_family_models(klib):
+    """Every model passes check; each node's C call (the portable paths) matches the reference."""
+    check_family_models_node_by_node(klib, family_models())
+
+
+def test_model0_uses_the_gemm_variants():
+    from micro_codegen import ops
+    from micro_codegen.builder import roundtrip
+    g = roundtrip(family_models()[0][1])
+    variants = {ops.prepare(g, i).params["variant"].name for i in range(len(g.nodes))}
+    assert variants == {"CONV_VARIANT_1X1", "CONV_VARIANT_IM2COL"}
+
+
+@pytest.mark.parametrize("cout,k", [(1, 1), (3, 5), (4, 16), (5, 17), (8, 27), (13, 40), (64, 144)])
+def test_gemm_pack_layout(cout, k):
+    """packed[conv_gemm_int8_windex(oc, i, kpad)] == w[oc][i]; everything else is zero padding."""
+    w = rng(f"pack{cout}_{k}").integers(-127, 128, (cout, 1, 1, k)).astype(np.int8)
+    packed = conv_ops.gemm_pack_int8(w)
+    kpad = -(-k // 16) * 16
+    assert packed.size == -(-cout // 4) * 4 * kpad
+    oc, i = np.meshgrid(np.arange(cout), np.arange(k), indexing="ij")
+    index = ((oc // 4) * kpad + (i // 16) * 16) * 4 + (oc % 4) * 16 + i % 16     # conv_gemm_int8_windex
+    assert np.array_equal(packed[index], w.reshape(cout, k))
+    mask = np.ones(packed.size, bool)
+    mask[index.ravel()] = False
+    assert not packed[mask].any()
+
+
+MBQM_TEST = r"""
+#include <stdio.h>
+#include "int8/conv_gemm_int8.h"
+static uint64_t s = 88172645463325252ull;
+static uint32_t rnd(void) { s ^= s << 13; s ^= s >> 7; s ^= s << 17; return (uint32_t)s; }
+int main(void) {
+  static const int32_t edges[] = {0, 1, -1, 2, -2, INT32_MAX, INT32_MIN, INT32_MIN + 1, INT32_MAX - 1,
+                                  1 << 30, -(1 << 30), 12345, -12345};
+  long bad = 0;
+  int32_t sh, it, r, y;
+  for (sh = -31; sh <= 30; ++sh) {
+    const conv_gemm_int8_rq_t q = conv_gemm_int8_rq(sh);
+    for (it = 0; it < 40000; ++it) {
+      int32_t m = (int32_t)((rnd() & 0x3FFFFFFFu) | 0x40000000u), acc;
+      if (it % 7 == 0) m = 0x40000000;
+      if (it % 11 == 0) m = 0x7FFFFFFF;
+      if (it % 13 == 0) m = 0;
+      switch (it % 4) {
+        case 0: acc = (int32_t)rnd(); break;
+        case 1: acc = (int32_t)(rnd() >> (rnd() % 32)) * ((rnd() & 1) ? -1 : 1); break;
+        case 2: acc = edges[it % 13]; break;
+        default: acc = (int32_t)(rnd() % 2000000) - 1000000; break;
+      }
+      if (conv_gemm_int8_mbqm(acc, m, &q) != nnacl_mbqm_double(acc, m, sh)) {
+        if (bad++ < 5) printf("acc %ld m %ld shift %ld\n", (long)acc, (long)m, (long)sh);
+      }
+    }
+  }
+  for (r = 1; r <= 31; ++r) { /* exact ties of the second rounding: m = 2^30 halves acc */
+    const conv_gemm_int8_rq_t q = conv_gemm_int8_rq(-r);
+    for (y = -5000; y <= 5000; ++y) {
+      if (conv_gemm_int8_mbqm(y, 1 << 30, &q) != nnacl_mbqm_double(y, 1 << 30, -r)) {
+        if (bad++ < 5) printf("tie acc %ld shift %ld\n", (long)y, (long)-r);
+      }
+    }
+  }
+  printf("%ld mismatches\n", bad);
+  return bad != 0;
+}
+"""
+
+
+@pytest.mark.host_cc
+def test_one_multiply_requantization_matches_double_rounding(tmp_path):
+    """conv_gemm_int8_mbqm (one 64-bit multiply-add) == nnacl_mbqm_double for every shift,
+    random / extreme accumulators and multipliers, and exact rounding ties."""
+    src = tmp_path / "mbqm.c"
+    src.write_text(MBQM_TEST)
+    exe = tmp_path / "mbqm"
+    subprocess.run(["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", f"-I{NNACL}", str(src), "-o", str(exe)],
+                   check=True)
+    r = subprocess.run([str(exe)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout
+
+
+@pytest.mark.qemu
+def test_model0_on_cortex_m55(tmp_path):
+    """Model 0 on qemu-mps3-an547: the MVE paths, bit-exact with the reference."""
+    from conftest import require_tool
+    from micro_codegen import api
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "validate"))
+    from test_qemu_families import write_case
+    require_tool("arm-none-eabi-gcc")
+    require_tool("qemu-system-arm")
+    name, graph, inputs = family_models()[0]
+    path = write_case(tmp_path, name, graph, inputs)
+    r = api.validate(path, "qemu-mps3-an547", out_dir=tmp_path / "proj")
+    assert r.report.failed == 0 and r.report.passed == 1, r.report.to_json()
