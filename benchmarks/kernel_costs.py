@@ -9,7 +9,8 @@ strides, padding, dilation), benched once per kernel variant that can run them (
 candidate plans, ``OpImpl.candidates``), every node forced to that variant. Exact per-node
 instruction counts (``micro-codegen bench``) are fitted by least squares to
 
-    instructions ~ per_mac * MACs + per_output * output elements + per_pixel * output pixels + per_call
+    instructions ~ per_mac * MACs + per_tap * output elements * taps + per_output * output elements
+                   + per_pixel * output pixels + per_call
 
 per (table, kernel:variant). Prints each fit with its worst relative error on the samples;
 ``--write`` rewrites the COSTS block of ``micro_codegen/ops/_costs.py``.
@@ -33,7 +34,7 @@ from micro_codegen.ops import _costs  # noqa: E402
 
 BOARDS = {"qemu-mps2-an386": "simd32", "qemu-mps3-an547": "mve"}
 COSTS_FILE = Path(_costs.__file__)
-NODES = 10
+NODES = 16
 
 
 def _shape(rng, family: str) -> dict:
@@ -98,8 +99,8 @@ def candidate_keys(graph) -> set[str]:
     return keys
 
 
-def measure(graph, board: str, key: str) -> list[tuple[tuple[int, ...], int]]:
-    """(features, instructions) of the nodes that run variant ``key`` when it is forced."""
+def measure(graph, board: str, key: str) -> list[tuple[int, tuple[int, ...], int]]:
+    """(node, features, instructions) of the nodes that run variant ``key`` when it is forced."""
     original = _costs.cheapest
     chosen = {}
 
@@ -117,15 +118,15 @@ def measure(graph, board: str, key: str) -> list[tuple[tuple[int, ...], int]]:
     plans_by_node = [ops.prepare(graph, i) for i in range(len(graph.nodes))]   # for the features
     for node, plan in zip(r.nodes, plans_by_node):
         if f"{node.kernel}:{node.variant}" == key:
-            samples.append((_costs.features(plan), node.cost))
+            samples.append((node.index, _costs.features(plan), node.cost))
     return samples
 
 
 def fit(samples) -> tuple[tuple[float, ...], float]:
     """Non-negative coefficients minimising the relative error (rows weighted by 1/instructions;
     a column whose coefficient comes out negative is dropped and the rest refitted)."""
-    a = np.array([f for f, _ in samples], dtype=np.float64)
-    y = np.array([c for _, c in samples], dtype=np.float64)
+    a = np.array([f for _, f, _ in samples], dtype=np.float64)
+    y = np.array([c for _, _, c in samples], dtype=np.float64)
     keep = list(range(a.shape[1]))
     while True:
         coef_k, *_ = np.linalg.lstsq(a[:, keep] / y[:, None], np.ones_like(y), rcond=None)
@@ -140,7 +141,7 @@ def fit(samples) -> tuple[tuple[float, ...], float]:
 
 def write_costs(table: dict) -> None:
     text = COSTS_FILE.read_text()
-    lines = ["COSTS: dict[str, dict[str, tuple[float, float, float, float]]] = {"]
+    lines = ["COSTS: dict[str, dict[str, tuple[float, ...]]] = {"]
     for core in sorted(table):
         lines.append(f"    {core!r}: {{")
         for key in sorted(table[core]):
@@ -161,23 +162,50 @@ def main() -> int:
     args = ap.parse_args()
     table: dict[str, dict[str, tuple]] = {}
     samples: dict[tuple[str, str], list] = {}
+    nodes: dict[tuple, dict[str, tuple]] = {}       # (board, dtype, family, node) -> {key: (features, cost)}
     for board in args.boards.split(","):
         core = BOARDS[board]
         for dtype in (DType.INT8, DType.FLOAT32):
             for k, family in enumerate(("pointwise", "kxk", "dw3x3", "dw")):
                 graph = family_model(np.random.default_rng(args.seed + k), family, dtype)
+                default = [_costs.plan_key(ops.prepare(graph, i)) for i in range(len(graph.nodes))]
                 for key in sorted(candidate_keys(graph)):
                     got = measure(graph, board, key)
                     samples.setdefault((core, key), []).extend(got)
+                    for n, f, c in got:
+                        nodes.setdefault((board, dtype.short, family, n), {"default": default[n]})[key] = (f, c)
                     print(f"{board} {dtype.short} {family} {key}: {len(got)} nodes", file=sys.stderr)
-    print("| table | kernel:variant | per MAC | per output | per pixel | per call | samples | worst rel. error |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print("| table | kernel:variant | per MAC | per tap | per output | per pixel | per call | samples | "
+          "worst rel. error |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for (core, key), s in sorted(samples.items()):
         if len(s) < 4:
             continue
         coef, worst = fit(s)
         table.setdefault(core, {})[key] = coef
         print(f"| {core} | {key} | " + " | ".join(f"{c:g}" for c in coef) + f" | {len(s)} | {worst:.1%} |")
+    # how the fitted model chooses on the measured nodes: instructions of the default variants, of the
+    # model's choices and of the best measured ones (only nodes with more than one variant)
+    totals = {"default": 0, "model": 0, "best": 0}
+    changed = multi = 0
+    for (board, _, _, _), d in nodes.items():
+        runs = {k: v for k, v in d.items() if k != "default"}
+        if len(runs) < 2:
+            continue
+        multi += 1
+        coeffs = table.get(BOARDS[board], {})
+        est = {k: sum(c * x for c, x in zip(coeffs[k], f)) for k, (f, _) in runs.items() if k in coeffs}
+        pick = d["default"]
+        if len(est) == len(runs) and min(est.values()) < (1 - _costs.MARGIN) * est[d["default"]]:
+            pick = min(est, key=est.get)
+        changed += pick != d["default"]
+        totals["default"] += runs[d["default"]][1]
+        totals["model"] += runs[pick][1]
+        totals["best"] += min(c for _, c in runs.values())
+    if multi:
+        print(f"\n{multi} nodes with several variants: the model picks another variant than the default for "
+              f"{changed}; instructions default {totals['default']:,}, model {totals['model']:,}, "
+              f"best measured {totals['best']:,}")
     if args.write:
         write_costs(table)
         print(f"wrote {COSTS_FILE}", file=sys.stderr)

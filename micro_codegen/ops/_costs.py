@@ -4,12 +4,14 @@ A family that can run a node with several kernel variants (``OpImpl.candidates``
 same scratch) lets :func:`cheapest` pick one per node for the board's core. The estimate is a
 linear model of the plan's shape,
 
-    instructions ~ per_mac * MACs + per_output * output elements + per_pixel * output pixels + per_call
+    instructions ~ per_mac * MACs + per_tap * output elements * kernel taps (kh * kw)
+                   + per_output * output elements + per_pixel * output pixels + per_call
 
 with coefficients fitted by least squares to exact QEMU instruction counts of one-node models
 (``benchmarks/kernel_costs.py --write`` sweeps shapes per variant on qemu-mps2-an386 and
 qemu-mps3-an547 and rewrites :data:`COSTS`). Cores without a measured table (the host) and
-plans without coefficients keep the family's own choice (the first plan).
+plans without coefficients keep the family's own choice (the first plan), and so does a node whose
+best alternative is not predicted to save more than MARGIN.
 """
 from __future__ import annotations
 
@@ -23,8 +25,37 @@ CORE_TABLE = {"cortex-m4": "simd32", "cortex-m7": "simd32", "cortex-m33": "simd3
               "cortex-m85": "mve"}
 
 # BEGIN COSTS (written by benchmarks/kernel_costs.py --write)
-COSTS: dict[str, dict[str, tuple[float, float, float, float]]] = {}
+COSTS: dict[str, dict[str, tuple[float, ...]]] = {
+    'mve': {
+        'conv_fp32:CONV_VARIANT_1X1': (1.055, 7.833, 7.833, 21.617, 159.323),
+        'conv_fp32:CONV_VARIANT_DW': (0.74, 0.74, 9.818, 211.392, 426.138),
+        'conv_fp32:CONV_VARIANT_DW3X3': (1.047, 1.047, 0.116, 128.326, 570.821),
+        'conv_fp32:CONV_VARIANT_GENERAL': (3.568, 22.879, 91.742, 0.0, 0.0),
+        'conv_fp32:CONV_VARIANT_IM2COL': (1.214, 0.861, 5.087, 197.009, 722.73),
+        'conv_int8:CONV_VARIANT_1X1': (0.26, 2.876, 2.876, 56.002, 530.663),
+        'conv_int8:CONV_VARIANT_DW': (3.486, 3.486, 0.0, 187.913, 701.2),
+        'conv_int8:CONV_VARIANT_DW3X3': (1.34, 1.34, 0.149, 114.639, 274.806),
+        'conv_int8:CONV_VARIANT_GENERAL': (2.654, 36.089, 111.846, 76.712, 0.0),
+        'conv_int8:CONV_VARIANT_IM2COL': (0.213, 0.548, 6.246, 193.459, 301.791),
+    },
+    'simd32': {
+        'conv_fp32:CONV_VARIANT_1X1': (1.054, 7.455, 7.455, 21.721, 150.774),
+        'conv_fp32:CONV_VARIANT_DW': (0.734, 0.734, 9.008, 199.728, 443.164),
+        'conv_fp32:CONV_VARIANT_DW3X3': (1.006, 1.006, 0.112, 123.21, 546.789),
+        'conv_fp32:CONV_VARIANT_GENERAL': (4.49, 18.546, 89.748, 0.0, 5.1),
+        'conv_fp32:CONV_VARIANT_IM2COL': (1.213, 0.852, 4.48, 188.769, 703.72),
+        'conv_int8:CONV_VARIANT_1X1': (1.349, 20.382, 20.382, 73.617, 106.243),
+        'conv_int8:CONV_VARIANT_DW': (3.62, 3.62, 15.56, 248.726, 3637.9),
+        'conv_int8:CONV_VARIANT_DW3X3': (3.05, 3.05, 0.339, 237.096, 1071.8),
+        'conv_int8:CONV_VARIANT_GENERAL': (2.868, 33.718, 108.976, 76.567, 0.0),
+        'conv_int8:CONV_VARIANT_IM2COL': (1.414, 0.454, 39.57, 241.105, 1195.05),
+    },
+}
 # END COSTS
+
+
+#: the predicted saving below which the family's own choice stays
+MARGIN = 0.25
 
 
 def plan_key(plan: OpPlan) -> str:
@@ -33,14 +64,15 @@ def plan_key(plan: OpPlan) -> str:
     return f"{plan.kernel}:{variant.name}" if variant is not None and hasattr(variant, "name") else plan.kernel
 
 
-def features(plan: OpPlan) -> tuple[int, int, int, int]:
-    """(MACs, output elements, output pixels, 1) of a conv-shaped plan's parameters."""
+def features(plan: OpPlan) -> tuple[int, int, int, int, int]:
+    """(MACs, output elements x kernel taps, output elements, output pixels, 1) of a conv-shaped
+    plan's parameters (the taps term tells a depthwise loop from a deep one of the same MACs)."""
     p = plan.params
     pixels = int(p.get("batch", 1)) * int(p.get("out_h", 1)) * int(p.get("out_w", 1))
     outputs = pixels * int(p.get("out_c", 1))
     group = max(int(p.get("group", 1) or 1), 1)
-    taps = int(p.get("kernel_h", 1)) * int(p.get("kernel_w", 1)) * int(p.get("in_c", 1)) // group
-    return outputs * taps, outputs, pixels, 1
+    taps = int(p.get("kernel_h", 1)) * int(p.get("kernel_w", 1))
+    return outputs * taps * int(p.get("in_c", 1)) // group, outputs * taps, outputs, pixels, 1
 
 
 def estimate(plan: OpPlan, core: str) -> float | None:
@@ -52,8 +84,11 @@ def estimate(plan: OpPlan, core: str) -> float | None:
 
 
 def cheapest(plans: Sequence[OpPlan], core: str) -> OpPlan:
-    """The plan with the lowest estimate; the first one if any plan has no estimate (ties: the first)."""
+    """The family's own choice (``plans[0]``) unless another plan's estimate is lower by more
+    than :data:`MARGIN` (the fits are within about 10-60 %, so smaller predicted gains are noise);
+    ``plans[0]`` too when any plan has no estimate."""
     costs = [estimate(p, core) for p in plans]
     if any(c is None for c in costs):
         return plans[0]
-    return plans[min(range(len(plans)), key=lambda k: (costs[k], k))]
+    best = min(range(len(plans)), key=lambda k: (costs[k], k))
+    return plans[best] if costs[best] < (1.0 - MARGIN) * costs[0] else plans[0]

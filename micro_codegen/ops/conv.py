@@ -137,20 +137,25 @@ RULES = (one_output, int8_or_float32, int8_quantized, inputs("x, weights[, bias]
          weighted_dtypes, conv_weight_quant)
 
 
-def choose_variant(p: dict, hybrid: bool = False) -> CConst:
+def applicable_variants(p: dict, hybrid: bool = False) -> list[CConst]:
+    """The variants that can run a conv of geometry ``p``, the default first (the most specialised)."""
     groups, cin, cout = p["group"], p["in_c"], p["out_c"]
     if hybrid:
-        return IM2COL if groups == 1 else GENERAL
+        return [IM2COL if groups == 1 else GENERAL]
     if groups == cin and groups > 1:
         if (p["kernel_h"], p["kernel_w"]) == (3, 3) and cout == cin and (p["dilation_h"], p["dilation_w"]) == (1, 1):
-            return DW3X3
-        return DW
+            return [DW3X3, DW, GENERAL]
+        return [DW, GENERAL]
     if groups == 1:
         if ((p["kernel_h"], p["kernel_w"]) == (1, 1) and p["pad_top"] == 0 and p["pad_left"] == 0
                 and (p["out_h"] - 1) * p["stride_h"] < p["in_h"] and (p["out_w"] - 1) * p["stride_w"] < p["in_w"]):
-            return ONE_BY_ONE
-        return IM2COL
-    return GENERAL
+            return [ONE_BY_ONE, IM2COL, GENERAL]
+        return [IM2COL, GENERAL]
+    return [GENERAL]
+
+
+def choose_variant(p: dict, hybrid: bool = False) -> CConst:
+    return applicable_variants(p, hybrid)[0]
 
 
 #: the kernel file of each variant (nnacl_subset/<dtype>/<stem>_<dtype>.c); the dispatcher
@@ -213,7 +218,8 @@ def _dw_int8_channels(v: np.ndarray) -> np.ndarray:
     return padded
 
 
-def _plan(g: Graph, i: int) -> OpPlan:
+def _plan(g: Graph, i: int, variant: CConst | None = None) -> OpPlan:
+    """The node's plan with ``variant`` (default: ``choose_variant``)."""
     ins, outs = io(g, i)
     p = geometry(g, i)
     x, w, y = ins[0], ins[1], outs[0]
@@ -224,7 +230,7 @@ def _plan(g: Graph, i: int) -> OpPlan:
                 act_min=-128, act_max=127, hybrid_mode=HYBRID_SYMMETRIC)
 
     if x.dtype == DType.FLOAT32 and w.dtype == DType.FLOAT32:
-        variant = choose_variant(p)
+        variant = choose_variant(p) if variant is None else variant
         if not w.is_const and variant in (DW, DW3X3):
             variant = GENERAL      # run-time weights: a variant that reads OHWI weights as they are
         params = dict(base, variant=variant, act_type=act_code(act))
@@ -267,7 +273,7 @@ def _plan(g: Graph, i: int) -> OpPlan:
         out_scale, out_zp = qparams(y, "output")
         mult, shift = numerics.output_multipliers(in_scale, np.broadcast_to(w.scales, (cout,)), out_scale)
         qmin, qmax = numerics.activation_range(act, out_scale, out_zp, np.int8)
-        variant = choose_variant(p)
+        variant = choose_variant(p) if variant is None else variant
         params = dict(base, variant=variant, input_zp=in_zp, output_zp=out_zp,
                       rounding=rounding_code(numerics.ROUNDING_CONV), act_min=int(qmin), act_max=int(qmax))
         b = folded_bias(bias.array if bias is not None else np.zeros(cout, np.int32), w.array, in_zp)
@@ -295,4 +301,13 @@ def _plan(g: Graph, i: int) -> OpPlan:
     raise Unsupported(f"input {x.dtype.short} with weights {w.dtype.short} (see weighted_dtypes)")
 
 
-family(("Conv2DFusion",), _plan, RULES)
+def _candidates(g: Graph, i: int, plan: OpPlan) -> tuple[OpPlan, ...]:
+    """The node's plans with the other variants that can run it (int8 and float32 with constant
+    weights; the cost model of ops/_costs.py picks per board core)."""
+    x, w = (g.tensors[t] for t in g.nodes[i].inputs[:2])
+    if x.dtype != w.dtype or not w.is_const:
+        return ()
+    return tuple(_plan(g, i, v) for v in applicable_variants(geometry(g, i))[1:])
+
+
+family(("Conv2DFusion",), _plan, RULES, candidates=_candidates)
