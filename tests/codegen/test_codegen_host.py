@@ -289,8 +289,8 @@ def test_kernel_error_names_the_failing_node(tmp_path, monkeypatch):
     from micro_codegen.compiled import SCRATCH
     from tiny_models import fp32_conv_graph
 
-    def no_scratch(g, i):
-        return dataclasses.replace(ops.prepare(g, i), scratch_bytes=0)
+    def no_scratch(g, i, core=None):
+        return dataclasses.replace(ops.prepare(g, i, core), scratch_bytes=0)
 
     monkeypatch.setattr(pipeline, "prepare", no_scratch)
     model = write_tiny_model(tmp_path / "m", fp32_conv_graph(), name="conv32")
