@@ -14,8 +14,6 @@ On the host the same nodes run the portable loops (the specification), node by n
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -189,21 +187,3 @@ def test_packed_weights_layout():
     assert p.size == 8 * 32
     assert (p[1, 0, 0] == w[4, :16]).all() and (p[0, 1, 3, :2] == w[3, 16:]).all()
     assert not p[0, 1, :, 2:].any() and not p[1, :, 1:].any()
-
-
-# ---------------------------------------------------------------- Cortex-M55 (MVE) in QEMU
-
-@pytest.mark.qemu
-def test_fast_elem_on_an547(tmp_path):
-    from conftest import require_tool
-    from micro_codegen import api
-    require_tool("arm-none-eabi-gcc")
-    require_tool("qemu-system-arm")
-    validate_dir = str(Path(__file__).resolve().parents[1] / "validate")
-    if validate_dir not in sys.path:
-        sys.path.insert(0, validate_dir)
-    from test_qemu_families import write_case
-    name, g, inputs = family_models()[0]
-    path = write_case(tmp_path, name, g, inputs)
-    r = api.validate(path, "qemu-mps3-an547", out_dir=tmp_path / "proj")
-    assert r.report.failed == 0 and r.report.passed == 1, r.report.to_json()

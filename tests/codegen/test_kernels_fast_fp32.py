@@ -15,18 +15,14 @@ On the host the same models run node by node through the portable C.
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from micro_codegen import api
 from micro_codegen.builder import GraphBuilder
 from micro_codegen.ir import DType
 
 from c_harness import check_family_models_node_by_node, klib, rand_f32, rng  # noqa: F401 (klib: fixture)
-from conftest import require_tool
 
 F32 = DType.FLOAT32
 
@@ -154,18 +150,3 @@ def family_models():
 def test_family_models_portable(klib):
     """The portable C of every node matches the reference."""
     check_family_models_node_by_node(klib, family_models())
-
-
-@pytest.mark.qemu
-def test_mix_model_on_cortex_m55(tmp_path):
-    """Model 0 on qemu-mps3-an547 (Cortex-M55: the VLDM / VFMA blocks with an FPv5 FPU)."""
-    require_tool("arm-none-eabi-gcc")
-    require_tool("qemu-system-arm")
-    validate_tests = str(Path(__file__).resolve().parents[1] / "validate")
-    if validate_tests not in sys.path:
-        sys.path.insert(0, validate_tests)
-    from test_qemu_families import write_case
-    name, graph, inputs = family_models()[0]
-    path = write_case(tmp_path, name, graph, inputs)
-    r = api.validate(path, "qemu-mps3-an547", out_dir=tmp_path / "proj")
-    assert r.report.failed == 0 and r.report.passed == 1, r.report.to_json()

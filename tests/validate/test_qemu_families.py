@@ -4,8 +4,9 @@ inputs) are written with the project's .ms writer, generated, cross-built and va
 against the reference interpreter over the serial protocol (int exactly, float within the
 default tolerance).
 
-Default run: the first model of each family on qemu-mps2-an386 (Cortex-M4F).
-``-m slow``: every model on qemu-mps2-an386 and qemu-mps3-an547 (Cortex-M55).
+Default run: the first model of each family on qemu-mps2-an386 (Cortex-M4F), and of the
+fast-path families (``test_kernels_fast_*.py``) also on qemu-mps3-an547 (Cortex-M55, Helium).
+``-m slow``: every model on qemu-mps2-an386 and qemu-mps3-an547.
 """
 from __future__ import annotations
 
@@ -41,9 +42,18 @@ def _family_models():
 
 
 MODELS = _family_models()
-CASES = ([pytest.param("qemu-mps2-an386", m, id=f"an386-{m[0]}-{m[2]}", marks=() if m[1] == 0 else pytest.mark.slow)
-          for m in MODELS]
-         + [pytest.param("qemu-mps3-an547", m, id=f"an547-{m[0]}-{m[2]}", marks=pytest.mark.slow) for m in MODELS])
+
+
+def _default_run(model, board: str) -> bool:
+    """Model 0 of every family on the M4; of the fast-path families (test_kernels_fast_*.py:
+    SIMD32 and Helium paths) also on the M55."""
+    family, k = model[0], model[1]
+    return k == 0 and (board == "qemu-mps2-an386" or family.startswith("fast_"))
+
+
+CASES = [pytest.param(board, m, id=f"{board.rsplit('-', 1)[-1]}-{m[0]}-{m[2]}",
+                      marks=() if _default_run(m, board) else pytest.mark.slow)
+         for board in ("qemu-mps2-an386", "qemu-mps3-an547") for m in MODELS]
 
 
 def write_case(folder: Path, name: str, graph, inputs) -> Path:
