@@ -196,17 +196,21 @@ static inline gemm_acc2x2_t gemm_mac_2x2(gemm_acc2x2_t a, uint32_t x0, uint32_t 
 
 #define GEMM_STEP(a, o) gemm_mac_2x2((a), nnacl_load4(x0 + (o)), nnacl_load4(x1 + (o)), w + (o))
 
-/* one channel pair (channels (0, 1) of a block at offset 0, (2, 3) at 32) and the pixels it runs
- * over; m, h, e as conv_gemm_int8_rq gives them */
+/* two pixels: their taps and output rows (offsets from out) */
 typedef struct {
-  const int8_t *const *x; /* the pixels' taps */
-  int32_t count;          /* pixels */
-  int8_t *o;              /* output of pixel 0, channel 0 of the pair */
-  int32_t out_c;          /* output row stride */
-  const int8_t *w;        /* the pair's first chunk */
-  int32_t k;              /* taps */
-  int32_t b0, m0, h0, e0; /* first channel: bias, multiplier, high word, -shift */
-  int32_t b1, m1, h1, e1; /* second channel (b1 = 0 if there is none) */
+  const int8_t *x0, *x1;
+  int32_t r0, r1; /* a lone last pixel: x1 = x0, r1 = r0 (stored twice) */
+} gemm_px2_t;
+
+/* one channel pair (channels (0, 1) of a block at offset 0, (2, 3) at 32) and the pixel pairs it
+ * runs over; m, h, e as conv_gemm_int8_rq gives them */
+typedef struct {
+  const gemm_px2_t *px, *px_end; /* the pixel pairs */
+  int8_t *o;                     /* out + the pair's first channel */
+  const int8_t *w;               /* the pair's first chunk */
+  int32_t k;                     /* taps */
+  int32_t b0, b1;                /* bias (b1 = 0 if there is no second channel) */
+  int32_t m0, h0, e0, m1, h1, e1;
   int32_t lo, hi, full, two; /* clamp ([lo, hi] = int8: one SSAT); two: the second channel exists */
   int32_t fast;              /* full, e0 > 0 and e1 > 0 */
 } gemm_pair_t;
@@ -228,25 +232,23 @@ static inline int32_t gemm_clamp(int32_t v, int32_t lo, int32_t hi, int full) {
   return v > hi ? hi : v;
 }
 
-/* both channels of the pair for all pixels, two at a time (a lone last pixel computed twice, stored
- * once): k taps, requantized and stored. The taps past the last whole chunk go first (4 at a time,
- * then single taps), so that across the chunk loop, which needs all 14 registers, only the
- * accumulators, c and t stay live. Not inlined, for the same reason: everything else is reloaded
- * from *c. */
+/* both channels of the pair for all pixel pairs: k taps, requantized and stored. The taps past the
+ * last whole chunk go first (4 at a time, then single taps), so that across the chunk loop, which
+ * needs all 14 registers, only the accumulators, c and the pixel pair stay live. Not inlined, for the
+ * same reason: everything else is reloaded from *c. */
 static __attribute__((noinline)) void gemm_pair_pixels(const gemm_pair_t *c) {
-  int32_t t;
-  for (t = 0; t < c->count; t += 2) {
-    const int32_t step = t + 1 < c->count ? c->out_c : 0; /* pixel 1's row (0: stored twice) */
-    const int8_t *x0 = c->x[t], *x1 = c->x[t + (step != 0)], *w = c->w;
-    const int32_t k = c->k, whole = k & ~15;
-    int8_t *o0;
+  const gemm_px2_t *p;
+  for (p = c->px; p != c->px_end; ++p) {
+    const int8_t *x0 = p->x0, *x1 = p->x1, *w = c->w;
+    const int32_t k = c->k;
+    int8_t *o;
     gemm_acc2x2_t a;
     int32_t n, v00, v01, v10, v11;
     a.a00 = a.a10 = c->b0;
     a.a01 = a.a11 = c->b1;
-    if (k != whole) {
-      const int8_t *p0 = x0 + whole, *p1 = x1 + whole;
-      const int8_t *pw = w + 4 * whole;
+    if ((k & 15) != 0) {
+      const int32_t whole = k & ~15;
+      const int8_t *p0 = x0 + whole, *p1 = x1 + whole, *pw = w + 4 * whole;
       for (n = (k & 15) >> 2; n > 0; --n) {
         a = gemm_mac_2x2(a, nnacl_load4(p0), nnacl_load4(p1), pw);
         p0 += 4;
@@ -282,12 +284,13 @@ static __attribute__((noinline)) void gemm_pair_pixels(const gemm_pair_t *c) {
       v01 = gemm_clamp(gemm_rq(a.a01, c->m1, c->h1, c->e1), c->lo, c->hi, c->full);
       v11 = gemm_clamp(gemm_rq(a.a11, c->m1, c->h1, c->e1), c->lo, c->hi, c->full);
     }
-    o0 = c->o + (size_t)t * (size_t)c->out_c;
-    o0[0] = (int8_t)v00;
-    o0[step] = (int8_t)v10;
+    o = c->o;
+    o[p->r0] = (int8_t)v00;
+    o[p->r1] = (int8_t)v10;
     if (c->two) {
-      o0[1] = (int8_t)v01;
-      o0[step + 1] = (int8_t)v11;
+      ++o;
+      o[p->r0] = (int8_t)v01;
+      o[p->r1] = (int8_t)v11;
     }
   }
 }
@@ -297,16 +300,23 @@ void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *const *x, in
                            const int32_t *shift, int8_t *out) {
   const int32_t out_c = param->out_c, zp = param->output_zp;
   const size_t block = (size_t)4 * (size_t)conv_gemm_int8_kpad(k);
+  gemm_px2_t px[(CONV_GEMM_INT8_MAX_PIXELS + 1) / 2];
   gemm_pair_t c;
   conv_gemm_int8_rq_t q;
-  int32_t oc;
+  int32_t oc, t;
   if (param->rounding != NNACL_ROUND_DOUBLE) { /* conv_gemm_int8_mbqm is the double rounding */
     gemm_pixels_portable(param, x, count, k, packed_w, bias, multiplier, shift, out);
     return;
   }
-  c.x = x;
-  c.count = count;
-  c.out_c = out_c;
+  for (t = 0; t < count; t += 2) {
+    const int pair = t + 1 < count;
+    px[t >> 1].x0 = x[t];
+    px[t >> 1].x1 = x[t + pair];
+    px[t >> 1].r0 = t * out_c;
+    px[t >> 1].r1 = (t + pair) * out_c;
+  }
+  c.px = px;
+  c.px_end = px + ((count + 1) >> 1);
   c.w = packed_w;
   c.k = k;
   c.lo = param->act_min;
