@@ -38,11 +38,12 @@ static void gemm_pixels_portable(const conv_param_t *param, const int8_t *const 
 
 #if defined(NNACL_MVE_INT8)
 
-/* pixels x0..x3 against the channel at w, n16 whole chunks then `tail` taps (lanes tail_p): one
- * lane per pixel */
+/* bias + pixels x0..x3 against the channel at w, n16 whole chunks then `tail` taps (lanes tail_p):
+ * one lane per pixel */
 static inline int32x4_t gemm_dot_4x1_mve(const int8_t *x0, const int8_t *x1, const int8_t *x2, const int8_t *x3,
-                                         const int8_t *w, int32_t n16, int32_t tail, mve_pred16_t tail_p) {
-  int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, n;
+                                         const int8_t *w, int32_t n16, int32_t tail, mve_pred16_t tail_p,
+                                         int32_t bias) {
+  int32_t a0 = bias, a1 = bias, a2 = bias, a3 = bias, n;
   int32x4_t v;
   for (n = n16; n > 0; --n) {
     const int8x16_t wv = vldrbq_s8(w);
@@ -73,12 +74,11 @@ static inline int32x4_t gemm_dot_4x1_mve(const int8_t *x0, const int8_t *x1, con
  * nnacl_mve_mbqm_double, with the channel's shift known to be > 0, 0 or < 0), offset, clamped */
 static inline int32x4_t gemm_requant_mve(int32x4_t v, int32_t m, int32_t sh, int32_t zp, int32x4_t lo,
                                          int32x4_t hi) {
-  if (sh > 0) {
-    v = vshlq_r_s32(v, sh);
-  }
-  v = vqrdmulhq_n_s32(v, m);
   if (sh < 0) { /* rounding right shift with ties away from zero: negative values first down by one */
+    v = vqrdmulhq_n_s32(v, m);
     v = vrshlq_n_s32(vqaddq_s32(v, vshrq_n_s32(v, 31)), sh);
+  } else {
+    v = vqrdmulhq_n_s32(vshlq_r_s32(v, sh), m);
   }
   return vminq_s32(vmaxq_s32(vaddq_n_s32(v, zp), lo), hi);
 }
@@ -99,11 +99,11 @@ static void gemm_pixels4_mve(const conv_param_t *param, const int8_t *const *x, 
   const int32_t zp = param->output_zp, n16 = k >> 4, tail = k & 15;
   const mve_pred16_t tail_p = vctp8q((uint32_t)tail);
   const int32x4_t lo = vdupq_n_s32(param->act_min), hi = vdupq_n_s32(param->act_max);
-  /* lane t -> pixel t (missing pixels repeat pixel 0 and are not stored) */
+  /* lane t -> pixel t (missing pixels repeat pixel 0 and store its row again: the same values) */
   const int8_t *x0 = x[0], *x1 = count > 1 ? x[1] : x[0], *x2 = count > 2 ? x[2] : x[0];
   const int8_t *x3 = count > 3 ? x[3] : x[0];
-  const uint32x4_t rows = vmulq_n_u32(vidupq_n_u32(0u, 1), (uint32_t)out_c);
-  const mve_pred16_t p = vctp32q((uint32_t)count);
+  const uint32x4_t rows = vmulq_n_u32(vpselq_u32(vidupq_n_u32(0u, 1), vdupq_n_u32(0u), vctp32q((uint32_t)count)),
+                                      (uint32_t)out_c);
   int32_t oc = 0;
   if (k <= 16) { /* one chunk: the 4 pixels' taps stay in registers for every channel */
     const mve_pred16_t kp = vctp8q((uint32_t)k);
@@ -112,11 +112,10 @@ static void gemm_pixels4_mve(const conv_param_t *param, const int8_t *const *x, 
     const int8_t *w = packed_w;
     for (; oc < out_c; ++oc, w += 16) { /* block stride 64 = 4 channels x 16 taps */
       const int8x16_t wv = vldrbq_s8(w);
-      const int32x4_t acc = gemm_lanes(vmladavq_s8(v0, wv), vmladavq_s8(v1, wv), vmladavq_s8(v2, wv),
-                                       vmladavq_s8(v3, wv));
-      vstrbq_scatter_offset_p_s32(out + oc, rows,
-                                  gemm_requant_mve(vaddq_n_s32(acc, bias[oc]), multiplier[oc], shift[oc], zp, lo, hi),
-                                  p);
+      const int32_t b = bias[oc];
+      const int32x4_t acc = gemm_lanes(vmladavaq_s8(b, v0, wv), vmladavaq_s8(b, v1, wv), vmladavaq_s8(b, v2, wv),
+                                       vmladavaq_s8(b, v3, wv));
+      vstrbq_scatter_offset_s32(out + oc, rows, gemm_requant_mve(acc, multiplier[oc], shift[oc], zp, lo, hi));
     }
     return;
   }
@@ -125,10 +124,8 @@ static void gemm_pixels4_mve(const conv_param_t *param, const int8_t *const *x, 
     const int8_t *w = packed_w;
     const int32_t end = out_c - oc < 4 ? out_c : oc + 4;
     for (; oc < end; ++oc, w += 16) {
-      const int32x4_t acc = gemm_dot_4x1_mve(x0, x1, x2, x3, w, n16, tail, tail_p);
-      vstrbq_scatter_offset_p_s32(out + oc, rows,
-                                  gemm_requant_mve(vaddq_n_s32(acc, bias[oc]), multiplier[oc], shift[oc], zp, lo, hi),
-                                  p);
+      const int32x4_t acc = gemm_dot_4x1_mve(x0, x1, x2, x3, w, n16, tail, tail_p, bias[oc]);
+      vstrbq_scatter_offset_s32(out + oc, rows, gemm_requant_mve(acc, multiplier[oc], shift[oc], zp, lo, hi));
     }
   }
 }
