@@ -193,24 +193,26 @@ GEMM_MIN_SHIFT = -22
 
 
 def gemm_constant_channels(w: np.ndarray, bias: np.ndarray, mult: np.ndarray, shift: np.ndarray, out_zp: int,
-                           qmin: int, qmax: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                           qmin: int, qmax: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Channels whose output does not depend on the input (all weights zero, or multiplier zero:
-    pruned channels, often with huge biases and shifts) requantize ``bias`` to one constant c;
-    their (bias, multiplier, shift) become (4 (c - out_zp), 2^30, -1), which gives c as well
-    (x 1/2 twice, exactly) and meets :func:`gemm_acc_bounded`. Other channels are unchanged."""
+    pruned channels, often with huge biases and shifts) requantize ``bias`` (the folded bias) to
+    one constant c; their weights become 0 and their (bias, multiplier, shift) (4 (c - out_zp),
+    2^30, -1), which gives c as well (x 1/2 twice, exactly) and meets :func:`gemm_acc_bounded`.
+    Returns (weights, bias, multiplier, shift); other channels are unchanged."""
     cout = w.shape[0]
     const = (w.reshape(cout, -1) == 0).all(axis=1) | (mult == 0)
     if not const.any():
-        return bias, mult, shift
+        return w, bias, mult, shift
     c = numerics.requantize(bias.astype(np.int64), mult, shift, out_zp, qmin, qmax, np.int64, numerics.ROUNDING_CONV)
-    bias, mult, shift = bias.copy(), mult.copy(), shift.copy()
+    w, bias, mult, shift = w.copy(), bias.copy(), mult.copy(), shift.copy()
+    w[const] = 0
     bias[const] = 4 * (c[const] - out_zp)
     mult[const] = 1 << 30
     shift[const] = -1
     check = numerics.requantize(bias.astype(np.int64), mult, shift, out_zp, qmin, qmax, np.int64,
                                 numerics.ROUNDING_CONV)
     assert np.array_equal(check[const], c[const])
-    return bias, mult, shift
+    return w, bias, mult, shift
 
 
 def gemm_acc_bounded(w: np.ndarray, bias: np.ndarray, shift: np.ndarray) -> bool:
@@ -308,9 +310,10 @@ def _plan(g: Graph, i: int) -> OpPlan:
         variant = choose_variant(p)
         b = folded_bias(bias.array if bias is not None else np.zeros(cout, np.int32), w.array, in_zp)
         mult, shift = mult.astype(np.int32), shift.astype(np.int32)
+        wq = w.array
         if variant in (ONE_BY_ONE, IM2COL):    # the gemm kernels' requantization (int8/conv_gemm_int8.h)
-            b, mult, shift = gemm_constant_channels(w.array, b, mult, shift, out_zp, int(qmin), int(qmax))
-            if not gemm_acc_bounded(w.array, b, shift):
+            wq, b, mult, shift = gemm_constant_channels(wq, b, mult, shift, out_zp, int(qmin), int(qmax))
+            if not gemm_acc_bounded(wq, b, shift):
                 variant = GENERAL
         params = dict(base, variant=variant, input_zp=in_zp, output_zp=out_zp,
                       rounding=rounding_code(numerics.ROUNDING_CONV), act_min=int(qmin), act_max=int(qmax))
@@ -318,7 +321,7 @@ def _plan(g: Graph, i: int) -> OpPlan:
             wq = _dw_int8_weights(w.array)
             b, mult, shift = (_dw_int8_channels(v) for v in (b, mult, shift))
         elif variant in (ONE_BY_ONE, IM2COL):  # blocks of 4 channels x 16 taps (int8/conv_gemm_int8.h)
-            wq = gemm_pack_int8(w.array)
+            wq = gemm_pack_int8(wq)
         else:
             wq = _weights_for(variant, w.array)
         consts = (ConstArray("weight", DType.INT8, wq), ConstArray("bias", DType.INT32, b),

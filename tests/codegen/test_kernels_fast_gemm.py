@@ -35,13 +35,14 @@ def _out_hw(hw, k, stride, dil, pads):
 
 def add_conv(b, gen, name, x, x_shape, x_q, cout, k=(1, 1), stride=(1, 1), dil=(1, 1), pads=(0, 0, 0, 0),
              act="NO_ACTIVATION", per_tensor=False, w_scale_range=(0.002, 0.02), out_gain=1.0, bias=True,
-             dead=(), big_bias=()):
+             dead=(), big_bias=(), mute=()):
     """An int8 Conv2DFusion (group 1) on tensor ``x``; returns (output id, shape, quant). The
     output scale is set so that accumulators land near the int8 range (times ``out_gain``:
     small gains make multipliers > 1, i.e. left shifts). ``dead`` channels are pruned ones as
     converters leave them: zero weights, a bias of about +-2^30 and a tiny scale (shifts down to
-    -31, or a zero multiplier); ``big_bias`` channels keep their weights but get a bias near 2^30
-    (the accumulator bound fails: the node runs as GENERAL)."""
+    -31, or a zero multiplier); ``mute`` channels keep their weights but get a scale so small that
+    the multiplier is 0; ``big_bias`` channels keep their weights but get a bias near 2^30 (the
+    accumulator bound fails: the node runs as GENERAL)."""
     n, h, w, cin = x_shape
     in_scale, _ = x_q
     ktaps = k[0] * k[1] * cin
@@ -54,6 +55,8 @@ def add_conv(b, gen, name, x, x_shape, x_q, cout, k=(1, 1), stride=(1, 1), dil=(
         weights[oc] = 0
         w_scales[oc] = out_scale / in_scale * 0.7 * 2.0 ** -(26 + j % 8)
         biases[oc] = (-1) ** j * (2 ** 30 + 64 * j)
+    for oc in mute:
+        w_scales[oc] = out_scale / in_scale * 2.0 ** -40
     for oc in big_bias:
         biases[oc] = 2 ** 30 - 7
     wq = (w_scales[0], 0) if per_tensor else (w_scales, [0] * cout)
@@ -92,7 +95,7 @@ BRANCHES = [
     ("c2x3_dil21", (1, 7, 6, 17), 20, 3, dict(k=(2, 3), dil=(2, 1), pads=(1, 0, 2, 1), out_gain=0.3)),
     ("c3x3_shifts", (1, 5, 5, 7), -1, 33, dict(k=(3, 3), pads=(1, 1, 1, 1), w_scale_range=(0.0002, 0.05),
                                               out_gain=0.1)),
-    ("pw32_dead", (1, 3, 7, 32), -128, 24, dict(dead=(0, 3, 4, 9, 10, 11, 17, 23), act="RELU6")),
+    ("pw32_dead", (1, 3, 7, 32), -128, 24, dict(dead=(0, 3, 4, 9, 10, 11, 17, 23), mute=(5,), act="RELU6")),
     ("c3x3_dead", (1, 5, 6, 5), 7, 9, dict(k=(3, 3), pads=(1, 1, 1, 1), dead=(1, 2, 8))),
     ("pw16_big_bias", (1, 3, 3, 16), 2, 6, dict(big_bias=(4,))),
 ]
@@ -154,32 +157,37 @@ def test_model0_uses_the_gemm_variants():
 
 
 def test_constant_channels_rewritten_and_bound():
-    """Pruned channels (zero weights, huge bias, tiny or zero multiplier) become (4 (c - zp), 2^30,
-    -1) with the same constant output; the bound rule holds after that, and fails for a real
-    channel with a bias near 2^30 or a shift below GEMM_MIN_SHIFT."""
+    """Channels with a constant output (zero weights with a huge bias and a tiny shift, or a zero
+    multiplier) become zero weights and (4 (c - zp), 2^30, -1) with the same output for any input;
+    the bound rule holds after that, and fails for a real channel with a bias near 2^30 or a shift
+    below GEMM_MIN_SHIFT."""
     from micro_codegen import numerics
-    w = rng("constch").integers(-127, 128, (4, 1, 1, 8)).astype(np.int8)
+    w = rng("constch").integers(-127, 128, (5, 1, 1, 8)).astype(np.int8)
     w[1] = 0
     w[3] = 0
-    bias = np.array([100, 2 ** 30 + 5, -7, -(2 ** 30)], np.int32)
-    mult = np.array([1 << 30, 1500000000, 1200000000, 0], np.int32)
-    shift = np.array([-8, -28, -9, 0], np.int32)
-    b2, m2, s2 = conv_ops.gemm_constant_channels(w, bias, mult, shift, -3, -128, 100)
-    assert list(b2[[0, 2]]) == [100, -7] and list(m2[[1, 3]]) == [1 << 30] * 2 and list(s2[[1, 3]]) == [-1] * 2
-    acc = np.array([b2[1], b2[3]], np.int64)
-    want = numerics.requantize(np.array([bias[1], bias[3]], np.int64), mult[[1, 3]], shift[[1, 3]], -3, -128, 100,
-                               np.int64, numerics.ROUNDING_CONV)
-    got = numerics.requantize(acc, m2[[1, 3]], s2[[1, 3]], -3, -128, 100, np.int64, numerics.ROUNDING_CONV)
-    assert np.array_equal(want, got)
+    bias = np.array([100, 2 ** 30 + 5, -7, -(2 ** 30), 2 ** 30], np.int32)
+    mult = np.array([1 << 30, 1500000000, 1200000000, 0, 0], np.int32)   # channel 4: weights, multiplier 0
+    shift = np.array([-8, -28, -9, 0, 0], np.int32)
+    const = [1, 3, 4]
+    w2, b2, m2, s2 = conv_ops.gemm_constant_channels(w, bias, mult, shift, -3, -128, 100)
+    assert list(b2[[0, 2]]) == [100, -7] and list(m2[const]) == [1 << 30] * 3 and list(s2[const]) == [-1] * 3
+    assert not w2[const].any() and np.array_equal(w2[[0, 2]], w[[0, 2]])
+    x = rng("constch_x").integers(-128, 128, (20, 8))
+    for oc in const:    # the same output for any input
+        want = numerics.requantize(x @ w[oc].reshape(-1).astype(np.int64) + int(bias[oc]), mult[oc], shift[oc], -3,
+                                   -128, 100, np.int64, numerics.ROUNDING_CONV)
+        got = numerics.requantize(x @ w2[oc].reshape(-1).astype(np.int64) + int(b2[oc]), m2[oc], s2[oc], -3, -128,
+                                  100, np.int64, numerics.ROUNDING_CONV)
+        assert np.array_equal(want, got)
     assert not conv_ops.gemm_acc_bounded(w, bias, shift)
-    assert conv_ops.gemm_acc_bounded(w, b2, s2)
-    assert not conv_ops.gemm_acc_bounded(w, b2, np.where(np.arange(4) == 0, -23, s2).astype(np.int32))
+    assert conv_ops.gemm_acc_bounded(w2, b2, s2)
+    assert not conv_ops.gemm_acc_bounded(w2, b2, np.where(np.arange(5) == 0, -23, s2).astype(np.int32))
     b3 = b2.copy()
     b3[0] = 2 ** 30 - 128 * int(np.abs(w[0]).sum())
-    assert not conv_ops.gemm_acc_bounded(w, b3, s2)
+    assert not conv_ops.gemm_acc_bounded(w2, b3, s2)
     b3[0] -= 1
-    assert conv_ops.gemm_acc_bounded(w, b3, s2)
-    assert not conv_ops.gemm_acc_bounded(w, b3 // 2, np.where(np.arange(4) == 0, 1, s2).astype(np.int32))
+    assert conv_ops.gemm_acc_bounded(w2, b3, s2)
+    assert not conv_ops.gemm_acc_bounded(w2, b3 // 2, np.where(np.arange(5) == 0, 1, s2).astype(np.int32))
 
 
 @pytest.mark.parametrize("cout,k", [(1, 1), (3, 5), (4, 16), (5, 17), (8, 27), (13, 40), (64, 144)])
