@@ -23,7 +23,10 @@ DW3X3 become GENERAL (the other variants read OHWI weights unchanged).
 
 int8 1X1 and IM2COL share a gemm core (``int8/conv_gemm_int8.c``) that reads the weights
 packed by :func:`gemm_pack_int8` (4-channel blocks, 16-tap chunks); im2col's scratch holds
-CONV_GEMM_INT8_TILE (4) columns of K taps.
+CONV_GEMM_INT8_TILE (4) columns of K taps. Its one-multiply requantization needs bounded
+accumulators and shifts (:func:`gemm_acc_bounded`): channels whose output is a constant (pruned
+ones) are first rewritten to small equivalent constants (:func:`gemm_constant_channels`), and a
+node that still breaks the bound runs as GENERAL.
 
 Hybrid convs use IM2COL for group 1 (int16 columns of q - zero point) and GENERAL
 otherwise; ``hybrid_mode`` picks the input quantization as the reference does (symmetric
@@ -190,6 +193,43 @@ def gemm_pack_int8(w: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(blocks.transpose(0, 2, 1, 3)).reshape(-1)
 
 
+#: the int8 gemm kernels' requantization contract (int8/conv_gemm_int8.h): shifts from this value up
+GEMM_MIN_SHIFT = -22
+
+
+def gemm_constant_channels(w: np.ndarray, bias: np.ndarray, mult: np.ndarray, shift: np.ndarray, out_zp: int,
+                           qmin: int, qmax: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Channels whose output does not depend on the input (all weights zero, or multiplier zero:
+    pruned channels, often with huge biases and shifts) requantize ``bias`` (the folded bias) to
+    one constant c; their weights become 0 and their (bias, multiplier, shift) (4 (c - out_zp),
+    2^30, -1), which gives c as well (x 1/2 twice, exactly) and meets :func:`gemm_acc_bounded`.
+    Returns (weights, bias, multiplier, shift); other channels are unchanged."""
+    cout = w.shape[0]
+    const = (w.reshape(cout, -1) == 0).all(axis=1) | (mult == 0)
+    if not const.any():
+        return w, bias, mult, shift
+    c = numerics.requantize(bias.astype(np.int64), mult, shift, out_zp, qmin, qmax, np.int64, numerics.ROUNDING_CONV)
+    w, bias, mult, shift = w.copy(), bias.copy(), mult.copy(), shift.copy()
+    w[const] = 0
+    bias[const] = 4 * (c[const] - out_zp)
+    mult[const] = 1 << 30
+    shift[const] = -1
+    check = numerics.requantize(bias.astype(np.int64), mult, shift, out_zp, qmin, qmax, np.int64,
+                                numerics.ROUNDING_CONV)
+    assert np.array_equal(check[const], c[const])
+    return w, bias, mult, shift
+
+
+def gemm_acc_bounded(w: np.ndarray, bias: np.ndarray, shift: np.ndarray) -> bool:
+    """The int8 1X1 / IM2COL kernels' contract (int8/conv_gemm_int8.h): in every output channel,
+    ``|bias| + 128 sum |w| < 2^(30 - max(shift, 0))`` (so ``acc << (max(shift, 0) + 1)`` fits in
+    int32 for any int8 input), and ``shift >= GEMM_MIN_SHIFT``."""
+    cout = w.shape[0]
+    bound = np.abs(bias.astype(np.int64)) + 128 * np.abs(w.reshape(cout, -1).astype(np.int64)).sum(axis=1)
+    limit = np.int64(1) << (30 - np.maximum(shift.astype(np.int64), 0))
+    return bool((bound < limit).all() and (shift >= GEMM_MIN_SHIFT).all())
+
+
 def _weights_for(variant: CConst, w: np.ndarray) -> np.ndarray:
     """OHWI weights in the layout ``variant`` reads (HWO for depthwise)."""
     if variant in (DW, DW3X3):
@@ -274,17 +314,22 @@ def _plan(g: Graph, i: int, variant: CConst | None = None) -> OpPlan:
         mult, shift = numerics.output_multipliers(in_scale, np.broadcast_to(w.scales, (cout,)), out_scale)
         qmin, qmax = numerics.activation_range(act, out_scale, out_zp, np.int8)
         variant = choose_variant(p) if variant is None else variant
-        params = dict(base, variant=variant, input_zp=in_zp, output_zp=out_zp,
-                      rounding=rounding_code(numerics.ROUNDING_CONV), act_min=int(qmin), act_max=int(qmax))
         b = folded_bias(bias.array if bias is not None else np.zeros(cout, np.int32), w.array, in_zp)
         mult, shift = mult.astype(np.int32), shift.astype(np.int32)
+        wq = w.array
+        if variant in (ONE_BY_ONE, IM2COL):    # the gemm kernels' requantization (int8/conv_gemm_int8.h)
+            wq, b, mult, shift = gemm_constant_channels(wq, b, mult, shift, out_zp, int(qmin), int(qmax))
+            if not gemm_acc_bounded(wq, b, shift):
+                variant = GENERAL
+        params = dict(base, variant=variant, input_zp=in_zp, output_zp=out_zp,
+                      rounding=rounding_code(numerics.ROUNDING_CONV), act_min=int(qmin), act_max=int(qmax))
         if variant in (DW, DW3X3):      # blocks of 4 channels (int8/conv_depthwise_int8.h)
             wq = _dw_int8_weights(w.array)
             b, mult, shift = (_dw_int8_channels(v) for v in (b, mult, shift))
         elif variant in (ONE_BY_ONE, IM2COL):  # blocks of 4 channels x 16 taps (int8/conv_gemm_int8.h)
-            wq = gemm_pack_int8(w.array)
-        else:
-            wq = _weights_for(variant, w.array)
+            wq = gemm_pack_int8(wq)
+        else:                           # GENERAL also after a gemm fallback: the rewritten weights
+            wq = _weights_for(variant, wq)
         consts = (ConstArray("weight", DType.INT8, wq), ConstArray("bias", DType.INT32, b),
                   ConstArray("multiplier", DType.INT32, mult), ConstArray("shift", DType.INT32, shift))
         return OpPlan(

@@ -1,13 +1,17 @@
 /*
  * conv_gemm_int8.c -- the gemm core of the int8 1x1 and im2col convolutions: all output
- * channels of up to 4 pixels from packed weights (layout: int8/conv_gemm_int8.h).
+ * channels of up to CONV_GEMM_INT8_MAX_PIXELS pixels from packed weights (layout:
+ * int8/conv_gemm_int8.h).
  *
  * Three implementations of the same sums (the int32 accumulation is exact, so all agree bit
  * for bit; requantization is the double rounding of nnacl_requant_i8):
  *   portable  one output at a time, one tap at a time: the specification.
- *   SIMD32    (Cortex-M4/M7/M33) 2 pixels x 2 channels per pass, 4 taps per step: each loaded
- *             word of x and w is widened once (SXTB16 of v and of v ROR 8: bytes 0/2 and 1/3) and
- *             feeds two SMLADs, so 16 MACs cost 4 loads, 8 SXTB16 and 8 SMLAD.
+ *   SIMD32    (Cortex-M4/M7/M33) a channel pair at a time (its requantization constants worked out
+ *             once), for it all pixels two at a time: 2 pixels x 2 channels per pass, 4 taps per
+ *             step; each loaded word of x and w is widened once (SXTB16 of v and of v ROR 8: bytes
+ *             0/2 and 1/3) and feeds two SMLADs, so 16 MACs cost 4 loads, 8 SXTB16 and 8 SMLAD.
+ *             Requantization under the generator's contract (conv_gemm_int8.h): one SMMLAR, a shift
+ *             and an SSAT per output.
  *   MVE       (Cortex-M55) 4 pixels x 1 channel per pass: the channel's 16 taps against each pixel's
  *             16 taps, VMLADAVA.S8 (16 MACs each); the last chunk's x loads are tail-predicated
  *             (zeros past k). The 4 results (one lane per pixel) are requantized together with
@@ -34,11 +38,12 @@ static void gemm_pixels_portable(const conv_param_t *param, const int8_t *const 
 
 #if defined(NNACL_MVE_INT8)
 
-/* pixels x0..x3 against the channel at w, n16 whole chunks then `tail` taps (lanes tail_p): one
- * lane per pixel */
+/* bias + pixels x0..x3 against the channel at w, n16 whole chunks then `tail` taps (lanes tail_p):
+ * one lane per pixel */
 static inline int32x4_t gemm_dot_4x1_mve(const int8_t *x0, const int8_t *x1, const int8_t *x2, const int8_t *x3,
-                                         const int8_t *w, int32_t n16, int32_t tail, mve_pred16_t tail_p) {
-  int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, n;
+                                         const int8_t *w, int32_t n16, int32_t tail, mve_pred16_t tail_p,
+                                         int32_t bias) {
+  int32_t a0 = bias, a1 = bias, a2 = bias, a3 = bias, n;
   int32x4_t v;
   for (n = n16; n > 0; --n) {
     const int8x16_t wv = vldrbq_s8(w);
@@ -69,12 +74,11 @@ static inline int32x4_t gemm_dot_4x1_mve(const int8_t *x0, const int8_t *x1, con
  * nnacl_mve_mbqm_double, with the channel's shift known to be > 0, 0 or < 0), offset, clamped */
 static inline int32x4_t gemm_requant_mve(int32x4_t v, int32_t m, int32_t sh, int32_t zp, int32x4_t lo,
                                          int32x4_t hi) {
-  if (sh > 0) {
-    v = vshlq_r_s32(v, sh);
-  }
-  v = vqrdmulhq_n_s32(v, m);
   if (sh < 0) { /* rounding right shift with ties away from zero: negative values first down by one */
+    v = vqrdmulhq_n_s32(v, m);
     v = vrshlq_n_s32(vqaddq_s32(v, vshrq_n_s32(v, 31)), sh);
+  } else {
+    v = vqrdmulhq_n_s32(vshlq_r_s32(v, sh), m);
   }
   return vminq_s32(vmaxq_s32(vaddq_n_s32(v, zp), lo), hi);
 }
@@ -87,23 +91,20 @@ static inline int32x4_t gemm_lanes(int32_t a0, int32_t a1, int32_t a2, int32_t a
   return vsetq_lane_s32(a3, v, 3);
 }
 
-void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *const *x, int32_t count, int32_t k,
-                           const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
-                           const int32_t *shift, int8_t *out) {
+/* up to 4 pixels, one per lane */
+static void gemm_pixels4_mve(const conv_param_t *param, const int8_t *const *x, int32_t count, int32_t k,
+                             const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
+                             const int32_t *shift, int8_t *out) {
   const int32_t out_c = param->out_c, block = 4 * conv_gemm_int8_kpad(k);
   const int32_t zp = param->output_zp, n16 = k >> 4, tail = k & 15;
   const mve_pred16_t tail_p = vctp8q((uint32_t)tail);
   const int32x4_t lo = vdupq_n_s32(param->act_min), hi = vdupq_n_s32(param->act_max);
-  /* lane t -> pixel t (missing pixels repeat pixel 0 and are not stored) */
+  /* lane t -> pixel t (missing pixels repeat pixel 0 and store its row again: the same values) */
   const int8_t *x0 = x[0], *x1 = count > 1 ? x[1] : x[0], *x2 = count > 2 ? x[2] : x[0];
   const int8_t *x3 = count > 3 ? x[3] : x[0];
-  const uint32x4_t rows = vmulq_n_u32(vidupq_n_u32(0u, 1), (uint32_t)out_c);
-  const mve_pred16_t p = vctp32q((uint32_t)count);
+  const uint32x4_t rows = vmulq_n_u32(vpselq_u32(vidupq_n_u32(0u, 1), vdupq_n_u32(0u), vctp32q((uint32_t)count)),
+                                      (uint32_t)out_c);
   int32_t oc = 0;
-  if (param->rounding != NNACL_ROUND_DOUBLE) { /* this requantization is the double rounding one */
-    gemm_pixels_portable(param, x, count, k, packed_w, bias, multiplier, shift, out);
-    return;
-  }
   if (k <= 16) { /* one chunk: the 4 pixels' taps stay in registers for every channel */
     const mve_pred16_t kp = vctp8q((uint32_t)k);
     const int8x16_t v0 = vldrbq_z_s8(x0, kp), v1 = vldrbq_z_s8(x1, kp), v2 = vldrbq_z_s8(x2, kp);
@@ -111,11 +112,10 @@ void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *const *x, in
     const int8_t *w = packed_w;
     for (; oc < out_c; ++oc, w += 16) { /* block stride 64 = 4 channels x 16 taps */
       const int8x16_t wv = vldrbq_s8(w);
-      const int32x4_t acc = gemm_lanes(vmladavq_s8(v0, wv), vmladavq_s8(v1, wv), vmladavq_s8(v2, wv),
-                                       vmladavq_s8(v3, wv));
-      vstrbq_scatter_offset_p_s32(out + oc, rows,
-                                  gemm_requant_mve(vaddq_n_s32(acc, bias[oc]), multiplier[oc], shift[oc], zp, lo, hi),
-                                  p);
+      const int32_t b = bias[oc];
+      const int32x4_t acc = gemm_lanes(vmladavaq_s8(b, v0, wv), vmladavaq_s8(b, v1, wv), vmladavaq_s8(b, v2, wv),
+                                       vmladavaq_s8(b, v3, wv));
+      vstrbq_scatter_offset_s32(out + oc, rows, gemm_requant_mve(acc, multiplier[oc], shift[oc], zp, lo, hi));
     }
     return;
   }
@@ -124,11 +124,23 @@ void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *const *x, in
     const int8_t *w = packed_w;
     const int32_t end = out_c - oc < 4 ? out_c : oc + 4;
     for (; oc < end; ++oc, w += 16) {
-      const int32x4_t acc = gemm_dot_4x1_mve(x0, x1, x2, x3, w, n16, tail, tail_p);
-      vstrbq_scatter_offset_p_s32(out + oc, rows,
-                                  gemm_requant_mve(vaddq_n_s32(acc, bias[oc]), multiplier[oc], shift[oc], zp, lo, hi),
-                                  p);
+      const int32x4_t acc = gemm_dot_4x1_mve(x0, x1, x2, x3, w, n16, tail, tail_p, bias[oc]);
+      vstrbq_scatter_offset_s32(out + oc, rows, gemm_requant_mve(acc, multiplier[oc], shift[oc], zp, lo, hi));
     }
+  }
+}
+
+void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *const *x, int32_t count, int32_t k,
+                           const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
+                           const int32_t *shift, int8_t *out) {
+  int32_t t;
+  if (param->rounding != NNACL_ROUND_DOUBLE) { /* this requantization is the double rounding one */
+    gemm_pixels_portable(param, x, count, k, packed_w, bias, multiplier, shift, out);
+    return;
+  }
+  for (t = 0; t < count; t += 4) {
+    gemm_pixels4_mve(param, x + t, count - t < 4 ? count - t : 4, k, packed_w, bias, multiplier, shift,
+                     out + (size_t)t * (size_t)param->out_c);
   }
 }
 
@@ -147,6 +159,14 @@ void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *const *x, in
 static inline int32_t gemm_sxtb16_ror8(uint32_t v) {
   int32_t r;
   __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+  return r;
+}
+
+/* SMMLAR: the high word of (c << 32) + a * b + 2^31, one instruction. Inline asm because ACLE has
+ * no intrinsic for it and GCC does not match the 64-bit expression (it emits SMLAL and ADDS/ADC). */
+static inline int32_t gemm_smmlar(int32_t a, int32_t b, int32_t c) {
+  int32_t r;
+  __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(c));
   return r;
 }
 
@@ -173,37 +193,59 @@ static inline gemm_acc2x2_t gemm_mac_2x2(gemm_acc2x2_t a, uint32_t x0, uint32_t 
 
 #define GEMM_STEP(a, o) gemm_mac_2x2((a), nnacl_load4(x0 + (o)), nnacl_load4(x1 + (o)), w + (o))
 
-/* acc += pixels x0 / x1 against the channel at w and the next one (w + 16), n >= 1 chunks of 16 taps */
-static inline void gemm_dot_2x2_k16(gemm_acc2x2_t *acc, const int8_t *x0, const int8_t *x1, const int8_t *w,
-                                    int32_t n) {
-  gemm_acc2x2_t a = *acc;
-  do {
-    a = GEMM_STEP(a, 0);
-    a = GEMM_STEP(a, 4);
-    a = GEMM_STEP(a, 8);
-    a = GEMM_STEP(a, 12);
-    x0 += 16;
-    x1 += 16;
-    w += 64;
-  } while (--n > 0);
-  *acc = a;
+/* two pixels: their taps and output rows (offsets from out) */
+typedef struct {
+  const int8_t *x0, *x1;
+  int32_t r0, r1; /* a lone last pixel: x1 = x0, r1 = r0 (stored twice) */
+} gemm_px2_t;
+
+/* one channel pair (channels (0, 1) of a block at offset 0, (2, 3) at 32) and the pixel pairs it
+ * runs over; m, h, e as conv_gemm_int8_rq gives them */
+typedef struct {
+  const gemm_px2_t *px, *px_end; /* the pixel pairs */
+  int8_t *o;                     /* out + the pair's first channel */
+  const int8_t *w;               /* the pair's first chunk */
+  int32_t k;                     /* taps */
+  int32_t b0, b1;                /* bias (b1 = 0 if there is no second channel) */
+  int32_t m0, h0, e0, m1, h1, e1;
+  int32_t lo, hi, full, two; /* clamp ([lo, hi] = int8: one SSAT); two: the second channel exists */
+  int32_t fast;              /* full, e0 > 0 and e1 > 0 */
+} gemm_pair_t;
+
+/* conv_gemm_int8_mbqm of one accumulator */
+static inline int32_t gemm_rq(int32_t acc, int32_t m, int32_t h, int32_t e) {
+  if (e > 0) {
+    return gemm_smmlar((int32_t)((uint32_t)acc << 1), m, h + (acc >> 31)) >> e;
+  }
+  return gemm_smmlar((int32_t)((uint32_t)acc << (1 - e)), m, h);
 }
 
-/* the same for k taps (whole chunks, then 4 taps at a time, then single taps), for `pairs` (1 or 2)
- * channel pairs: acc[j] for the channels at w + 32 j and 16 bytes further. Not inlined: on its
- * own the chunk loop keeps everything in registers (85 instructions per 64 MACs); inside the
- * caller's channel loop GCC spilled pointers in it. */
-static __attribute__((noinline)) void gemm_dot_2x2(gemm_acc2x2_t *acc, const int8_t *x0, const int8_t *x1,
-                                                   const int8_t *w, int32_t k, int32_t pairs) {
-  const int32_t whole = k & ~15;
-  do {
-    const int8_t *p0 = x0 + whole, *p1 = x1 + whole, *pw = w + whole * 4;
-    int32_t n;
-    if (whole > 0) {
-      gemm_dot_2x2_k16(acc, x0, x1, w, k >> 4);
-    }
+/* v (offset included) clamped to [lo, hi] (full: that is the int8 range, one SSAT) */
+static inline int32_t gemm_clamp(int32_t v, int32_t lo, int32_t hi, int full) {
+  if (full) {
+    return __ssat(v, 8);
+  }
+  v = v < lo ? lo : v;
+  return v > hi ? hi : v;
+}
+
+/* both channels of the pair for all pixel pairs: k taps, requantized and stored. The taps past the
+ * last whole chunk go first (4 at a time, then single taps), so that across the chunk loop, which
+ * needs all 14 registers, only the accumulators, c and the pixel pair stay live. Not inlined, for the
+ * same reason: everything else is reloaded from *c. */
+static __attribute__((noinline)) void gemm_pair_pixels(const gemm_pair_t *c) {
+  const gemm_px2_t *p;
+  for (p = c->px; p != c->px_end; ++p) {
+    const int8_t *x0 = p->x0, *x1 = p->x1, *w = c->w;
+    const int32_t k = c->k;
+    int8_t *o;
+    gemm_acc2x2_t a;
+    int32_t n, v00, v01, v10, v11;
+    a.a00 = a.a10 = c->b0;
+    a.a01 = a.a11 = c->b1;
     if ((k & 15) != 0) {
-      gemm_acc2x2_t a = *acc;
+      const int32_t whole = k & ~15;
+      const int8_t *p0 = x0 + whole, *p1 = x1 + whole, *pw = w + 4 * whole;
       for (n = (k & 15) >> 2; n > 0; --n) {
         a = gemm_mac_2x2(a, nnacl_load4(p0), nnacl_load4(p1), pw);
         p0 += 4;
@@ -217,73 +259,35 @@ static __attribute__((noinline)) void gemm_dot_2x2(gemm_acc2x2_t *acc, const int
         a.a10 += (int32_t)p1[n] * w0;
         a.a11 += (int32_t)p1[n] * w1;
       }
-      *acc = a;
     }
-    ++acc;
-    w += 32;
-  } while (--pairs > 0);
-}
-
-typedef struct {
-  int32_t zp, lo, hi;
-  int full; /* [lo, hi] is the whole int8 range: one SSAT clamps */
-} gemm_clamp_t;
-
-/* channel oc of both pixels: requantized, offset, clamped and stored (o1 may be o0: the same value twice) */
-static inline void gemm_out2(int32_t acc0, int32_t acc1, int32_t m, int32_t shift, const gemm_clamp_t *c, int8_t *o0,
-                             int8_t *o1) {
-  const conv_gemm_int8_rq_t q = conv_gemm_int8_rq(shift);
-  int32_t v0 = conv_gemm_int8_mbqm(acc0, m, &q) + c->zp, v1 = conv_gemm_int8_mbqm(acc1, m, &q) + c->zp;
-  if (c->full) {
-    *o0 = (int8_t)__ssat(v0, 8);
-    *o1 = (int8_t)__ssat(v1, 8);
-    return;
-  }
-  v0 = v0 < c->lo ? c->lo : v0;
-  v1 = v1 < c->lo ? c->lo : v1;
-  *o0 = (int8_t)(v0 > c->hi ? c->hi : v0);
-  *o1 = (int8_t)(v1 > c->hi ? c->hi : v1);
-}
-
-/* all channels of pixels x0 / x1 into rows o0 / o1 (one pixel: x1 = x0, o1 = o0, stored twice) */
-static void gemm_pixels_2(const int8_t *x0, const int8_t *x1, int32_t k, int32_t out_c, const int8_t *packed_w,
-                          const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
-                          const gemm_clamp_t *c, int8_t *o0, int8_t *o1) {
-  const int32_t block = 4 * conv_gemm_int8_kpad(k);
-  const int8_t *w = packed_w;
-  gemm_acc2x2_t a[2];
-  int32_t oc, j;
-  /* block oc / 4: channel oc + j at j * 16, pairs (0, 1) and (2, 3) */
-  for (oc = 0; oc + 3 < out_c; oc += 4, w += block) {
-    a[0].a00 = a[0].a10 = bias[oc];
-    a[0].a01 = a[0].a11 = bias[oc + 1];
-    a[1].a00 = a[1].a10 = bias[oc + 2];
-    a[1].a01 = a[1].a11 = bias[oc + 3];
-    gemm_dot_2x2(a, x0, x1, w, k, 2);
-    gemm_out2(a[0].a00, a[0].a10, multiplier[oc], shift[oc], c, o0 + oc, o1 + oc);
-    gemm_out2(a[0].a01, a[0].a11, multiplier[oc + 1], shift[oc + 1], c, o0 + oc + 1, o1 + oc + 1);
-    gemm_out2(a[1].a00, a[1].a10, multiplier[oc + 2], shift[oc + 2], c, o0 + oc + 2, o1 + oc + 2);
-    gemm_out2(a[1].a01, a[1].a11, multiplier[oc + 3], shift[oc + 3], c, o0 + oc + 3, o1 + oc + 3);
-  }
-  if (oc < out_c) { /* 1 to 3 channels left; their partners in the block are zero-weighted padding */
-    int32_t acc[2][4];
-    const int32_t left = out_c - oc;
-    for (j = 0; j < 4; ++j) {
-      acc[0][j] = j < left ? bias[oc + j] : 0;
+    for (n = k >> 4; n > 0; --n) {
+      a = GEMM_STEP(a, 0);
+      a = GEMM_STEP(a, 4);
+      a = GEMM_STEP(a, 8);
+      a = GEMM_STEP(a, 12);
+      x0 += 16;
+      x1 += 16;
+      w += 64;
     }
-    a[0].a00 = a[0].a10 = acc[0][0];
-    a[0].a01 = a[0].a11 = acc[0][1];
-    a[1].a00 = a[1].a10 = acc[0][2];
-    a[1].a01 = a[1].a11 = acc[0][3];
-    gemm_dot_2x2(a, x0, x1, w, k, (left + 1) >> 1);
-    acc[0][0] = a[0].a00;
-    acc[1][0] = a[0].a10;
-    acc[0][1] = a[0].a01;
-    acc[1][1] = a[0].a11;
-    acc[0][2] = a[1].a00;
-    acc[1][2] = a[1].a10;
-    for (j = 0; j < left; ++j) {
-      gemm_out2(acc[0][j], acc[1][j], multiplier[oc + j], shift[oc + j], c, o0 + oc + j, o1 + oc + j);
+    if (c->fast) { /* both channels shift right, [lo, hi] is the int8 range */
+      const int32_t m0 = c->m0, h0 = c->h0, e0 = c->e0, m1 = c->m1, h1 = c->h1, e1 = c->e1;
+      v00 = __ssat(gemm_smmlar((int32_t)((uint32_t)a.a00 << 1), m0, h0 + (a.a00 >> 31)) >> e0, 8);
+      v10 = __ssat(gemm_smmlar((int32_t)((uint32_t)a.a10 << 1), m0, h0 + (a.a10 >> 31)) >> e0, 8);
+      v01 = __ssat(gemm_smmlar((int32_t)((uint32_t)a.a01 << 1), m1, h1 + (a.a01 >> 31)) >> e1, 8);
+      v11 = __ssat(gemm_smmlar((int32_t)((uint32_t)a.a11 << 1), m1, h1 + (a.a11 >> 31)) >> e1, 8);
+    } else {
+      v00 = gemm_clamp(gemm_rq(a.a00, c->m0, c->h0, c->e0), c->lo, c->hi, c->full);
+      v10 = gemm_clamp(gemm_rq(a.a10, c->m0, c->h0, c->e0), c->lo, c->hi, c->full);
+      v01 = gemm_clamp(gemm_rq(a.a01, c->m1, c->h1, c->e1), c->lo, c->hi, c->full);
+      v11 = gemm_clamp(gemm_rq(a.a11, c->m1, c->h1, c->e1), c->lo, c->hi, c->full);
+    }
+    o = c->o;
+    o[p->r0] = (int8_t)v00;
+    o[p->r1] = (int8_t)v10;
+    if (c->two) {
+      ++o;
+      o[p->r0] = (int8_t)v01;
+      o[p->r1] = (int8_t)v11;
     }
   }
 }
@@ -291,27 +295,54 @@ static void gemm_pixels_2(const int8_t *x0, const int8_t *x1, int32_t k, int32_t
 void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *const *x, int32_t count, int32_t k,
                            const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
                            const int32_t *shift, int8_t *out) {
-  const int32_t out_c = param->out_c;
-  gemm_clamp_t c;
-  int32_t t;
+  const int32_t out_c = param->out_c, zp = param->output_zp;
+  const size_t block = (size_t)4 * (size_t)conv_gemm_int8_kpad(k);
+  gemm_px2_t px[(CONV_GEMM_INT8_MAX_PIXELS + 1) / 2];
+  gemm_pair_t c;
+  conv_gemm_int8_rq_t q;
+  int32_t oc, t;
   if (param->rounding != NNACL_ROUND_DOUBLE) { /* conv_gemm_int8_mbqm is the double rounding */
     gemm_pixels_portable(param, x, count, k, packed_w, bias, multiplier, shift, out);
     return;
   }
-  c.zp = param->output_zp;
+  for (t = 0; t < count; t += 2) {
+    const int pair = t + 1 < count;
+    px[t >> 1].x0 = x[t];
+    px[t >> 1].x1 = x[t + pair];
+    px[t >> 1].r0 = t * out_c;
+    px[t >> 1].r1 = (t + pair) * out_c;
+  }
+  c.px = px;
+  c.px_end = px + ((count + 1) >> 1);
+  c.w = packed_w;
+  c.k = k;
   c.lo = param->act_min;
   c.hi = param->act_max;
   c.full = c.lo == -128 && c.hi == 127;
-  for (t = 0; t < count; t += 2) {
-    const int two = t + 1 < count;
-    int8_t *o0 = out + t * out_c;
-    gemm_pixels_2(x[t], two ? x[t + 1] : x[t], k, out_c, packed_w, bias, multiplier, shift, &c, o0,
-                  two ? o0 + out_c : o0);
+  c.b1 = c.m1 = c.h1 = 0;
+  c.e1 = 1;
+  for (oc = 0; oc < out_c; oc += 2) {
+    c.o = out + oc;
+    c.two = oc + 1 < out_c; /* else the partner is zero-weighted padding */
+    q = conv_gemm_int8_rq(multiplier[oc], shift[oc], zp);
+    c.b0 = bias[oc];
+    c.m0 = q.m;
+    c.h0 = q.h;
+    c.e0 = q.e;
+    if (c.two) {
+      q = conv_gemm_int8_rq(multiplier[oc + 1], shift[oc + 1], zp);
+      c.b1 = bias[oc + 1];
+      c.m1 = q.m;
+      c.h1 = q.h;
+      c.e1 = q.e;
+    }
+    c.fast = c.full && c.e0 > 0 && c.e1 > 0;
+    gemm_pair_pixels(&c);
+    c.w += (oc & 2) ? block - 32 : 32;
   }
 }
 
 #pragma GCC pop_options
-
 #else
 
 void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *const *x, int32_t count, int32_t k,

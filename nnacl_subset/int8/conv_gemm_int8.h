@@ -27,8 +27,11 @@
 
 #define CONV_GEMM_INT8_OC_BLOCK 4
 #define CONV_GEMM_INT8_K_CHUNK 16
-/* pixels per call of conv_gemm_int8_pixels and per im2col tile (scratch = tile * K bytes) */
+/* pixels per im2col tile (scratch = tile * K bytes) */
 #define CONV_GEMM_INT8_TILE 4
+/* pixels per call of conv_gemm_int8_pixels at most (the 1x1 variant's tile: the per-channel work of
+ * a call is shared by more pixels) */
+#define CONV_GEMM_INT8_MAX_PIXELS 16
 
 /* taps of one channel's row in the packed layout (K rounded up to the chunk) */
 static inline int32_t conv_gemm_int8_kpad(int32_t k) {
@@ -42,43 +45,50 @@ static inline size_t conv_gemm_int8_windex(int32_t oc, int32_t k, int32_t kpad) 
          (size_t)(oc % CONV_GEMM_INT8_OC_BLOCK) * CONV_GEMM_INT8_K_CHUNK + (size_t)(k % CONV_GEMM_INT8_K_CHUNK);
 }
 
-/* All param->out_c outputs of `count` (1 .. CONV_GEMM_INT8_TILE) pixels: out[t * out_c + oc] from the
+/* All param->out_c outputs of `count` (1 .. CONV_GEMM_INT8_MAX_PIXELS) pixels: out[t * out_c + oc] from the
  * k = K bytes at x[t] (only those are read). */
 void conv_gemm_int8_pixels(const conv_param_t *param, const int8_t *const *x, int32_t count, int32_t k,
                            const int8_t *packed_w, const int32_t *bias, const int32_t *multiplier,
                            const int32_t *shift, int8_t *out);
 
-/* nnacl_mbqm_double(acc, m, shift) (gemmlowp double rounding) for a multiplier m in [0, 2^31), as
- * the generator makes them, with one 64-bit multiply-add. With x = acc << max(shift, 0) (wrapping),
- * P = x * m and r = max(-shift, 0):
- *   y = floor((P + 2^30) / 2^31)                      rounding doubling high mul (m >= 0: never saturates)
- *   z = floor((y + 2^(r-1) - [y < 0]) / 2^r)          rounding divide by 2^r, ties away from zero (r > 0)
- * and since floor((floor(a / b) + c) / d) = floor((a + c b) / (b d)) for integers,
- *   z = floor((P + 2^30 + 2^(30+r) - [y < 0] 2^31) / 2^(31+r)).
- * y < 0 needs x < 0; x < 0 with y = 0 (P in [-2^30, 0)) gives z = 0 either way, so [x < 0] may
- * stand for [y < 0]. Then z is the high word of that 64-bit sum shifted right by r - 1. */
+/* Requantization contract (the generator's, micro_codegen/ops/conv.py gemm_acc_bounded): for every
+ * output channel, shift >= -22 and, for every input, acc << (max(shift, 0) + 1) fits in int32 (|acc|
+ * < 2^30 for right shifts). The generator checks it from the constant weights and bias (|acc| <=
+ * |bias| + 128 sum |w|), rewrites channels with a constant output (all weights or the multiplier
+ * zero) to small equivalent ones (gemm_constant_channels), and runs other convs as
+ * CONV_VARIANT_GENERAL.
+ *
+ * Under it, nnacl_requant_i8's double rounding (nnacl_mbqm_double) plus the output offset is one
+ * rounding high multiply-add (SMMLAR on v7E-M), with e = -shift and a = acc << l (never wrapping):
+ *   S = floor((h 2^32 + a m + 2^31 - s 2^32) / 2^32),   z = S >> max(e, 0)
+ *   shift >= 0:  l = shift + 1, h = out_zp, s = 0
+ *                (floor((2 (acc << shift) m + 2^31) / 2^32) is gemmlowp's SRDHM, exactly)
+ *   shift < 0:   l = 1, h = 2^(e-1) + out_zp 2^e, s = [acc < 0]
+ *                (SRDHM then RDBPOT by e, merged: floor((floor(P / 2^31) + c) / 2^e) = floor((P + c 2^31)
+ *                / 2^(31+e)) for integers; the 2^(e-1) rounds half up and the -[acc < 0] makes it half
+ *                away from zero: SRDHM(acc, m) < 0 exactly when acc < 0, or it is 0 and the result 0
+ *                either way; an offset times 2^e passes through the shift)
+ * S stays within int32: |a m| < 2^62, so |S - h| <= 2^30, and |h| < 2^30 for e <= 22. */
 typedef struct {
-  int32_t left;  /* max(shift, 0) */
-  int32_t right; /* max(-shift, 0) */
-  uint32_t add_lo, add_hi; /* 2^30 (r = 0) or 2^30 + 2^(30+r) (r > 0), as two words */
+  int32_t m; /* the multiplier, in [0, 2^31) */
+  int32_t e; /* -shift: > 0 right shift of S (and the sign term), else a left shift of acc by 1 - e */
+  int32_t h; /* high word added */
 } conv_gemm_int8_rq_t;
 
-static inline conv_gemm_int8_rq_t conv_gemm_int8_rq(int32_t shift) {
+static inline conv_gemm_int8_rq_t conv_gemm_int8_rq(int32_t m, int32_t shift, int32_t out_zp) {
   conv_gemm_int8_rq_t q;
-  q.left = shift > 0 ? shift : 0;
-  q.right = shift > 0 ? 0 : -shift;
-  q.add_lo = q.right == 1 ? 0xC0000000u : 0x40000000u;
-  q.add_hi = q.right >= 2 ? 1u << (q.right - 2) : 0u;
+  q.m = m;
+  q.e = -shift;
+  q.h = shift < 0 ? (int32_t)((1u << -shift) >> 1) + (int32_t)((uint32_t)out_zp << -shift) : out_zp;
   return q;
 }
 
-static inline int32_t conv_gemm_int8_mbqm(int32_t acc, int32_t m, const conv_gemm_int8_rq_t *q) {
-  const int64_t add = (int64_t)(((uint64_t)q->add_hi << 32) | q->add_lo);
-  if (q->right == 0) {
-    const int32_t x = (int32_t)((uint32_t)acc << q->left);
-    return (int32_t)(((int64_t)x * m + add) >> 31);
-  }
-  return (int32_t)(((int64_t)acc * m + add - (int64_t)((uint32_t)acc & 0x80000000u)) >> 32) >> (q->right - 1);
+/* nnacl_mbqm_double(acc, m, shift) + out_zp under the contract (the specification of the SMMLAR paths) */
+static inline int32_t conv_gemm_int8_mbqm(int32_t acc, const conv_gemm_int8_rq_t *q) {
+  const int32_t a = (int32_t)((uint32_t)acc << (q->e > 0 ? 1 : 1 - q->e));
+  const int32_t h = q->e > 0 ? q->h + (acc >> 31) : q->h;
+  const int32_t s = (int32_t)(((int64_t)h * 4294967296LL + (int64_t)a * q->m + 2147483648LL) >> 32);
+  return q->e > 0 ? s >> q->e : s;
 }
 
 /* A run of n bytes the im2col copies or fills many times (the same length for every kernel row),

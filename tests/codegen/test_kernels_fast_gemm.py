@@ -34,22 +34,37 @@ def _out_hw(hw, k, stride, dil, pads):
 
 
 def add_conv(b, gen, name, x, x_shape, x_q, cout, k=(1, 1), stride=(1, 1), dil=(1, 1), pads=(0, 0, 0, 0),
-             act="NO_ACTIVATION", per_tensor=False, w_scale_range=(0.002, 0.02), out_gain=1.0, bias=True):
+             act="NO_ACTIVATION", per_tensor=False, w_scale_range=(0.002, 0.02), out_gain=1.0, bias=True,
+             dead=(), big_bias=(), mute=()):
     """An int8 Conv2DFusion (group 1) on tensor ``x``; returns (output id, shape, quant). The
     output scale is set so that accumulators land near the int8 range (times ``out_gain``:
-    small gains make multipliers > 1, i.e. left shifts)."""
+    small gains make multipliers > 1, i.e. left shifts). ``dead`` channels are pruned ones as
+    converters leave them: zero weights, a bias of about +-2^30 and a tiny scale (shifts down to
+    -31, or a zero multiplier); ``mute`` channels keep their weights but get a scale so small that
+    the multiplier is 0; ``big_bias`` channels keep their weights but get a bias near 2^30 (the
+    accumulator bound fails: the node runs as GENERAL)."""
     n, h, w, cin = x_shape
     in_scale, _ = x_q
     ktaps = k[0] * k[1] * cin
     w_scales = ([float(gen.uniform(*w_scale_range))] * cout if per_tensor
                 else [float(s) for s in gen.uniform(*w_scale_range, cout)])
+    out_scale = in_scale * float(np.mean(w_scales)) * 60 * 60 * math.sqrt(ktaps) * 2 / 127 * out_gain
+    weights = gen.integers(-127, 128, (cout, k[0], k[1], cin)).astype(np.int8)
+    biases = gen.integers(-4000, 4000, cout).astype(np.int64)
+    for j, oc in enumerate(dead):        # real multipliers 2^-26 .. 2^-33 (the last ones quantize to 0)
+        weights[oc] = 0
+        w_scales[oc] = out_scale / in_scale * 0.7 * 2.0 ** -(26 + j % 8)
+        biases[oc] = (-1) ** j * (2 ** 30 + 64 * j)
+    for oc in mute:
+        w_scales[oc] = out_scale / in_scale * 2.0 ** -40
+    for oc in big_bias:
+        biases[oc] = 2 ** 30 - 7
     wq = (w_scales[0], 0) if per_tensor else (w_scales, [0] * cout)
-    wt = b.const(f"{name}_w", gen.integers(-127, 128, (cout, k[0], k[1], cin)).astype(np.int8), quant=wq)
+    wt = b.const(f"{name}_w", weights, quant=wq)
     ins = [x, wt]
     if bias:
-        ins.append(b.const(f"{name}_b", gen.integers(-4000, 4000, cout).astype(np.int32),
+        ins.append(b.const(f"{name}_b", biases.astype(np.int32),
                            quant=([in_scale * s for s in w_scales], [0] * cout)))
-    out_scale = in_scale * float(np.mean(w_scales)) * 60 * 60 * math.sqrt(ktaps) * 2 / 127 * out_gain
     oh, ow = _out_hw((h, w), k, stride, dil, pads)
     y_q = (out_scale, int(gen.integers(-20, 20)))
     y_shape = (n, oh, ow, cout)
@@ -80,7 +95,12 @@ BRANCHES = [
     ("c2x3_dil21", (1, 7, 6, 17), 20, 3, dict(k=(2, 3), dil=(2, 1), pads=(1, 0, 2, 1), out_gain=0.3)),
     ("c3x3_shifts", (1, 5, 5, 7), -1, 33, dict(k=(3, 3), pads=(1, 1, 1, 1), w_scale_range=(0.0002, 0.05),
                                               out_gain=0.1)),
+    ("pw32_dead", (1, 3, 7, 32), -128, 24, dict(dead=(0, 3, 4, 9, 10, 11, 17, 23), mute=(5,), act="RELU6")),
+    ("c3x3_dead", (1, 5, 6, 5), 7, 9, dict(k=(3, 3), pads=(1, 1, 1, 1), dead=(1, 2, 8))),
+    ("pw16_big_bias", (1, 3, 3, 16), 2, 6, dict(big_bias=(4,))),
 ]
+#: the branch whose accumulator bound fails (a GENERAL node)
+UNBOUNDED = "pw16_big_bias"
 
 
 def _branch_model():
@@ -130,8 +150,44 @@ def test_model0_uses_the_gemm_variants():
     from micro_codegen import ops
     from micro_codegen.builder import roundtrip
     g = roundtrip(family_models()[0][1])
-    variants = {ops.prepare(g, i).params["variant"].name for i in range(len(g.nodes))}
-    assert variants == {"CONV_VARIANT_1X1", "CONV_VARIANT_IM2COL"}
+    variants = {g.tensors[g.nodes[i].outputs[0]].name: ops.prepare(g, i).params["variant"].name
+                for i in range(len(g.nodes))}
+    assert variants.pop(UNBOUNDED) == "CONV_VARIANT_GENERAL"
+    assert set(variants.values()) == {"CONV_VARIANT_1X1", "CONV_VARIANT_IM2COL"}
+
+
+def test_constant_channels_rewritten_and_bound():
+    """Channels with a constant output (zero weights with a huge bias and a tiny shift, or a zero
+    multiplier) become zero weights and (4 (c - zp), 2^30, -1) with the same output for any input;
+    the bound rule holds after that, and fails for a real channel with a bias near 2^30 or a shift
+    below GEMM_MIN_SHIFT."""
+    from micro_codegen import numerics
+    w = rng("constch").integers(-127, 128, (5, 1, 1, 8)).astype(np.int8)
+    w[1] = 0
+    w[3] = 0
+    bias = np.array([100, 2 ** 30 + 5, -7, -(2 ** 30), 2 ** 30], np.int32)
+    mult = np.array([1 << 30, 1500000000, 1200000000, 0, 0], np.int32)   # channel 4: weights, multiplier 0
+    shift = np.array([-8, -28, -9, 0, 0], np.int32)
+    const = [1, 3, 4]
+    w2, b2, m2, s2 = conv_ops.gemm_constant_channels(w, bias, mult, shift, -3, -128, 100)
+    assert list(b2[[0, 2]]) == [100, -7] and list(m2[const]) == [1 << 30] * 3 and list(s2[const]) == [-1] * 3
+    assert not w2[const].any() and np.array_equal(w2[[0, 2]], w[[0, 2]])
+    x = rng("constch_x").integers(-128, 128, (20, 8))
+    for oc in const:    # the same output for any input
+        want = numerics.requantize(x @ w[oc].reshape(-1).astype(np.int64) + int(bias[oc]), mult[oc], shift[oc], -3,
+                                   -128, 100, np.int64, numerics.ROUNDING_CONV)
+        got = numerics.requantize(x @ w2[oc].reshape(-1).astype(np.int64) + int(b2[oc]), m2[oc], s2[oc], -3, -128,
+                                  100, np.int64, numerics.ROUNDING_CONV)
+        assert np.array_equal(want, got)
+    assert not conv_ops.gemm_acc_bounded(w, bias, shift)
+    assert conv_ops.gemm_acc_bounded(w2, b2, s2)
+    assert not conv_ops.gemm_acc_bounded(w2, b2, np.where(np.arange(5) == 0, -23, s2).astype(np.int32))
+    b3 = b2.copy()
+    b3[0] = 2 ** 30 - 128 * int(np.abs(w[0]).sum())
+    assert not conv_ops.gemm_acc_bounded(w2, b3, s2)
+    b3[0] -= 1
+    assert conv_ops.gemm_acc_bounded(w2, b3, s2)
+    assert not conv_ops.gemm_acc_bounded(w2, b3 // 2, np.where(np.arange(5) == 0, 1, s2).astype(np.int32))
 
 
 @pytest.mark.parametrize("cout,k", [(1, 1), (3, 5), (4, 16), (5, 17), (8, 27), (13, 40), (64, 144)])
@@ -155,33 +211,39 @@ MBQM_TEST = r"""
 static uint64_t s = 88172645463325252ull;
 static uint32_t rnd(void) { s ^= s << 13; s ^= s >> 7; s ^= s << 17; return (uint32_t)s; }
 int main(void) {
-  static const int32_t edges[] = {0, 1, -1, 2, -2, INT32_MAX, INT32_MIN, INT32_MIN + 1, INT32_MAX - 1,
-                                  1 << 30, -(1 << 30), 12345, -12345};
   long bad = 0;
-  int32_t sh, it, r, y;
-  for (sh = -31; sh <= 30; ++sh) {
-    const conv_gemm_int8_rq_t q = conv_gemm_int8_rq(sh);
+  int32_t sh, it, r, y, zp;
+  for (sh = -22; sh <= 30; ++sh) {
+    /* the contract: acc << (max(shift, 0) + 1) fits in int32 */
+    const int32_t lim = (int32_t)(0x40000000u >> (sh > 0 ? sh : 0));
     for (it = 0; it < 40000; ++it) {
       int32_t m = (int32_t)((rnd() & 0x3FFFFFFFu) | 0x40000000u), acc;
+      zp = (int32_t)(rnd() % 256) - 128;
       if (it % 7 == 0) m = 0x40000000;
       if (it % 11 == 0) m = 0x7FFFFFFF;
       if (it % 13 == 0) m = 0;
       switch (it % 4) {
-        case 0: acc = (int32_t)rnd(); break;
-        case 1: acc = (int32_t)(rnd() >> (rnd() % 32)) * ((rnd() & 1) ? -1 : 1); break;
-        case 2: acc = edges[it % 13]; break;
+        case 0: acc = (int32_t)(rnd() % (2u * (uint32_t)lim)) - lim; break;
+        case 1: acc = (int32_t)(rnd() >> (rnd() % 32)) % lim * ((rnd() & 1) ? -1 : 1); break;
+        case 2: acc = (it & 8) ? lim - 1 - (int32_t)(rnd() % 3) : -lim + (int32_t)(rnd() % 3); break;
         default: acc = (int32_t)(rnd() % 2000000) - 1000000; break;
       }
-      if (conv_gemm_int8_mbqm(acc, m, &q) != nnacl_mbqm_double(acc, m, sh)) {
-        if (bad++ < 5) printf("acc %ld m %ld shift %ld\n", (long)acc, (long)m, (long)sh);
+      if (acc >= lim || acc < -lim) acc %= lim;
+      {
+        const conv_gemm_int8_rq_t q = conv_gemm_int8_rq(m, sh, zp);
+        if (conv_gemm_int8_mbqm(acc, &q) != nnacl_mbqm_double(acc, m, sh) + zp) {
+          if (bad++ < 5) printf("acc %ld m %ld shift %ld zp %ld\n", (long)acc, (long)m, (long)sh, (long)zp);
+        }
       }
     }
   }
-  for (r = 1; r <= 31; ++r) { /* exact ties of the second rounding: m = 2^30 halves acc */
-    const conv_gemm_int8_rq_t q = conv_gemm_int8_rq(-r);
-    for (y = -5000; y <= 5000; ++y) {
-      if (conv_gemm_int8_mbqm(y, 1 << 30, &q) != nnacl_mbqm_double(y, 1 << 30, -r)) {
-        if (bad++ < 5) printf("tie acc %ld shift %ld\n", (long)y, (long)-r);
+  for (r = 1; r <= 22; ++r) { /* exact ties of the second rounding: m = 2^30 halves acc */
+    for (zp = -128; zp <= 127; zp += 51) {
+      const conv_gemm_int8_rq_t q = conv_gemm_int8_rq(1 << 30, -r, zp);
+      for (y = -5000; y <= 5000; ++y) {
+        if (conv_gemm_int8_mbqm(y, &q) != nnacl_mbqm_double(y, 1 << 30, -r) + zp) {
+          if (bad++ < 5) printf("tie acc %ld shift %ld\n", (long)y, (long)-r);
+        }
       }
     }
   }
@@ -193,8 +255,9 @@ int main(void) {
 
 @pytest.mark.host_cc
 def test_one_multiply_requantization_matches_double_rounding(tmp_path):
-    """conv_gemm_int8_mbqm (one 64-bit multiply-add) == nnacl_mbqm_double for every shift,
-    random / extreme accumulators and multipliers, and exact rounding ties."""
+    """conv_gemm_int8_mbqm (one 64-bit multiply-add, the offset folded in) == nnacl_mbqm_double +
+    out_zp for every shift of the contract, random / extreme bounded accumulators, multipliers and
+    zero points, and exact rounding ties."""
     src = tmp_path / "mbqm.c"
     src.write_text(MBQM_TEST)
     exe = tmp_path / "mbqm"
