@@ -219,9 +219,11 @@ DW_INT8_INLINE void dw_int8_acc4_any(const int8_t *x, const int8_t *wp, const dw
     const int8_t *xp = x;
     for (j = k->t_in; j >= 2; j -= 2) { /* two taps per pass */
       dw_int8_tap4(dw_int8_load4(xp), wp, a);
+      DW_INT8_SEQ4(xp, wp, a);
       dw_int8_tap4(dw_int8_load4(xp + d_in), wp + 16, a);
       xp += 2 * d_in;
       wp += 32;
+      DW_INT8_SEQ4(xp, wp, a);
     }
     if (j) {
       dw_int8_tap4(dw_int8_load4(xp), wp, a);
@@ -315,7 +317,7 @@ DW_INT8_INLINE void dw_int8_tap8_mve(const int8_t *x, int32_t real, int16x8_t zp
   DW_INT8_KEEP(*ao);
 }
 
-/* requantized doubled accumulators of four channels (multiplier m, shift s), offset and clamped */
+/* requantized doubled accumulators of four channels (multiplier m, shift s), offset, not clamped */
 DW_INT8_INLINE int32x4_t dw_int8_rq_mve(const dw_ctx_t *k, int32x4_t acc2, int32x4_t m, int32x4_t s) {
   int32x4_t x;
   if (k->rec != NULL) { /* every shift in [-22, -1]: no left shift, always a right shift */
@@ -324,11 +326,10 @@ DW_INT8_INLINE int32x4_t dw_int8_rq_mve(const dw_ctx_t *k, int32x4_t acc2, int32
       x = vaddq_s32(x, vshrq_n_s32(x, 31)); /* ties away from zero (|x| < 2^30) */
     }
     x = vrshlq_s32(x, s);
-    x = vaddq_n_s32(x, k->out_zp);
-    x = vmaxq_s32(x, vdupq_n_s32(k->act_min));
-    return vminq_s32(x, vdupq_n_s32(k->act_max));
+  } else {
+    x = nnacl_mve_mbqm_double(vshrq_n_s32(acc2, 1), m, nnacl_mve_split_shift(s));
   }
-  return nnacl_mve_requant(vshrq_n_s32(acc2, 1), m, nnacl_mve_split_shift(s), k->out_zp, k->act_min, k->act_max);
+  return vaddq_n_s32(x, k->out_zp);
 }
 
 /* channels [c, c + 8) of one pixel (fewer in the tail block, tail = 1); x = input of tap (0, 0),
@@ -388,11 +389,20 @@ DW_INT8_INLINE void dw_int8_block8_mve(const dw_ctx_t *k, const int8_t *x, const
   {
     const int32x4_t re = dw_int8_rq_mve(k, ae, vldrwq_s32(k->mult + c), vldrwq_s32(k->shift + c));
     const int32x4_t ro = dw_int8_rq_mve(k, ao, vldrwq_s32(k->mult + c + 4), vldrwq_s32(k->shift + c + 4));
-    const int16x8_t v = vmovntq_s32(vreinterpretq_s16_s32(re), ro); /* channels 0..7 again */
+    /* saturated to int16 (VQMOVNB / VQMOVNT: channels 0..7 again), then to int8 in the low bytes
+     * (VQMOVNB.S16); the activation range, when narrower, on the bytes */
+    const int16x8_t v16 = vqmovntq_s32(vqmovnbq_s32(vreinterpretq_s16_s32(ro), re), ro);
+    int8x16_t v8 = vqmovnbq_s16(vreinterpretq_s8_s16(v16), v16);
+    if (k->act_min > -128) {
+      v8 = vmaxq_s8(v8, vdupq_n_s8((int8_t)k->act_min));
+    }
+    if (k->act_max < 127) {
+      v8 = vminq_s8(v8, vdupq_n_s8((int8_t)k->act_max));
+    }
     if (tail) {
-      vstrbq_p_s16(out + c, v, p);
+      vstrbq_p_s16(out + c, vreinterpretq_s16_s8(v8), p);
     } else {
-      vstrbq_s16(out + c, v);
+      vstrbq_s16(out + c, vreinterpretq_s16_s8(v8));
     }
   }
 }
@@ -435,6 +445,66 @@ DW_INT8_INLINE void dw_int8_pixel(const conv_param_t *param, const dw_ctx_t *k, 
   }
 }
 
+/* a run of n interior pixels (depth multiplier 1): x = input of tap (0, 0) of the first, xs
+ * bytes to the next (win->iy0 / ix0 step by diy / dix), outputs os bytes apart. Blocks of
+ * channels outside, pixels inside: a block's pointers are set once for the run. */
+DW_INT8_INLINE void dw_int8_run_interior(const conv_param_t *param, const dw_ctx_t *k, const int8_t *in_b,
+                                         const int8_t *x0, ptrdiff_t xs, int32_t diy, int32_t dix, int32_t n,
+                                         dw_window_t *win, int32_t k3, int8_t *out0, ptrdiff_t os) {
+  const int32_t c_n = k->c_n;
+  int32_t c = 0, i;
+#if defined(NNACL_MVE_INT8)
+  if (param->rounding == NNACL_ROUND_DOUBLE) {
+    const int8_t *wb = k->w;
+    for (; c + 8 <= c_n; c += 8, wb += k->blk) {
+      const int8_t *x = x0;
+      int8_t *out = out0;
+      for (i = n; i > 0; --i, x += xs, out += os) {
+        dw_int8_block8_mve(k, x, wb, win, k3, 0, 0, c, out);
+      }
+    }
+    if (c < c_n) {
+      const int8_t *x = x0;
+      int8_t *out = out0;
+      for (i = n; i > 0; --i, x += xs, out += os) {
+        dw_int8_block8_mve(k, x, wb, win, k3, 1, 1, c, out);
+      }
+      c = c_n;
+    }
+  }
+#elif defined(NNACL_DW_SIMD32)
+  if (param->rounding == NNACL_ROUND_DOUBLE) {
+    const int8_t *wb = k->w;
+    const int32_t *bp = k->bias, *rec = k->rec;
+    for (; c + 4 <= c_n; c += 4) { /* the two sub-blocks of 4 of each block of 8 */
+      const int32_t h = c & 4;
+      const int8_t *x = x0;
+      int8_t *out = out0;
+      for (i = n; i > 0; --i, x += xs, out += os) {
+        dw_int8_block4(k, x, wb, bp, rec, win, k3, 0, c, out);
+      }
+      wb += h ? (ptrdiff_t)k->blk - 8 : 8;
+      bp += h ? 6 : 2;
+      rec = rec != NULL ? rec + 12 : NULL;
+    }
+  }
+#else
+  (void)k3, (void)x0, (void)xs;
+#endif
+  if (c < c_n) { /* channels left for the portable loop */
+    const int32_t iy0 = win->iy0, ix0 = win->ix0;
+    int8_t *out = out0;
+    for (i = 0; i < n; ++i, out += os, win->iy0 += diy, win->ix0 += dix) {
+      int32_t j;
+      for (j = c; j < c_n; ++j) {
+        out[j] = dw_int8_out_c(param, k, in_b, win, j, j);
+      }
+    }
+    win->iy0 = iy0;
+    win->ix0 = ix0;
+  }
+}
+
 /* the whole depthwise conv with a kh x kw window; k3 = 1: 3x3 with dilation 1 and depth
  * multiplier 1 (the DW3X3 variant) */
 static inline void dw_int8_run(const conv_param_t *param, const int8_t *input, const int8_t *weight,
@@ -450,8 +520,14 @@ static inline void dw_int8_run(const conv_param_t *param, const int8_t *input, c
   /* interior columns: ox in [ox_lo, ox_hi) read only real columns */
   const int32_t ox_lo = param->pad_left > 0 ? (param->pad_left + sw - 1) / sw : 0;
   int32_t ox_hi = in_w - 1 - span_w + param->pad_left >= 0 ? (in_w - 1 - span_w + param->pad_left) / sw + 1 : 0;
+  const int32_t span_h = (kh - 1) * param->dilation_h;
+  const int32_t oy_lo = param->pad_top > 0 ? (param->pad_top + param->stride_h - 1) / param->stride_h : 0;
+  int32_t oy_hi = in_h - 1 - span_h + param->pad_top >= 0
+                      ? (in_h - 1 - span_h + param->pad_top) / param->stride_h + 1 : 0; /* rows past: not real */
   ox_hi = ox_hi > out_w ? out_w : ox_hi;
   ox_hi = ox_hi < ox_lo ? ox_lo : ox_hi;
+  oy_hi = oy_hi > param->out_h ? param->out_h : oy_hi;
+  oy_hi = oy_hi < oy_lo ? oy_lo : oy_hi;
   memcpy(&flags, weight, sizeof(flags));
   k.w = weight + DW_INT8_HEADER;
   k.blk = (size_t)16 * (size_t)kh * (size_t)kw;
@@ -480,30 +556,50 @@ static inline void dw_int8_run(const conv_param_t *param, const int8_t *input, c
   k.zp4 = (uint32_t)(uint8_t)param->input_zp * 0x01010101u;
   for (b = 0; b < param->batch; ++b) {
     const int8_t *in_b = input + (size_t)b * in_h * in_w * in_c;
+    int8_t *out_b = output + (size_t)b * param->out_h * out_w * out_c;
+    /* 1. the interior rectangle (every tap real), in runs along its longer side */
+    if (mult == 1 && oy_lo < oy_hi && ox_lo < ox_hi) {
+      dw_window_t win;
+      const int32_t n_rows = oy_hi - oy_lo, n_cols = ox_hi - ox_lo;
+      const int32_t down = n_rows > n_cols;
+      const int32_t runs = down ? n_cols : n_rows, n = down ? n_rows : n_cols;
+      int32_t r;
+      win.ky_lo = 0;
+      win.ky_hi = kh;
+      win.kx_lo = 0;
+      win.kx_hi = kw;
+      win.mask3 = 0x1FFu;
+      for (r = 0; r < runs; ++r) {
+        oy = down ? oy_lo : oy_lo + r;
+        ox = down ? ox_lo + r : ox_lo;
+        win.iy0 = oy * param->stride_h - param->pad_top;
+        win.ix0 = ox * sw - param->pad_left;
+        dw_int8_run_interior(param, &k, in_b, in_b + ((ptrdiff_t)win.iy0 * in_w + win.ix0) * in_c,
+                             down ? (ptrdiff_t)param->stride_h * k.row : (ptrdiff_t)sw * in_c,
+                             down ? param->stride_h : 0, down ? 0 : sw, n, &win, k3,
+                             out_b + ((ptrdiff_t)oy * out_w + ox) * out_c, down ? (ptrdiff_t)out_w * out_c : out_c);
+      }
+    }
+    /* 2. the border pixels */
     for (oy = 0; oy < param->out_h; ++oy) {
       dw_window_t win;
-      int32_t rows_real;
-      int8_t *out = output + ((size_t)b * param->out_h + oy) * out_w * out_c;
+      const int32_t row_in = mult == 1 && oy >= oy_lo && oy < oy_hi && ox_lo < ox_hi;
+      int8_t *out = out_b + (size_t)oy * out_w * out_c;
+      if (row_in && ox_lo == 0 && ox_hi == out_w) {
+        continue; /* all interior */
+      }
       win.iy0 = oy * param->stride_h - param->pad_top;
       dw_int8_clip(win.iy0, param->dilation_h, kh, in_h, &win.ky_lo, &win.ky_hi);
-      rows_real = win.ky_lo == 0 && win.ky_hi == kh;
       for (ox = 0; ox < out_w; ++ox, out += out_c) {
         const int8_t *x;
+        if (row_in && ox == ox_lo) { /* skip the interior */
+          out += (ptrdiff_t)(ox_hi - 1 - ox) * out_c;
+          ox = ox_hi - 1;
+          continue;
+        }
         win.ix0 = ox * sw - param->pad_left;
         /* tap (0, 0): outside the input for border pixels, where only the real taps are read */
         x = in_b + ((ptrdiff_t)win.iy0 * in_w + win.ix0) * in_c;
-        if (mult == 1 && rows_real && ox >= ox_lo && ox < ox_hi) {
-          /* a run of interior pixels */
-          win.kx_lo = 0;
-          win.kx_hi = kw;
-          win.mask3 = 0x1FFu;
-          for (; ox < ox_hi; ++ox, out += out_c, x += (ptrdiff_t)sw * in_c, win.ix0 += sw) {
-            dw_int8_pixel(param, &k, in_b, x, &win, k3, 0, out);
-          }
-          --ox;
-          out -= out_c;
-          continue;
-        }
         dw_int8_clip(win.ix0, param->dilation_w, kw, in_w, &win.kx_lo, &win.kx_hi);
         win.mask3 = 0;
         if (k3) {
