@@ -248,9 +248,12 @@ static inline void dw_int8_acc4_border(const int8_t *x, const int8_t *wp, const 
   }
 }
 
-/* low halfword of a, b in the high one (GCC: one PKHBT) */
+/* low halfword of a, b in the high one: PKHBT, which GCC does not emit for this expression
+ * (UXTH + ORR) and arm_acle.h does not have: one line of inline assembly */
 DW_INT8_INLINE uint32_t dw_int8_pkhbt(int32_t a, int32_t b) {
-  return ((uint32_t)a & 0xFFFFu) | ((uint32_t)b << 16);
+  uint32_t r;
+  __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
+  return r;
 }
 
 /* requantization of one doubled accumulator by its record {m, K, e}, saturated to int8 */
