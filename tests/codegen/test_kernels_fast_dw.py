@@ -6,7 +6,8 @@ randomized shapes: channel counts that are and are not multiples of 4 / 8 (3, 5,
 33, 40 ...), 3x3 windows with stride 1 / 2 and SAME / VALID / asymmetric padding, other
 windows (Hx1, 1xW, 5x3 dilated), depth multiplier 2, per-tensor and per-channel weight
 scales, nonzero zero points, RELU / RELU6, and output scales small enough that the
-requantization shifts left. The shared QEMU test runs it on the Cortex-M4 (default) and on
+requantization shifts left; tall / narrow, wide and one-column shapes for the runs of pixels
+(interior rectangle along its longer side). The shared QEMU test runs it on the Cortex-M4 (default) and on
 the Cortex-M55 (``-m slow``); ``test_dw_model_on_an547`` runs it on the M55 by default.
 The host runs the portable loop of every branch node by node, and the record
 requantization of the SIMD32 path is checked against ``nnacl_mbqm_double`` on random and edge
@@ -49,6 +50,15 @@ BRANCHES = [
     (16, 1, (3, 3), (2, 1), (2, 1), "PAD",   (1, 2, 0, 1), "RELU",          False, (9, 6),   True),
     (4,  2, (3, 3), (1, 1), (1, 1), "SAME",  (1, 1, 1, 1), "RELU",          False, (6, 7),   False),
     (3,  3, (3, 3), (2, 2), (1, 1), "SAME",  (1, 1, 1, 1), "RELU6",         False, (7, 7),   False),
+    # runs: tall and narrow (interior columns walked down y, KWS-like), two channels
+    # in wide rows, stride 2 without padding, 1-column windows of 3 and 15 taps (SWW-like, one
+    # run down the column), a dilated square window
+    (64, 1, (3, 3), (1, 1), (1, 1), "SAME",  (1, 1, 1, 1), "RELU",          False, (11, 3),  False),
+    (2,  1, (3, 3), (1, 1), (1, 1), "SAME",  (1, 1, 1, 1), "NO_ACTIVATION", True,  (4, 13),  False),
+    (9,  1, (3, 3), (2, 2), (1, 1), "VALID", (0, 0, 0, 0), "RELU",          False, (9, 11),  False),
+    (24, 1, (3, 1), (1, 1), (1, 1), "VALID", (0, 0, 0, 0), "NO_ACTIVATION", False, (10, 1),  False),
+    (13, 1, (15, 1), (1, 1), (1, 1), "VALID", (0, 0, 0, 0), "NO_ACTIVATION", True, (15, 1),  False),
+    (8,  1, (3, 3), (1, 1), (2, 2), "SAME",  (2, 2, 2, 2), "RELU6",         False, (7, 8),   True),
 ]
 
 
@@ -97,6 +107,22 @@ def test_variants_covered():
     g = family_models()[0][1]
     variants = {conv_ops.choose_variant(conv_ops.geometry(g, i)) for i in range(len(g.nodes))}
     assert variants == {conv_ops.DW3X3, conv_ops.DW}
+
+
+def test_large_sums_take_general():
+    """Weights and bias whose doubled sums could overflow int32 take the GENERAL variant."""
+    b = GraphBuilder("dw_big")
+    x = b.input("x", I8, (1, 5, 5, 4), quant=(0.05, 3))
+    w = b.const("w", np.full((4, 3, 3, 1), 127, np.int8), quant=(0.01, 0))
+    bias = b.const("b", np.full(4, 2 ** 30, np.int32), quant=(0.0005, 0))
+    y = b.node("Conv2DFusion", [x, w, bias], [("y", I8, (1, 5, 5, 4), (0.5, 0))], kernel_size=(3, 3),
+               stride=(1, 1), dilation=(1, 1), pad_mode="SAME", pad_list=(1, 1, 1, 1), group=4, in_channel=4,
+               out_channel=4, format="NHWC", activation_type="NO_ACTIVATION")
+    g = b.build([y])
+    assert conv_ops.choose_variant(conv_ops.geometry(g, 0)) == conv_ops.DW3X3
+    assert not conv_ops.dw_int8_fits(np.full(4, 2 ** 30, np.int32), g.tensors[g.nodes[0].inputs[1]].array)
+    plan = conv_ops._plan(g, 0)
+    assert plan.params["variant"] == conv_ops.GENERAL
 
 
 @pytest.mark.host_cc
