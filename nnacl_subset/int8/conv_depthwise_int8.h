@@ -15,26 +15,31 @@
  * The kernels thus accumulate acc2 = 2 * acc (the generator checks that it fits, |acc| < 2^30),
  * which is what the fast requantizations want: SRDHM(acc, m) = hi(acc2 * m + 2^31).
  *
- * Output pixels are computed a block of channels at a time, channel c of tap (ky, kx) reading
- * input (iy0 + ky * dilation_h, ix0 + kx * dilation_w). A padded tap counts as x = input_zp
- * (the bias holds -input_zp * sum(w)), so border pixels run the same block with the zero
- * point in place of the missing input; interior pixels (a range of columns per row) skip the
- * checks, and 3x3 windows (dilation 1) are unrolled.
+ * Channel c of tap (ky, kx) reads input (iy0 + ky * dilation_h, ix0 + kx * dilation_w). A
+ * padded tap counts as x = input_zp (the bias holds -input_zp * sum(w)). The interior
+ * rectangle (pixels whose taps are all real) is walked in runs along its longer side (rows,
+ * or columns for tall / one-column outputs), a block of channels at a time for the whole run
+ * and pixels inside, without checks; the border pixels come after, one by one, all channels,
+ * with the zero point in place of the missing taps. 3x3 windows (dilation 1) are unrolled.
+ * GCC hoists the loads of unrolled taps and reassociates their sums, which needs more
+ * registers than there are: empty asm statements (DW_INT8_SEQ4 / AFTER / KEEP) keep each
+ * tap's loads after the previous tap's sums.
  *
  *   SIMD32 (Cortex-M4/M7/M33): four channels; one LDR reads them for a tap, SXTB16 and SXTB16
  *           ROR 8 give channels (0, 2) and (1, 3), one LDRD their four int16 weights, SMLABB /
  *           SMLABT / SMLATB / SMLATT pair them up. Requantization from the records: SMMLAR
- *           (acc2, m, K) = SRDHM(acc, m) + K, an ASR by e, SSAT, the four bytes packed and
- *           clamped together (SSUB8 / SEL), one store. Channels past the last multiple of 4
- *           take the portable loop.
+ *           (acc2, m, K) = SRDHM(acc, m) + K, the sign fix (ADD ASR 31), an ASR by e, SSAT;
+ *           PKHBT / UXTB16 / ORR pack the four bytes, SSUB8 / SEL clamp them, one store.
+ *           Channels past the last multiple of 4 take the portable loop.
  *   MVE    (Cortex-M55): eight channels in int16 lanes; VLDRB.S16 widens a tap's inputs, VLDRH
  *           its weights, VMULLB / VMULLT multiply the even / odd channels into two int32
- *           accumulators (bias, multipliers and shifts gathered even / odd); VRMULH requantizes
- *           (acc2 doubled: no VQRDMULH doubling), VMOVNT interleaves the two halves again and
- *           one VSTRB.16 stores the eight outputs; the channel tail is predicated (VCTP).
+ *           accumulators (bias, multipliers and shifts stored even / odd); VRMULH requantizes
+ *           (acc2 doubled: no VQRDMULH doubling), VQMOVNB / VQMOVNT / VQMOVNB.S16 saturate and
+ *           interleave the halves again, one VSTRB.16 stores the eight outputs; the channel
+ *           tail is predicated (VCTP). The MVE path skips the "ties away from zero" step for
+ *           negative values when act_min >= output_zp (RELU, RELU6): it only moves values
+ *           that are clamped to act_min anyway.
  *   C      the portable loop, one channel at a time: the specification.
- * Both fast requantizations skip the "ties away from zero" step for negative values when
- * act_min >= output_zp (RELU, RELU6): it only moves values that are clamped to act_min anyway.
  * Depth multipliers > 1 always take the portable loop.
  */
 #ifndef NNACL_INT8_CONV_DEPTHWISE_INT8_H_
