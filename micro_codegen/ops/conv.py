@@ -13,9 +13,10 @@ IM2COL      other group-1 convs (scratch: CONV_IM2COL_TILE pixels' columns)  OHW
 GENERAL     grouped convs (1 < group < in_c)                                  OHWI
 ==========  ===============================================================  ==========
 
-(*) int8 depthwise weights are widened to int16, in blocks of 4 channels (``_dw_int8_weights``),
-and bias / multiplier / shift are padded to whole blocks (``_dw_int8_channels``); fp32 keeps
-float HWO.
+(*) int8 depthwise weights are doubled and widened to int16, in blocks of 8 channels after a
+small header, with per-channel requantization records (``_dw_int8_weights``); the bias is
+doubled too, and bias / multiplier / shift are padded to whole blocks (``_dw_int8_channels``);
+sums too large for the doubled accumulators take GENERAL (``dw_int8_fits``). fp32 keeps float HWO.
 
 fp32 convs whose weights or bias are computed at run time (graph inputs, as the ONNX Conv
 tests feed them) pass them as they are (``In(1)`` / ``In(2)``): with run-time weights DW and
@@ -238,24 +239,50 @@ def _weights_for(variant: CConst, w: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(w)
 
 
-def _dw_int8_weights(w: np.ndarray) -> np.ndarray:
-    """int8 depthwise weights (DW, DW3X3) as ``int8/conv_depthwise_int8.h`` reads them: int16 in
-    blocks of 4 channels ``[ceil(out / 4)][kh][kw][4]`` (padding channels 0), each value stored
-    as two little-endian bytes of the int8 array."""
+#: int8 depthwise constants (int8/conv_depthwise_int8.h): channels in blocks of 8, a header
+#: of DW_INT8_HEADER bytes before the weights, DW_INT8_REC_FAST set when the requant records follow
+DW_INT8_BLOCK, DW_INT8_HEADER, DW_INT8_REC_FAST = 8, 8, 1
+
+
+def dw_int8_fits(bias: np.ndarray, w: np.ndarray) -> bool:
+    """The int8 depthwise kernels accumulate twice the sum (doubled weights and bias, see
+    :func:`_dw_int8_weights`): every |bias'[oc]| + 128 * sum|w[oc]| must stay below 2^30."""
+    wsum = np.abs(w.reshape(w.shape[0], -1).astype(np.int64)).sum(axis=1)
+    return bool(np.all(np.abs(bias.astype(np.int64)) + 128 * wsum < 2 ** 30))
+
+
+def _dw_int8_weights(w: np.ndarray, mult: np.ndarray, shift: np.ndarray, out_zp: int) -> np.ndarray:
+    """int8 depthwise weights (DW, DW3X3) as ``int8/conv_depthwise_int8.h`` reads them:
+    an 8-byte header (int32 flags, 0), then the weights doubled, int16, in blocks of 8 channels
+    ``[ceil(out / 8)][kh][kw][8]`` (padding channels 0), then, with flag DW_INT8_REC_FAST
+    (every shift in [-22, -1]), one int32 record ``{multiplier, K, e}`` per channel (padded
+    to 8): e = -shift, K = 2^(e-1) + out_zp * 2^e, the rounding and offset of the SIMD32
+    requantization."""
     cout, kh, kw, _ = w.shape
-    blocks = (cout + 3) // 4
-    hwo = np.zeros((kh * kw, blocks * 4), np.int16)
-    hwo[:, :cout] = w.reshape(cout, kh * kw).T
-    packed = hwo.reshape(kh * kw, blocks, 4).transpose(1, 0, 2)
-    return np.ascontiguousarray(packed.astype("<i2")).view(np.int8).reshape(-1)
+    blocks = (cout + DW_INT8_BLOCK - 1) // DW_INT8_BLOCK
+    hwo = np.zeros((kh * kw, blocks * DW_INT8_BLOCK), np.int16)
+    hwo[:, :cout] = 2 * w.reshape(cout, kh * kw).T.astype(np.int16)
+    packed = hwo.reshape(kh * kw, blocks, DW_INT8_BLOCK).transpose(1, 0, 2)
+    e = -shift.astype(np.int64)
+    fast = bool(np.all((e >= 1) & (e <= 22)))
+    parts = [np.array([DW_INT8_REC_FAST if fast else 0, 0], "<i4").view(np.int8),
+             np.ascontiguousarray(packed.astype("<i2")).view(np.int8).reshape(-1)]
+    if fast:
+        rec = np.zeros((blocks * DW_INT8_BLOCK, 3), np.int64)
+        rec[:cout, 0] = mult
+        rec[:cout, 1] = (1 << (e - 1)) + int(out_zp) * (1 << e)
+        rec[:cout, 2] = e
+        parts.append(np.ascontiguousarray(rec.astype("<i4")).view(np.int8).reshape(-1))
+    return np.concatenate(parts)
 
 
 def _dw_int8_channels(v: np.ndarray) -> np.ndarray:
     """A per-channel int32 array (bias, multiplier, shift) of an int8 depthwise conv, padded
-    with 0 to whole blocks of 4 channels."""
-    padded = np.zeros((v.size + 3) // 4 * 4, np.int32)
+    with 0 to whole blocks of 8 channels, each block's even channels first: 0 2 4 6 1 3 5 7
+    (the order of the MVE path's two accumulators)."""
+    padded = np.zeros((v.size + DW_INT8_BLOCK - 1) // DW_INT8_BLOCK * DW_INT8_BLOCK, np.int32)
     padded[:v.size] = v
-    return padded
+    return np.ascontiguousarray(padded.reshape(-1, DW_INT8_BLOCK // 2, 2).transpose(0, 2, 1).reshape(-1))
 
 
 def _plan(g: Graph, i: int, variant: CConst | None = None) -> OpPlan:
@@ -321,14 +348,16 @@ def _plan(g: Graph, i: int, variant: CConst | None = None) -> OpPlan:
             wq, b, mult, shift = gemm_constant_channels(wq, b, mult, shift, out_zp, int(qmin), int(qmax))
             if not gemm_acc_bounded(wq, b, shift):
                 variant = GENERAL
+        if variant in (DW, DW3X3) and not dw_int8_fits(b, w.array):
+            variant = GENERAL   # sums too large for the doubled accumulators
         params = dict(base, variant=variant, input_zp=in_zp, output_zp=out_zp,
                       rounding=rounding_code(numerics.ROUNDING_CONV), act_min=int(qmin), act_max=int(qmax))
-        if variant in (DW, DW3X3):      # blocks of 4 channels (int8/conv_depthwise_int8.h)
-            wq = _dw_int8_weights(w.array)
-            b, mult, shift = (_dw_int8_channels(v) for v in (b, mult, shift))
+        if variant in (DW, DW3X3):      # blocks of 8 channels, doubled (int8/conv_depthwise_int8.h)
+            wq = _dw_int8_weights(w.array, mult, shift, out_zp)
+            b, mult, shift = (_dw_int8_channels(v) for v in (2 * b.astype(np.int64), mult, shift))
         elif variant in (ONE_BY_ONE, IM2COL):  # blocks of 4 channels x 16 taps (int8/conv_gemm_int8.h)
             wq = gemm_pack_int8(wq)
-        else:                           # GENERAL also after a gemm fallback: the rewritten weights
+        else:                           # GENERAL also after a fallback: the (rewritten) weights as they are
             wq = _weights_for(variant, wq)
         consts = (ConstArray("weight", DType.INT8, wq), ConstArray("bias", DType.INT32, b),
                   ConstArray("multiplier", DType.INT32, mult), ConstArray("shift", DType.INT32, shift))

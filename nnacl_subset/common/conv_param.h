@@ -11,7 +11,7 @@
  *   1X1      group 1, 1x1 kernel, no padding, any stride: gemm straight on the input; weights [out][in]
  *   DW       depthwise (group == in_c, out_c = in_c * multiplier); weights packed HWO [kh][kw][out]
  *   DW3X3    depthwise 3x3, multiplier 1, dilation 1, any stride; weights packed HWO [3][3][out]
- *            (int8 DW / DW3X3: int16 weights in blocks of 4 channels, per-channel values padded;
+ *            (int8 DW / DW3X3: doubled int16 weights in blocks of 8 channels after a header;
  *            see int8/conv_depthwise_int8.h; int8 IM2COL / 1X1: blocks of 4 output channels x 16
  *            taps, zero-padded; see int8/conv_gemm_int8.h)
  */

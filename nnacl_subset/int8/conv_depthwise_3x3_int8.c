@@ -1,7 +1,7 @@
 /*
  * conv_depthwise_3x3_int8.c -- int8 depthwise 3x3 (multiplier 1, dilation 1, any stride and
  * padding): the core of int8/conv_depthwise_int8.h with the window size a constant, so the
- * nine taps unroll. Weights int16 HWO [3][3][out_c rounded up to 4] (see that header).
+ * nine taps unroll. Weights: doubled int16 in blocks of 8 channels (see that header).
  */
 #include "int8/conv_depthwise_int8.h"
 

@@ -1,7 +1,7 @@
 /*
  * conv_depthwise_int8.c -- int8 depthwise convolution (group == in_c), any depth multiplier,
  * kernel, stride, dilation and padding. Output channel oc reads input channel oc / multiplier.
- * Weights int16 HWO [kh][kw][out_c rounded up to 4] (see int8/conv_depthwise_int8.h).
+ * Weights: doubled int16 in blocks of 8 channels (see int8/conv_depthwise_int8.h).
  */
 #include "int8/conv_depthwise_int8.h"
 

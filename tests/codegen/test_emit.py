@@ -173,7 +173,8 @@ def test_generated_text_conventions(tiny_model):
         assert m.group(2).startswith("tiny_")
         assert int(m.group(4)) >= 8
         rows = m.group(5).split("\n")
-        assert all(len(row.split(",")) - (1 if row.endswith(",") else 0) == 12 for row in rows[:-1])
+        counts = {len(row.split(",")) - (1 if row.endswith(",") else 0) for row in rows[:-1]}
+        assert len(counts) <= 1 and all(c <= 12 for c in counts)   # 12 a line, fewer for wide values
         assert sum(len([v for v in row.split(",") if v.strip()]) for row in rows) == int(m.group(3))
     header = r.files["tiny.h"].decode()
     for decl in ("int tiny_init(void);", "int tiny_invoke(int *failed_node);", "void *tiny_input(int k);",

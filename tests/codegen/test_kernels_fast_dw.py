@@ -6,10 +6,11 @@ randomized shapes: channel counts that are and are not multiples of 4 / 8 (3, 5,
 33, 40 ...), 3x3 windows with stride 1 / 2 and SAME / VALID / asymmetric padding, other
 windows (Hx1, 1xW, 5x3 dilated), depth multiplier 2, per-tensor and per-channel weight
 scales, nonzero zero points, RELU / RELU6, and output scales small enough that the
-requantization shifts left. The shared QEMU test runs it on the Cortex-M4 (default) and on
+requantization shifts left; tall / narrow, wide and one-column shapes for the runs of pixels
+(interior rectangle along its longer side). The shared QEMU test runs it on the Cortex-M4 (default) and on
 the Cortex-M55 (``-m slow``); ``test_dw_model_on_an547`` runs it on the M55 by default.
-The host runs the portable loop of every branch node by node, and the two-SMLAL
-requantization of the fast paths is checked against ``nnacl_requant_i8`` on random and edge
+The host runs the portable loop of every branch node by node, and the record
+requantization of the SIMD32 path is checked against ``nnacl_mbqm_double`` on random and edge
 accumulators.
 """
 from __future__ import annotations
@@ -49,6 +50,15 @@ BRANCHES = [
     (16, 1, (3, 3), (2, 1), (2, 1), "PAD",   (1, 2, 0, 1), "RELU",          False, (9, 6),   True),
     (4,  2, (3, 3), (1, 1), (1, 1), "SAME",  (1, 1, 1, 1), "RELU",          False, (6, 7),   False),
     (3,  3, (3, 3), (2, 2), (1, 1), "SAME",  (1, 1, 1, 1), "RELU6",         False, (7, 7),   False),
+    # runs: tall and narrow (interior columns walked down y, KWS-like), two channels
+    # in wide rows, stride 2 without padding, 1-column windows of 3 and 15 taps (SWW-like, one
+    # run down the column), a dilated square window
+    (64, 1, (3, 3), (1, 1), (1, 1), "SAME",  (1, 1, 1, 1), "RELU",          False, (11, 3),  False),
+    (2,  1, (3, 3), (1, 1), (1, 1), "SAME",  (1, 1, 1, 1), "NO_ACTIVATION", True,  (4, 13),  False),
+    (9,  1, (3, 3), (2, 2), (1, 1), "VALID", (0, 0, 0, 0), "RELU",          False, (9, 11),  False),
+    (24, 1, (3, 1), (1, 1), (1, 1), "VALID", (0, 0, 0, 0), "NO_ACTIVATION", False, (10, 1),  False),
+    (13, 1, (15, 1), (1, 1), (1, 1), "VALID", (0, 0, 0, 0), "NO_ACTIVATION", True, (15, 1),  False),
+    (8,  1, (3, 3), (1, 1), (2, 2), "SAME",  (2, 2, 2, 2), "RELU6",         False, (7, 8),   True),
 ]
 
 
@@ -99,6 +109,22 @@ def test_variants_covered():
     assert variants == {conv_ops.DW3X3, conv_ops.DW}
 
 
+def test_large_sums_take_general():
+    """Weights and bias whose doubled sums could overflow int32 take the GENERAL variant."""
+    b = GraphBuilder("dw_big")
+    x = b.input("x", I8, (1, 5, 5, 4), quant=(0.05, 3))
+    w = b.const("w", np.full((4, 3, 3, 1), 127, np.int8), quant=(0.01, 0))
+    bias = b.const("b", np.full(4, 2 ** 30, np.int32), quant=(0.0005, 0))
+    y = b.node("Conv2DFusion", [x, w, bias], [("y", I8, (1, 5, 5, 4), (0.5, 0))], kernel_size=(3, 3),
+               stride=(1, 1), dilation=(1, 1), pad_mode="SAME", pad_list=(1, 1, 1, 1), group=4, in_channel=4,
+               out_channel=4, format="NHWC", activation_type="NO_ACTIVATION")
+    g = b.build([y])
+    assert conv_ops.choose_variant(conv_ops.geometry(g, 0)) == conv_ops.DW3X3
+    assert not conv_ops.dw_int8_fits(np.full(4, 2 ** 30, np.int32), g.tensors[g.nodes[0].inputs[1]].array)
+    plan = conv_ops._plan(g, 0)
+    assert plan.params["variant"] == conv_ops.GENERAL
+
+
 @pytest.mark.host_cc
 def test_family_models(klib):
     """The portable loops, node by node, against the reference."""
@@ -110,30 +136,31 @@ REQUANT_PROGRAM = r"""
 #include "int8/conv_depthwise_int8.h"
 static uint32_t s = 12345u;
 static uint32_t next(void) { s ^= s << 13; s ^= s >> 17; s ^= s << 5; return s; }
+/* the SIMD32 requantization (dw_int8_rq_rec) in portable C: SMMLAR(2 acc, m, K), the sign fix, ASR e */
+static int32_t rq_rec(int32_t acc2, int32_t m, int32_t kk, int32_t e) {
+  int32_t y = (int32_t)((((int64_t)kk * 4294967296LL) + (int64_t)acc2 * m + 2147483648LL) >> 32);
+  y += acc2 >> 31;
+  return y >> e;
+}
 int main(void) {
-  static const int32_t edge[] = {0, 1, -1, 2, -2, 3, -3, 127, -128, 1 << 20, -(1 << 20), INT32_MAX, INT32_MIN,
-                                 INT32_MAX - 1, INT32_MIN + 1, 1 << 30, -(1 << 30)};
+  static const int32_t edge[] = {0, 1, -1, 2, -2, 3, -3, 127, -128, 1 << 20, -(1 << 20), (1 << 30) - 1,
+                                 -(1 << 30) + 1, (1 << 29), -(1 << 29)};
   long bad = 0, n;
   for (n = 0; n < 4000000; ++n) {
-    const int32_t shift = (int32_t)(next() % 40u) - 31; /* [-31, 8] */
-    const int32_t m = n % 97 == 0 ? (1 << 30) : (n % 89 == 0 ? 0 : (int32_t)((1u << 30) | (next() >> 2)));
-    int32_t acc = (int32_t)next();
+    const int32_t e = 1 + (int32_t)(next() % 22u); /* shift in [-22, -1] */
+    const int32_t m = n % 97 == 0 ? (1 << 30) : (int32_t)((1u << 30) | (next() >> 2));
+    int32_t acc = (int32_t)(next() >> 2) - (1 << 29) * 2; /* |acc| < 2^30 */
     if (n % 3 == 0) acc >>= next() % 31u;
-    if (n % 7 == 0) acc = (int32_t)(next() % 2u ? (1 << 30) - 1 - (int32_t)(next() % 4u) : -(1 << 30) + (int32_t)(next() % 4u));
     if (n % 5 == 0) acc = edge[next() % (sizeof(edge) / sizeof(edge[0]))];
+    if (acc <= -(1 << 30) || acc >= (1 << 30)) continue;
     {
-      const int32_t zp = (int32_t)(next() % 255u) - 127, lo = -128 + (int32_t)(next() % 3u), hi = 127 - (int32_t)(next() % 3u);
-      const int32_t want = nnacl_requant_i8(acc, m, shift, NNACL_ROUND_DOUBLE, zp, lo, hi);
-      const int32_t got = dw_int8_requant_double(acc, m, shift, zp, lo, hi);
-      /* the unclamped values too, through a wide clamp */
-      const int32_t want_raw = nnacl_mbqm_double(acc, m, shift);
-      const int32_t got_raw = dw_int8_requant_double(acc, m, shift, 0, INT32_MIN, INT32_MAX);
-      /* the small-accumulator form, where it applies */
-      const int32_t small = acc > -(1 << 30) && acc < (1 << 30) && shift < 0;
-      const int32_t got_small = small ? dw_int8_mbqm_small(acc, m, shift) : want_raw;
-      if (want != got || want_raw != got_raw || want_raw != got_small) {
-        if (bad++ < 10) printf("acc %ld m %ld shift %ld: %ld %ld / %ld %ld\n", (long)acc, (long)m, (long)shift,
-                               (long)want, (long)got, (long)want_raw, (long)got_raw);
+      const int32_t zp = (int32_t)(next() % 255u) - 127;
+      const int32_t kk = (1 << (e - 1)) + zp * (1 << e);
+      const int32_t want = nnacl_mbqm_double(acc, m, -e) + zp;
+      const int32_t got = rq_rec(2 * acc, m, kk, e);
+      if (want != got) {
+        if (bad++ < 10) printf("acc %ld m %ld e %ld zp %ld: %ld %ld\n", (long)acc, (long)m, (long)e, (long)zp,
+                               (long)want, (long)got);
       }
     }
   }
@@ -144,7 +171,10 @@ int main(void) {
 
 
 @pytest.mark.host_cc
-def test_requant_double_matches_nnacl(tmp_path):
+def test_requant_records_match_nnacl(tmp_path):
+    """The SIMD32 requantization from the records {m, K = 2^(e-1) + zp 2^e, e} of a doubled
+    accumulator equals nnacl's double rounding plus the output offset (|acc| < 2^30, shifts
+    in [-22, -1], the range the generator writes records for)."""
     require_tool("gcc")
     src, exe = tmp_path / "rq.c", tmp_path / "rq"
     src.write_text(REQUANT_PROGRAM)
