@@ -15,6 +15,7 @@
 
 #define SOFTMAX_DIFF_INT_BITS 5
 #define SOFTMAX_ACCUM_INT_BITS 12
+#define SOFTMAX_EXP_CACHE 32 /* the exps of up to this many classes per row are kept for the output pass */
 
 /* gemmlowp SaturatingRoundingMultiplyByPOT<exponent> for exponent > 0 */
 static int64_t sat_mul_pot_pos(int64_t x, int32_t exponent) {
@@ -105,6 +106,7 @@ void softmax_int8(const softmax_param_t *param, const int8_t *input, int8_t *out
       const int8_t *x = input + (size_t)o * n * inner + i;
       int8_t *y = output + (size_t)o * n * inner + i;
       int32_t max_v = -128;
+      int32_t cache[SOFTMAX_EXP_CACHE]; /* exp of the first classes, computed once */
       int64_t sum = 0, recip;
       int32_t clz, nbits;
       for (c = 0; c < n; ++c) {
@@ -116,7 +118,11 @@ void softmax_int8(const softmax_param_t *param, const int8_t *input, int8_t *out
         const int32_t diff = (int32_t)x[(size_t)c * inner] - max_v;
         if (diff >= param->diff_min) {
           const int32_t d = nnacl_mbqm(diff, param->input_multiplier, param->input_left_shift, param->rounding);
-          sum += nnacl_rdbpot64(exp_on_negative_values(d), SOFTMAX_ACCUM_INT_BITS);
+          const int64_t e = exp_on_negative_values(d);
+          if (c < SOFTMAX_EXP_CACHE) {
+            cache[c] = (int32_t)e; /* Q0.31: fits */
+          }
+          sum += nnacl_rdbpot64(e, SOFTMAX_ACCUM_INT_BITS);
         }
       }
       clz = count_leading_zeros32((uint32_t)sum);
@@ -126,8 +132,11 @@ void softmax_int8(const softmax_param_t *param, const int8_t *input, int8_t *out
         const int32_t diff = (int32_t)x[(size_t)c * inner] - max_v;
         int64_t v = -128;
         if (diff >= param->diff_min) {
-          const int32_t d = nnacl_mbqm(diff, param->input_multiplier, param->input_left_shift, param->rounding);
-          v = nnacl_rdbpot64(srdhm64(recip, exp_on_negative_values(d)), nbits + 31 - 8) + param->output_zp;
+          const int64_t e = c < SOFTMAX_EXP_CACHE
+                                ? cache[c]
+                                : exp_on_negative_values(nnacl_mbqm(diff, param->input_multiplier,
+                                                                    param->input_left_shift, param->rounding));
+          v = nnacl_rdbpot64(srdhm64(recip, e), nbits + 31 - 8) + param->output_zp;
           v = v < -128 ? -128 : (v > 127 ? 127 : v);
         }
         y[(size_t)c * inner] = (int8_t)v;
