@@ -15,15 +15,12 @@ accumulators.
 """
 from __future__ import annotations
 
-import importlib.util
 import math
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from micro_codegen import api
 from micro_codegen.builder import GraphBuilder
 from micro_codegen.ir import DType
 from micro_codegen.ops import conv as conv_ops
@@ -182,18 +179,3 @@ def test_requant_records_match_nnacl(tmp_path):
                    check=True)
     r = subprocess.run([str(exe)], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout
-
-
-@pytest.mark.qemu
-def test_dw_model_on_an547(tmp_path):
-    """Model 0 on the Cortex-M55 (MVE paths) in the default run."""
-    require_tool("arm-none-eabi-gcc")
-    require_tool("qemu-system-arm")
-    spec = importlib.util.spec_from_file_location(
-        "qemu_families", Path(__file__).resolve().parents[1] / "validate" / "test_qemu_families.py")
-    families = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(families)
-    name, graph, inputs = family_models()[0]
-    path = families.write_case(tmp_path, name, graph, inputs)
-    r = api.validate(path, "qemu-mps3-an547", out_dir=tmp_path / "proj")
-    assert r.report.failed == 0 and r.report.passed == 1, r.report.to_json()

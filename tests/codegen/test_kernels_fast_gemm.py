@@ -265,19 +265,3 @@ def test_one_multiply_requantization_matches_double_rounding(tmp_path):
                    check=True)
     r = subprocess.run([str(exe)], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout
-
-
-@pytest.mark.qemu
-def test_model0_on_cortex_m55(tmp_path):
-    """Model 0 on qemu-mps3-an547: the MVE paths, bit-exact with the reference."""
-    from conftest import require_tool
-    from micro_codegen import api
-    import sys
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "validate"))
-    from test_qemu_families import write_case
-    require_tool("arm-none-eabi-gcc")
-    require_tool("qemu-system-arm")
-    name, graph, inputs = family_models()[0]
-    path = write_case(tmp_path, name, graph, inputs)
-    r = api.validate(path, "qemu-mps3-an547", out_dir=tmp_path / "proj")
-    assert r.report.failed == 0 and r.report.passed == 1, r.report.to_json()
