@@ -405,6 +405,16 @@ def rand_i8(gen, shape):
     return gen.integers(-128, 128, size=shape).astype(np.int8)
 
 
+def conv_out_hw(in_hw, k, stride, dil, pad_mode, pads):
+    """Output (h, w) of a conv window: SAME, VALID or explicit PAD (top, bottom, left, right)."""
+    eff = [(k[d] - 1) * dil[d] + 1 for d in range(2)]
+    if pad_mode == "SAME":
+        return [-(-in_hw[d] // stride[d]) for d in range(2)]
+    if pad_mode == "VALID":
+        return [(in_hw[d] - eff[d]) // stride[d] + 1 for d in range(2)]
+    return [(in_hw[d] + pads[2 * d] + pads[2 * d + 1] - eff[d]) // stride[d] + 1 for d in range(2)]
+
+
 def rand_f32(gen, shape, scale=1.0):
     return (gen.standard_normal(shape) * scale).astype(np.float32)
 

@@ -24,7 +24,7 @@ from micro_codegen.builder import GraphBuilder, roundtrip
 from micro_codegen.ir import DType
 from micro_codegen.ops import conv as conv_ops
 
-from c_harness import (ARM_FLAGS, NNACL, build_arm_selftest, check_node, kernel_sources,
+from c_harness import (ARM_FLAGS, NNACL, build_arm_selftest, check_node, conv_out_hw, kernel_sources,
                        klib,  # noqa: F401 (fixture)
                        rand_f32 as _rand_f32, rand_i8 as _rand_i8, rng as _rng)
 from conftest import require_tool
@@ -34,13 +34,6 @@ pytestmark = pytest.mark.host_cc
 I8, F32 = DType.INT8, DType.FLOAT32
 
 
-def _out_hw(in_hw, k, stride, dil, pad_mode, pads):
-    eff = [(k[d] - 1) * dil[d] + 1 for d in range(2)]
-    if pad_mode == "SAME":
-        return [math.ceil(in_hw[d] / stride[d]) for d in range(2)]
-    if pad_mode == "VALID":
-        return [(in_hw[d] - eff[d]) // stride[d] + 1 for d in range(2)]
-    return [(in_hw[d] + pads[2 * d] + pads[2 * d + 1] - eff[d]) // stride[d] + 1 for d in range(2)]
 
 
 # ---------------------------------------------------------------- Conv2DFusion
@@ -72,7 +65,7 @@ def _conv_graph(rng, dtype, shape, cout, k, stride, dil, pad_mode, pads, group, 
                 hybrid=False, with_bias=True):
     n, h, w, cin = shape
     cg = cin // group
-    oh, ow = _out_hw((h, w), k, stride, dil, pad_mode, pads)
+    oh, ow = conv_out_hw((h, w), k, stride, dil, pad_mode, pads)
     b = GraphBuilder("conv")
     wshape = (cout, k[0], k[1], cg)
     ktaps = k[0] * k[1] * cg

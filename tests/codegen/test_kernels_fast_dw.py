@@ -25,7 +25,7 @@ from micro_codegen.builder import GraphBuilder
 from micro_codegen.ir import DType
 from micro_codegen.ops import conv as conv_ops
 
-from c_harness import NNACL, check_family_models_node_by_node, klib, rand_i8, rng  # noqa: F401 (klib: fixture)
+from c_harness import NNACL, conv_out_hw, check_family_models_node_by_node, klib, rand_i8, rng  # noqa: F401 (klib: fixture)
 from conftest import require_tool
 
 I8 = DType.INT8
@@ -59,13 +59,6 @@ BRANCHES = [
 ]
 
 
-def _out_hw(hw, k, stride, dil, pad_mode, pads):
-    eff = [(k[d] - 1) * dil[d] + 1 for d in range(2)]
-    if pad_mode == "SAME":
-        return [math.ceil(hw[d] / stride[d]) for d in range(2)]
-    if pad_mode == "VALID":
-        return [(hw[d] - eff[d]) // stride[d] + 1 for d in range(2)]
-    return [(hw[d] + pads[2 * d] + pads[2 * d + 1] - eff[d]) // stride[d] + 1 for d in range(2)]
 
 
 def _branch(b: GraphBuilder, gen, j: int, spec):
@@ -80,7 +73,7 @@ def _branch(b: GraphBuilder, gen, j: int, spec):
                    quant=([in_scale * s for s in w_scales], [0] * cout))
     # scale_up: output scale below in_scale * w_scale, so the requantization shifts left
     out_scale = (in_scale * float(np.mean(w_scales)) * (0.4 if scale_up else 73 * 73 * math.sqrt(k[0] * k[1]) * 3 / 127))
-    oh, ow = _out_hw(hw, k, stride, dil, pad_mode, pads)
+    oh, ow = conv_out_hw(hw, k, stride, dil, pad_mode, pads)
     y = b.node("Conv2DFusion", [x, w, bias], [(f"y{j}", I8, (1, oh, ow, cout), (out_scale, int(gen.integers(-20, 20))))],
                kernel_size=k, stride=stride, dilation=dil, pad_mode=pad_mode, pad_list=pads, group=cin,
                in_channel=cin, out_channel=cout, format="NHWC", activation_type=act)

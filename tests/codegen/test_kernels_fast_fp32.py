@@ -22,18 +22,11 @@ import pytest
 from micro_codegen.builder import GraphBuilder
 from micro_codegen.ir import DType
 
-from c_harness import check_family_models_node_by_node, klib, rand_f32, rng  # noqa: F401 (klib: fixture)
+from c_harness import check_family_models_node_by_node, conv_out_hw, klib, rand_f32, rng  # noqa: F401 (klib: fixture)
 
 F32 = DType.FLOAT32
 
 
-def _out_hw(in_hw, k, stride, dil, pad_mode, pads):
-    eff = [(k[d] - 1) * dil[d] + 1 for d in range(2)]
-    if pad_mode == "SAME":
-        return [math.ceil(in_hw[d] / stride[d]) for d in range(2)]
-    if pad_mode == "VALID":
-        return [(in_hw[d] - eff[d]) // stride[d] + 1 for d in range(2)]
-    return [(in_hw[d] + pads[2 * d] + pads[2 * d + 1] - eff[d]) // stride[d] + 1 for d in range(2)]
 
 
 class _Net:
@@ -53,7 +46,7 @@ class _Net:
         group = cin if depthwise else group
         cout = cin if depthwise else cout
         cg = cin // group
-        oh, ow = _out_hw((h, w), k, stride, dil, pad_mode, pads)
+        oh, ow = conv_out_hw((h, w), k, stride, dil, pad_mode, pads)
         self.n += 1
         wt = self.b.const(f"w{self.n}", rand_f32(self.gen, (cout, k[0], k[1], cg), 1.0 / math.sqrt(k[0] * k[1] * cg)))
         ins = [x, wt] + ([self.b.const(f"b{self.n}", rand_f32(self.gen, (cout,), 0.5))] if bias else [])

@@ -22,15 +22,12 @@ from micro_codegen.builder import GraphBuilder
 from micro_codegen.ir import DType
 from micro_codegen.ops import conv as conv_ops
 
-from c_harness import check_family_models_node_by_node, klib, rand_i8, rng  # noqa: F401 (klib: fixture)
+from c_harness import check_family_models_node_by_node, conv_out_hw, klib, rand_i8, rng  # noqa: F401 (klib: fixture)
 
 I8 = DType.INT8
 NNACL = Path(__file__).resolve().parents[2] / "nnacl_subset"
 
 
-def _out_hw(hw, k, stride, dil, pads):
-    return tuple((hw[d] + pads[2 * d] + pads[2 * d + 1] - (dil[d] * (k[d] - 1) + 1)) // stride[d] + 1
-                 for d in range(2))
 
 
 def add_conv(b, gen, name, x, x_shape, x_q, cout, k=(1, 1), stride=(1, 1), dil=(1, 1), pads=(0, 0, 0, 0),
@@ -65,7 +62,7 @@ def add_conv(b, gen, name, x, x_shape, x_q, cout, k=(1, 1), stride=(1, 1), dil=(
     if bias:
         ins.append(b.const(f"{name}_b", biases.astype(np.int32),
                            quant=([in_scale * s for s in w_scales], [0] * cout)))
-    oh, ow = _out_hw((h, w), k, stride, dil, pads)
+    oh, ow = conv_out_hw((h, w), k, stride, dil, "PAD", pads)
     y_q = (out_scale, int(gen.integers(-20, 20)))
     y_shape = (n, oh, ow, cout)
     y = b.node("Conv2DFusion", ins, [(name, I8, y_shape, y_q)], kernel_size=k, stride=stride, dilation=dil,
