@@ -208,8 +208,9 @@ def kernel_text(nm: str, project: Path, image: Path, model_object: str) -> int:
 
 
 def _count_instructions(project: Path, image: Path, board, prefix: str, nm: str, client_session,
-                        progress: Progress) -> list[int]:
-    """Run the firmware in QEMU with the plugin; return the marker counts of the session."""
+                        progress: Progress):
+    """Run the firmware in QEMU with the plugin around ``client_session(link)``; return (the
+    running instruction counts at every marker, the session's result)."""
     from .qemu_plugin import plugin_path
     from .runners.qemu import QemuRunner
     syms = _symbols(nm, image)
@@ -240,9 +241,9 @@ def bench(model, board_name: str, cases_path: str | Path | None = None, bind: di
     ``board_name``; return its cost per node (see the module docstring). ``port``: the serial
     port of a real board."""
     from .boards import load_board
+    from .emit import render_project, write_project
     from .fold import bind_inputs
     from .ms_model import read_model
-    from .emit import render_project, write_project
     from .pipeline import compile_model
     from .toolchain import make, size_summary, toolchain
     from .validate.protocol import ProtocolClient
