@@ -21,6 +21,8 @@ import re
 from functools import lru_cache
 from typing import Callable, Mapping, Sequence
 
+import numpy as np
+
 from ..compiled import PARAM, CConst, In, Out
 from ..errors import CodegenError, UnsupportedOpError
 from ..ir import Graph, Tensor
@@ -153,3 +155,18 @@ def prod(values) -> int:
     for v in values:
         r *= int(v)
     return r
+
+
+def round_up(n: int, m: int) -> int:
+    return -(-int(n) // m) * m
+
+
+def pack_row_blocks(w: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """``w`` as ``[n, K]`` rows (its first axis kept, the rest flattened), zero-padded to
+    multiples of ``rows`` x ``cols`` and laid out in blocks ``[r // rows][k // cols][r % rows][k % cols]``,
+    flattened: the weights of the int8 gemm convs and of the packed int8 FullConnection."""
+    w2 = w.reshape(w.shape[0], -1)
+    padded = np.zeros((round_up(w2.shape[0], rows), round_up(w2.shape[1], cols)), w.dtype)
+    padded[:w2.shape[0], :w2.shape[1]] = w2
+    blocks = padded.reshape(-1, rows, padded.shape[1] // cols, cols)
+    return np.ascontiguousarray(blocks.transpose(0, 2, 1, 3)).reshape(-1)

@@ -42,7 +42,7 @@ import numpy as np
 from .. import numerics
 from ..compiled import PARAM, SCRATCH, SCRATCH_SIZE, CConst, Const, ConstArray, In, OpPlan, Out
 from ..ir import DType, Graph
-from ._common import Unsupported, act_code, cconst, family, io, qparams, rounding_code
+from ._common import Unsupported, act_code, cconst, family, io, pack_row_blocks, qparams, round_up, rounding_code
 from ._rules import (fused_activation, inputs, int8_or_float32, int8_quantized, nhwc_format, one_output,
                     pad_mode_known, refusal, weighted_dtypes)
 
@@ -177,21 +177,17 @@ def folded_bias(bias: np.ndarray, w: np.ndarray, in_zp: int) -> np.ndarray:
     return ((folded + 2 ** 31) % 2 ** 32 - 2 ** 31).astype(np.int32)
 
 
-def _round_up(n: int, m: int) -> int:
-    return -(-n // m) * m
-
-
 def gemm_pack_int8(w: np.ndarray) -> np.ndarray:
     """OHWI int8 weights [out_c][K] in the packed gemm layout of ``int8/conv_gemm_int8.h``:
     channels in blocks of 4, taps in chunks of 16, ``packed[ob][c][j][i] = w[4 ob + j][16 c + i]``
     (zeros past out_c and K), flattened."""
-    cout = w.shape[0]
-    w2 = w.reshape(cout, -1)
-    k = w2.shape[1]
-    padded = np.zeros((_round_up(cout, GEMM_OC_BLOCK), _round_up(k, GEMM_K_CHUNK)), np.int8)
-    padded[:cout, :k] = w2
-    blocks = padded.reshape(-1, GEMM_OC_BLOCK, padded.shape[1] // GEMM_K_CHUNK, GEMM_K_CHUNK)   # [ob][j][c][i]
-    return np.ascontiguousarray(blocks.transpose(0, 2, 1, 3)).reshape(-1)
+    return pack_row_blocks(w, GEMM_OC_BLOCK, GEMM_K_CHUNK)
+
+
+def acc_bound(bias: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Per output channel, the largest |accumulator| for any int8 input: |bias| + 128 sum |w|."""
+    wsum = np.abs(w.reshape(w.shape[0], -1).astype(np.int64)).sum(axis=1)
+    return np.abs(bias.astype(np.int64)) + 128 * wsum
 
 
 #: the int8 gemm kernels' requantization contract (int8/conv_gemm_int8.h): shifts from this value up
@@ -225,10 +221,8 @@ def gemm_acc_bounded(w: np.ndarray, bias: np.ndarray, shift: np.ndarray) -> bool
     """The int8 1X1 / IM2COL kernels' contract (int8/conv_gemm_int8.h): in every output channel,
     ``|bias| + 128 sum |w| < 2^(30 - max(shift, 0))`` (so ``acc << (max(shift, 0) + 1)`` fits in
     int32 for any int8 input), and ``shift >= GEMM_MIN_SHIFT``."""
-    cout = w.shape[0]
-    bound = np.abs(bias.astype(np.int64)) + 128 * np.abs(w.reshape(cout, -1).astype(np.int64)).sum(axis=1)
     limit = np.int64(1) << (30 - np.maximum(shift.astype(np.int64), 0))
-    return bool((bound < limit).all() and (shift >= GEMM_MIN_SHIFT).all())
+    return bool((acc_bound(bias, w) < limit).all() and (shift >= GEMM_MIN_SHIFT).all())
 
 
 def _weights_for(variant: CConst, w: np.ndarray) -> np.ndarray:
@@ -247,8 +241,7 @@ DW_INT8_BLOCK, DW_INT8_HEADER, DW_INT8_REC_FAST = 8, 8, 1
 def dw_int8_fits(bias: np.ndarray, w: np.ndarray) -> bool:
     """The int8 depthwise kernels accumulate twice the sum (doubled weights and bias, see
     :func:`_dw_int8_weights`): every |bias'[oc]| + 128 * sum|w[oc]| must stay below 2^30."""
-    wsum = np.abs(w.reshape(w.shape[0], -1).astype(np.int64)).sum(axis=1)
-    return bool(np.all(np.abs(bias.astype(np.int64)) + 128 * wsum < 2 ** 30))
+    return bool(np.all(acc_bound(bias, w) < 2 ** 30))
 
 
 def _dw_int8_weights(w: np.ndarray, mult: np.ndarray, shift: np.ndarray, out_zp: int) -> np.ndarray:
@@ -259,7 +252,7 @@ def _dw_int8_weights(w: np.ndarray, mult: np.ndarray, shift: np.ndarray, out_zp:
     to 8): e = -shift, K = 2^(e-1) + out_zp * 2^e, the rounding and offset of the SIMD32
     requantization."""
     cout, kh, kw, _ = w.shape
-    blocks = (cout + DW_INT8_BLOCK - 1) // DW_INT8_BLOCK
+    blocks = round_up(cout, DW_INT8_BLOCK) // DW_INT8_BLOCK
     hwo = np.zeros((kh * kw, blocks * DW_INT8_BLOCK), np.int16)
     hwo[:, :cout] = 2 * w.reshape(cout, kh * kw).T.astype(np.int16)
     packed = hwo.reshape(kh * kw, blocks, DW_INT8_BLOCK).transpose(1, 0, 2)
@@ -280,7 +273,7 @@ def _dw_int8_channels(v: np.ndarray) -> np.ndarray:
     """A per-channel int32 array (bias, multiplier, shift) of an int8 depthwise conv, padded
     with 0 to whole blocks of 8 channels, each block's even channels first: 0 2 4 6 1 3 5 7
     (the order of the MVE path's two accumulators)."""
-    padded = np.zeros((v.size + DW_INT8_BLOCK - 1) // DW_INT8_BLOCK * DW_INT8_BLOCK, np.int32)
+    padded = np.zeros(round_up(v.size, DW_INT8_BLOCK), np.int32)
     padded[:v.size] = v
     return np.ascontiguousarray(padded.reshape(-1, DW_INT8_BLOCK // 2, 2).transpose(0, 2, 1).reshape(-1))
 

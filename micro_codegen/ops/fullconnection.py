@@ -8,8 +8,9 @@ weights stay ``[units, depth]``: from flash when constant, else the activation a
 
 int8 variants (``fullconnection_param_t.variant``, layouts in ``int8/fullconnection_int8.h``):
 ``FC_VARIANT_PACKED`` when the weights (and the bias, if any) are constants with weight zero
-point 0 and every requantization shift is <= -1 (single rounding) -- the input offset is folded into the bias (:func:`conv.folded_bias`) and the weights
-are packed four rows by 16 depth values (:func:`packed_weights`); ``FC_VARIANT_GENERIC`` (the
+point 0 and every requantization shift is <= -1 (single rounding) -- the input offset is
+folded into the bias (:func:`conv.folded_bias`) and the weights are packed four rows by 16
+depth values (:func:`packed_weights`); ``FC_VARIANT_GENERIC`` (the
 weights as they are, offsets applied by the kernel) otherwise.
 """
 from __future__ import annotations
@@ -19,7 +20,8 @@ import numpy as np
 from .. import numerics
 from ..compiled import NULL, PARAM, SCRATCH, SCRATCH_SIZE, Const, ConstArray, In, OpPlan, Out
 from ..ir import DType, Graph
-from ._common import Unsupported, act_code, cconst, family, io, prod, qparams, rounding_code
+from ._common import (Unsupported, act_code, cconst, family, io, pack_row_blocks, prod, qparams, round_up,
+                      rounding_code)
 from .conv import folded_bias
 from ._rules import fused_activation, inputs, int8_or_float32, int8_quantized, one_output, weighted_dtypes
 
@@ -30,16 +32,9 @@ PACK_UNITS, PACK_DEPTH = cconst("FC_PACK_UNITS").value, cconst("FC_PACK_DEPTH").
 
 
 def packed_weights(w: np.ndarray) -> np.ndarray:
-    """[units, depth] weights in the FC_VARIANT_PACKED layout: zero-padded to [U4, D16]
-    (multiples of 4 units and 16 depth values), then blocks of 4 rows x 16 values in the order
-    ``[u // 4][d // 16][u % 4][d % 16]``."""
-    units, depth = w.shape
-    u4 = -(-units // PACK_UNITS) * PACK_UNITS
-    d16 = -(-depth // PACK_DEPTH) * PACK_DEPTH
-    padded = np.zeros((u4, d16), dtype=w.dtype)
-    padded[:units, :depth] = w
-    blocks = padded.reshape(u4 // PACK_UNITS, PACK_UNITS, d16 // PACK_DEPTH, PACK_DEPTH)
-    return np.ascontiguousarray(blocks.transpose(0, 2, 1, 3)).reshape(-1)
+    """[units, depth] weights in the FC_VARIANT_PACKED layout: zero-padded to multiples of 4 units
+    and 16 depth values, blocks of 4 rows x 16 values ``[u // 4][d // 16][u % 4][d % 16]``."""
+    return pack_row_blocks(w, PACK_UNITS, PACK_DEPTH)
 
 
 def hybrid_scratch_bytes(params: dict) -> int:
@@ -151,7 +146,7 @@ def _plan(g: Graph, i: int) -> OpPlan:
                   and numerics.ROUNDING_FC == "single")
         if packed:
             b0 = np.zeros(units, np.int32) if bias is None else bias.array.reshape(-1)
-            b4 = np.zeros(-(-units // PACK_UNITS) * PACK_UNITS, np.int32)
+            b4 = np.zeros(round_up(units, PACK_UNITS), np.int32)
             b4[:units] = folded_bias(b0, w.array, in_zp)
             params["variant"] = PACKED
             consts = [ConstArray("weight", DType.INT8, packed_weights(w.array)),
