@@ -258,15 +258,14 @@ def _plan(g: Graph, i: int) -> OpPlan:
                           rounding=rounding_code(numerics.ROUNDING_ADD))
             common["args"] = (PARAM, In(0), In(1), NULL if table is None else Const("table"), Out(0))
             consts = () if table is None else (ConstArray("table", DType.INT32, table),)
-            return OpPlan(kernel=f"{name}_int8", kernel_sources=("int8/arithmetic_int8.c", _BASE),
-                          header="int8/arithmetic_int8.h", params=params, consts=consts, **common)
         elif node.op == "MulFusion":
             m, e = numerics.mul_multiplier(s1, s2, so)
             params.update(out_multiplier=m, out_shift=e, rounding=rounding_code(numerics.ROUNDING_MUL))
+            consts = ()
         else:
             raise Unsupported(f"quantized int8 {node.op} (see quantized_kernel)")
         return OpPlan(kernel=f"{name}_int8", kernel_sources=("int8/arithmetic_int8.c", _BASE),
-                      header="int8/arithmetic_int8.h", params=params, **common)
+                      header="int8/arithmetic_int8.h", params=params, consts=consts, **common)
 
     if a.dtype in INTEGER_TAGS:     # plain integers; quantized int8 Maximum / Minimum compare raw values
         return OpPlan(kernel=f"{name}_{INTEGER_TAGS[a.dtype]}",
