@@ -28,6 +28,14 @@ static inline uint32_t pool_sxtab16_ror8(uint32_t acc, uint32_t v) {
   __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(acc), "r"(v));
   return r;
 }
+
+/* the four 16-bit lane sums of channels (0, 2) in `even` and (1, 3) in `odd`, in channel order */
+static inline void pool_store_lanes(int32_t *dst, uint32_t even, uint32_t odd) {
+  dst[0] = (int16_t)even;
+  dst[1] = (int16_t)odd;
+  dst[2] = (int16_t)(even >> 16);
+  dst[3] = (int16_t)(odd >> 16);
+}
 #endif
 
 /* the most taps whose int8 sum fits a 16-bit lane */
@@ -85,14 +93,8 @@ static int32_t pool_sum16(const int8_t *in_b, int32_t in_w, int32_t c_n, int32_t
         so2 = pool_sxtab16_ror8(so2, v1);
       }
     }
-    sums[k] = (int16_t)se;
-    sums[k + 1] = (int16_t)so;
-    sums[k + 2] = (int16_t)(se >> 16);
-    sums[k + 3] = (int16_t)(so >> 16);
-    sums[k + 4] = (int16_t)se2;
-    sums[k + 5] = (int16_t)so2;
-    sums[k + 6] = (int16_t)(se2 >> 16);
-    sums[k + 7] = (int16_t)(so2 >> 16);
+    pool_store_lanes(sums + k, se, so);
+    pool_store_lanes(sums + k + 4, se2, so2);
   }
   for (; k + 4 <= n; k += 4) {
     uint32_t se = 0, so = 0; /* channels (0, 2) and (1, 3) */
@@ -105,10 +107,7 @@ static int32_t pool_sum16(const int8_t *in_b, int32_t in_w, int32_t c_n, int32_t
         so = pool_sxtab16_ror8(so, v);
       }
     }
-    sums[k] = (int16_t)se;
-    sums[k + 1] = (int16_t)so;
-    sums[k + 2] = (int16_t)(se >> 16);
-    sums[k + 3] = (int16_t)(so >> 16);
+    pool_store_lanes(sums + k, se, so);
   }
   return k;
 #else
