@@ -86,6 +86,9 @@ class OpPlan:
     scratch_bytes: int = 0
     inplace: int | None = None             # output 0 may share input k's memory
     always_alias: bool = False             # True: output 0 IS input k (zero-copy, e.g. Reshape)
+    #: the kernel streams: output 0 may overwrite input 0 in place when input 0 dies here and
+    #: starts at least this many bytes after output 0 (``ops/_common.window_shift``); None: never
+    overlap_shift: int | None = None
     libm: bool = False                     # needs -lm (expf, tanhf, ...)
     #: preprocessor bit sets, OR-ed over the model's nodes into -D<name>=<bits> in the Makefile
     #: (e.g. ("CONV_INT8_VARIANTS", 1 << variant): which conv variants the dispatcher compiles)
