@@ -89,6 +89,11 @@ class OpPlan:
     #: the kernel streams: output 0 may overwrite input 0 in place when input 0 dies here and
     #: starts at least this many bytes after output 0 (``ops/_common.window_shift``); None: never
     overlap_shift: int | None = None
+    #: Concat of contiguous pieces: input k may be written straight into this byte offset of
+    #: output 0 (the node then emits no code); Split / slice of contiguous ranges: output k
+    #: may be read in place at this byte offset of input 0. Empty: always copy.
+    part_offsets: tuple[int, ...] = ()
+    view_offsets: tuple[int, ...] = ()
     libm: bool = False                     # needs -lm (expf, tanhf, ...)
     #: preprocessor bit sets, OR-ed over the model's nodes into -D<name>=<bits> in the Makefile
     #: (e.g. ("CONV_INT8_VARIANTS", 1 << variant): which conv variants the dispatcher compiles)
@@ -111,9 +116,11 @@ class ArenaLayout:
     tensors: Mapping[int, int]        # tensor index -> offset, every arena tensor
     scratch: Mapping[int, int]        # node index -> offset of its scratch buffer
     aliases: Mapping[int, int]        # output tensor -> input tensor whose memory it shares
+    overwrites: Mapping[int, tuple[int, int]] = field(default_factory=dict)  # out -> (input, shift): in place
+    zero_copy: Mapping[int, str] = field(default_factory=dict)  # node -> "views" | "parts": emits no code
 
     def __post_init__(self):
-        for name in ("tensors", "scratch", "aliases"):
+        for name in ("tensors", "scratch", "aliases", "overwrites", "zero_copy"):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
 
 

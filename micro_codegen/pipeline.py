@@ -69,7 +69,8 @@ def plan_memory(g: Graph, plans: Sequence[OpPlan]) -> MemoryPlan:
 
     def node_memory(_: Graph, i: int) -> NodeMemory:
         p = plans[i]
-        return NodeMemory(scratch_bytes=int(p.scratch_bytes), inplace=p.inplace, always_alias=bool(p.always_alias))
+        return NodeMemory(scratch_bytes=int(p.scratch_bytes), inplace=p.inplace, always_alias=bool(p.always_alias),
+                          overlap_shift=p.overlap_shift, part_offsets=p.part_offsets, view_offsets=p.view_offsets)
 
     return memory_plan(g, node_memory)
 
@@ -78,7 +79,8 @@ def arena_layout(g: Graph, mem: MemoryPlan) -> ArenaLayout:
     return ArenaLayout(size=mem.arena_size, lower_bound=mem.plan.lower_bound,
                        tensors={ti: mem.tensor_offset(ti) for ti in mem.buffer_names},
                        scratch={i: mem.scratch_offset(i) for i in mem.scratch_names},
-                       aliases=dict(mem.aliases))
+                       aliases=dict(mem.aliases), overwrites=dict(mem.links.overwrites),
+                       zero_copy=dict(mem.links.zero_copy))
 
 
 # ---------------------------------------------------------------- kernel files
@@ -154,6 +156,8 @@ def compile_model(g: Graph, name: str | None = None, board: Board | None = None,
     source = g
     g, plans = prepare_nodes(g, board.core if board is not None else None)
     layout = arena_layout(g, plan_memory(g, plans))
+    # nodes the planner made zero-copy run no kernel (and bring no kernel files or constants)
+    plans = tuple(OpPlan() if i in layout.zero_copy else p for i, p in enumerate(plans))
     files = kernel_files([f for p in plans for f in p.kernel_sources] + [p.header for p in plans if p.header])
     needs = memory_needs(g, plans, layout, files)
     if board is not None:

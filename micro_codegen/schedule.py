@@ -7,19 +7,35 @@
    arena. Constant tensors never enter the arena (they stay in flash).
 3. Scratch: each node's scratch (im2col rows, accumulators...) is a buffer live only at
    that node's step, planned jointly with the tensors.
-4. Aliases: an op may declare that its output *is* input k (Reshape & co: zero copy) or
-   *may share* input k's memory (element-wise ops). The latter is used only when input
-   k's whole alias group dies at this node, is neither a graph input nor a graph
-   output, and the sizes match.
-5. The planner (``planner.plan``) places the buffers; the result is always verified.
+4. Shared memory, decided node by node (each link becomes a ``planner.Buffer`` link; a
+   group of linked tensors is placed as one block of members at fixed offsets):
+
+   a. *alias*: an op may declare that its output *is* input k (Reshape & co: zero copy) or
+      *may share* input k's memory (element-wise ops). The latter is used only when input
+      k's whole group dies at this node, is neither a graph input nor a graph output, and
+      the sizes match.
+   b. *views* (Split, StridedSlice of a contiguous range): output k is bytes
+      ``[off_k, off_k + size)`` of the input; the node emits no code. A view is live from
+      its source's first step, and the source is not kept alive by the views' node, so a
+      tensor read only through views dies piece by piece.
+   c. *parts* (Concat of contiguous pieces): input k is written straight into bytes
+      ``[off_k, ...)`` of the output; the node emits no code. Used when no two pieces or
+      their groups already share memory and the merged group checks out (``verify``).
+   d. *in place* (streaming window ops, ``OpPlan.overlap_shift``): the output overwrites
+      input 0, which is placed ``align_up(shift)`` bytes after the output's start, when
+      input 0's whole group dies at this node (never a graph output).
+
+   Every link that would make its group invalid is left out (the op then runs normally).
+5. The planner (``planner.plan``) places the blocks; the result is always verified.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
+from .errors import PlanError
 from .ir import Graph
-from .planner import Buffer, Plan, lower_bound, plan
+from .planner import Buffer, Plan, align_up, lower_bound, plan, verify
 
 ARENA_ALIGN = 16
 
@@ -31,6 +47,9 @@ class NodeMemory:
     scratch_bytes: int = 0
     inplace: int | None = None      # output 0 may share input k's memory
     always_alias: bool = False      # output 0 is input k (no code)
+    overlap_shift: int | None = None  # output 0 may overwrite input 0 starting this far before it
+    part_offsets: tuple[int, ...] = ()  # Concat: input k may be written at this byte of output 0
+    view_offsets: tuple[int, ...] = ()  # Split / slice: output k may be read at this byte of input 0
 
 
 NodeMemoryFn = Callable[[Graph, int], NodeMemory]
@@ -42,6 +61,7 @@ class MemoryPlan:
     buffer_names: dict[int, str]       # tensor index -> buffer name
     scratch_names: dict[int, str]      # node index -> scratch buffer name
     aliases: dict[int, int]            # output tensor -> input tensor whose memory it shares
+    links: "Links" = field(default_factory=lambda: Links())
 
     @property
     def arena_size(self) -> int:
@@ -72,8 +92,9 @@ def activation_tensors(g: Graph) -> list[int]:
     return seen
 
 
-def lifetimes(g: Graph) -> dict[int, tuple[int, int]]:
-    """tensor index -> (first step, last step), for every arena tensor."""
+def lifetimes(g: Graph, skip: frozenset | set = frozenset()) -> dict[int, tuple[int, int]]:
+    """tensor index -> (first step, last step), for every arena tensor; reads listed in
+    ``skip`` as ``(step, tensor)`` do not count."""
     last_step = max(len(g.nodes) - 1, 0)
     life: dict[int, list[int]] = {}
     for ti in g.inputs:
@@ -82,7 +103,7 @@ def lifetimes(g: Graph) -> dict[int, tuple[int, int]]:
         for ti in n.outputs:
             life.setdefault(ti, [step, step])
         for ti in n.inputs:
-            if g.tensors[ti].is_const:
+            if g.tensors[ti].is_const or (step, ti) in skip:
                 continue
             span = life.setdefault(ti, [step, step])
             span[1] = max(span[1], step)
@@ -115,41 +136,155 @@ def no_memory_info(g: Graph, i: int) -> NodeMemory:
     return NodeMemory()
 
 
+@dataclass
+class Links:
+    """The shared-memory decisions of :func:`build_buffers` (tensor indices)."""
+
+    views: dict[int, tuple[int, int]] = field(default_factory=dict)       # t -> (source, byte offset)
+    overwrites: dict[int, tuple[int, int]] = field(default_factory=dict)  # out -> (input, shift)
+    zero_copy: dict[int, str] = field(default_factory=dict)               # node -> "views" | "parts"
+
+
+class _Groups:
+    """Tensors linked so far, with their offsets inside their group (may be negative)."""
+
+    def __init__(self, tensors: list[int]):
+        self.group = {t: t for t in tensors}
+        self.rel = {t: 0 for t in tensors}
+        self.members = {t: [t] for t in tensors}
+
+    def of(self, t: int) -> list[int]:
+        return self.members[self.group[t]]
+
+    def merged(self, moves: dict[int, int]) -> dict[int, int]:
+        """``{tensor: offset}`` of the group formed by the groups of the roots in ``moves``,
+        each shifted by ``moves[root]``."""
+        return {m: at + self.rel[m] for r, at in moves.items() for m in self.members[r]}
+
+    def commit(self, layout: dict[int, int]) -> None:
+        root = min(layout)
+        for t, r in layout.items():
+            old = self.group[t]
+            if old != root and old in self.members:
+                del self.members[old]
+            self.group[t], self.rel[t] = root, r
+        self.members[root] = sorted(layout)
+
+
 def build_buffers(g: Graph, node_memory: NodeMemoryFn = no_memory_info, use_aliases: bool = True,
-                  align: int = ARENA_ALIGN) -> tuple[list[Buffer], dict[int, str], dict[int, str], dict[int, int]]:
-    """The planner's buffers for ``g`` (see the module docstring)."""
+                  align: int = ARENA_ALIGN, span_limit: int | None = None,
+                  ) -> tuple[list[Buffer], dict[int, str], dict[int, str], dict[int, int], Links]:
+    """The planner's buffers for ``g`` (see the module docstring). ``span_limit``: an in-place
+    link is left out when it would make its group span more bytes than this (a chain of
+    in-place ops drifts down by each op's shift; None: no limit, 0: no in-place links)."""
     tensors = activation_tensors(g)
-    life = lifetimes(g)
+    life = {t: list(span) for t, span in lifetimes(g).items()}
     names = _names(g, tensors)
     infos = [node_memory(g, i) for i in range(len(g.nodes))]
-
     aliases: dict[int, int] = {}          # output tensor -> input tensor
-    if use_aliases:
-        group_last = dict((ti, life[ti][1]) for ti in tensors)
-        root = {ti: ti for ti in tensors}
-        for step, (n, info) in enumerate(zip(g.nodes, infos)):
-            if info.inplace is None or not n.outputs or info.inplace >= len(n.inputs):
-                continue
-            src, dst = n.inputs[info.inplace], n.outputs[0]
+    links = Links()
+    groups = _Groups(tensors)
+    io = set(g.inputs) | set(g.outputs)
+
+    def group_last(t: int) -> int:
+        return max(life[m][1] for m in groups.of(t))
+
+    def buffers_of(layout: dict[int, int]) -> list[Buffer]:
+        out = []
+        for t in layout:
+            src, off = links.views.get(t, (aliases.get(t), 0))
+            over, shift = links.overwrites.get(t, (None, 0))
+            out.append(Buffer(names[t], g.tensors[t].nbytes, life[t][0], life[t][1], 1,
+                              alias_of=names[src] if src is not None else None, alias_offset=off,
+                              overwrites=names[over] if over is not None else None, overwrite_offset=shift))
+        return out
+
+    def try_link(layout: dict[int, int], undo, limit: int | None = None) -> bool:
+        """Keep the links just recorded if the merged group is a valid placement on its own
+        (and spans at most ``limit`` bytes)."""
+        low = min(layout.values())
+        if limit is not None and max(r + g.tensors[t].nbytes for t, r in layout.items()) - low > limit:
+            undo()
+            return False
+        bufs = buffers_of(layout)
+        offsets = {names[t]: r - low for t, r in layout.items()}
+        try:
+            verify(Plan(offsets, max(offsets[b.name] + b.size for b in bufs), "group", tuple(bufs), 0))
+        except PlanError:
+            undo()
+            return False
+        groups.commit(layout)
+        return True
+
+    for step, (n, info) in enumerate(zip(g.nodes, infos)) if use_aliases else ():
+        ins = [t for t in n.inputs]
+        if info.inplace is not None and n.outputs and info.inplace < len(ins):
+            src, dst = ins[info.inplace], n.outputs[0]
             ts, td = g.tensors[src], g.tensors[dst]
             if ts.is_const or ts.nbytes < td.nbytes:
                 continue
-            r = root[src]
             if not info.always_alias:
-                if (src in g.inputs or src in g.outputs or ts.nbytes != td.nbytes
-                        or group_last[r] != step or any(x in g.inputs for x in tensors if root[x] == r)):
+                if (src in io or ts.nbytes != td.nbytes or group_last(src) != step
+                        or any(x in g.inputs for x in groups.of(src))):
                     continue
             aliases[dst] = src
-            root[dst] = r
-            group_last[r] = max(group_last[r], life[dst][1])
+            groups.commit(groups.merged({groups.group[src]: 0, dst: groups.rel[src]}))
+            continue
+        if info.view_offsets and len(info.view_offsets) == len(n.outputs) and not g.tensors[ins[0]].is_const:
+            src = ins[0]
+            if all(off % align == 0 for off in info.view_offsets):
+                root = groups.group[src]
+                moves = {root: 0}
+                for t, off in zip(n.outputs, info.view_offsets):
+                    links.views[t] = (src, off)
+                    life[t][0] = min(life[t][0], life[src][0])
+                    moves[t] = groups.rel[src] + off
+                groups.commit(groups.merged(moves))
+                links.zero_copy[step] = "views"
+            continue
+        if info.part_offsets and len(info.part_offsets) == len(ins) and n.outputs:
+            out = n.outputs[0]
+            roots = []
+            for t, off in zip(ins, info.part_offsets):
+                src, at = t, off
+                while src in links.views or src in aliases:      # the tensor whose bytes it is
+                    parent, o = links.views.get(src, (aliases.get(src), 0))
+                    src, at = parent, at - o
+                roots.append((src, at))
+            if (any(g.tensors[t].is_const or t in g.inputs or off % align for t, off in zip(ins, info.part_offsets))
+                    or len({groups.group[t] for t in ins} | {groups.group[out]}) != len(ins) + 1
+                    or any(at < 0 or at + g.tensors[r].nbytes > g.tensors[out].nbytes for r, at in roots)):
+                continue
+            moves = {groups.group[out]: 0}
+            for (r, at) in roots:
+                links.views[r] = (out, at)
+                moves[groups.group[r]] = groups.rel[out] + at - groups.rel[r]
+            if try_link(groups.merged(moves), lambda: [links.views.pop(r) for r, _ in roots]):
+                links.zero_copy[step] = "parts"
+            continue
+        if info.overlap_shift is not None and n.outputs and ins and span_limit != 0:
+            src, dst = ins[0], n.outputs[0]
+            if (g.tensors[src].is_const or src in g.outputs or group_last(src) != step
+                    or len(groups.of(dst)) != 1):
+                continue
+            shift = align_up(int(info.overlap_shift), align)
+            links.overwrites[dst] = (src, shift)
+            try_link(groups.merged({groups.group[src]: 0, dst: groups.rel[src] - shift}),
+                     lambda: links.overwrites.pop(dst), span_limit)
 
-    buffers = []
-    for ti in tensors:
-        t = g.tensors[ti]
-        first, last = life[ti]
-        buffers.append(Buffer(names[ti], t.nbytes, first, last, align,
-                              alias_of=names[aliases[ti]] if ti in aliases else None,
-                              kind=_kind(g, ti), info=t.describe()))
+    # A source read only through views is not kept alive by the views' nodes.
+    viewed = {(step, src) for step, kind in links.zero_copy.items() if kind == "views"
+              for src in g.nodes[step].inputs[:1]}
+    if viewed:
+        fresh = lifetimes(g, skip=viewed)
+        for t in tensors:
+            if t not in links.views:
+                life[t][1] = min(life[t][1], fresh[t][1]) if t in fresh else life[t][0]
+
+    buffers = buffers_of({t: 0 for t in tensors})
+    buffers = [Buffer(b.name, b.size, b.first, b.last, align, alias_of=b.alias_of, kind=_kind(g, t),
+                      info=g.tensors[t].describe(), alias_offset=b.alias_offset, overwrites=b.overwrites,
+                      overwrite_offset=b.overwrite_offset) for t, b in zip(tensors, buffers)]
     scratch_names = {}
     for i, info in enumerate(infos):
         if info.scratch_bytes > 0:
@@ -157,12 +292,31 @@ def build_buffers(g: Graph, node_memory: NodeMemoryFn = no_memory_info, use_alia
             scratch_names[i] = name
             buffers.append(Buffer(name, info.scratch_bytes, i, i, align, kind="scratch",
                                   info=f"scratch of {g.nodes[i].op}"))
-    return buffers, names, scratch_names, aliases
+    return buffers, names, scratch_names, aliases, links
+
+
+# Span limits tried for chains of in-place ops, as multiples of the lower bound with every link.
+SPAN_LIMITS = (1.0, 1.15, 1.3, 1.6)
 
 
 def memory_plan(g: Graph, node_memory: NodeMemoryFn = no_memory_info, align: int = ARENA_ALIGN) -> MemoryPlan:
-    buffers, names, scratch_names, aliases = build_buffers(g, node_memory, True, align)
-    return MemoryPlan(plan(buffers), names, scratch_names, aliases)
+    """The smallest verified plan over a few in-place span limits (see :func:`build_buffers`):
+    without a limit, with none of the in-place links, and at ``SPAN_LIMITS`` times the lower
+    bound of the unlimited links; ties go to the earlier try."""
+
+    def attempt(limit: int | None) -> MemoryPlan:
+        buffers, names, scratch_names, aliases, links = build_buffers(g, node_memory, True, align, limit)
+        return MemoryPlan(plan(buffers), names, scratch_names, aliases, links)
+
+    best = attempt(None)
+    if not best.links.overwrites or best.arena_size <= align_up(best.plan.lower_bound, align):
+        return best
+    bound = best.plan.lower_bound
+    for limit in [0] + sorted({int(bound * f) for f in SPAN_LIMITS}):
+        mp = attempt(limit)
+        if mp.arena_size < best.arena_size:
+            best = mp
+    return best
 
 
 def plain_lower_bound(g: Graph) -> int:

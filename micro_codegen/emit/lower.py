@@ -70,11 +70,11 @@ class NodeCode:
     op: str
     comment: str                # one line, without /* */ (the template wraps it)
     func: str                   # static int <func>(void)
-    kernel: str = ""            # "" = no code: the output is input ``alias_of`` (same memory)
+    kernel: str = ""            # "" = no code (``no_code`` says why)
     args: list[str] = field(default_factory=list)     # C expressions
     pointer_arrays: list[PointerArray] = field(default_factory=list)
     returns_status: bool = False
-    alias_of: int | None = None
+    no_code: str | None = None  # the comment of a node without code
     param_type: str | None = None
     param_symbol: str | None = None
     param_fields: list[tuple[str, str]] = field(default_factory=list)   # (field designator, C value)
@@ -253,11 +253,15 @@ class _Lowering:
         where = g.node_label(i)
         stem = self.namer.take(f"{self.prefix}_{c_ident(node.name, lower=True)[:_NAME_MAX]}")
         code = NodeCode(i, node.name, node.op, self._comment(i, plan), self.namer.take(f"{self.prefix}_node_{i}"))
+        if i in self.cm.arena.zero_copy:
+            code.no_code = {"views": "the outputs are read in place from the input",
+                            "parts": "the inputs were written in place into the output"}[self.cm.arena.zero_copy[i]]
+            return code
         if not plan.kernel:
             if any(o not in self.cm.arena.aliases for o in node.outputs):
                 raise PlanError(f"{where}: the op emits no code (output = input {plan.inplace}) but the "
                                 f"planner did not alias its output")
-            code.alias_of = plan.inplace
+            code.no_code = f"output is input {plan.inplace} (same memory)"
             return code
         consts = {}
         for ca in plan.consts:
@@ -315,6 +319,9 @@ class _Lowering:
             loc = f"@arena[{off}, {off + g.tensors[ti].nbytes})"
             if ti in arena.aliases:
                 loc += f" = {'input' if not plan.kernel else 'in place of'} '{g.tensors[arena.aliases[ti]].name}'"
+            elif ti in arena.overwrites:
+                src, shift = arena.overwrites[ti]
+                loc += f" over '{g.tensors[src].name}' (+{shift})"
             locs.append(loc)
         text = (f"node {i}  {node.op} \"{node.name}\"  {', '.join(shape_text(t.shape) for t in acts) or '-'} -> "
                 f"{', '.join(shape_text(t.shape) for t in outs)}  {outs[0].dtype.short if outs else ''}  "

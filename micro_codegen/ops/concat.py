@@ -94,9 +94,12 @@ def _plan(g: Graph, i: int) -> OpPlan:
     pointers = Pointers("inputs", [In(k) for k in range(n)])
     requant = _requantized(g, i)
     if not any(requant):
+        # one outer row: the inputs are consecutive byte ranges of the output (written in place
+        # by their producers when the planner can place them there)
+        parts = tuple(int(v) for v in np.cumsum(rows) - rows) if params["outer"] == 1 else ()
         return OpPlan(kernel="concat_base", args=(PARAM, pointers, Const("row_bytes"), Out(0)),
                       kernel_sources=("base/concat_base.c",), header="base/concat_base.h",
-                      param_type="concat_param_t", params=params,
+                      param_type="concat_param_t", params=params, part_offsets=parts,
                       consts=(ConstArray("row_bytes", DType.INT32, rows),))
     s_out, zp_out = float(y.quant[0].scale), int(y.quant[0].zero_point)
     sb = [numerics.concat_requant(t.quant[0].scale, t.quant[0].zero_point, s_out) if r else (0.0, 0.0)

@@ -68,10 +68,12 @@ def _plan(g: Graph, i: int) -> OpPlan:
     a = _axis(g, i)
     row = prod(x.shape[a + 1:]) * x.dtype.itemsize
     parts = sizes(g, i)
-    return OpPlan(kernel="split_base",
+    outer = prod(x.shape[:a])
+    views = tuple(int(v) for v in np.cumsum(parts) * row - np.array(parts) * row) if outer == 1 else ()
+    return OpPlan(kernel="split_base", view_offsets=views,
                   args=(PARAM, In(0), Const("row_bytes"), Pointers("outputs", [Out(k) for k in range(len(parts))])),
                   kernel_sources=("base/split_base.c",), header="base/split_base.h", param_type="split_param_t",
-                  params=dict(num_outputs=len(parts), outer=prod(x.shape[:a])),
+                  params=dict(num_outputs=len(parts), outer=outer),
                   consts=(ConstArray("row_bytes", DType.INT32, np.array([s * row for s in parts], np.int32)),))
 
 

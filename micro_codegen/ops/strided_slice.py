@@ -90,8 +90,10 @@ def _plan(g: Graph, i: int) -> OpPlan:
     _, offset, shp, st = geometry(g, i)
     params = dict(ndim=len(shp), elem_size=x.dtype.itemsize, offset=offset, **array_fields("out_shape", shp),
                   **array_fields("in_strides", st))
+    contiguous = len(shp) == 1 and (int(shp[0]) == 1 or int(st[0]) == 1)   # one run of consecutive elements
     return OpPlan(kernel_sources=("base/strided_slice_base.c",), header="base/strided_slice_base.h",
-                  param_type="strided_slice_param_t", params=params, kernel="strided_slice_base", args=UNARY_ARGS)
+                  param_type="strided_slice_param_t", params=params, kernel="strided_slice_base", args=UNARY_ARGS,
+                  view_offsets=(int(offset) * x.dtype.itemsize,) if contiguous else ())
 
 
 family(("StridedSlice", "SliceFusion"), _plan, RULES)

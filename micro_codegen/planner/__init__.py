@@ -43,7 +43,7 @@ def plan(buffers: Sequence[Buffer]) -> Plan:
     depend on the order of ``buffers`` (only ``Plan.buffers`` keeps it).
     """
     buffers = tuple(buffers)
-    blocks, roots = build_blocks(buffers)
+    blocks, where = build_blocks(buffers)
     lb = blocks_lower_bound(blocks)
     max_align = max((b.align for b in buffers), default=1)
     best: tuple[int, str, dict[str, int]] | None = None
@@ -54,7 +54,7 @@ def plan(buffers: Sequence[Buffer]) -> Plan:
     if best is None:  # pragma: no cover - run_strategies always returns results
         raise PlanError("memory planner: no strategy produced a plan")
     arena, name, block_offsets = best
-    offsets = {b.name: block_offsets[roots[b.name]] for b in buffers}
+    offsets = {b.name: block_offsets[where[b.name][0]] + where[b.name][1] for b in buffers}
     result = Plan(offsets=offsets, arena_size=arena, strategy=name, buffers=buffers,
                   lower_bound=lb)
     verify(result)

@@ -1,12 +1,21 @@
 """Planner data model: :class:`Buffer`, :class:`Plan`, input validation, alias groups.
 
 A *buffer* is a byte range that must stay intact from step ``first`` to step
-``last`` (both inclusive).  Buffers linked by ``alias_of`` share memory; they are
-collected into an *alias group* that the strategies place as one *block*:
+``last`` (both inclusive).  Two kinds of link fix one buffer's offset relative to
+another's:
 
-* lifetime = union of the members' lifetimes (min ``first`` .. max ``last``),
-* size = max member size, alignment = max member alignment,
-* every member gets the block's (the group root's) offset.
+* ``alias_of`` (a *view*): the buffer's bytes are bytes ``[alias_offset,
+  alias_offset + size)`` of its target and hold the same data (a reshape, a slice read
+  in place, one input of a concat written straight into the output);
+* ``overwrites`` (*in place*): the buffer is written over its target, which starts
+  ``overwrite_offset`` bytes after it; allowed only because the target (and everything
+  sharing its data) dies at the step where this buffer starts.
+
+Linked buffers form a *group* that the strategies place as one *block* of *parts*
+(one part per member, at its fixed offset from the block's start, with its own
+lifetime): the block is as large as its parts' span, and two blocks only conflict
+where two of their parts overlap in time and space.  Without links a block is one
+part, exactly the buffer.
 
 This module depends on nothing in micro_codegen except :class:`PlanError`.
 """
@@ -18,7 +27,8 @@ from typing import Iterable, Sequence
 
 from micro_codegen.errors import PlanError
 
-__all__ = ["Buffer", "Plan", "Block", "align_up", "build_blocks", "lower_bound", "validate_buffers"]
+__all__ = ["Buffer", "Plan", "Block", "align_up", "build_blocks", "group_offsets", "lower_bound",
+           "validate_buffers"]
 
 
 @dataclass(frozen=True)
@@ -30,9 +40,12 @@ class Buffer:
     first: int  # first step at which it is live, inclusive
     last: int  # last step, inclusive (first <= last)
     align: int = 16  # offset must be a multiple of this (power of two)
-    alias_of: str | None = None  # name of a buffer whose memory this one shares
+    alias_of: str | None = None  # a view: name of the buffer whose bytes (and data) this one is
     kind: str = "tensor"  # "tensor" | "scratch" | "input" | "output" (reports only)
     info: str = ""  # free text for reports
+    alias_offset: int = 0  # a view starts this many bytes into its target
+    overwrites: str | None = None  # written in place over this buffer, which dies at ``first``
+    overwrite_offset: int = 0  # the overwritten buffer starts this many bytes after this one
 
 
 @dataclass(frozen=True)
@@ -51,11 +64,20 @@ class Block:
     """An alias group as the strategies see it (internal)."""
 
     name: str  # the group root's name
-    size: int
+    size: int  # span of the parts
     align: int
     first: int
     last: int
     members: tuple[str, ...]  # sorted member names (root included)
+    #: (offset in the block, size, first, last) of every member of size > 0, in member order;
+    #: one part (0, size, first, last) for a plain buffer
+    parts: tuple[tuple[int, int, int, int], ...] = ()
+
+    @property
+    def shaped(self) -> bool:
+        """Parts at different offsets: the strategies and the lower bound use the parts;
+        otherwise the block is one rectangle (size x first..last), as a plain buffer."""
+        return any(p[0] for p in self.parts)
 
 
 def align_up(value: int, align: int) -> int:
@@ -96,25 +118,30 @@ def validate_buffers(buffers: Iterable[Buffer]) -> dict[str, Buffer]:
             )
         if not isinstance(b.kind, str) or not isinstance(b.info, str):
             raise PlanError(f"buffer {b.name!r}: kind and info must be strings")
-        if b.alias_of is not None and not isinstance(b.alias_of, str):
-            raise PlanError(f"buffer {b.name!r}: alias_of must be a buffer name or None")
+        for link in ("alias_of", "overwrites"):
+            if getattr(b, link) is not None and not isinstance(getattr(b, link), str):
+                raise PlanError(f"buffer {b.name!r}: {link} must be a buffer name or None")
+        if not _is_int(b.alias_offset) or not _is_int(b.overwrite_offset):
+            raise PlanError(f"buffer {b.name!r}: alias_offset and overwrite_offset must be integers")
         by_name[b.name] = b
     for b in by_name.values():
-        if b.alias_of is None:
-            continue
-        target = by_name.get(b.alias_of)
-        if target is None:
-            raise PlanError(f"buffer {b.name!r} is an alias of unknown buffer {b.alias_of!r}")
-        if b.size > target.size:
-            raise PlanError(
-                f"buffer {b.name!r} ({b.size} B) is an alias of {target.name!r} "
-                f"({target.size} B) but is larger than it"
-            )
+        if b.alias_of is not None:
+            target = by_name.get(b.alias_of)
+            if target is None:
+                raise PlanError(f"buffer {b.name!r} is an alias of unknown buffer {b.alias_of!r}")
+            if b.alias_offset < 0 or b.alias_offset + b.size > target.size:
+                raise PlanError(
+                    f"buffer {b.name!r} ({b.size} B at +{b.alias_offset}) is an alias of "
+                    f"{target.name!r} ({target.size} B) but does not lie inside it"
+                )
+        if b.overwrites is not None:
+            if b.overwrites not in by_name or b.overwrites == b.name:
+                raise PlanError(f"buffer {b.name!r} overwrites unknown buffer {b.overwrites!r}")
     return by_name
 
 
 def alias_roots(by_name: dict[str, Buffer]) -> dict[str, str]:
-    """Map every buffer name to the root of its alias chain; PlanError on a cycle."""
+    """Map every buffer name to the root of its ``alias_of`` chain; PlanError on a cycle."""
     roots: dict[str, str] = {}
     for name in by_name:
         if name in roots:
@@ -141,39 +168,102 @@ def alias_roots(by_name: dict[str, Buffer]) -> dict[str, str]:
     return roots
 
 
-def build_blocks(buffers: Sequence[Buffer]) -> tuple[list[Block], dict[str, str]]:
-    """Validate ``buffers`` and fold alias groups into blocks.
+def group_offsets(by_name: dict[str, Buffer]) -> tuple[dict[str, str], dict[str, int]]:
+    """Groups of buffers linked by ``alias_of`` / ``overwrites``: ``({name: group name},
+    {name: offset from the group's start})``.  The group's name is its smallest-named
+    buffer without ``alias_of``; offsets are >= 0 and 0 for at least one member.
+    PlanError when the links contradict each other (two offsets for one buffer)."""
+    alias_roots(by_name)  # rejects alias cycles with a clear message
+    edges: dict[str, list[tuple[str, int]]] = {n: [] for n in by_name}
+    for b in by_name.values():
+        for target, delta in ((b.alias_of, -b.alias_offset), (b.overwrites, b.overwrite_offset)):
+            if target is not None:  # offset(target) = offset(b) + delta
+                edges[b.name].append((target, delta))
+                edges[target].append((b.name, -delta))
+    group: dict[str, str] = {}
+    rel: dict[str, int] = {}
+    for start in sorted(by_name):
+        if start in group:
+            continue
+        members = {start: 0}
+        todo = [start]
+        while todo:
+            cur = todo.pop()
+            for nxt, delta in edges[cur]:
+                want = members[cur] + delta
+                if nxt not in members:
+                    members[nxt] = want
+                    todo.append(nxt)
+                elif members[nxt] != want:
+                    raise PlanError(f"buffer {nxt!r}: its links put it at two offsets "
+                                    f"({members[nxt]} and {want}) from {start!r}")
+        low = min(members.values())
+        name = min((m for m in members if by_name[m].alias_of is None), default=start)
+        for m, r in members.items():
+            group[m] = name
+            rel[m] = r - low
+    return group, rel
 
-    Returns ``(blocks sorted by root name, {buffer name: root name})``.
+
+def build_blocks(buffers: Sequence[Buffer]) -> tuple[list[Block], dict[str, tuple[str, int]]]:
+    """Validate ``buffers`` and fold linked groups into blocks.
+
+    Returns ``(blocks sorted by name, {buffer name: (block name, offset in the block)})``.
     """
     by_name = validate_buffers(buffers)
-    roots = alias_roots(by_name)
+    group, rel = group_offsets(by_name)
     groups: dict[str, list[Buffer]] = {}
     for name in sorted(by_name):
-        groups.setdefault(roots[name], []).append(by_name[name])
+        groups.setdefault(group[name], []).append(by_name[name])
     blocks = []
     for root in sorted(groups):
         members = groups[root]
+        parts = tuple((rel[m.name], m.size, m.first, m.last) for m in members if m.size > 0)
         blocks.append(
             Block(
                 name=root,
-                size=max(m.size for m in members),
+                size=max((r + sz for r, sz, _, _ in parts), default=0),
                 align=max(m.align for m in members),
                 first=min(m.first for m in members),
                 last=max(m.last for m in members),
                 members=tuple(m.name for m in members),
+                parts=parts,
             )
         )
-    return blocks, roots
+    return blocks, {n: (group[n], rel[n]) for n in by_name}
+
+
+def block_profile(block: Block) -> list[tuple[int, int]]:
+    """``(step, live bytes from this step on)`` of one block: the length of the union of
+    its live parts' byte ranges, at every step where that changes."""
+    steps = sorted({p[2] for p in block.parts} | {p[3] + 1 for p in block.parts})
+    out = []
+    for step in steps:
+        spans = sorted((r, r + sz) for r, sz, a, b in block.parts if a <= step <= b)
+        total = end = 0
+        for lo, hi in spans:
+            if hi > end:
+                total += hi - max(lo, end)
+                end = hi
+        out.append((step, total))
+    return out
 
 
 def blocks_lower_bound(blocks: Sequence[Block]) -> int:
-    """Max over steps of the summed sizes of the blocks live at that step."""
+    """Max over steps of the bytes live at that step (a block counts the union of its
+    live parts)."""
     events: list[tuple[int, int]] = []
     for b in blocks:
-        if b.size > 0:
+        if b.size <= 0:
+            continue
+        if not b.shaped:
             events.append((b.first, b.size))
             events.append((b.last + 1, -b.size))
+            continue
+        live = 0
+        for step, total in block_profile(b):
+            events.append((step, total - live))
+            live = total
     # At equal step, frees (negative) sort before allocations: last+1 == first
     # means the two blocks are not live together.
     events.sort()
@@ -186,11 +276,9 @@ def blocks_lower_bound(blocks: Sequence[Block]) -> int:
 
 
 def lower_bound(buffers: Sequence[Buffer]) -> int:
-    """Max over steps of the sum of live bytes; an alias group counts once.
-
-    An alias group counts as one block (its largest member's size over the
-    union of its members' lifetimes), exactly as the strategies place it, so
-    no valid plan's arena can be smaller than this.
+    """Max over steps of the sum of live bytes; a group counts the union of its live
+    members' byte ranges (its members' offsets are fixed), exactly as the strategies
+    place it, so no valid plan's arena can be smaller than this.
     """
     blocks, _ = build_blocks(buffers)
     return blocks_lower_bound(blocks)

@@ -156,6 +156,13 @@ class _Problem:
         self.lower_bound = blocks_lower_bound(self.blocks)
         self.adj_np = [np.array(a, dtype=np.int64) if len(a) >= _NP_DEGREE else None
                        for a in self.adj]
+        # Shaped blocks (parts at different offsets, see buffers.Block) and their neighbours
+        # find their gaps from part-level ranges, in Python.
+        self.shaped = [b.shaped for b in self.blocks]
+        self.part_level = [self.shaped[i] or any(self.shaped[j] for j in self.adj[i]) for i in range(n)]
+        for i in range(n):
+            if self.part_level[i]:
+                self.adj_np[i] = None
         self.any_np = any(a is not None for a in self.adj_np)
         self.sizes_np = np.array(self.sizes, dtype=np.int64)
         self.lasts = [b.last for b in self.blocks]
@@ -200,6 +207,32 @@ class _Problem:
 
     # -- placement -------------------------------------------------------------
 
+    def taken(self, i: int, offsets: list[int], placed: bytearray) -> list[tuple[int, int, int]]:
+        """``(lo, hi, last)`` of the placed blocks that conflict with block ``i``, sorted.
+
+        Block ``i`` may go at offset ``x`` iff ``x + size <= lo`` or ``x >= hi`` for every
+        entry.  A plain pair gives the other block's byte range; a shaped pair gives one entry
+        per pair of parts that overlap in time, the range that keeps them apart (part
+        ``p`` of ``i`` at ``x + p.off`` vs part ``q`` of ``j``: ``x <= off_j + q.off - p.off -
+        p.size`` or ``x >= off_j + q.off + q.size - p.off``), shifted to that form.
+        """
+        sizes, lasts, blocks = self.sizes, self.lasts, self.blocks
+        size = sizes[i]
+        out = []
+        for j in self.adj[i]:
+            if not placed[j]:
+                continue
+            off = offsets[j]
+            if not (self.shaped[i] or self.shaped[j]):
+                out.append((off, off + sizes[j], lasts[j]))
+                continue
+            for pr, ps, pf, pl in blocks[i].parts:
+                for qr, qs, qf, ql in blocks[j].parts:
+                    if pf <= ql and qf <= pl:
+                        out.append((off + qr - pr - ps + size, off + qr + qs - pr, ql))
+        out.sort()
+        return out
+
     def place(
         self,
         order: Sequence[int],
@@ -208,7 +241,7 @@ class _Problem:
         start: int = 0,
     ) -> tuple[list[int], int]:
         """Place ``order``; positions < ``start`` keep ``prev_offsets``."""
-        sizes, aligns, adj, adj_np = self.sizes, self.aligns, self.adj, self.adj_np
+        sizes, aligns, adj_np = self.sizes, self.aligns, self.adj_np
         n = len(sizes)
         placed = bytearray(n)
         if start and prev_offsets is not None:
@@ -243,12 +276,9 @@ class _Problem:
                 if adj_np[i] is not None:
                     found = self._np_fit(i, npst, best_fit)
                 else:
-                    taken = sorted(
-                        [(offsets[j], offsets[j] + sizes[j]) for j in adj[i] if placed[j]]
-                    )
                     cursor = 0
                     best_gap = -1
-                    for lo, hi in taken:
+                    for lo, hi, _ in self.taken(i, offsets, placed):
                         if lo > cursor:
                             cand = (cursor + add) & mask
                             if cand + size <= lo:
@@ -310,8 +340,7 @@ class _Problem:
         ceiling count as living forever); the best score wins, ties go to the
         lower offset.
         """
-        sizes, lasts = self.sizes, self.lasts
-        size = sizes[i]
+        size = self.sizes[i]
         mask = -self.aligns[i]
         add = self.aligns[i] - 1
         ceiling = self.ceiling
@@ -325,9 +354,7 @@ class _Problem:
             order = np.lexsort((last, hi, lo))
             taken = list(zip(lo[order].tolist(), hi[order].tolist(), last[order].tolist()))
         else:
-            taken = sorted(
-                [(offsets[j], offsets[j] + sizes[j], lasts[j]) for j in self.adj[i] if placed[j]]
-            )
+            taken = self.taken(i, offsets, placed)
         best_score = -2
         best_off = -1
         cursor = 0

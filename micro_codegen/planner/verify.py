@@ -8,12 +8,17 @@ not reuse the strategies' alias grouping or conflict lists) and raises
    ``plan.offsets`` names no buffer that is not in the plan;
 2. every offset is a multiple of its buffer's alignment (a power of two);
 3. every buffer lies inside the arena: ``offset + size <= arena_size``;
-4. every ``alias_of`` names a known buffer, chains have no cycle, an alias is
-   not larger than its target, and every alias-group member has the group
-   root's offset;
-5. two buffers of different alias groups whose (inclusive) lifetimes overlap
-   have disjoint byte ranges ``[offset, offset + size)``; 0-byte buffers are
-   exempt.  Checked with a sweep over start steps: O(n log n + n x live set).
+4. every ``alias_of`` names a known buffer, chains have no cycle, a view lies
+   inside its target and sits at the target's offset + ``alias_offset``; every
+   ``overwrites`` names another known buffer, which sits at this buffer's offset
+   + ``overwrite_offset``;
+5. two buffers whose (inclusive) lifetimes overlap have disjoint byte ranges
+   ``[offset, offset + size)`` (0-byte buffers are exempt) unless they share data
+   (linked by ``alias_of`` chains: the bytes they share hold the same values), or
+   one is written in place over the other: ``b`` (or a buffer sharing its data)
+   overwrites ``a`` (or a buffer sharing its data) and they are live together only
+   at ``b``'s first step.  Checked with a sweep over start steps: O(n log n + n x
+   live set).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ def _int(value: object) -> bool:
 
 
 def _roots(by_name: dict[str, Buffer]) -> dict[str, str]:
+    """Root of every buffer's ``alias_of`` chain (buffers with one root share data)."""
     roots: dict[str, str] = {}
     for name in by_name:
         seen: list[str] = []
@@ -43,15 +49,9 @@ def _roots(by_name: dict[str, Buffer]) -> dict[str, str]:
             if buf.alias_of is None:
                 roots[cur] = cur
                 break
-            target = by_name.get(buf.alias_of)
-            if target is None:
+            if buf.alias_of not in by_name:
                 raise PlanError(
                     f"plan check: buffer {cur!r} is an alias of unknown buffer {buf.alias_of!r}"
-                )
-            if buf.size > target.size:
-                raise PlanError(
-                    f"plan check: alias {cur!r} ({buf.size} B) is larger than its target "
-                    f"{target.name!r} ({target.size} B)"
                 )
             cur = buf.alias_of
         root = roots[cur]
@@ -100,15 +100,32 @@ def verify(plan: Plan) -> None:
                 f"plan check: buffer {b.name!r} first step {b.first} > last step {b.last}"
             )
 
-    # Rule 4, alias groups.
+    # Rule 4, links.
     roots = _roots(by_name)
+    overwritten: dict[tuple[str, str], int] = {}  # (root written, root overwritten) -> step
     for b in plan.buffers:
-        root = roots[b.name]
-        if offsets[b.name] != offsets[root]:
-            raise PlanError(
-                f"plan check: alias {b.name!r} is at offset {offsets[b.name]} but its "
-                f"group root {root!r} is at offset {offsets[root]}"
-            )
+        if b.alias_of is not None:
+            t = by_name[b.alias_of]
+            if b.alias_offset < 0 or b.alias_offset + b.size > t.size:
+                raise PlanError(
+                    f"plan check: alias {b.name!r} ({b.size} B at +{b.alias_offset}) does not lie "
+                    f"inside {t.name!r} ({t.size} B)"
+                )
+            if offsets[b.name] != offsets[t.name] + b.alias_offset:
+                raise PlanError(
+                    f"plan check: alias {b.name!r} is at offset {offsets[b.name]} but must be at "
+                    f"{t.name!r}'s offset {offsets[t.name]} + {b.alias_offset}"
+                )
+        if b.overwrites is not None:
+            t = by_name.get(b.overwrites)
+            if t is None or t.name == b.name:
+                raise PlanError(f"plan check: buffer {b.name!r} overwrites unknown buffer {b.overwrites!r}")
+            if offsets[t.name] != offsets[b.name] + b.overwrite_offset:
+                raise PlanError(
+                    f"plan check: {b.name!r} is written in place over {t.name!r}, which must be at "
+                    f"offset {offsets[b.name]} + {b.overwrite_offset}, not {offsets[t.name]}"
+                )
+            overwritten[(roots[b.name], roots[t.name])] = b.first
 
     # Rule 5, sweep by start step; `active` holds buffers live at the current start.
     order = sorted((b for b in plan.buffers if b.size > 0), key=lambda b: (b.first, b.name))
@@ -119,7 +136,11 @@ def verify(plan: Plan) -> None:
         b_end = b_off + b.size
         b_root = roots[b.name]
         for a in active:
-            if roots[a.name] == b_root:
+            a_root = roots[a.name]
+            if a_root == b_root:
+                continue
+            step = overwritten.get((b_root, a_root), overwritten.get((a_root, b_root)))
+            if step is not None and max(a.first, b.first) == min(a.last, b.last) == step:
                 continue
             a_off = offsets[a.name]
             a_end = a_off + a.size
