@@ -187,7 +187,8 @@ def build_buffers(g: Graph, node_memory: NodeMemoryFn = no_memory_info, use_alia
     io = set(g.inputs) | set(g.outputs)
 
     def group_last(t: int) -> int:
-        return max(life[m][1] for m in groups.of(t))
+        """Last step at which a member of ``t``'s group is read (a graph output: after the end)."""
+        return max(len(g.nodes) if m in g.outputs else life[m][1] for m in groups.of(t))
 
     def buffers_of(layout: dict[int, int]) -> list[Buffer]:
         out = []
@@ -247,13 +248,16 @@ def build_buffers(g: Graph, node_memory: NodeMemoryFn = no_memory_info, use_alia
             roots = []
             for t, off in zip(ins, info.part_offsets):
                 src, at = t, off
-                while src in links.views or src in aliases:      # the tensor whose bytes it is
+                # the tensor whose bytes it is: it must be exactly the piece (a reshape of it),
+                # not a larger tensor whose other bytes would land on the other pieces
+                while src in links.views or src in aliases:
                     parent, o = links.views.get(src, (aliases.get(src), 0))
                     src, at = parent, at - o
                 roots.append((src, at))
             if (any(g.tensors[t].is_const or t in g.inputs or off % align for t, off in zip(ins, info.part_offsets))
                     or len({groups.group[t] for t in ins} | {groups.group[out]}) != len(ins) + 1
-                    or any(at < 0 or at + g.tensors[r].nbytes > g.tensors[out].nbytes for r, at in roots)):
+                    or any(r != t and (at != off or g.tensors[r].nbytes != g.tensors[t].nbytes)
+                           for (r, at), t, off in zip(roots, ins, info.part_offsets))):
                 continue
             moves = {groups.group[out]: 0}
             for (r, at) in roots:
