@@ -142,6 +142,10 @@ def plan_json(g: Graph, mp) -> dict:
     from .schedule import plain_lower_bound
     doc = plan_to_json(mp.plan)
     doc["tensor_lower_bound_bytes"] = plain_lower_bound(g)
+    doc["in_place"] = [{"output": g.tensors[o].name, "input": g.tensors[i].name, "shift": shift}
+                       for o, (i, shift) in sorted(mp.links.overwrites.items())]
+    doc["zero_copy"] = [{"node": g.nodes[n].name, "op": g.nodes[n].op, "kind": kind}
+                        for n, kind in sorted(mp.links.zero_copy.items())]
     return doc
 
 
@@ -404,9 +408,15 @@ def flash(project_dir: str | Path, runner: str | None = None, dry_run: bool = Fa
 # Also public here: DEFAULT_BOARD and RUNNER_NAMES (from boards), Progress and NO_PROGRESS (from progress).
 
 def plan_text(mp) -> str:
-    """The memory plan of :func:`memory_plan` as text: summary line, then one row per buffer."""
+    """The memory plan of :func:`memory_plan` as text: summary line (with the lower bound of
+    whole tensors when links share memory), then one row per buffer."""
     from .planner import render_text
-    return render_text(mp.plan)
+    text = render_text(mp.plan)
+    if mp.links.overwrites or mp.links.zero_copy:
+        first, rest = text.split("\n", 1)
+        text = (f"{first}; whole tensors: lower bound {mp.whole_lower_bound:,} B "
+                f"({len(mp.links.overwrites)} in place, {len(mp.links.zero_copy)} zero-copy)\n{rest}")
+    return text
 
 
 def plan_svg(mp, title: str = "") -> str:

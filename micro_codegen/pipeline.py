@@ -128,8 +128,11 @@ RAM_PER_NODE_BYTES = 8                # per-node timing counters
 
 
 def weights_bytes(g: Graph, plans: Sequence[OpPlan]) -> int:
-    """Bytes of constant data in flash: every ConstArray, plus constant inputs passed as such."""
-    total = sum(max(np.asarray(c.values).size, 1) * c.dtype.itemsize for p in plans for c in p.consts)
+    """Bytes of constant data in flash: every distinct ConstArray (emit writes identical ones
+    once), plus constant inputs passed as such."""
+    arrays = {(c.dtype, np.asarray(c.values).tobytes()): max(np.asarray(c.values).size, 1) * c.dtype.itemsize
+              for p in plans for c in p.consts}
+    total = sum(arrays.values())
     inputs = {g.nodes[i].inputs[a.ref] for i, p in enumerate(plans) for a in p.flat_args() if a.kind == "in"}
     return total + sum(g.tensors[t].nbytes for t in inputs if g.tensors[t].is_const)
 

@@ -62,6 +62,7 @@ class MemoryPlan:
     scratch_names: dict[int, str]      # node index -> scratch buffer name
     aliases: dict[int, int]            # output tensor -> input tensor whose memory it shares
     links: "Links" = field(default_factory=lambda: Links())
+    whole_lower_bound: int = 0         # the lower bound if every tensor lived whole (no links)
 
     @property
     def arena_size(self) -> int:
@@ -308,9 +309,11 @@ def memory_plan(g: Graph, node_memory: NodeMemoryFn = no_memory_info, align: int
     without a limit, with none of the in-place links, and at ``SPAN_LIMITS`` times the lower
     bound of the unlimited links; ties go to the earlier try."""
 
+    whole = plain_lower_bound(g)
+
     def attempt(limit: int | None) -> MemoryPlan:
         buffers, names, scratch_names, aliases, links = build_buffers(g, node_memory, True, align, limit)
-        return MemoryPlan(plan(buffers), names, scratch_names, aliases, links)
+        return MemoryPlan(plan(buffers), names, scratch_names, aliases, links, whole)
 
     best = attempt(None)
     if not best.links.overwrites or best.arena_size <= align_up(best.plan.lower_bound, align):

@@ -197,6 +197,7 @@ class _Lowering:
         self.macros = Namer(reserved=[f"{self.macro}_{s}" for s in ("ARENA_SIZE", "NODE_COUNT", "INPUT_COUNT",
                                                                      "OUTPUT_COUNT")])
         self.consts: list[ConstCode] = []
+        self.const_symbols: dict[tuple, str] = {}     # (ctype, align, bytes) -> symbol
         self.tensor_consts: dict[int, str] = {}     # const tensor index -> symbol (raw model data)
         self.offset_names = self._name_offsets()
 
@@ -265,11 +266,14 @@ class _Lowering:
             return code
         consts = {}
         for ca in plan.consts:
-            sym = self.namer.take(f"{stem}_{c_ident(ca.name, lower=True)}")
             arr = _as_ctype(ca.values, ca.dtype, f"{where}: const '{ca.name}'")
-            self.consts.append(ConstCode(sym, ctype(ca.dtype), int(arr.size), arr, max(int(ca.align), 8),
-                                         f"{node.op} {node.name!r} (node {i}): {ca.name}"))
-            consts[ca.name] = sym
+            key = (ctype(ca.dtype), max(int(ca.align), 8), arr.dtype.str, arr.tobytes())
+            if key not in self.const_symbols:     # identical arrays (patch clones' weights): once
+                sym = self.namer.take(f"{stem}_{c_ident(ca.name, lower=True)}")
+                self.consts.append(ConstCode(sym, key[0], int(arr.size), arr, key[1],
+                                             f"{node.op} {node.name!r} (node {i}): {ca.name}"))
+                self.const_symbols[key] = sym
+            consts[ca.name] = self.const_symbols[key]
         if plan.param_type and any(a.kind == "param" for a in plan.args):   # an unused static const would warn
             code.param_type, code.param_symbol = plan.param_type, self.namer.take(f"{stem}_param")
             code.param_fields = [(str(k), _param_value(v, where, "    ")) for k, v in dict(plan.params).items()]

@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 
 from .buffers import Buffer, Plan
 
-__all__ = ["summary_line", "render_text", "render_svg", "plan_to_json"]
+__all__ = ["link_text", "summary_line", "render_text", "render_svg", "plan_to_json"]
 
 KIND_COLOURS = {
     "input": "#59a14f",
@@ -41,16 +41,27 @@ def _sorted_buffers(plan: Plan) -> list[Buffer]:
     return sorted(plan.buffers, key=lambda b: (plan.offsets[b.name], b.name))
 
 
+def link_text(b: Buffer) -> str:
+    """How ``b`` shares memory: ``t3`` (alias), ``t3 +256`` (a view / piece of t3 at byte 256),
+    ``over t2 (+32)`` (written in place over t2, which starts 32 bytes after it)."""
+    parts = []
+    if b.alias_of is not None:
+        parts.append(b.alias_of + (f" +{b.alias_offset:,}" if b.alias_offset else ""))
+    if b.overwrites is not None:
+        parts.append(f"over {b.overwrites} (+{b.overwrite_offset:,})")
+    return ", ".join(parts)
+
+
 def render_text(plan: Plan) -> str:
     """Summary line, then one row per buffer sorted by offset then name."""
-    has_alias = any(b.alias_of is not None for b in plan.buffers)
+    has_alias = any(b.alias_of is not None or b.overwrites is not None for b in plan.buffers)
     header = ["name", "kind", "size", "offset", "steps"] + (["alias of"] if has_alias else [])
     right = {"size", "offset"}
     rows = []
     for b in _sorted_buffers(plan):
         row = [b.name, b.kind, f"{b.size:,}", f"{plan.offsets[b.name]:,}", f"{b.first}..{b.last}"]
         if has_alias:
-            row.append(b.alias_of or "")
+            row.append(link_text(b))
         rows.append(row)
     widths = [max(len(r[c]) for r in [header] + rows) for c in range(len(header))]
 
@@ -128,8 +139,8 @@ def render_svg(plan: Plan, title: str = "") -> str:
             tip.append(b.info)
         tip.append(f"{b.size:,} B at offset {off:,}..{off + b.size:,}")
         tip.append(f"steps {b.first}..{b.last}")
-        if b.alias_of:
-            tip.append(f"alias of {b.alias_of}")
+        if link_text(b):
+            tip.append(f"shares memory: {link_text(b)}")
         add(
             f'<rect x="{_num(x0)}" y="{_num(y0)}" width="{_num(x1 - x0)}" '
             f'height="{_num(max(y1 - y0, 0.5))}" fill="{_colour(b.kind)}" fill-opacity="0.8" '
@@ -189,6 +200,9 @@ def plan_to_json(plan: Plan) -> dict:
                 "first": b.first,
                 "last": b.last,
                 "kind": b.kind,
+                **({"alias_of": b.alias_of, "alias_offset": b.alias_offset} if b.alias_of else {}),
+                **({"overwrites": b.overwrites, "overwrite_offset": b.overwrite_offset}
+                   if b.overwrites else {}),
             }
             for b in plan.buffers
         ],
