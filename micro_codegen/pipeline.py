@@ -64,15 +64,16 @@ def prepare_nodes(g: Graph, core: str | None = None) -> tuple[Graph, tuple[OpPla
     return g, tuple(prepare(g, i, core) for i in range(len(g.nodes)))
 
 
-def plan_memory(g: Graph, plans: Sequence[OpPlan]) -> MemoryPlan:
-    """Step 3: the arena plan with the OpPlans' scratch and aliasing."""
+def plan_memory(g: Graph, plans: Sequence[OpPlan], share: bool = True) -> MemoryPlan:
+    """Step 3: the arena plan with the OpPlans' scratch and aliasing (``share=False``: no
+    zero-copy Concat/Split/slice and no in-place window ops: every tensor whole)."""
 
     def node_memory(_: Graph, i: int) -> NodeMemory:
         p = plans[i]
         return NodeMemory(scratch_bytes=int(p.scratch_bytes), inplace=p.inplace, always_alias=bool(p.always_alias),
                           overlap_shift=p.overlap_shift, part_offsets=p.part_offsets, view_offsets=p.view_offsets)
 
-    return memory_plan(g, node_memory)
+    return memory_plan(g, node_memory, share=share)
 
 
 def arena_layout(g: Graph, mem: MemoryPlan) -> ArenaLayout:
@@ -152,13 +153,13 @@ def memory_needs(g: Graph, plans: Sequence[OpPlan], arena: ArenaLayout, files: S
 # ---------------------------------------------------------------- the stage
 
 def compile_model(g: Graph, name: str | None = None, board: Board | None = None,
-                  bound: Sequence[BoundInput] = ()) -> CompiledModel:
+                  bound: Sequence[BoundInput] = (), share: bool = True) -> CompiledModel:
     """Check, prepare, plan and size ``g``; with ``board``, refuse it if it does not fit
     (BoardConfigError with the numbers). ``bound``: the inputs ``fold.bind_inputs`` turned into
-    constants (recorded in the manifest). Nothing is written."""
+    constants (recorded in the manifest); ``share``: see :func:`plan_memory`. Nothing is written."""
     source = g
     g, plans = prepare_nodes(g, board.core if board is not None else None)
-    layout = arena_layout(g, plan_memory(g, plans))
+    layout = arena_layout(g, plan_memory(g, plans, share))
     # nodes the planner made zero-copy run no kernel (and bring no kernel files or constants)
     plans = tuple(OpPlan() if i in layout.zero_copy else p for i, p in enumerate(plans))
     files = kernel_files([f for p in plans for f in p.kernel_sources] + [p.header for p in plans if p.header])
@@ -170,6 +171,6 @@ def compile_model(g: Graph, name: str | None = None, board: Board | None = None,
                          plans=plans, arena=layout, kernel_files=files, needs=needs, bound=tuple(bound))
 
 
-def compile_memory_plan(g: Graph) -> MemoryPlan:
+def compile_memory_plan(g: Graph, share: bool = True) -> MemoryPlan:
     """The arena plan exactly as ``compile_model`` makes it (for ``plan`` and its reports)."""
-    return plan_memory(*prepare_nodes(g))
+    return plan_memory(*prepare_nodes(g), share=share)

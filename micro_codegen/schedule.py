@@ -173,11 +173,12 @@ class _Groups:
 
 
 def build_buffers(g: Graph, node_memory: NodeMemoryFn = no_memory_info, use_aliases: bool = True,
-                  align: int = ARENA_ALIGN, span_limit: int | None = None,
+                  align: int = ARENA_ALIGN, span_limit: int | None = None, share: bool = True,
                   ) -> tuple[list[Buffer], dict[int, str], dict[int, str], dict[int, int], Links]:
     """The planner's buffers for ``g`` (see the module docstring). ``span_limit``: an in-place
     link is left out when it would make its group span more bytes than this (a chain of
-    in-place ops drifts down by each op's shift; None: no limit, 0: no in-place links)."""
+    in-place ops drifts down by each op's shift; None: no limit, 0: no in-place links).
+    ``share=False``: no views, parts or in-place links (every tensor whole, 4a only)."""
     tensors = activation_tensors(g)
     life = {t: list(span) for t, span in lifetimes(g).items()}
     names = _names(g, tensors)
@@ -231,6 +232,8 @@ def build_buffers(g: Graph, node_memory: NodeMemoryFn = no_memory_info, use_alia
                     continue
             aliases[dst] = src
             groups.commit(groups.merged({groups.group[src]: 0, dst: groups.rel[src]}))
+            continue
+        if not share:
             continue
         if info.view_offsets and len(info.view_offsets) == len(n.outputs) and not g.tensors[ins[0]].is_const:
             src = ins[0]
@@ -304,23 +307,28 @@ def build_buffers(g: Graph, node_memory: NodeMemoryFn = no_memory_info, use_alia
 SPAN_LIMITS = (1.0, 1.15, 1.3, 1.6)
 
 
-def memory_plan(g: Graph, node_memory: NodeMemoryFn = no_memory_info, align: int = ARENA_ALIGN) -> MemoryPlan:
-    """The smallest verified plan over a few in-place span limits (see :func:`build_buffers`):
-    without a limit, with none of the in-place links, and at ``SPAN_LIMITS`` times the lower
-    bound of the unlimited links; ties go to the earlier try."""
-
+def memory_plan(g: Graph, node_memory: NodeMemoryFn = no_memory_info, align: int = ARENA_ALIGN,
+                share: bool = True) -> MemoryPlan:
+    """The smallest verified plan over a few tries (ties go to the earlier one): every link;
+    no in-place links; in-place links under ``SPAN_LIMITS`` times the lower bound of the first
+    try; no views, parts or in-place links at all (so sharing never costs memory).
+    ``share=False``: only the last (every tensor whole, as before views and in-place links)."""
     whole = plain_lower_bound(g)
 
-    def attempt(limit: int | None) -> MemoryPlan:
-        buffers, names, scratch_names, aliases, links = build_buffers(g, node_memory, True, align, limit)
+    def attempt(limit: int | None, shared: bool = True) -> MemoryPlan:
+        buffers, names, scratch_names, aliases, links = build_buffers(g, node_memory, True, align, limit, shared)
         return MemoryPlan(plan(buffers), names, scratch_names, aliases, links, whole)
 
+    if not share:
+        return attempt(0, False)
     best = attempt(None)
-    if not best.links.overwrites or best.arena_size <= align_up(best.plan.lower_bound, align):
+    if not (best.links.overwrites or best.links.zero_copy) or best.arena_size <= align_up(best.plan.lower_bound, align):
         return best
     bound = best.plan.lower_bound
-    for limit in [0] + sorted({int(bound * f) for f in SPAN_LIMITS}):
-        mp = attempt(limit)
+    tries = [(0, True)] * bool(best.links.overwrites) + [(limit, True) for limit in sorted(
+        {int(bound * f) for f in SPAN_LIMITS}) if best.links.overwrites] + [(0, False)]
+    for limit, shared in tries:
+        mp = attempt(limit, shared)
         if mp.arena_size < best.arena_size:
             best = mp
     return best
