@@ -170,8 +170,8 @@ def _node_problem(g: Graph, i: int) -> str | None:
 def stage_problem(g: Graph, k: int) -> str | None:
     """Why nodes ``0..k-1`` of ``g`` (folded) cannot form a patch stage (None: they can);
     the reason names the first node that breaks a rule."""
-    if not 1 <= k < len(g.nodes):
-        return f"the stage must have 1..{len(g.nodes) - 1} nodes (the model has {len(g.nodes)})"
+    if not 1 <= k <= len(g.nodes):
+        return f"the stage must have 1..{len(g.nodes)} nodes (the model has {len(g.nodes)})"
     produced: set[int] = set()
     inputs = set(g.inputs)
     for i in range(k):
@@ -199,7 +199,7 @@ def stage_problem(g: Graph, k: int) -> str | None:
 def patchable_prefix(g: Graph) -> int:
     """The largest k such that nodes 0..k-1 could all be cloned (the rule per node only)."""
     k = 0
-    while k < len(g.nodes) - 1 and _node_problem(g, k) is None:
+    while k < len(g.nodes) and _node_problem(g, k) is None:
         k += 1
     return k
 
@@ -226,15 +226,21 @@ def _window_need(win: numerics.Window, h_in: int, lo: int, hi: int) -> tuple[int
     return a, b, a - start, end - b
 
 
-def row_needs(g: Graph, k: int, rows: tuple[int, int]) -> dict[int, tuple[int, int]]:
+def windows(g: Graph, k: int) -> dict[int, numerics.Window]:
+    """Node -> its H x W window, for the window ops among nodes 0..k-1."""
+    return {i: _hw_window(g, i) for i in range(k) if g.nodes[i].op in WINDOW_OPS}
+
+
+def row_needs(g: Graph, k: int, rows: tuple[int, int], wins: dict | None = None) -> dict[int, tuple[int, int]]:
     """Tensor -> the rows [lo, hi) of it that one strip (``rows`` of the cut tensor) needs, for
-    every activation the stage (nodes 0..k-1) reads or writes."""
+    every activation the stage (nodes 0..k-1) reads or writes (``wins``: :func:`windows`)."""
+    wins = windows(g, k) if wins is None else wins
     need = {g.nodes[k - 1].outputs[0]: rows}
     for i in range(k - 1, -1, -1):
         node = g.nodes[i]
         lo, hi = need[node.outputs[0]]
         if node.op in WINDOW_OPS:
-            a, b, _, _ = _window_need(_hw_window(g, i), g.tensors[node.inputs[0]].shape[1], lo, hi)
+            a, b, _, _ = _window_need(wins[i], g.tensors[node.inputs[0]].shape[1], lo, hi)
             want = {node.inputs[0]: (a, b)}
         else:
             want = {t: (lo, hi) for t in node.inputs if not g.tensors[t].is_const}
@@ -297,21 +303,27 @@ def _clone_attrs(g: Graph, i: int, top: int, bottom: int) -> dict:
     return attrs
 
 
+def _check_strips(g: Graph, k: int, n: int) -> None:
+    cut = g.tensors[g.nodes[k - 1].outputs[0]]
+    if not 1 <= n <= cut.shape[1]:
+        raise UnsupportedOpError(f"--patch {k}:{n}: the cut tensor '{cut.name}' has {cut.shape[1]} rows; "
+                                 f"the strip count must be in [1, {cut.shape[1]}]")
+
+
 def patch_graph(g: Graph, k: int, n: int) -> Graph:
     """``g`` (folded) with nodes 0..k-1 run in ``n`` strips (module docstring). Raises
     UnsupportedOpError naming the node when nodes 0..k-1 cannot form a stage."""
     why = stage_problem(g, k)
     if why is not None:
         raise UnsupportedOpError(f"--patch {k}:{n}: {why}")
+    _check_strips(g, k, n)
     cut = g.nodes[k - 1].outputs[0]
     h = g.tensors[cut].shape[1]
-    if not 1 <= n <= h:
-        raise UnsupportedOpError(f"--patch {k}:{n}: the cut tensor '{g.tensors[cut].name}' has {h} rows; "
-                                 f"the strip count must be in [1, {h}]")
     b = _Builder(g)
     parts = []
+    wins = windows(g, k)
     for s, rows in enumerate(strip_rows(h, n)):
-        need = row_needs(g, k, rows)
+        need = row_needs(g, k, rows, wins)
         have: dict[int, int] = {}          # original tensor -> this strip's tensor (rows need[t])
         views: dict[tuple[int, int, int], int] = {}
 
@@ -336,7 +348,7 @@ def patch_graph(g: Graph, k: int, n: int) -> Graph:
             lo, hi = need[y]
             attrs = dict(node.attrs)
             if node.op in WINDOW_OPS:
-                a, bb, top, bottom = _window_need(_hw_window(g, i), g.tensors[node.inputs[0]].shape[1], lo, hi)
+                a, bb, top, bottom = _window_need(wins[i], g.tensors[node.inputs[0]].shape[1], lo, hi)
                 ins = (rows_of(node.inputs[0], a, bb),) + node.inputs[1:]
                 attrs = _clone_attrs(g, i, top, bottom)
             else:
@@ -428,10 +440,11 @@ class _PlanCache:
     def __init__(self, core: str | None):
         self.core = core
         self.plans: dict = {}
+        self.alive: list = []        # the objects whose ids are in keys stay alive (ids stay unique)
 
     def key(self, g: Graph, i: int):
         node = g.nodes[i]
-        ts = tuple((t.dtype, t.shape, t.quant, t.data) for t in (g.tensors[j] for j in node.inputs + node.outputs))
+        ts = tuple((t.dtype, t.shape, id(t.quant), id(t.data)) for t in (g.tensors[j] for j in node.inputs + node.outputs))
         return node.op, repr(sorted(node.attrs.items())), ts
 
     def prepare(self, g: Graph) -> tuple:
@@ -441,6 +454,8 @@ class _PlanCache:
             key = self.key(g, i)
             if key not in self.plans:
                 self.plans[key] = prepare(g, i, self.core)
+                self.alive.extend((g.tensors[j].quant, g.tensors[j].data)
+                                  for j in g.nodes[i].inputs + g.nodes[i].outputs)
             out.append(self.plans[key])
         return tuple(out)
 
@@ -451,7 +466,8 @@ def _arena(g: Graph, cache: _PlanCache) -> tuple[int, float, tuple]:
     return plan_memory(g, plans).arena_size, sum(node_costs(g, plans, cache.core)), plans
 
 
-def _estimate(g: Graph, k: int, n: int, base: list[float], plans: Sequence, core: str | None) -> float:
+def _estimate(g: Graph, k: int, n: int, base: list[float], plans: Sequence, core: str | None,
+              wins: dict) -> float:
     """Instructions of the (k, n) patched graph without building it: a clone of node i with r
     of its H rows costs ``fixed + (cost_i - fixed) * r / H`` (every term of the cost model is
     proportional to the output rows but the per-call one), each StridedSlice and the Concat
@@ -459,7 +475,7 @@ def _estimate(g: Graph, k: int, n: int, base: list[float], plans: Sequence, core
     cut = g.nodes[k - 1].outputs[0]
     total = sum(base[k:]) + NODE_OVERHEAD                     # the rest + the Concat
     for rows in strip_rows(g.tensors[cut].shape[1], n):
-        need = row_needs(g, k, rows)
+        need = row_needs(g, k, rows, wins)
         total += NODE_OVERHEAD * sum(need[x] != (0, g.tensors[x].shape[1]) for x in g.inputs if x in need)
         for i in range(k):
             node = g.nodes[i]
@@ -468,8 +484,7 @@ def _estimate(g: Graph, k: int, n: int, base: list[float], plans: Sequence, core
             fixed = _fixed_cost(plans[i], core)
             total += fixed + (base[i] - fixed) * (hi - lo) / y.shape[1]
             if node.op in WINDOW_OPS:
-                wants = [(node.inputs[0], _window_need(_hw_window(g, i), g.tensors[node.inputs[0]].shape[1],
-                                                       lo, hi)[:2])]
+                wants = [(node.inputs[0], _window_need(wins[i], g.tensors[node.inputs[0]].shape[1], lo, hi)[:2])]
             else:
                 wants = [(t, (lo, hi)) for t in node.inputs if not g.tensors[t].is_const]
             total += NODE_OVERHEAD * sum(need[t] != r for t, r in wants)
@@ -494,6 +509,8 @@ def choose_patch(g: Graph, core: str | None = None, overhead: float = DEFAULT_OV
     """The (K, n) with the smallest arena whose estimated instructions are at most ``overhead``
     times the unpatched graph's (ties: fewer instructions, then smaller K, then smaller n), or
     None when no patch makes the arena smaller. ``g`` is folded. ``nodes`` / ``strips`` fix K / n.
+    Instructions are estimated for ``core`` when it has a measured table (``ops/_costs.py``),
+    else for cortex-m4 (``plan`` without a board, the host).
 
     1. Unpatched: prepare and plan ``g``; the per-node cost estimate (:func:`node_costs`).
     2. Candidate K: every valid stage (:func:`stage_problem`), largest first.
@@ -504,6 +521,8 @@ def choose_patch(g: Graph, core: str | None = None, overhead: float = DEFAULT_OV
        included) is already no better than the best arena found (or the unpatched one), and a
        candidate whose estimate of the built graph (:func:`node_costs`) is over budget is dropped.
     """
+    from .ops._costs import CORE_TABLE
+    core = core if core in CORE_TABLE else "cortex-m4"      # one estimate for plan, host and M4 boards
     cache = _PlanCache(core)
     base_arena, base_instr, base_plans = _arena(g, cache)
     base = node_costs(g, base_plans, core)
@@ -513,10 +532,13 @@ def choose_patch(g: Graph, core: str | None = None, overhead: float = DEFAULT_OV
         why = stage_problem(g, nodes)
         if why is not None:
             raise UnsupportedOpError(f"--patch {nodes}{'' if strips is None else f':{strips}'}: {why}")
+        if strips is not None:
+            _check_strips(g, nodes, strips)
     else:
         ks = [k for k in range(patchable_prefix(g), 0, -1) if stage_problem(g, k) is None]
     best: tuple | None = None
     suffix_lb = _suffix_lower_bounds(g)
+    wins = windows(g, max(ks, default=0))
     done = 0
     for k in ks:
         done += 1
@@ -528,7 +550,7 @@ def choose_patch(g: Graph, core: str | None = None, overhead: float = DEFAULT_OV
             continue
         ns = [strips] if strips is not None else strip_candidates(g.tensors[cut].shape[1])
         for n in ns:
-            est = _estimate(g, k, n, base, base_plans, core)
+            est = _estimate(g, k, n, base, base_plans, core, wins)
             if est > budget and strips is None:
                 continue
             pg = patch_graph(g, k, n)

@@ -146,13 +146,26 @@ def memory_needs(g: Graph, plans: Sequence[OpPlan], arena: ArenaLayout, files: S
 
 # ---------------------------------------------------------------- the stage
 
+def patched(g: Graph, patch=None, patch_overhead: float = 1.3, core: str | None = None):
+    """(``g``, None) without ``patch``; else check and fold ``g``, then rewrite it for patch-based
+    inference (``patch.apply_patch``: ``"auto"``, ``"K"``, ``"K:N"``): (patched graph, Patch or None)."""
+    if patch is None or patch == "off":
+        return g, None
+    from .patch import apply_patch
+    require_supported(g)
+    return apply_patch(fold_constants(g).graph, patch, core, patch_overhead)
+
+
 def compile_model(g: Graph, name: str | None = None, board: Board | None = None,
-                  bound: Sequence[BoundInput] = ()) -> CompiledModel:
+                  bound: Sequence[BoundInput] = (), patch=None, patch_overhead: float = 1.3) -> CompiledModel:
     """Check, prepare, plan and size ``g``; with ``board``, refuse it if it does not fit
     (BoardConfigError with the numbers). ``bound``: the inputs ``fold.bind_inputs`` turned into
-    constants (recorded in the manifest). Nothing is written."""
+    constants (recorded in the manifest). ``patch``: patch-based inference (:func:`patched`),
+    applied after folding. Nothing is written."""
     source = g
-    g, plans = prepare_nodes(g, board.core if board is not None else None)
+    core = board.core if board is not None else None
+    g, choice = patched(g, patch, patch_overhead, core)
+    g, plans = prepare_nodes(g, core)
     layout = arena_layout(g, plan_memory(g, plans))
     files = kernel_files([f for p in plans for f in p.kernel_sources] + [p.header for p in plans if p.header])
     needs = memory_needs(g, plans, layout, files)
@@ -160,9 +173,16 @@ def compile_model(g: Graph, name: str | None = None, board: Board | None = None,
         check_fit(board, needs)
     stem = Path(g.source).stem if g.source else g.name
     return CompiledModel(graph=g, name=name or stem or "model", model_file=model_file(g), sha256=model_sha256(source),
-                         plans=plans, arena=layout, kernel_files=files, needs=needs, bound=tuple(bound))
+                         plans=plans, arena=layout, kernel_files=files, needs=needs, bound=tuple(bound),
+                         patch=choice)
 
 
-def compile_memory_plan(g: Graph) -> MemoryPlan:
+def compile_memory_plan(g: Graph, patch=None, patch_overhead: float = 1.3) -> MemoryPlan:
     """The arena plan exactly as ``compile_model`` makes it (for ``plan`` and its reports)."""
-    return plan_memory(*prepare_nodes(g))
+    return plan_memory(*prepare_nodes(patched(g, patch, patch_overhead)[0]))
+
+
+def compile_patched_plan(g: Graph, patch=None, patch_overhead: float = 1.3):
+    """(the arena plan, the Patch or None): :func:`compile_memory_plan` and the choice it made."""
+    g, choice = patched(g, patch, patch_overhead)
+    return plan_memory(*prepare_nodes(g)), choice
