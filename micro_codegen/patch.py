@@ -433,12 +433,17 @@ def _is_row_op(g: Graph, i: int) -> bool:
 
 # ---------------------------------------------------------------- the search
 
+#: ``pipeline.plan_memory``: (graph, OpPlans) -> MemoryPlan (passed in: the pipeline imports this module)
+PlanMemory = Callable[[Graph, Sequence], object]
+
+
 class _PlanCache:
     """OpPlans of nodes by what they depend on (op, attributes, tensors except names): the
     clones of a strip are the same node for every strip of the same height."""
 
-    def __init__(self, core: str | None):
+    def __init__(self, core: str | None, plan_memory: PlanMemory):
         self.core = core
+        self.plan_memory = plan_memory
         self.plans: dict = {}
         self.alive: list = []        # the objects whose ids are in keys stay alive (ids stay unique)
 
@@ -461,9 +466,8 @@ class _PlanCache:
 
 
 def _arena(g: Graph, cache: _PlanCache) -> tuple[int, float, tuple]:
-    from .pipeline import plan_memory
     plans = cache.prepare(g)
-    return plan_memory(g, plans).arena_size, sum(node_costs(g, plans, cache.core)), plans
+    return cache.plan_memory(g, plans).arena_size, sum(node_costs(g, plans, cache.core)), plans
 
 
 def _estimate(g: Graph, k: int, n: int, base: list[float], plans: Sequence, core: str | None,
@@ -503,12 +507,13 @@ def strip_candidates(h: int) -> list[int]:
     return sorted({n for n in STRIP_COUNTS if n <= h} | {h} - {1})
 
 
-def choose_patch(g: Graph, core: str | None = None, overhead: float = DEFAULT_OVERHEAD,
+def choose_patch(g: Graph, core: str | None, overhead: float = DEFAULT_OVERHEAD, *, plan_memory: PlanMemory,
                  nodes: int | None = None, strips: int | None = None,
                  progress: Callable[[int, int], None] | None = None) -> Patch | None:
     """The (K, n) with the smallest arena whose estimated instructions are at most ``overhead``
     times the unpatched graph's (ties: fewer instructions, then smaller K, then smaller n), or
-    None when no patch makes the arena smaller. ``g`` is folded. ``nodes`` / ``strips`` fix K / n.
+    None when no patch makes the arena smaller. ``g`` is folded; ``plan_memory`` is
+    ``pipeline.plan_memory`` (the normal arena plan). ``nodes`` / ``strips`` fix K / n.
     Instructions are estimated for ``core`` when it has a measured table (``ops/_costs.py``),
     else for cortex-m4 (``plan`` without a board, the host).
 
@@ -523,7 +528,7 @@ def choose_patch(g: Graph, core: str | None = None, overhead: float = DEFAULT_OV
     """
     from .ops._costs import CORE_TABLE
     core = core if core in CORE_TABLE else "cortex-m4"      # one estimate for plan, host and M4 boards
-    cache = _PlanCache(core)
+    cache = _PlanCache(core, plan_memory)
     base_arena, base_instr, base_plans = _arena(g, cache)
     base = node_costs(g, base_plans, core)
     budget = overhead * base_instr
@@ -594,20 +599,22 @@ def _suffix_lower_bounds(g: Graph) -> list[int]:
     return out
 
 
-def apply_patch(g: Graph, spec, core: str | None = None, overhead: float = DEFAULT_OVERHEAD,
+def apply_patch(g: Graph, spec, plan_memory: PlanMemory, core: str | None = None,
+                overhead: float = DEFAULT_OVERHEAD,
                 progress: Callable[[int, int], None] | None = None) -> tuple[Graph, Patch | None]:
     """(the patched graph, the choice) for a folded ``g`` and a ``--patch`` spec (parse_spec);
-    ``g`` unchanged and None when off or when ``auto`` finds nothing better."""
+    ``g`` unchanged and None when off or when ``auto`` finds nothing better. ``plan_memory``:
+    ``pipeline.plan_memory``."""
     spec = parse_spec(spec)
     if spec is None:
         return g, None
     if not overhead >= 1.0:
         raise CodegenError(f"--patch-overhead {overhead}: must be at least 1.0")
     if spec == "auto":
-        choice = choose_patch(g, core, overhead, progress=progress)
+        choice = choose_patch(g, core, overhead, plan_memory=plan_memory, progress=progress)
     else:
         k, n = spec
-        choice = choose_patch(g, core, overhead, nodes=k, strips=n, progress=progress)
+        choice = choose_patch(g, core, overhead, plan_memory=plan_memory, nodes=k, strips=n, progress=progress)
         if choice is None:
             raise UnsupportedOpError(f"--patch {k}: no strip count fits the instruction budget "
                                      f"({overhead}x the unpatched graph)")

@@ -153,7 +153,7 @@ def patched(g: Graph, patch=None, patch_overhead: float = 1.3, core: str | None 
         return g, None
     from .patch import apply_patch
     require_supported(g)
-    return apply_patch(fold_constants(g).graph, patch, core, patch_overhead)
+    return apply_patch(fold_constants(g).graph, patch, plan_memory, core, patch_overhead)
 
 
 def compile_model(g: Graph, name: str | None = None, board: Board | None = None,

@@ -21,6 +21,7 @@ from micro_codegen.ir import DType
 from micro_codegen.ms_model import read_model, write_model
 from micro_codegen.numerics import conv_window, pool_window
 from micro_codegen.patch import Patch, choose_patch, parse_spec, patch_graph, stage_problem, strip_rows
+from micro_codegen.pipeline import plan_memory
 
 SHARED = Path("/work/shared/models")
 MLPERF = SHARED / "mlperf_tiny"
@@ -226,28 +227,19 @@ def test_parse_spec():
 # ---------------------------------------------------------------- shared models
 
 MODEL_CASES = [
-    (MLPERF / "vww_96_int8.ms", [(3, 4), (7, 24), (11, 5), (28, 1)]),
+    (MLPERF / "vww_96_int8.ms", [(3, 48), (7, 24), (11, 5), (28, 1)]),
     (SEED / "mobilenet_v2_035_96_int8.ms", [(10, 3), (17, 5), (21, 12)]),
     (MLPERF / "kws_ref_model.ms", [(1, 5), (9, 25)]),
     (SEED / "squeezenet_mini_int8.ms", [(2, 3), (10, 15)]),
-]
-SLOW_MODEL_CASES = [
     (SEED / "mobilenet_v2_035_96_float.ms", [(10, 3), (21, 12)]),
-    (MLPERF / "vww_96_float.ms", [(4, 48), (12, 6)]),
+    (MLPERF / "vww_96_float.ms", [(3, 48), (12, 6)]),
     (SEED / "squeezenet_mini_float.ms", [(10, 4)]),
 ]
 
 
 @pytest.mark.parametrize("path, cuts", MODEL_CASES, ids=[p.stem for p, _ in MODEL_CASES])
 def test_models_bit_exact(path, cuts):
-    g = _folded(path)
-    for k, n in cuts:
-        _assert_same(g, patch_graph(g, k, n))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("path, cuts", SLOW_MODEL_CASES, ids=[p.stem for p, _ in SLOW_MODEL_CASES])
-def test_float_models_bit_exact(path, cuts):
+    """int8 and fp32 outputs identical (n = H_C included: vww 3:48, kws 9:25)."""
     g = _folded(path)
     for k, n in cuts:
         _assert_same(g, patch_graph(g, k, n))
@@ -256,7 +248,7 @@ def test_float_models_bit_exact(path, cuts):
 def test_search_vww():
     g = _folded(MLPERF / "vww_96_int8.ms")
     t0 = time.monotonic()
-    p = choose_patch(g, "cortex-m4", 1.3)
+    p = choose_patch(g, "cortex-m4", 1.3, plan_memory=plan_memory)
     assert time.monotonic() - t0 < 20
     assert isinstance(p, Patch) and p.arena < p.unpatched_arena and p.ratio <= 1.3
     assert api.memory_plan(read_model(MLPERF / "vww_96_int8.ms"), patch="auto").arena_size == p.arena
