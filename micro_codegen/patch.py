@@ -449,7 +449,8 @@ class _PlanCache:
 
     def key(self, g: Graph, i: int):
         node = g.nodes[i]
-        ts = tuple((t.dtype, t.shape, id(t.quant), id(t.data)) for t in (g.tensors[j] for j in node.inputs + node.outputs))
+        ts = tuple((t.dtype, t.shape, id(t.quant), id(t.data))
+                   for t in (g.tensors[j] for j in node.inputs + node.outputs))
         return node.op, repr(sorted(node.attrs.items())), ts
 
     def prepare(self, g: Graph) -> tuple:

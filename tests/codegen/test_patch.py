@@ -200,7 +200,8 @@ def test_patched_graph_shape():
 def test_stage_rules():
     g = fold_constants(_net_plain(I8, seed=3)).graph
     last = len(g.nodes) - 1
-    assert "cannot be patched" in stage_problem(g, last) and f"node {last - 1} (AvgPoolFusion)" in stage_problem(g, last)
+    why = stage_problem(g, last)
+    assert "cannot be patched" in why and f"node {last - 1} (AvgPoolFusion)" in why
     b = GraphBuilder("branch")
     x = b.input("x", F32, (1, 8, 8, 2))
     w = b.const("w", np.ones((2, 3, 3, 2), np.float32))
