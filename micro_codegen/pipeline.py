@@ -3,6 +3,7 @@
 1. Check: graph rules, then every node's rules (``check.py`` and the op family's own);
    any problem raises UnsupportedOpError naming node, op and rule before anything else runs.
    Fold: nodes with constant inputs are evaluated now (``fold.py``); the rest is compiled.
+   Patch (opt-in, ``patch=``): the first layers rewritten to run on strips (``patch.py``).
 2. Prepare: ``ops.prepare`` turns every node into an OpPlan (kernel, arguments, parameters,
    constants, scratch, aliasing).
 3. Schedule + plan: ``schedule.memory_plan`` places every activation tensor and scratch
@@ -179,7 +180,7 @@ def compile_model(g: Graph, name: str | None = None, board: Board | None = None,
 
 def compile_memory_plan(g: Graph, patch=None, patch_overhead: float = 1.3) -> MemoryPlan:
     """The arena plan exactly as ``compile_model`` makes it (for ``plan`` and its reports)."""
-    return plan_memory(*prepare_nodes(patched(g, patch, patch_overhead)[0]))
+    return compile_patched_plan(g, patch, patch_overhead)[0]
 
 
 def compile_patched_plan(g: Graph, patch=None, patch_overhead: float = 1.3):
