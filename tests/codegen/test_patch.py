@@ -303,3 +303,16 @@ def test_validate_patched_on_host(tmp_path):
     assert r.report.failed == 0 and r.report.passed == 1, r.report.to_json()
     plain = api.memory_plan(g).arena_size
     assert r.arena_bytes == api.memory_plan(g, patch="6:4").arena_size and plain > 0
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+def test_validate_vww_patch_auto_on_qemu(tmp_path):
+    """vww_96_int8 with --patch auto, bit-exact on a Cortex-M4 in QEMU (about a minute)."""
+    from conftest import require_tool
+    require_tool("arm-none-eabi-gcc")
+    require_tool("qemu-system-arm")
+    model = MLPERF / "vww_96_int8.ms"
+    r = api.validate(model, "qemu-mps2-an386", out_dir=tmp_path / "proj", patch="auto")
+    assert r.report.failed == 0 and r.report.passed > 0, r.report.to_json()
+    assert r.arena_bytes == api.memory_plan(read_model(model), patch="auto").arena_size < 55296
