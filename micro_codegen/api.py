@@ -130,14 +130,22 @@ def infer(g: Graph, cases_path: str | Path, atol: float | None = None, rtol: flo
 
 # ---------------------------------------------------------------- memory plan
 
-def memory_plan(g: Graph):
+def memory_plan(g: Graph, patch=None, patch_overhead: float = 1.3):
     """The arena plan of ``g`` exactly as ``generate`` makes it (scratch and aliases of the
-    op families included); raises UnsupportedOpError for an unsupported model."""
-    from .pipeline import compile_memory_plan
-    return compile_memory_plan(g)
+    op families included); raises UnsupportedOpError for an unsupported model. ``patch``:
+    patch-based inference ("auto", "K", "K:N"; see :func:`patched_memory_plan`)."""
+    return patched_memory_plan(g, patch, patch_overhead)[0]
 
 
-def plan_json(g: Graph, mp) -> dict:
+def patched_memory_plan(g: Graph, patch=None, patch_overhead: float = 1.3):
+    """(the arena plan, the ``patch.Patch`` applied or None): patch-based inference runs the
+    first K nodes on n horizontal strips (``patch`` "auto": the search picks K and n under
+    ``patch_overhead`` times the instructions)."""
+    from .pipeline import compile_patched_plan
+    return compile_patched_plan(g, patch, patch_overhead)
+
+
+def plan_json(g: Graph, mp, patch=None) -> dict:
     from .planner import plan_to_json
     from .schedule import plain_lower_bound
     doc = plan_to_json(mp.plan)
@@ -146,6 +154,7 @@ def plan_json(g: Graph, mp) -> dict:
                        for o, (i, shift) in sorted(mp.links.overwrites.items())]
     doc["zero_copy"] = [{"node": g.nodes[n].name, "op": g.nodes[n].op, "kind": kind}
                         for n, kind in sorted(mp.links.zero_copy.items())]
+    doc["patch"] = patch.to_json() if patch is not None else None
     return doc
 
 
@@ -184,14 +193,16 @@ class ValidateResult:
 
 
 def generate(model: str | Path | Graph, board: str = DEFAULT_BOARD, out_dir: str | Path = "out",
-             name: str | None = None, force: bool = False, bind: dict | None = None):
+             name: str | None = None, force: bool = False, bind: dict | None = None, patch=None,
+             patch_overhead: float = 1.3):
     """Write the C project of ``model`` for ``board`` (a name or a boards.Board) into ``out_dir``
     (emit.GenerateResult). ``bind``: input name -> values given at generation time (inputs
-    that set output shapes need it; see ``fold.shape_inputs``)."""
+    that set output shapes need it; see ``fold.shape_inputs``). ``patch``: patch-based
+    inference ("auto", "K", "K:N"; ``pipeline.compile_model``)."""
     from .boards import Board, load_board
     b = board if isinstance(board, Board) else load_board(board)
     g = model if isinstance(model, Graph) else load(model)
-    return _generate(g, b, out_dir, name, force, bind)
+    return _generate(g, b, out_dir, name, force, bind, patch, patch_overhead)
 
 
 def bind(g: Graph, values: dict | None):
@@ -204,7 +215,8 @@ def bind_graph(g: Graph, values: dict | None) -> Graph:
     return bind(g, values)[0]
 
 
-def _generate(g: Graph, board, out_dir: str | Path, name: str | None, force: bool, values: dict | None = None):
+def _generate(g: Graph, board, out_dir: str | Path, name: str | None, force: bool, values: dict | None = None,
+              patch=None, patch_overhead: float = 1.3):
     """bind -> compile (check, fold, prepare, plan, fit) -> render -> write atomically; the
     target folder is checked first so that a refusal costs nothing."""
     from .emit import check_target, render_project, write_project
@@ -212,7 +224,7 @@ def _generate(g: Graph, board, out_dir: str | Path, name: str | None, force: boo
     from .toolchain import toolchain
     check_target(Path(out_dir).absolute(), force)
     g, bound = bind(g, values)
-    cm = compile_model(g, name=name, board=board, bound=bound)
+    cm = compile_model(g, name=name, board=board, bound=bound, patch=patch, patch_overhead=patch_overhead)
     return write_project(render_project(cm, board, toolchain(board.toolchain).cc, name), out_dir, force)
 
 
@@ -278,12 +290,14 @@ def default_cases(model: str | Path) -> Path:
 def validate(model: str | Path, board: str = DEFAULT_BOARD, cases_path: str | Path | None = None,
              out_dir: str | Path | None = None, force: bool = False, atol: float | None = None,
              rtol: float | None = None, port: str | None = None, progress=None,
-             runner: str | None = None, bind: dict | None = None) -> ValidateResult:
+             runner: str | None = None, bind: dict | None = None, patch=None,
+             patch_overhead: float = 1.3) -> ValidateResult:
     """generate + build + run + compare. Without ``out_dir`` the project lives in a temporary folder.
 
     Inputs that only set output shapes (``fold.shape_inputs``) are bound to their value in the
     cases file (every case must have the same) unless ``bind`` gives values.
-    ``progress`` (a ``progress.Progress``) hears about the steps generate, build, boot, cases."""
+    ``progress`` (a ``progress.Progress``) hears about the steps generate, build, boot, cases.
+    ``patch``: patch-based inference ("auto", "K", "K:N"; ``pipeline.compile_model``)."""
     import tempfile
 
     from .boards import load_board
@@ -308,7 +322,7 @@ def validate(model: str | Path, board: str = DEFAULT_BOARD, cases_path: str | Pa
     with tempfile.TemporaryDirectory(prefix="micro_codegen-") as tmp:
         project = Path(out_dir) if out_dir is not None else Path(tmp) / "project"
         with progress.step("generate"):
-            _generate(g, b, project, None, force, bind)
+            _generate(g, b, project, None, force, bind, patch, patch_overhead)
         with progress.step("build"):
             built = build(project)
         report = run_project(project, cases_path, port=port, graph=bind_graph(g, bind), atol=atol, rtol=rtol,
@@ -318,12 +332,14 @@ def validate(model: str | Path, board: str = DEFAULT_BOARD, cases_path: str | Pa
 
 
 def bench(model: str | Path | Graph, board: str = DEFAULT_BOARD, cases_path: str | Path | None = None,
-          bind: dict | None = None, port: str | None = None, progress=None):
+          bind: dict | None = None, port: str | None = None, progress=None, patch=None,
+          patch_overhead: float = 1.3):
     """Cost of one inference per node (``bench.BenchResult``): exact instruction counts on QEMU
     boards, cycles on real boards with a cycle counter. Inputs: case 0 of ``cases_path`` (default
     ``MODEL.npz`` when it exists), else seeded random values."""
     from .bench import bench as run_bench
-    return run_bench(model, board, cases_path=cases_path, bind=bind, port=port, progress=progress or NO_PROGRESS)
+    return run_bench(model, board, cases_path=cases_path, bind=bind, port=port, progress=progress or NO_PROGRESS,
+                     patch=patch, patch_overhead=patch_overhead)
 
 
 # ---------------------------------------------------------------- boards / fit / flash

@@ -78,7 +78,7 @@ class BenchResult:
                 "by_kind": self.by_kind(), "arena_bytes": self.arena_bytes, "text_bytes": self.sizes.text,
                 "rodata_bytes": self.sizes.rodata, "data_bytes": self.sizes.data, "bss_bytes": self.sizes.bss,
                 "kernel_text_bytes": self.kernel_text_bytes, "outputs_match": self.outputs_match,
-                "inputs": self.case_source}
+                "inputs": self.case_source, **self.extra}
 
     def by_kind(self) -> dict:
         """{kind: {"nodes", metric, "macs", per-MAC}} over the node classes present."""
@@ -121,6 +121,9 @@ class BenchResult:
         s = r.sizes
         lines.append(f"arena {r.arena_bytes:,} B; text {s.text:,} B (kernels + model code {r.kernel_text_bytes:,} B), "
                      f"rodata {s.rodata:,} B, data {s.data:,} B, bss {s.bss:,} B")
+        p = r.extra.get("patch")
+        if p:
+            lines.append(f"patch: first {p['nodes']} nodes in {p['strips']} strips (cut tensor {p['cut_tensor']})")
         return lines
 
 
@@ -236,10 +239,11 @@ def _count_instructions(project: Path, image: Path, board, prefix: str, nm: str,
 
 
 def bench(model, board_name: str, cases_path: str | Path | None = None, bind: dict | None = None,
-          port: str | None = None, progress: Progress = NO_PROGRESS) -> BenchResult:
+          port: str | None = None, progress: Progress = NO_PROGRESS, patch=None,
+          patch_overhead: float = 1.3) -> BenchResult:
     """Generate, build (``-DMC_BENCH`` on QEMU boards) and run one inference of ``model`` on
     ``board_name``; return its cost per node (see the module docstring). ``port``: the serial
-    port of a real board."""
+    port of a real board; ``patch``: patch-based inference (``pipeline.compile_model``)."""
     from .boards import load_board
     from .emit import render_project, write_project
     from .fold import bind_inputs
@@ -269,7 +273,8 @@ def bench(model, board_name: str, cases_path: str | Path | None = None, bind: di
     with tempfile.TemporaryDirectory(prefix="micro_codegen-bench-") as tmp:
         project = Path(tmp) / "project"
         with progress.step("generate"):
-            cm: CompiledModel = compile_model(g, name=None, board=board, bound=bound)
+            cm: CompiledModel = compile_model(g, name=None, board=board, bound=bound, patch=patch,
+                                              patch_overhead=patch_overhead)
             gen = write_project(render_project(cm, board, tc.cc, None), project)
             case, source = bench_case(g, cases_path, bound)
         with progress.step("build"):
@@ -311,4 +316,6 @@ def bench(model, board_name: str, cases_path: str | Path | None = None, bind: di
     folded = cm.graph
     nodes = [NodeCost(i, folded.nodes[i].name, folded.nodes[i].op, node_kind(p), p.kernel, variant_name(p),
                       node_macs(folded, i), c) for i, (p, c) in enumerate(zip(cm.plans, costs))]
-    return BenchResult(board.name, cm.model_file, metric, nodes, sizes, ktext, cm.arena.size, match, source)
+    extra = {"patch": cm.patch.to_json()} if cm.patch is not None else {}
+    return BenchResult(board.name, cm.model_file, metric, nodes, sizes, ktext, cm.arena.size, match, source,
+                       extra)

@@ -58,6 +58,24 @@ def _bind_opt():
                              "set output shapes (slice bounds, paddings, multiples, k, target shapes) need it.")
 
 
+def _patch_opts(f):
+    """``--patch auto|off|K|K:N`` and ``--patch-overhead FLOAT`` (patch-based inference)."""
+    f = click.option("--patch-overhead", "patch_overhead", type=float, default=1.3, show_default=True,
+                     help="With --patch auto or K: the most instructions a patch may cost, as a multiple of "
+                          "the unpatched model's (estimated).")(f)
+    return click.option("--patch", "patch", default="off", show_default=True, metavar="auto|off|K|K:N",
+                        help="Patch-based inference: run the first K nodes on N horizontal strips of their "
+                             "output (halo rows recomputed) so only one strip's intermediate tensors are live. "
+                             "auto: the search picks K and N for the smallest arena within --patch-overhead.")(f)
+
+
+def _patch_line(patch, spec) -> str:
+    """``patch: first 4 nodes in 16 strips (cut tensor conv3)`` (or why there is none)."""
+    if patch is not None:
+        return f"patch: {patch.describe()}"
+    return "patch: none (no patch makes the arena smaller)" if spec not in (None, "off") else "patch: off"
+
+
 def _json_out(doc) -> None:
     click.echo(json.dumps(doc, indent=2, sort_keys=False))
 
@@ -200,22 +218,26 @@ def infer(model, cases_path, output, dump_tensors, atol, rtol):
 @click.option("--text", "as_text", is_flag=True, help="Table of every buffer (name, size, offset, steps).")
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False), help="Write a timeline picture (SVG).")
 @_bind_opt()
-def plan(model, as_json, as_text, svg_path, bind):
+@_patch_opts
+def plan(model, as_json, as_text, svg_path, bind, patch, patch_overhead):
     """Static memory plan of MODEL's arena: tensors and scratch, planned jointly.
 
     Prints `arena N B (lower bound L B, +x%)`; the lower bound is the largest sum of
-    bytes live at one step. Constant tensors stay in flash and are not in the arena."""
+    bytes live at one step. Constant tensors stay in flash and are not in the arena.
+    With --patch, also the patch applied (`patch: first K nodes in N strips (cut tensor C)`)."""
     from pathlib import Path
 
     g = api.bind_graph(api.load(model), bind)
-    mp = api.memory_plan(g)
+    mp, chosen = api.patched_memory_plan(g, patch, patch_overhead)
     if svg_path:
         Path(svg_path).write_text(api.plan_svg(mp, title=Path(model).name))
     if as_json:
-        _json_out(api.plan_json(g, mp))
+        _json_out(api.plan_json(g, mp, chosen))
         return
-    text = api.plan_text(mp)
-    click.echo(text if as_text else text.splitlines()[0])
+    lines = api.plan_text(mp).splitlines()
+    if patch != "off":
+        lines.insert(1, _patch_line(chosen, patch))
+    click.echo("\n".join(lines if as_text else lines[:2 if patch != "off" else 1]))
     if svg_path:
         click.echo(f"timeline written to {svg_path}")
 
@@ -235,9 +257,11 @@ def _board_opt(default=None):
 @click.option("--name", default=None, help="Symbol prefix of the generated C (default: the model file's stem).")
 @click.option("--force", is_flag=True, help="Replace a non-empty output folder holding a generated project.")
 @_bind_opt()
-def generate(model, board, out_dir, name, force, bind):
+@_patch_opts
+def generate(model, board, out_dir, name, force, bind, patch, patch_overhead):
     """Write the standalone C project of MODEL for a board into DIR."""
-    r = api.generate(model, board, out_dir, name=name, force=force, bind=bind)
+    r = api.generate(model, board, out_dir, name=name, force=force, bind=bind, patch=patch,
+                     patch_overhead=patch_overhead)
     m = r.model
     click.echo(f"{r.out_dir}: {len(r.files)} files for board {r.board}; {len(m.nodes)} nodes, "
                f"arena {m.arena_size:,} B (lower bound {m.lower_bound:,} B), weights {m.weights_bytes:,} B in flash")
@@ -380,7 +404,9 @@ def run(project_dir, cases_path, output, port, atol, rtol, runner, progress):
 @_runner_opt()
 @_progress_opt()
 @_bind_opt()
-def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress, bind):
+@_patch_opts
+def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress, bind, patch,
+             patch_overhead):
     """Generate, build and run MODEL on a board and compare its outputs with the cases.
 
     int8 outputs must match exactly, float outputs within atol + rtol*|expected|.
@@ -389,7 +415,8 @@ def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol
     only set output shapes take their value from the cases (the same in every case) unless
     --bind gives it."""
     r = api.validate(model, board, cases_path, out_dir=out_dir, force=force, atol=atol, rtol=rtol, port=port,
-                     progress=_progress(progress), runner=runner, bind=bind)
+                     progress=_progress(progress), runner=runner, bind=bind, patch=patch,
+                     patch_overhead=patch_overhead)
     report = r.report
     if as_json:
         _json_out(report.to_json())
@@ -411,7 +438,8 @@ def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
 @_progress_opt()
 @_bind_opt()
-def bench(model, board, cases_path, port, as_json, progress, bind):
+@_patch_opts
+def bench(model, board, cases_path, port, as_json, progress, bind, patch, patch_overhead):
     """Cost of one inference of MODEL on a board, per node.
 
     QEMU boards: exact guest instruction counts (deterministic: the same build gives the same
@@ -419,7 +447,8 @@ def bench(model, board, cases_path, port, as_json, progress, bind):
     are not counted. Real boards with a cycle counter: cycles (--port). Also prints
     instructions per multiply-accumulate, per node and per node kind (conv, depthwise, 1x1,
     fc, other), and the image's sections."""
-    r = api.bench(model, board, cases_path=cases_path, port=port, progress=_progress(progress), bind=bind)
+    r = api.bench(model, board, cases_path=cases_path, port=port, progress=_progress(progress), bind=bind,
+                  patch=patch, patch_overhead=patch_overhead)
     if as_json:
         _json_out(r.to_json())
         return

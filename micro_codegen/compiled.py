@@ -148,6 +148,7 @@ class CompiledModel:
     kernel_files: tuple[str, ...]      # under nnacl_subset/, sorted: sources, headers and their includes
     needs: MemoryNeeds                 # what the project needs of a board (estimates for code)
     bound: tuple[BoundInput, ...] = ()  # inputs of the model file given at generation time
+    patch: object = None               # patch.Patch: the patch-based inference applied (None: off)
 
     @property
     def libm(self) -> bool:

@@ -3,6 +3,7 @@
 1. Check: graph rules, then every node's rules (``check.py`` and the op family's own);
    any problem raises UnsupportedOpError naming node, op and rule before anything else runs.
    Fold: nodes with constant inputs are evaluated now (``fold.py``); the rest is compiled.
+   Patch (opt-in, ``patch=``): the first layers rewritten to run on strips (``patch.py``).
 2. Prepare: ``ops.prepare`` turns every node into an OpPlan (kernel, arguments, parameters,
    constants, scratch, aliasing).
 3. Schedule + plan: ``schedule.memory_plan`` places every activation tensor and scratch
@@ -152,13 +153,27 @@ def memory_needs(g: Graph, plans: Sequence[OpPlan], arena: ArenaLayout, files: S
 
 # ---------------------------------------------------------------- the stage
 
+def patched(g: Graph, patch=None, patch_overhead: float = 1.3, core: str | None = None):
+    """(``g``, None) without ``patch``; else check and fold ``g``, then rewrite it for patch-based
+    inference (``patch.apply_patch``: ``"auto"``, ``"K"``, ``"K:N"``): (patched graph, Patch or None)."""
+    if patch is None or patch == "off":
+        return g, None
+    from .patch import apply_patch
+    require_supported(g)
+    return apply_patch(fold_constants(g).graph, patch, plan_memory, core, patch_overhead)
+
+
 def compile_model(g: Graph, name: str | None = None, board: Board | None = None,
-                  bound: Sequence[BoundInput] = (), share: bool = True) -> CompiledModel:
+                  bound: Sequence[BoundInput] = (), patch=None, patch_overhead: float = 1.3,
+                  share: bool = True) -> CompiledModel:
     """Check, prepare, plan and size ``g``; with ``board``, refuse it if it does not fit
     (BoardConfigError with the numbers). ``bound``: the inputs ``fold.bind_inputs`` turned into
-    constants (recorded in the manifest); ``share``: see :func:`plan_memory`. Nothing is written."""
+    constants (recorded in the manifest). ``patch``: patch-based inference (:func:`patched`),
+    applied after folding; ``share``: see :func:`plan_memory`. Nothing is written."""
     source = g
-    g, plans = prepare_nodes(g, board.core if board is not None else None)
+    core = board.core if board is not None else None
+    g, choice = patched(g, patch, patch_overhead, core)
+    g, plans = prepare_nodes(g, core)
     layout = arena_layout(g, plan_memory(g, plans, share))
     # nodes the planner made zero-copy run no kernel (and bring no kernel files or constants)
     plans = tuple(OpPlan() if i in layout.zero_copy else p for i, p in enumerate(plans))
@@ -168,9 +183,16 @@ def compile_model(g: Graph, name: str | None = None, board: Board | None = None,
         check_fit(board, needs)
     stem = Path(g.source).stem if g.source else g.name
     return CompiledModel(graph=g, name=name or stem or "model", model_file=model_file(g), sha256=model_sha256(source),
-                         plans=plans, arena=layout, kernel_files=files, needs=needs, bound=tuple(bound))
+                         plans=plans, arena=layout, kernel_files=files, needs=needs, bound=tuple(bound),
+                         patch=choice)
 
 
-def compile_memory_plan(g: Graph, share: bool = True) -> MemoryPlan:
+def compile_memory_plan(g: Graph, patch=None, patch_overhead: float = 1.3, share: bool = True) -> MemoryPlan:
     """The arena plan exactly as ``compile_model`` makes it (for ``plan`` and its reports)."""
-    return plan_memory(*prepare_nodes(g), share=share)
+    return compile_patched_plan(g, patch, patch_overhead, share)[0]
+
+
+def compile_patched_plan(g: Graph, patch=None, patch_overhead: float = 1.3, share: bool = True):
+    """(the arena plan, the Patch or None): :func:`compile_memory_plan` and the choice it made."""
+    g, choice = patched(g, patch, patch_overhead)
+    return plan_memory(*prepare_nodes(g), share=share), choice
