@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .boards import DEFAULT_BOARD, RUNNER_NAMES  # noqa: F401  (public: the CLI's defaults and choices)
+from .boards import DEFAULT_BOARD, RUNNER_NAMES, parse_size  # noqa: F401  (public: the CLI's defaults and choices)
 from .check import Problem, check_graph
 from .errors import BoardConfigError
 from .ir import Graph, Tensor
@@ -181,6 +181,9 @@ class BuildResult:
         if ram is not None:
             need = self.sizes.ram + b.stack_size + b.heap_size
             out.append(f"RAM {need:,} of {ram.length:,} B ({100 * need / ram.length:.1f}%, stack included)")
+        weights = b.region("weights")
+        if weights is not None and self.sizes.weights:
+            out.append(f"weights {self.sizes.weights:,} of {weights.length:,} B in {weights.name}")
         return ", ".join(out) + f" on {b.name}" if out else ""
 
 
@@ -194,13 +197,15 @@ class ValidateResult:
 
 def generate(model: str | Path | Graph, board: str = DEFAULT_BOARD, out_dir: str | Path = "out",
              name: str | None = None, force: bool = False, bind: dict | None = None, patch=None,
-             patch_overhead: float = 1.3):
+             patch_overhead: float = 1.3, ram_limit: str | int | None = None):
     """Write the C project of ``model`` for ``board`` (a name or a boards.Board) into ``out_dir``
     (emit.GenerateResult). ``bind``: input name -> values given at generation time (inputs
     that set output shapes need it; see ``fold.shape_inputs``). ``patch``: patch-based
-    inference ("auto", "K", "K:N"; ``pipeline.compile_model``)."""
-    from .boards import Board, load_board
-    b = board if isinstance(board, Board) else load_board(board)
+    inference ("auto", "K", "K:N"; ``pipeline.compile_model``). ``ram_limit`` (``256K``,
+    ``1M``, bytes): the board's RAM region shrinks to it, in the fit check and the linker
+    script (``boards.limit_ram``)."""
+    from .boards import Board, limit_ram, load_board
+    b = limit_ram(board if isinstance(board, Board) else load_board(board), ram_limit)
     g = model if isinstance(model, Graph) else load(model)
     return _generate(g, b, out_dir, name, force, bind, patch, patch_overhead)
 
@@ -237,12 +242,12 @@ def build(project_dir: str | Path, jobs: int | None = None) -> BuildResult:
     The built image must fit the board (``boards.check_image_fit``: text + rodata + data vs
     flash, data + bss + stack + heap vs RAM); a link that overflows a region is reported the
     same way, as a one-line BoardConfigError with the numbers."""
-    from .boards import FIT_HINT, check_image_fit, load_board
+    from .boards import FIT_HINT, board_for, check_image_fit
     from .errors import BoardConfigError, ToolchainError
     from .toolchain import make, require, size_summary, toolchain
     project_dir = Path(project_dir)
     manifest = read_manifest(project_dir)
-    board = load_board(manifest["board"])
+    board = board_for(manifest["board"], manifest.get("ram_limit_bytes"))
     tc = toolchain(board.toolchain)
     require(tc.cc)
     image = project_dir / manifest["executable"]
@@ -291,8 +296,9 @@ def validate(model: str | Path, board: str = DEFAULT_BOARD, cases_path: str | Pa
              out_dir: str | Path | None = None, force: bool = False, atol: float | None = None,
              rtol: float | None = None, port: str | None = None, progress=None,
              runner: str | None = None, bind: dict | None = None, patch=None,
-             patch_overhead: float = 1.3) -> ValidateResult:
+             patch_overhead: float = 1.3, ram_limit: str | int | None = None) -> ValidateResult:
     """generate + build + run + compare. Without ``out_dir`` the project lives in a temporary folder.
+    ``ram_limit``: run in that much of the board's RAM (see :func:`generate`).
 
     Inputs that only set output shapes (``fold.shape_inputs``) are bound to their value in the
     cases file (every case must have the same) unless ``bind`` gives values.
@@ -300,11 +306,11 @@ def validate(model: str | Path, board: str = DEFAULT_BOARD, cases_path: str | Pa
     ``patch``: patch-based inference ("auto", "K", "K:N"; ``pipeline.compile_model``)."""
     import tempfile
 
-    from .boards import load_board
+    from .boards import board_for
     from .cases import load_cases
     from .validate.run import run_project
     progress = progress or NO_PROGRESS
-    b = load_board(board)
+    b = board_for(board, ram_limit)
     if runner is not None and runner not in b.all_runners:
         raise BoardConfigError(f"board '{b.name}' cannot use runner '{runner}' (its runners: {', '.join(b.all_runners)})")
     if port and b.is_simulated:
@@ -366,23 +372,39 @@ class FitResult:
         if ram is not None:
             parts.append(f"RAM {sum(v for _, v in n.ram_parts(b)):,} of {ram.length:,} B")
         if flash is not None:
-            parts.append(f"flash ~{sum(v for _, v in n.flash_parts()):,} of {flash.length:,} B")
+            parts.append(f"flash ~{sum(v for _, v in n.flash_parts(b)):,} of {flash.length:,} B")
+        weights = b.region("weights")
+        if weights is not None:
+            parts.append(f"weights {n.weights:,} of {weights.length:,} B in {weights.name}")
         what = ", ".join(parts) if parts else "no memory limits"
         return f"{'fits' if not self.problems else 'does not fit'} {b.name}: {what}"
 
 
-def fit(g: Graph, board: str) -> FitResult:
-    """Would ``g``'s generated project fit ``board``? (the check ``generate`` makes). Nodes that
-    cannot be generated leave ``needs`` None and no fit problems (``check`` reports them)."""
-    from .boards import fit_problems, load_board
+def fit(g: Graph, board: str, ram_limit: str | int | None = None, patch=None,
+        patch_overhead: float = 1.3) -> FitResult:
+    """Would ``g``'s generated project fit ``board`` (its RAM shrunk to ``ram_limit``; with
+    ``patch``, patched as ``generate`` would)? (the check ``generate`` makes). Nodes that cannot
+    be generated leave ``needs`` None and no fit problems (``check`` reports them)."""
+    from .boards import board_for, fit_problems
     from .errors import UnsupportedOpError
     from .pipeline import compile_model
-    b = load_board(board)
+    b = board_for(board, ram_limit)
     try:
-        needs = compile_model(g).needs
+        needs = compile_model(g, patch=patch, patch_overhead=patch_overhead).needs
     except UnsupportedOpError:
         return FitResult(b, None, [])
     return FitResult(b, needs, [Problem("", "", reason) for reason in fit_problems(b, needs)])
+
+
+def arena_limit_problems(g: Graph, arena: int, ram_limit: str | int) -> list[Problem]:
+    """Without a board: does the arena alone fit ``ram_limit``? (one graph-level Problem if not;
+    stack and firmware data are not counted: :func:`fit` counts them for a board)."""
+    from .pipeline import model_file
+    n = parse_size(ram_limit)
+    if arena <= n:
+        return []
+    return [Problem("", "", f"{model_file(g)}: arena {arena:,} B does not fit the RAM limit {n:,} B "
+                            f"({arena - n:,} B over; without a board, stack and firmware data are not counted)")]
 
 
 @dataclass
@@ -400,12 +422,12 @@ def flash(project_dir: str | Path, runner: str | None = None, dry_run: bool = Fa
 
     Builds nothing. ``dry_run`` returns the exact command without running it (the image and
     the program need not exist)."""
-    from .boards import load_board
+    from .boards import board_for
     from .runners import get_runner
     from .runners.flash import FlashRunner
     project_dir = Path(project_dir)
     manifest = read_manifest(project_dir)
-    b = load_board(manifest["board"])
+    b = board_for(manifest["board"], manifest.get("ram_limit_bytes"))
     if b.is_simulated:
         raise BoardConfigError(f"board '{b.name}' is simulated (runner {b.runner}), there is nothing to flash; "
                                f"use `micro-codegen run` or `validate`")

@@ -27,7 +27,8 @@ Keys (``*`` = required)::
     dwt_cyccnt    bool        DWT cycle counter usable (not in QEMU)
     caches        any         cache set-up (board templates interpret it)
     heap_size, stack_size, irq_count   int
-    [[memory]]    name* str, origin* int, length* int, kind str ("ram" | "flash"), sections [str]
+    [[memory]]    name* str, origin* int, length* int, kind str ("ram" | "flash" | "weights"),
+                  sections [str]
     [uart]        kind* str (UART_KINDS), base* int, clock int, clock_hz int, baud int, irq int,
                   tx_pin / rx_pin int|str (pin number or name), af int (pin alternate function)
     [qemu]        machine* str, cpu str, args [str]
@@ -38,10 +39,18 @@ valid TOML is reported with the line and the key on it.
 
 Memory fit (:func:`check_fit`, before building; :func:`check_image_fit`, after): in the first
 "ram" region go the stack, the heap, the arena and the firmware's .data/.bss; in the first
-"flash" region the code, the weights (.rodata) and the .data initial values.
+"flash" region the code, the weights (.rodata) and the .data initial values. A board may also
+have a "weights" region (optional: external flash or PSRAM the loader fills, e.g. QEMU's
+16 MiB PSRAM of the MPS2 boards): the model's constant arrays (``<name>_weights.c``) are then
+linked there (output section ``.weights``) and counted against it instead of flash.
+
+RAM limit (:func:`limit_ram`, ``--ram-limit SIZE``): the first "ram" region shrinks to SIZE,
+in the fit checks and in the generated linker script, so that the firmware really runs in
+that much RAM (e.g. an nrf52840's 256 KiB on an emulated MPS2 board with 4 MiB).
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -57,7 +66,7 @@ CORES = ("host", "cortex-m0", "cortex-m0plus", "cortex-m3", "cortex-m4", "cortex
          "cortex-m35p", "cortex-m55", "cortex-m85")
 RUNNER_NAMES = ("host", "qemu", "openocd", "pyocd")      # runners/ registers these
 SIMULATED_RUNNERS = ("host", "qemu")
-MEMORY_KINDS = ("ram", "flash")
+MEMORY_KINDS = ("ram", "flash", "weights")
 UART_KINDS = ("cmsdk", "nrf_uarte", "stm32_usart")       # templates/c/cortex_m/board_uart_<kind>.c.j2
 
 
@@ -132,6 +141,7 @@ class Board:
     qemu: dict = field(default_factory=dict)
     runner_args: dict = field(default_factory=dict)
     raw: dict = field(default_factory=dict, compare=False, repr=False)   # the whole table (template context)
+    ram_limit: int | None = None     # set by limit_ram: the first "ram" region was shrunk to this
 
     @property
     def is_host(self) -> bool:
@@ -169,9 +179,10 @@ class Board:
                 "stack_bytes": self.stack_size, "heap_bytes": self.heap_size}
 
     def region(self, kind: str) -> Memory | None:
-        """The first memory of ``kind`` ("ram" / "flash"), also matched by name."""
+        """The first memory of ``kind`` ("ram" / "flash" / "weights"), also matched by name
+        ("ram" / "flash" only)."""
         for m in self.memory:
-            if m.kind == kind or (not m.kind and kind in m.name.lower()):
+            if m.kind == kind or (not m.kind and kind != "weights" and kind in m.name.lower()):
                 return m
         return None
 
@@ -243,7 +254,7 @@ def parse_board(path: str | Path, doc: dict[str, Any]) -> Board:
         raise BoardConfigError(f"{path}: key 'qemu' is required with runner = \"qemu\" ([qemu] machine = ...)")
     if doc["toolchain"] == "arm-none-eabi":
         kinds = {m.kind for m in mems}
-        for kind in MEMORY_KINDS:
+        for kind in ("flash", "ram"):
             if kind not in kinds:
                 raise BoardConfigError(f"{path}: key 'memory' needs a region with kind = \"{kind}\" "
                                        f"(toolchain arm-none-eabi links into it)")
@@ -334,6 +345,48 @@ def list_boards() -> list[Board]:
     return [load_board(n) for n in board_names()]
 
 
+_SIZE = re.compile(r"^\s*(\d+)\s*([kKmM]?)(?:i?[bB])?\s*$")
+
+
+def parse_size(text: str | int) -> int:
+    """``256K`` / ``256KiB`` / ``1M`` / ``262144`` -> bytes (K = 1024, M = 1024 * 1024)."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        n = text
+    else:
+        m = _SIZE.match(str(text))
+        if not m:
+            raise BoardConfigError(f"RAM limit {text!r} is not a size; write e.g. 256K, 1M or 262144")
+        n = int(m.group(1)) * {"": 1, "k": 1024, "m": 1024 * 1024}[m.group(2).lower()]
+    if n <= 0:
+        raise BoardConfigError(f"RAM limit must be > 0; got {text!r}")
+    return n
+
+
+def limit_ram(board: Board, limit: str | int | None) -> Board:
+    """``board`` with its first "ram" region shrunk to ``limit`` bytes (``parse_size``; None:
+    ``board`` unchanged), for the fit checks and the linker script (``raw`` changes too). The
+    limit must be at most the region's length."""
+    if limit is None:
+        return board
+    n = parse_size(limit)
+    ram = board.region("ram")
+    if ram is None:
+        raise BoardConfigError(f"board '{board.name}' has no RAM region to limit (--ram-limit is for "
+                               f"microcontroller boards)")
+    if n > ram.length:
+        raise BoardConfigError(f"RAM limit {n:,} B is more than board '{board.name}' has ({ram.length:,} B in "
+                               f"{ram.name})")
+    memory = tuple(dataclasses.replace(m, length=n) if m is ram else m for m in board.memory)
+    raw = dict(board.raw)
+    raw["memory"] = [dict(t, length=n) if t.get("name") == ram.name else t for t in raw.get("memory", [])]
+    return dataclasses.replace(board, memory=memory, raw=raw, ram_limit=n)
+
+
+def board_for(name: str, ram_limit: str | int | None = None) -> Board:
+    """:func:`load_board`, then :func:`limit_ram` (the board a manifest or a command names)."""
+    return limit_ram(load_board(name), ram_limit)
+
+
 @dataclass(frozen=True)
 class MemoryNeeds:
     """What a generated project needs of a board's memories, before it is built.
@@ -354,9 +407,11 @@ class MemoryNeeds:
                  ("firmware", self.firmware_ram)]
         return [(k, v) for k, v in parts if v or k in ("arena", "stack")]
 
-    def flash_parts(self) -> list[tuple[str, int]]:
-        parts = [("weights", self.weights), ("code ~", self.code), ("data", self.data_init)]
-        return [(k, v) for k, v in parts if v or k != "data"]
+    def flash_parts(self, board: Board | None = None) -> list[tuple[str, int]]:
+        """What goes to flash; the weights only when ``board`` has no "weights" region."""
+        weights = 0 if board is not None and board.region("weights") is not None else self.weights
+        parts = [("weights", weights), ("code ~", self.code), ("data", self.data_init)]
+        return [(k, v) for k, v in parts if v or k not in ("data", "weights")]
 
 
 def _parts(parts: list[tuple[str, int]]) -> str:
@@ -364,8 +419,11 @@ def _parts(parts: list[tuple[str, int]]) -> str:
 
 
 def _refusal(label: str, need: int, kind: str, parts: str, board: Board, region: Memory) -> str:
-    unit = "RAM" if kind == "ram" else "flash"
-    return (f"{label} needs {need:,} B {unit} ({parts}), {board.name} has {region.length:,} B "
+    unit = {"ram": "RAM", "flash": "flash", "weights": "weights memory"}[kind]
+    has = f"has {region.length:,} B"
+    if kind == "ram" and board.ram_limit is not None:
+        has = f"has {region.length:,} B under the RAM limit"
+    return (f"{label} needs {need:,} B {unit} ({parts}), {board.name} {has} "
             f"({region.name} at 0x{region.origin:08X}; {need - region.length:,} B over)")
 
 
@@ -380,10 +438,13 @@ def fit_problems(board: Board, needs: MemoryNeeds) -> list[str]:
         if need > ram.length:
             out.append(_refusal(needs.label, need, "ram", _parts(parts), board, ram))
     if flash is not None:
-        parts = needs.flash_parts()
+        parts = needs.flash_parts(board)
         need = sum(v for _, v in parts)
         if need > flash.length:
             out.append(_refusal(needs.label, need, "flash", _parts(parts), board, flash))
+    weights = board.region("weights")
+    if weights is not None and needs.weights > weights.length:
+        out.append(_refusal(needs.label, needs.weights, "weights", f"weights {needs.weights:,}", board, weights))
     return out
 
 
@@ -392,15 +453,17 @@ FIT_HINT = "`micro-codegen boards` lists every board with its RAM and flash"
 
 def check_fit(board: Board, needs: MemoryNeeds) -> None:
     """Refuse (BoardConfigError, one line with the numbers) a model that does not fit the board:
-    arena + stack + heap + firmware data vs the RAM region, code + weights + .data vs flash."""
+    arena + stack + heap + firmware data vs the RAM region, code + weights + .data vs flash
+    (weights vs the "weights" region when the board has one)."""
     problems = fit_problems(board, needs)
     if problems:
         raise BoardConfigError("; ".join(problems), hint=FIT_HINT)
 
 
 def image_fit_problems(board: Board, sizes, label: str) -> list[str]:
-    """The built image (``toolchain.SizeSummary``: text/rodata/data/bss) against the board:
-    text + rodata + data vs flash, data + bss + stack + heap vs RAM."""
+    """The built image (``toolchain.SizeSummary``: text/rodata/data/bss/weights) against the
+    board: text + rodata + data vs flash, data + bss + stack + heap vs RAM, the ``.weights``
+    section vs the "weights" region."""
     out = []
     ram, flash = board.region("ram"), board.region("flash")
     if ram is not None:
@@ -414,6 +477,9 @@ def image_fit_problems(board: Board, sizes, label: str) -> list[str]:
         need = sum(v for _, v in parts)
         if need > flash.length:
             out.append(_refusal(label, need, "flash", _parts(parts), board, flash))
+    weights, used = board.region("weights"), getattr(sizes, "weights", 0)
+    if weights is not None and used > weights.length:
+        out.append(_refusal(label, used, "weights", f"weights {used:,}", board, weights))
     return out
 
 

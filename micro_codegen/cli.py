@@ -76,6 +76,29 @@ def _patch_line(patch, spec) -> str:
     return "patch: none (no patch makes the arena smaller)" if spec not in (None, "off") else "patch: off"
 
 
+def _board_opt(default=None):
+    return click.option("--board", "board", default=default, show_default=default is not None,
+                        help="Board name (boards/<name>/board.toml) or path to a board.toml.")
+
+
+def _parse_ram_limit(ctx, param, value):
+    """``--ram-limit 256K`` / ``1M`` / ``262144`` -> bytes (None when absent)."""
+    if value is None:
+        return None
+    from .errors import BoardConfigError
+    try:
+        return api.parse_size(value)
+    except BoardConfigError as e:
+        raise click.BadParameter(str(e), ctx=ctx, param=param) from None
+
+
+def _ram_limit_opt():
+    return click.option("--ram-limit", "ram_limit", default=None, callback=_parse_ram_limit, metavar="SIZE",
+                        help="Use only SIZE bytes of the board's RAM (256K, 1M, 262144): the fit check and the "
+                             "generated linker script shrink the RAM region to it, so QEMU runs the firmware in "
+                             "that much RAM (e.g. a smaller chip of the same core).")
+
+
 def _json_out(doc) -> None:
     click.echo(json.dumps(doc, indent=2, sort_keys=False))
 
@@ -129,17 +152,23 @@ def inspect(model, as_json):
 @main.command()
 @_model_arg()
 @click.option("--board", default=None, help="Also check that the model fits this board (see `boards`).")
+@_ram_limit_opt()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @_bind_opt()
-def check(model, board, as_json, bind):
+@_patch_opts
+def check(model, board, ram_limit, as_json, bind, patch, patch_overhead):
     """Check that every node of MODEL is supported; exit 1 if any is not.
 
     With --board, also check that the generated project fits the board's RAM (arena + stack +
-    heap + firmware data) and flash (code + weights); a misfit is a graph-level problem."""
+    heap + firmware data; --ram-limit shrinks it) and flash (code + weights); a misfit is a
+    graph-level problem. --ram-limit without --board checks the arena alone."""
     g = api.bind_graph(api.load(model), bind)
     problems = api.check(g)
-    fit = api.fit(g, board) if board else None
+    fit = api.fit(g, board, ram_limit, patch, patch_overhead) if board else None
     fit_problems = fit.problems if fit else []
+    if ram_limit is not None and not board and not problems:
+        fit_problems = api.arena_limit_problems(g, api.patched_memory_plan(g, patch, patch_overhead)[0].arena_size,
+                                                ram_limit)
     folded = api.folded_nodes(g)
     if as_json:
         _json_out({"supported": not problems and not fit_problems,
@@ -217,37 +246,51 @@ def infer(model, cases_path, output, dump_tensors, atol, rtol):
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable plan.")
 @click.option("--text", "as_text", is_flag=True, help="Table of every buffer (name, size, offset, steps).")
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False), help="Write a timeline picture (SVG).")
+@_board_opt()
+@_ram_limit_opt()
 @_bind_opt()
 @_patch_opts
-def plan(model, as_json, as_text, svg_path, bind, patch, patch_overhead):
+def plan(model, as_json, as_text, svg_path, board, ram_limit, bind, patch, patch_overhead):
     """Static memory plan of MODEL's arena: tensors and scratch, planned jointly.
 
     Prints `arena N B (lower bound L B, +x%)`; the lower bound is the largest sum of
     bytes live at one step. Constant tensors stay in flash and are not in the arena.
-    With --patch, also the patch applied (`patch: first K nodes in N strips (cut tensor C)`)."""
+    With --patch, also the patch applied (`patch: first K nodes in N strips (cut tensor C)`).
+    With --board (and/or --ram-limit) also checks that the model fits (as `check --board`);
+    a misfit is one line on stderr and exit code 1."""
     from pathlib import Path
 
     g = api.bind_graph(api.load(model), bind)
     mp, chosen = api.patched_memory_plan(g, patch, patch_overhead)
     if svg_path:
         Path(svg_path).write_text(api.plan_svg(mp, title=Path(model).name))
+    fit = api.fit(g, board, ram_limit, patch, patch_overhead) if board else None
+    if fit is not None:
+        problems = fit.problems
+    else:
+        problems = api.arena_limit_problems(g, mp.arena_size, ram_limit) if ram_limit is not None else []
     if as_json:
-        _json_out(api.plan_json(g, mp, chosen))
-        return
-    lines = api.plan_text(mp).splitlines()
-    if patch != "off":
-        lines.insert(1, _patch_line(chosen, patch))
-    click.echo("\n".join(lines if as_text else lines[:2 if patch != "off" else 1]))
-    if svg_path:
-        click.echo(f"timeline written to {svg_path}")
+        doc = api.plan_json(g, mp, chosen)
+        if board or ram_limit is not None:
+            doc["fits"] = not problems
+            doc["fit_problems"] = [p.reason for p in problems]
+        _json_out(doc)
+    else:
+        lines = api.plan_text(mp).splitlines()
+        if patch != "off":
+            lines.insert(1, _patch_line(chosen, patch))
+        click.echo("\n".join(lines if as_text else lines[:2 if patch != "off" else 1]))
+        if svg_path:
+            click.echo(f"timeline written to {svg_path}")
+        if fit is not None and not problems:
+            click.echo(fit.summary())
+    for p in problems:
+        click.echo(f"error: {p.reason}", err=True)
+    if problems:
+        sys.exit(1)
 
 
 # ---------------------------------------------------------------- generate / build / run / validate
-
-def _board_opt(default=None):
-    return click.option("--board", "board", default=default, show_default=default is not None,
-                        help="Board name (boards/<name>/board.toml) or path to a board.toml.")
-
 
 @main.command()
 @_model_arg()
@@ -256,12 +299,13 @@ def _board_opt(default=None):
               help="Project folder to write (must be empty or absent unless --force).")
 @click.option("--name", default=None, help="Symbol prefix of the generated C (default: the model file's stem).")
 @click.option("--force", is_flag=True, help="Replace a non-empty output folder holding a generated project.")
+@_ram_limit_opt()
 @_bind_opt()
 @_patch_opts
-def generate(model, board, out_dir, name, force, bind, patch, patch_overhead):
+def generate(model, board, out_dir, name, force, ram_limit, bind, patch, patch_overhead):
     """Write the standalone C project of MODEL for a board into DIR."""
     r = api.generate(model, board, out_dir, name=name, force=force, bind=bind, patch=patch,
-                     patch_overhead=patch_overhead)
+                     patch_overhead=patch_overhead, ram_limit=ram_limit)
     m = r.model
     click.echo(f"{r.out_dir}: {len(r.files)} files for board {r.board}; {len(m.nodes)} nodes, "
                f"arena {m.arena_size:,} B (lower bound {m.lower_bound:,} B), weights {m.weights_bytes:,} B in flash")
@@ -403,10 +447,11 @@ def run(project_dir, cases_path, output, port, atol, rtol, runner, progress):
 @click.option("--rtol", type=float, default=None, help="Relative tolerance for float outputs (default 1e-5).")
 @_runner_opt()
 @_progress_opt()
+@_ram_limit_opt()
 @_bind_opt()
 @_patch_opts
-def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress, bind, patch,
-             patch_overhead):
+def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress, ram_limit, bind,
+             patch, patch_overhead):
     """Generate, build and run MODEL on a board and compare its outputs with the cases.
 
     int8 outputs must match exactly, float outputs within atol + rtol*|expected|.
@@ -416,7 +461,7 @@ def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol
     --bind gives it."""
     r = api.validate(model, board, cases_path, out_dir=out_dir, force=force, atol=atol, rtol=rtol, port=port,
                      progress=_progress(progress), runner=runner, bind=bind, patch=patch,
-                     patch_overhead=patch_overhead)
+                     patch_overhead=patch_overhead, ram_limit=ram_limit)
     report = r.report
     if as_json:
         _json_out(report.to_json())

@@ -84,6 +84,7 @@ class SizeSummary:
     rodata: int
     data: int
     bss: int
+    weights: int = 0     # the .weights section (boards with a "weights" memory region)
 
     @property
     def flash(self) -> int:
@@ -94,22 +95,27 @@ class SizeSummary:
         return self.data + self.bss
 
     def line(self) -> str:
-        return (f"text {self.text:,} B  rodata {self.rodata:,} B  data {self.data:,} B  bss {self.bss:,} B  "
+        weights = f"  weights {self.weights:,} B" if self.weights else ""
+        return (f"text {self.text:,} B  rodata {self.rodata:,} B  data {self.data:,} B  bss {self.bss:,} B{weights}  "
                 f"(flash {self.flash:,} B, static RAM {self.ram:,} B)")
 
     def to_json(self) -> dict:
-        return {"text_bytes": self.text, "rodata_bytes": self.rodata, "data_bytes": self.data,
-                "bss_bytes": self.bss}
+        doc = {"text_bytes": self.text, "rodata_bytes": self.rodata, "data_bytes": self.data, "bss_bytes": self.bss}
+        if self.weights:
+            doc["weights_bytes"] = self.weights
+        return doc
 
 
 _TEXT = (".text", ".init", ".fini", ".plt", ".isr_vector", ".vectors")
 _RODATA = (".rodata", ".srodata")
 _DATA = (".data", ".sdata", ".init_array", ".fini_array", ".preinit_array")
 _BSS = (".bss", ".sbss", ".noinit", "COMMON")
+_WEIGHTS = (".weights",)
 
 
 def _kind(section: str) -> str | None:
-    for kind, names in (("text", _TEXT), ("rodata", _RODATA), ("data", _DATA), ("bss", _BSS)):
+    for kind, names in (("text", _TEXT), ("rodata", _RODATA), ("data", _DATA), ("bss", _BSS),
+                        ("weights", _WEIGHTS)):
         for n in names:
             if section == n or section.startswith(n + "."):
                 return kind
@@ -118,7 +124,7 @@ def _kind(section: str) -> str | None:
 
 def parse_size_sysv(output: str) -> SizeSummary:
     """Sum ``size -A`` section lines into text / rodata / data / bss."""
-    totals = {"text": 0, "rodata": 0, "data": 0, "bss": 0}
+    totals = {"text": 0, "rodata": 0, "data": 0, "bss": 0, "weights": 0}
     for line in output.splitlines():
         parts = line.split()
         if len(parts) >= 2 and parts[1].isdigit():

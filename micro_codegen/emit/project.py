@@ -111,6 +111,7 @@ def render_project(cm: CompiledModel, board: Board, cc: str, name: str | None = 
         "inputs": [t.to_json() for t in m.inputs],
         "outputs": [t.to_json() for t in m.outputs],
         "executable": f"build/{target_name}",
+        **({"ram_limit_bytes": board.ram_limit} if board.ram_limit is not None else {}),
         **({"bound_inputs": [b.to_json() for b in cm.bound]} if cm.bound else {}),
     }, data)
     data[MANIFEST_FILE] = manifest_bytes(manifest)

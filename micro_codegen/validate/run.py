@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..boards import Board, load_board
+from ..boards import Board, board_for
 from ..cases import Case, Comparison, compare, load_cases
 from ..compiled import BoundInput
 from ..errors import ValidationError
@@ -138,7 +138,7 @@ def run_project(project_dir: str | Path, cases_path: str | Path, port: str | Non
     what the runner saw appended in brackets (exit code, fault report, QEMU's stderr)."""
     project_dir = Path(project_dir)
     manifest = read_manifest(project_dir)
-    board = board or load_board(manifest["board"])
+    board = board or board_for(manifest["board"], manifest.get("ram_limit_bytes"))
     image = project_dir / manifest["executable"]
     runner = get_runner(board, project_dir, image, port, runner=runner)
     runner.check_programs()

@@ -113,7 +113,7 @@ def _sub(text: str, old: str, new: str, count: int = 1) -> str:
      r"key 'memory\[1\]\.origin' must be an integer; got '0x20000000' \(write a hex number without quotes"),
     # unknown kind
     (lambda t: _sub(t, 'kind = "ram"', 'kind = "sram"'), r"key 'memory\[1\]\.kind' has unknown memory kind 'sram' "
-                                                          r"\(known: ram, flash\)"),
+                                                          r"\(known: ram, flash, weights\)"),
     (lambda t: _sub(t, 'kind = "nrf_uarte"', 'kind = "pl011"'), r"key 'uart\.kind' has unknown UART kind 'pl011'"),
     (lambda t: _sub(t, 'runner = "openocd"', 'runner = "jlink"'), r"key 'runner' has unknown runner 'jlink'"),
     (lambda t: _sub(t, 'core = "cortex-m4"', 'core = "cortex-m5"'), r"key 'core' has unknown core 'cortex-m5'"),
