@@ -122,8 +122,9 @@ def _nhwc1(t: Tensor) -> bool:
 def _node_problem(g: Graph, i: int) -> str | None:
     """Why node ``i`` cannot be cloned onto row ranges (None: it can)."""
     node = g.nodes[i]
-    if node.op not in WINDOW_OPS + ELEMENTWISE_OPS + ("Concat",):
-        return "not spatially local on H (patchable: convolutions, pooling, element-wise ops, Concat on channels)"
+    if node.op not in WINDOW_OPS + ELEMENTWISE_OPS + ("Concat", "PadFusion"):
+        return ("not spatially local on H (patchable: convolutions, pooling, element-wise ops, Concat on "
+                "channels, Pad of W and C)")
     if len(node.outputs) != 1:
         return f"has {len(node.outputs)} outputs; patching needs one"
     y = g.tensors[node.outputs[0]]
@@ -150,6 +151,15 @@ def _node_problem(g: Graph, i: int) -> str | None:
             return "output shape does not follow its window"
         if (win.out_h - 1) * win.stride_h - win.pad_top >= h_in:
             return "its last window starts past the input (CEIL rounding)"
+        return None
+    if node.op == "PadFusion":
+        from .ops.pad import paddings
+        try:
+            pads = paddings(g, i)
+        except (UnsupportedOpError, ValueError, TypeError) as e:
+            return str(e)
+        if len(acts) != 1 or g.tensors[node.inputs[0]].is_const or any(pads[d] != (0, 0) for d in (0, 1)):
+            return "Pad must pad only W and C of one activation (row r of the output is row r of the input)"
         return None
     if node.op == "Concat":
         axis = int(node.attr("axis", 0) or 0)

@@ -110,6 +110,18 @@ class _Net:
         self.cur = self.b.node("AddFusion", [a, b], [self._out(self.shape)], activation_type="NO_ACTIVATION")
         return self.cur
 
+    def pad(self, w=(0, 0), c=(0, 0)):
+        """PadFusion of W and C only (row r of the output is row r of the input)."""
+        _, h, ww, cc = self.shape
+        shape = (1, h, ww + sum(w), cc + sum(c))
+        q = self.b.tensors[self.cur].quant
+        out = (f"t{self.n + 1}", self.dtype, shape, (q[0].scale, q[0].zero_point) if q else None)
+        self.n += 1
+        pads = self.b.const(f"pads{self.n}", np.array([[0, 0], [0, 0], list(w), list(c)], np.int32))
+        self.cur = self.b.node("PadFusion", [self.cur, pads], [out], padding_mode="CONSTANT")
+        self.shape = shape
+        return self.cur
+
     def concat(self, a, b):
         c = self.b.tensors[a].shape[3] + self.b.tensors[b].shape[3]
         shape = self.shape[:3] + (c,)
@@ -137,6 +149,7 @@ def _net_plain(dtype, seed):
     n = _Net(dtype, (1, 23, 9, 3), seed)
     n.conv(8, stride=(2, 2))                                       # SAME, stride 2
     n.conv(0, dw=True)                                             # depthwise 3x3
+    n.pad(w=(1, 2), c=(0, 3))                                      # Pad of W and C
     n.conv(6, k=(1, 1))
     n.conv(6, k=(5, 5), pad_mode="VALID")                          # 5x5 VALID
     n.conv(6, k=(3, 3), dil=(2, 2))                                # dilated
