@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .boards import DEFAULT_BOARD, RUNNER_NAMES, parse_size  # noqa: F401  (public: the CLI's defaults and choices)
 from .check import Problem, check_graph
+from .compiled import MemoryOptions
 from .errors import BoardConfigError
 from .ir import Graph, Tensor
 from .manifest import read_manifest
@@ -130,19 +131,20 @@ def infer(g: Graph, cases_path: str | Path, atol: float | None = None, rtol: flo
 
 # ---------------------------------------------------------------- memory plan
 
-def memory_plan(g: Graph, patch=None, patch_overhead: float = 1.3):
+def memory_plan(g: Graph, patch=None, patch_overhead: float = 1.3, share: bool = True):
     """The arena plan of ``g`` exactly as ``generate`` makes it (scratch and aliases of the
     op families included); raises UnsupportedOpError for an unsupported model. ``patch``:
     patch-based inference ("auto", "K", "K:N"; see :func:`patched_memory_plan`)."""
-    return patched_memory_plan(g, patch, patch_overhead)[0]
+    return patched_memory_plan(g, patch, patch_overhead, share)[0]
 
 
-def patched_memory_plan(g: Graph, patch=None, patch_overhead: float = 1.3):
+def patched_memory_plan(g: Graph, patch=None, patch_overhead: float = 1.3, share: bool = True):
     """(the arena plan, the ``patch.Patch`` applied or None): patch-based inference runs the
     first K nodes on n horizontal strips (``patch`` "auto": the search picks K and n under
-    ``patch_overhead`` times the instructions)."""
-    from .pipeline import compile_patched_plan
-    return compile_patched_plan(g, patch, patch_overhead)
+    ``patch_overhead`` times the instructions). ``share=False``: every tensor keeps its own
+    memory (no in-place ops, no zero-copy Concat / Split / slice)."""
+    from .pipeline import compile_memory_plan
+    return compile_memory_plan(g, MemoryOptions.of(patch, patch_overhead, share))
 
 
 def plan_json(g: Graph, mp, patch=None) -> dict:
@@ -197,17 +199,17 @@ class ValidateResult:
 
 def generate(model: str | Path | Graph, board: str = DEFAULT_BOARD, out_dir: str | Path = "out",
              name: str | None = None, force: bool = False, bind: dict | None = None, patch=None,
-             patch_overhead: float = 1.3, ram_limit: str | int | None = None):
+             patch_overhead: float = 1.3, ram_limit: str | int | None = None, share: bool = True):
     """Write the C project of ``model`` for ``board`` (a name or a boards.Board) into ``out_dir``
     (emit.GenerateResult). ``bind``: input name -> values given at generation time (inputs
     that set output shapes need it; see ``fold.shape_inputs``). ``patch``: patch-based
-    inference ("auto", "K", "K:N"; ``pipeline.compile_model``). ``ram_limit`` (``256K``,
-    ``1M``, bytes): the board's RAM region shrinks to it, in the fit check and the linker
-    script (``boards.limit_ram``)."""
+    inference ("auto", "K", "K:N"; ``pipeline.compile_model``), ``share``: see
+    :func:`patched_memory_plan`. ``ram_limit`` (``256K``, ``1M``, bytes): the board's RAM region
+    shrinks to it, in the fit check and the linker script (``boards.limit_ram``)."""
     from .boards import Board, limit_ram, load_board
     b = limit_ram(board if isinstance(board, Board) else load_board(board), ram_limit)
     g = model if isinstance(model, Graph) else load(model)
-    return _generate(g, b, out_dir, name, force, bind, patch, patch_overhead)
+    return _generate(g, b, out_dir, name, force, bind, MemoryOptions.of(patch, patch_overhead, share))
 
 
 def bind(g: Graph, values: dict | None):
@@ -221,7 +223,7 @@ def bind_graph(g: Graph, values: dict | None) -> Graph:
 
 
 def _generate(g: Graph, board, out_dir: str | Path, name: str | None, force: bool, values: dict | None = None,
-              patch=None, patch_overhead: float = 1.3):
+              memory: MemoryOptions = MemoryOptions()):
     """bind -> compile (check, fold, prepare, plan, fit) -> render -> write atomically; the
     target folder is checked first so that a refusal costs nothing."""
     from .emit import check_target, render_project, write_project
@@ -229,7 +231,7 @@ def _generate(g: Graph, board, out_dir: str | Path, name: str | None, force: boo
     from .toolchain import toolchain
     check_target(Path(out_dir).absolute(), force)
     g, bound = bind(g, values)
-    cm = compile_model(g, name=name, board=board, bound=bound, patch=patch, patch_overhead=patch_overhead)
+    cm = compile_model(g, name=name, board=board, bound=bound, memory=memory)
     return write_project(render_project(cm, board, toolchain(board.toolchain).cc, name), out_dir, force)
 
 
@@ -296,14 +298,14 @@ def validate(model: str | Path, board: str = DEFAULT_BOARD, cases_path: str | Pa
              out_dir: str | Path | None = None, force: bool = False, atol: float | None = None,
              rtol: float | None = None, port: str | None = None, progress=None,
              runner: str | None = None, bind: dict | None = None, patch=None,
-             patch_overhead: float = 1.3, ram_limit: str | int | None = None) -> ValidateResult:
+             patch_overhead: float = 1.3, ram_limit: str | int | None = None, share: bool = True) -> ValidateResult:
     """generate + build + run + compare. Without ``out_dir`` the project lives in a temporary folder.
     ``ram_limit``: run in that much of the board's RAM (see :func:`generate`).
 
     Inputs that only set output shapes (``fold.shape_inputs``) are bound to their value in the
     cases file (every case must have the same) unless ``bind`` gives values.
     ``progress`` (a ``progress.Progress``) hears about the steps generate, build, boot, cases.
-    ``patch``: patch-based inference ("auto", "K", "K:N"; ``pipeline.compile_model``)."""
+    ``patch``, ``patch_overhead``, ``share``: see :func:`generate`."""
     import tempfile
 
     from .boards import board_for
@@ -328,7 +330,7 @@ def validate(model: str | Path, board: str = DEFAULT_BOARD, cases_path: str | Pa
     with tempfile.TemporaryDirectory(prefix="micro_codegen-") as tmp:
         project = Path(out_dir) if out_dir is not None else Path(tmp) / "project"
         with progress.step("generate"):
-            _generate(g, b, project, None, force, bind, patch, patch_overhead)
+            _generate(g, b, project, None, force, bind, MemoryOptions.of(patch, patch_overhead, share))
         with progress.step("build"):
             built = build(project)
         report = run_project(project, cases_path, port=port, graph=bind_graph(g, bind), atol=atol, rtol=rtol,
@@ -339,13 +341,13 @@ def validate(model: str | Path, board: str = DEFAULT_BOARD, cases_path: str | Pa
 
 def bench(model: str | Path | Graph, board: str = DEFAULT_BOARD, cases_path: str | Path | None = None,
           bind: dict | None = None, port: str | None = None, progress=None, patch=None,
-          patch_overhead: float = 1.3):
+          patch_overhead: float = 1.3, share: bool = True):
     """Cost of one inference per node (``bench.BenchResult``): exact instruction counts on QEMU
     boards, cycles on real boards with a cycle counter. Inputs: case 0 of ``cases_path`` (default
     ``MODEL.npz`` when it exists), else seeded random values."""
     from .bench import bench as run_bench
     return run_bench(model, board, cases_path=cases_path, bind=bind, port=port, progress=progress or NO_PROGRESS,
-                     patch=patch, patch_overhead=patch_overhead)
+                     memory=MemoryOptions.of(patch, patch_overhead, share))
 
 
 # ---------------------------------------------------------------- boards / fit / flash
@@ -381,7 +383,7 @@ class FitResult:
 
 
 def fit(g: Graph, board: str, ram_limit: str | int | None = None, patch=None,
-        patch_overhead: float = 1.3) -> FitResult:
+        patch_overhead: float = 1.3, share: bool = True) -> FitResult:
     """Would ``g``'s generated project fit ``board`` (its RAM shrunk to ``ram_limit``; with
     ``patch``, patched as ``generate`` would)? (the check ``generate`` makes). Nodes that cannot
     be generated leave ``needs`` None and no fit problems (``check`` reports them)."""
@@ -390,7 +392,7 @@ def fit(g: Graph, board: str, ram_limit: str | int | None = None, patch=None,
     from .pipeline import compile_model
     b = board_for(board, ram_limit)
     try:
-        needs = compile_model(g, patch=patch, patch_overhead=patch_overhead).needs
+        needs = compile_model(g, memory=MemoryOptions.of(patch, patch_overhead, share)).needs
     except UnsupportedOpError:
         return FitResult(b, None, [])
     return FitResult(b, needs, [Problem("", "", reason) for reason in fit_problems(b, needs)])

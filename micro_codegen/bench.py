@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .cases import Case, compare, load_cases
-from .compiled import CompiledModel
+from .compiled import CompiledModel, MemoryOptions
 from .errors import BoardConfigError, ToolchainError, ValidationError
 from .ir import DType, Graph
 from .progress import NO_PROGRESS, Progress
@@ -239,11 +239,11 @@ def _count_instructions(project: Path, image: Path, board, prefix: str, nm: str,
 
 
 def bench(model, board_name: str, cases_path: str | Path | None = None, bind: dict | None = None,
-          port: str | None = None, progress: Progress = NO_PROGRESS, patch=None,
-          patch_overhead: float = 1.3) -> BenchResult:
+          port: str | None = None, progress: Progress = NO_PROGRESS,
+          memory: MemoryOptions = MemoryOptions()) -> BenchResult:
     """Generate, build (``-DMC_BENCH`` on QEMU boards) and run one inference of ``model`` on
     ``board_name``; return its cost per node (see the module docstring). ``port``: the serial
-    port of a real board; ``patch``: patch-based inference (``pipeline.compile_model``)."""
+    port of a real board; ``memory``: patch-based inference and sharing (``pipeline.compile_model``)."""
     from .boards import load_board
     from .emit import render_project, write_project
     from .fold import bind_inputs
@@ -273,8 +273,7 @@ def bench(model, board_name: str, cases_path: str | Path | None = None, bind: di
     with tempfile.TemporaryDirectory(prefix="micro_codegen-bench-") as tmp:
         project = Path(tmp) / "project"
         with progress.step("generate"):
-            cm: CompiledModel = compile_model(g, name=None, board=board, bound=bound, patch=patch,
-                                              patch_overhead=patch_overhead)
+            cm: CompiledModel = compile_model(g, name=None, board=board, bound=bound, memory=memory)
             gen = write_project(render_project(cm, board, tc.cc, None), project)
             case, source = bench_case(g, cases_path, bound)
         with progress.step("build"):

@@ -6,6 +6,7 @@ A :class:`CodegenError` becomes one line on stderr and exit code 1; ``--debug``
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sys
@@ -58,15 +59,24 @@ def _bind_opt():
                              "set output shapes (slice bounds, paddings, multiples, k, target shapes) need it.")
 
 
-def _patch_opts(f):
-    """``--patch auto|off|K|K:N`` and ``--patch-overhead FLOAT`` (patch-based inference)."""
-    f = click.option("--patch-overhead", "patch_overhead", type=float, default=1.3, show_default=True,
-                     help="With --patch auto or K: the most instructions a patch may cost, as a multiple of "
-                          "the unpatched model's (estimated).")(f)
+def _memory_opts(f):
+    """``--patch auto|off|K|K:N``, ``--patch-overhead FLOAT`` (patch-based inference) and
+    ``--whole-tensors``, passed to the command as one ``memory`` dict of api keyword arguments."""
+
+    @functools.wraps(f)
+    def command(*args, patch, patch_overhead, whole_tensors, **kwargs):
+        return f(*args, memory=dict(patch=patch, patch_overhead=patch_overhead, share=not whole_tensors), **kwargs)
+
+    command = click.option("--whole-tensors", "whole_tensors", is_flag=True,
+                           help="Every tensor keeps its own memory: no in-place ops, no zero-copy "
+                                "Concat/Split/slice (a bigger arena; for debugging and comparison).")(command)
+    command = click.option("--patch-overhead", "patch_overhead", type=float, default=1.3, show_default=True,
+                           help="With --patch auto or K: the most instructions a patch may cost, as a multiple "
+                                "of the unpatched model's (estimated).")(command)
     return click.option("--patch", "patch", default="off", show_default=True, metavar="auto|off|K|K:N",
                         help="Patch-based inference: run the first K nodes on N horizontal strips of their "
                              "output (halo rows recomputed) so only one strip's intermediate tensors are live. "
-                             "auto: the search picks K and N for the smallest arena within --patch-overhead.")(f)
+                             "auto: the search picks K and N for the smallest arena within --patch-overhead.")(command)
 
 
 def _patch_line(patch, spec) -> str:
@@ -155,8 +165,8 @@ def inspect(model, as_json):
 @_ram_limit_opt()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @_bind_opt()
-@_patch_opts
-def check(model, board, ram_limit, as_json, bind, patch, patch_overhead):
+@_memory_opts
+def check(model, board, ram_limit, as_json, bind, memory):
     """Check that every node of MODEL is supported; exit 1 if any is not.
 
     With --board, also check that the generated project fits the board's RAM (arena + stack +
@@ -164,10 +174,10 @@ def check(model, board, ram_limit, as_json, bind, patch, patch_overhead):
     graph-level problem. --ram-limit without --board checks the arena alone."""
     g = api.bind_graph(api.load(model), bind)
     problems = api.check(g)
-    fit = api.fit(g, board, ram_limit, patch, patch_overhead) if board else None
+    fit = api.fit(g, board, ram_limit, **memory) if board else None
     fit_problems = fit.problems if fit else []
     if ram_limit is not None and not board and not problems:
-        fit_problems = api.arena_limit_problems(g, api.patched_memory_plan(g, patch, patch_overhead)[0].arena_size,
+        fit_problems = api.arena_limit_problems(g, api.patched_memory_plan(g, **memory)[0].arena_size,
                                                 ram_limit)
     folded = api.folded_nodes(g)
     if as_json:
@@ -249,8 +259,8 @@ def infer(model, cases_path, output, dump_tensors, atol, rtol):
 @_board_opt()
 @_ram_limit_opt()
 @_bind_opt()
-@_patch_opts
-def plan(model, as_json, as_text, svg_path, board, ram_limit, bind, patch, patch_overhead):
+@_memory_opts
+def plan(model, as_json, as_text, svg_path, board, ram_limit, bind, memory):
     """Static memory plan of MODEL's arena: tensors and scratch, planned jointly.
 
     Prints `arena N B (lower bound L B, +x%)`; the lower bound is the largest sum of
@@ -261,10 +271,10 @@ def plan(model, as_json, as_text, svg_path, board, ram_limit, bind, patch, patch
     from pathlib import Path
 
     g = api.bind_graph(api.load(model), bind)
-    mp, chosen = api.patched_memory_plan(g, patch, patch_overhead)
+    mp, chosen = api.patched_memory_plan(g, **memory)
     if svg_path:
         Path(svg_path).write_text(api.plan_svg(mp, title=Path(model).name))
-    fit = api.fit(g, board, ram_limit, patch, patch_overhead) if board else None
+    fit = api.fit(g, board, ram_limit, **memory) if board else None
     if fit is not None:
         problems = fit.problems
     else:
@@ -277,9 +287,10 @@ def plan(model, as_json, as_text, svg_path, board, ram_limit, bind, patch, patch
         _json_out(doc)
     else:
         lines = api.plan_text(mp).splitlines()
-        if patch != "off":
-            lines.insert(1, _patch_line(chosen, patch))
-        click.echo("\n".join(lines if as_text else lines[:2 if patch != "off" else 1]))
+        patched = memory["patch"] != "off"
+        if patched:
+            lines.insert(1, _patch_line(chosen, memory["patch"]))
+        click.echo("\n".join(lines if as_text else lines[:1 + patched]))
         if svg_path:
             click.echo(f"timeline written to {svg_path}")
         if fit is not None and not problems:
@@ -301,11 +312,10 @@ def plan(model, as_json, as_text, svg_path, board, ram_limit, bind, patch, patch
 @click.option("--force", is_flag=True, help="Replace a non-empty output folder holding a generated project.")
 @_ram_limit_opt()
 @_bind_opt()
-@_patch_opts
-def generate(model, board, out_dir, name, force, ram_limit, bind, patch, patch_overhead):
+@_memory_opts
+def generate(model, board, out_dir, name, force, ram_limit, bind, memory):
     """Write the standalone C project of MODEL for a board into DIR."""
-    r = api.generate(model, board, out_dir, name=name, force=force, bind=bind, patch=patch,
-                     patch_overhead=patch_overhead, ram_limit=ram_limit)
+    r = api.generate(model, board, out_dir, name=name, force=force, bind=bind, ram_limit=ram_limit, **memory)
     m = r.model
     click.echo(f"{r.out_dir}: {len(r.files)} files for board {r.board}; {len(m.nodes)} nodes, "
                f"arena {m.arena_size:,} B (lower bound {m.lower_bound:,} B), weights {m.weights_bytes:,} B in flash")
@@ -449,9 +459,9 @@ def run(project_dir, cases_path, output, port, atol, rtol, runner, progress):
 @_progress_opt()
 @_ram_limit_opt()
 @_bind_opt()
-@_patch_opts
+@_memory_opts
 def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress, ram_limit, bind,
-             patch, patch_overhead):
+             memory):
     """Generate, build and run MODEL on a board and compare its outputs with the cases.
 
     int8 outputs must match exactly, float outputs within atol + rtol*|expected|.
@@ -460,8 +470,7 @@ def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol
     only set output shapes take their value from the cases (the same in every case) unless
     --bind gives it."""
     r = api.validate(model, board, cases_path, out_dir=out_dir, force=force, atol=atol, rtol=rtol, port=port,
-                     progress=_progress(progress), runner=runner, bind=bind, patch=patch,
-                     patch_overhead=patch_overhead, ram_limit=ram_limit)
+                     progress=_progress(progress), runner=runner, bind=bind, ram_limit=ram_limit, **memory)
     report = r.report
     if as_json:
         _json_out(report.to_json())
@@ -483,8 +492,8 @@ def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
 @_progress_opt()
 @_bind_opt()
-@_patch_opts
-def bench(model, board, cases_path, port, as_json, progress, bind, patch, patch_overhead):
+@_memory_opts
+def bench(model, board, cases_path, port, as_json, progress, bind, memory):
     """Cost of one inference of MODEL on a board, per node.
 
     QEMU boards: exact guest instruction counts (deterministic: the same build gives the same
@@ -493,7 +502,7 @@ def bench(model, board, cases_path, port, as_json, progress, bind, patch, patch_
     instructions per multiply-accumulate, per node and per node kind (conv, depthwise, 1x1,
     fc, other), and the image's sections."""
     r = api.bench(model, board, cases_path=cases_path, port=port, progress=_progress(progress), bind=bind,
-                  patch=patch, patch_overhead=patch_overhead)
+                  **memory)
     if as_json:
         _json_out(r.to_json())
         return

@@ -125,6 +125,18 @@ class ArenaLayout:
 
 
 @dataclass(frozen=True)
+class MemoryOptions:
+    """How the arena is made smaller than every tensor whole (``pipeline.compile_model``)."""
+    patch: object = None               # patch-based inference: None / "off", "auto", "K", "K:N"
+    patch_overhead: float = 1.3        # "auto" / "K": most estimated instructions, x the unpatched model's
+    share: bool = True                 # in-place window ops, zero-copy Concat / Split / slice
+
+    @classmethod
+    def of(cls, patch=None, patch_overhead: float = 1.3, share: bool = True) -> "MemoryOptions":
+        return cls(None if patch in (None, "off") else patch, float(patch_overhead), bool(share))
+
+
+@dataclass(frozen=True)
 class BoundInput:
     """A model input whose value was given at generation time (``--bind NAME=VALUES``): a
     constant of the generated code, no longer an input of the firmware."""

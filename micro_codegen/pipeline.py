@@ -3,7 +3,7 @@
 1. Check: graph rules, then every node's rules (``check.py`` and the op family's own);
    any problem raises UnsupportedOpError naming node, op and rule before anything else runs.
    Fold: nodes with constant inputs are evaluated now (``fold.py``); the rest is compiled.
-   Patch (opt-in, ``patch=``): the first layers rewritten to run on strips (``patch.py``).
+   Patch (opt-in, ``MemoryOptions.patch``): the first layers rewritten to run on strips (``patch.py``).
 2. Prepare: ``ops.prepare`` turns every node into an OpPlan (kernel, arguments, parameters,
    constants, scratch, aliasing).
 3. Schedule + plan: ``schedule.memory_plan`` places every activation tensor and scratch
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import partial
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -26,7 +27,7 @@ import numpy as np
 
 from .boards import Board, MemoryNeeds, check_fit
 from .check import check_graph
-from .compiled import ArenaLayout, BoundInput, CompiledModel, OpPlan
+from .compiled import ArenaLayout, BoundInput, CompiledModel, MemoryOptions, OpPlan
 from .errors import CodegenError, UnsupportedOpError
 from .fold import fold_constants
 from .ir import Graph
@@ -153,28 +154,29 @@ def memory_needs(g: Graph, plans: Sequence[OpPlan], arena: ArenaLayout, files: S
 
 # ---------------------------------------------------------------- the stage
 
-def patched(g: Graph, patch=None, patch_overhead: float = 1.3, core: str | None = None):
-    """(``g``, None) without ``patch``; else check and fold ``g``, then rewrite it for patch-based
-    inference (``patch.apply_patch``: ``"auto"``, ``"K"``, ``"K:N"``): (patched graph, Patch or None)."""
-    if patch is None or patch == "off":
+def patched(g: Graph, memory: MemoryOptions = MemoryOptions(), core: str | None = None):
+    """(``g``, None) without ``memory.patch``; else check and fold ``g``, then rewrite it for
+    patch-based inference (``patch.apply_patch``: ``"auto"``, ``"K"``, ``"K:N"``): (patched
+    graph, Patch or None)."""
+    if memory.patch is None:
         return g, None
     from .patch import apply_patch
     require_supported(g)
-    return apply_patch(fold_constants(g).graph, patch, plan_memory, core, patch_overhead)
+    return apply_patch(fold_constants(g).graph, memory.patch, partial(plan_memory, share=memory.share), core,
+                       memory.patch_overhead)
 
 
 def compile_model(g: Graph, name: str | None = None, board: Board | None = None,
-                  bound: Sequence[BoundInput] = (), patch=None, patch_overhead: float = 1.3,
-                  share: bool = True) -> CompiledModel:
+                  bound: Sequence[BoundInput] = (), memory: MemoryOptions = MemoryOptions()) -> CompiledModel:
     """Check, prepare, plan and size ``g``; with ``board``, refuse it if it does not fit
     (BoardConfigError with the numbers). ``bound``: the inputs ``fold.bind_inputs`` turned into
-    constants (recorded in the manifest). ``patch``: patch-based inference (:func:`patched`),
-    applied after folding; ``share``: see :func:`plan_memory`. Nothing is written."""
+    constants (recorded in the manifest). ``memory``: patch-based inference (:func:`patched`),
+    applied after folding, and sharing (:func:`plan_memory`). Nothing is written."""
     source = g
     core = board.core if board is not None else None
-    g, choice = patched(g, patch, patch_overhead, core)
+    g, choice = patched(g, memory, core)
     g, plans = prepare_nodes(g, core)
-    layout = arena_layout(g, plan_memory(g, plans, share))
+    layout = arena_layout(g, plan_memory(g, plans, memory.share))
     # nodes the planner made zero-copy run no kernel (and bring no kernel files or constants)
     plans = tuple(OpPlan() if i in layout.zero_copy else p for i, p in enumerate(plans))
     files = kernel_files([f for p in plans for f in p.kernel_sources] + [p.header for p in plans if p.header])
@@ -187,12 +189,8 @@ def compile_model(g: Graph, name: str | None = None, board: Board | None = None,
                          patch=choice)
 
 
-def compile_memory_plan(g: Graph, patch=None, patch_overhead: float = 1.3, share: bool = True) -> MemoryPlan:
-    """The arena plan exactly as ``compile_model`` makes it (for ``plan`` and its reports)."""
-    return compile_patched_plan(g, patch, patch_overhead, share)[0]
-
-
-def compile_patched_plan(g: Graph, patch=None, patch_overhead: float = 1.3, share: bool = True):
-    """(the arena plan, the Patch or None): :func:`compile_memory_plan` and the choice it made."""
-    g, choice = patched(g, patch, patch_overhead)
-    return plan_memory(*prepare_nodes(g), share=share), choice
+def compile_memory_plan(g: Graph, memory: MemoryOptions = MemoryOptions()) -> tuple[MemoryPlan, object]:
+    """(the arena plan exactly as ``compile_model`` makes it, the Patch or None), for ``plan``
+    and its reports."""
+    g, choice = patched(g, memory)
+    return plan_memory(*prepare_nodes(g), share=memory.share), choice

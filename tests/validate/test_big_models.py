@@ -9,15 +9,13 @@ QEMU (``-m slow``):
   exceed the board's 4 MiB code memory: they are linked into the 16 MiB PSRAM ("weights"
   region) that QEMU's -kernel loads.
 * A 602,112-byte fp32 input (1x224x224x3) crosses the framed serial protocol (588 chunks).
-* The final acceptance of issue 14, parametrised on ``patch="auto"`` and skipped until
-  ``pipeline.compile_model`` takes ``patch`` (patch-based inference): the BlazeFace-like int8
+* The final acceptance of issue 14 (patch-based inference, ``patch="auto"``): the BlazeFace-like int8
   model validates on qemu-mps2-an386 under nrf52840dk's RAM (--ram-limit) and its plan fits
   nrf52840dk; MobileNet v1 1.0 at 224x224 fp32 (activations 4.8 MB unpatched) validates on
   qemu-mps2-an386 (4 MiB RAM). Their wall times are printed (``-s``).
 """
 from __future__ import annotations
 
-import inspect
 import time
 
 import numpy as np
@@ -29,20 +27,13 @@ from conftest import require_tool
 from micro_codegen import api, reference
 from micro_codegen.boards import load_board
 from micro_codegen.builder import GraphBuilder, roundtrip
+from micro_codegen.compiled import MemoryOptions
 from micro_codegen.ir import DType
 from micro_codegen.ms_model import write_bytes
 from micro_codegen.pipeline import compile_model
 from micro_codegen.schedule import plain_lower_bound
 
 MiB = 1 << 20
-
-
-def _has_patch() -> bool:
-    return all("patch" in inspect.signature(f).parameters for f in (compile_model, api.validate))
-
-
-needs_patch = pytest.mark.skipif(not _has_patch(), reason="patch-based inference not merged yet: "
-                                 "pipeline.compile_model / api.validate take no 'patch' parameter")
 
 
 # ---------------------------------------------------------------- host side
@@ -122,13 +113,12 @@ def test_a_602kb_input_crosses_the_protocol(tmp_path):
 
 @pytest.mark.qemu
 @pytest.mark.slow
-@needs_patch
 @pytest.mark.parametrize("patch", ["auto"])
 def test_blazeface_like_int8_validates_in_nrf52840dk_ram(patch, tmp_path):
     _qemu()
     path = write_big_model(tmp_path, "blazeface_like_int8")
     nrf = load_board("nrf52840dk")
-    compile_model(api.load(path), board=nrf, patch=patch)          # the plan fits nrf52840dk (else refused)
+    compile_model(api.load(path), board=nrf, memory=MemoryOptions(patch=patch))    # fits nrf52840dk (else refused)
     limit = nrf.region("ram").length
     t0 = time.monotonic()
     r = api.validate(path, "qemu-mps2-an386", out_dir=tmp_path / "proj", ram_limit=limit, patch=patch)
@@ -141,7 +131,6 @@ def test_blazeface_like_int8_validates_in_nrf52840dk_ram(patch, tmp_path):
 
 @pytest.mark.qemu
 @pytest.mark.slow
-@needs_patch
 @pytest.mark.parametrize("patch", ["auto"])
 def test_mobilenet_v1_224_fp32_validates_on_an386(patch, tmp_path):
     _qemu()
