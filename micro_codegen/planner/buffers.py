@@ -75,9 +75,9 @@ class Block:
 
     @property
     def shaped(self) -> bool:
-        """Parts at different offsets: the strategies and the lower bound use the parts;
-        otherwise the block is one rectangle (size x first..last), as a plain buffer."""
-        return any(p[0] for p in self.parts)
+        """Some part does not cover the whole block: the strategies and the lower bound use the
+        parts; otherwise the block is one rectangle (size x first..last), as a plain buffer."""
+        return any(p[0] or p[1] != self.size for p in self.parts)
 
 
 def align_up(value: int, align: int) -> int:
