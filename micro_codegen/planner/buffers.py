@@ -11,6 +11,10 @@ another's:
   ``overwrite_offset`` bytes after it; allowed only because the target (and everything
   sharing its data) dies at the step where this buffer starts.
 
+Each buffer keeps only its own bytes over its own steps, so a view is declared live from the
+step its bytes are written (its source's first step), and a source read only through views
+may end early: the bytes no view covers are then free.
+
 Linked buffers form a *group* that the strategies place as one *block* of *parts*
 (one part per member, at its fixed offset from the block's start, with its own
 lifetime): the block is as large as its parts' span, and two blocks only conflict

@@ -88,10 +88,17 @@ def naive_bound(bufs) -> int:
 
 
 def brute_lower_bound(bufs) -> int:
-    """Step-by-step recomputation of lower_bound (alias group = one block)."""
+    """Step-by-step recomputation of lower_bound (an alias group counts the bytes its live
+    members cover; a group whose members all cover it counts as one rectangle)."""
     blocks, _ = build_blocks(bufs)
     steps = {s for b in blocks for s in (b.first, b.last)}
-    return max((sum(b.size for b in blocks if b.first <= s <= b.last) for s in steps), default=0)
+
+    def live(b, s):
+        if not b.shaped:
+            return b.size if b.first <= s <= b.last else 0
+        return len(set().union(*(range(r, r + n) for r, n, f, la in b.parts if f <= s <= la)))
+
+    return max((sum(live(b, s) for b in blocks) for s in steps), default=0)
 
 
 def assert_overlap_free(p: Plan) -> None:
@@ -405,12 +412,21 @@ def test_reshape_alias_chain_shares_memory():
 
 
 def test_alias_group_lifetime_is_union_of_members():
-    # a (0..0) and its alias b (5..5) pin the memory over 0..5: c (2..3) cannot reuse it.
-    bufs = [Buffer("a", 256, 0, 0), Buffer("b", 128, 5, 5, alias_of="a"), Buffer("c", 256, 2, 3)]
+    # a (0..0) and its whole-size alias b (5..5) pin the memory over 0..5: c (2..3) cannot reuse it.
+    bufs = [Buffer("a", 256, 0, 0), Buffer("b", 256, 5, 5, alias_of="a"), Buffer("c", 256, 2, 3)]
     p = plan(bufs)
     assert p.offsets["a"] == p.offsets["b"]
     assert p.offsets["c"] != p.offsets["a"]
     assert p.lower_bound == 512 and p.arena_size == 512
+
+
+def test_a_smaller_view_holds_only_its_own_bytes_and_steps():
+    # b views a's first 128 bytes over 0..5 (a view is live from when its bytes are written):
+    # c (2..3) may use a's other 128 bytes once a died.
+    bufs = [Buffer("a", 256, 0, 0), Buffer("b", 128, 0, 5, alias_of="a"), Buffer("c", 128, 2, 3)]
+    p = plan(bufs)
+    assert p.offsets["a"] == p.offsets["b"] and p.offsets["c"] == p.offsets["a"] + 128
+    assert p.lower_bound == 256 and p.arena_size == 256
 
 
 def test_alias_group_counts_once_in_lower_bound():
