@@ -163,10 +163,14 @@ class KernelLib:
         v = self.build(graph, index, plan).node_scratch_size()
         return None if v == ctypes.c_size_t(-1).value else int(v)
 
-    def run_node(self, graph, index: int, plan, inputs: list[np.ndarray], alias_output_to: int | None = None):
+    def run_node(self, graph, index: int, plan, inputs: list[np.ndarray], alias_output_to: int | None = None,
+                 overlap: int | None = None):
         """Run node ``index`` on ``inputs`` (one array per graph input of the node's
         non-constant inputs, in node input order). ``alias_output_to=k``: output 0 is
-        written into input k's buffer (in-place execution). Returns the output arrays."""
+        written into input k's buffer (in-place execution). ``overlap=D``: output 0 and input 0
+        share one 16-byte aligned buffer, the input ``D`` rounded up to 16 bytes after the
+        output's start, as the planner places a window op that runs in place
+        (``OpPlan.overlap_shift``). Returns the output arrays."""
         lib = self.build(graph, index, plan)
         node = graph.nodes[index]
         in_bufs = []
@@ -185,6 +189,8 @@ class KernelLib:
             else:
                 fill = 0x5A if t.dtype.np.kind in "iu" else np.nan
                 out_bufs.append(np.full(t.shape, fill, dtype=t.dtype.np))
+        if overlap is not None:
+            in_bufs[0], out_bufs[0] = _overlapping(in_bufs[0], out_bufs[0], overlap)
         consts = [np.ascontiguousarray(c.values).reshape(-1).astype(c.dtype.np) for c in plan.consts]
         scratch = np.full(max(int(plan.scratch_bytes), 1) + 64, 0xA5, dtype=np.uint8)
 
@@ -201,6 +207,19 @@ class KernelLib:
         if plan.scratch_bytes and np.any(scratch[plan.scratch_bytes:] != 0xA5):
             raise AssertionError("kernel wrote past the end of its scratch buffer")
         return [np.array(o) for o in out_bufs]
+
+
+def _overlapping(x: np.ndarray, y: np.ndarray, shift: int) -> tuple[np.ndarray, np.ndarray]:
+    """Views of one buffer: ``y``'s shape at its start (filled 0x5A), ``x`` (copied)
+    ``shift`` rounded up to 16 bytes after it; the buffer is 16-byte aligned."""
+    at = -(-int(shift) // 16) * 16
+    size = max(y.nbytes, at + x.nbytes)
+    raw = np.full(size + 32, 0x5A, np.uint8)
+    base = (-raw.ctypes.data) % 16
+    buf = raw[base:base + size]
+    buf[at:at + x.nbytes] = np.ascontiguousarray(x).reshape(-1).view(np.uint8)
+    return (buf[at:at + x.nbytes].view(x.dtype).reshape(x.shape),
+            buf[:y.nbytes].view(y.dtype).reshape(y.shape))
 
 
 def mismatch_table(expected: np.ndarray, got: np.ndarray, mask: np.ndarray, limit: int = 12) -> str:
@@ -460,7 +479,8 @@ def check_node(klib: KernelLib, g, inputs, variant=None, index: int = 0):
     """Reference vs C for node ``index`` of the one-op model ``g`` (round-tripped through
     .ms bytes first): the plan ``ops.prepare`` makes, its C scratch size, every output
     (int exact, float within 1e-5 + 1e-5 |ref|) and, for an ``inplace`` plan, the aliased
-    run too. ``variant``: the CONV_VARIANT_* the plan must pick. Returns the plan."""
+    run too, for a plan with an ``overlap_shift`` the run with input 0 that far after output 0
+    in one buffer. ``variant``: the CONV_VARIANT_* the plan must pick. Returns the plan."""
     from micro_codegen import ops, reference
     from micro_codegen.builder import roundtrip
     g = roundtrip(g)
@@ -477,6 +497,9 @@ def check_node(klib: KernelLib, g, inputs, variant=None, index: int = 0):
         assert_close(e, o)
     if plan.inplace is not None:
         got = klib.run_node(g, index, plan, inputs, alias_output_to=plan.inplace)
+        assert_close(expected[0], got[0])
+    if plan.overlap_shift is not None:      # output 0 overwriting input 0 in place
+        got = klib.run_node(g, index, plan, inputs, overlap=plan.overlap_shift)
         assert_close(expected[0], got[0])
     return plan
 
