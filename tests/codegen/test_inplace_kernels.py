@@ -4,11 +4,14 @@ with its input placed ``align_up(overlap_shift, 16)`` bytes after its output ins
 padding, dilation, 1x1 / 3x3 / 5x5 / 3x1 windows, depthwise multipliers, odd channels, W = 1 / 2
 (groups spanning rows), outputs larger (channel expansion) and smaller than the input; every
 conv variant that can run a shape (the candidates the cost model chooses from), int8, fp32 and
-hybrid; max / avg pools. Host build: the portable C paths (the SIMD32 / MVE paths run in place
-through the lead's whole-model validation on QEMU). ``check_node`` runs the same overlapping
+hybrid; max / avg pools. Host build: the portable C paths; ``test_in_place_on_arm_paths`` runs
+the same plans in one firmware on QEMU: SIMD32 and fp32 VFP on the Cortex-M4 (mps2-an386), MVE on
+the Cortex-M55 (mps3-an547). ``check_node`` runs the same overlapping
 check for every conv / pool of the kernel tests (test_kernels_c.py, test_kernels_pooling.py,
 test_kernels_fast_*.py)."""
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pytest
@@ -18,7 +21,8 @@ from micro_codegen.builder import roundtrip
 from micro_codegen.ir import DType
 from micro_codegen.ops import conv as conv_ops
 
-from c_harness import assert_close, klib, rng  # noqa: F401 (klib: fixture)
+from c_harness import assert_close, klib, rng, run_overlap_firmware  # noqa: F401 (klib: fixture)
+from conftest import require_tool
 from test_kernels_c import _conv_graph
 from test_kernels_pooling import pool_model
 
@@ -108,3 +112,57 @@ def test_overlap_harness_overlaps(klib):
     assert plan.overlap_shift > 16
     got = klib.run_node(g, 0, plan, inputs, overlap=0)[0]
     assert not np.array_equal(got, reference.run(g, inputs)[0])
+
+
+def _arm_cases():
+    """(label, graph, plan, input, expected) of every in-place plan of the tests above."""
+    cases = []
+    for case in CONVS:
+        cid, shape, cout, k, stride, dil, mode, pads, group = case
+        for kind in ("int8", "fp32", "hybrid"):
+            if kind == "hybrid" and shape[0] > 1:
+                continue
+            g, inputs = _conv_graph(rng(cid + kind), I8 if kind == "int8" else F32, shape, cout, k, stride, dil,
+                                    mode, pads, group, "RELU6" if cid.endswith("s2") else "NO_ACTIVATION",
+                                    hybrid=kind == "hybrid")
+            g = roundtrip(g)
+            expected = reference.run(g, inputs)[0]
+            for plan in _plans(g, kind == "hybrid"):
+                if plan.overlap_shift is not None:
+                    cases.append((f"{cid}_{kind}_{plan.params['variant'].name[13:]}", g, plan, inputs[0], expected))
+    for op in ("MaxPoolFusion", "AvgPoolFusion"):
+        for dtype in (I8, F32):
+            shape = (1, 7, 6, 16)
+            g = roundtrip(pool_model(shape, (7, 6), dtype, q=(0.05, 3) if dtype == I8 else None, op=op,
+                                     k=(3, 3), s=(1, 1), pad=(1, 1, 1, 1)))
+            gen = rng(op + dtype.short)
+            x = gen.integers(-128, 128, shape).astype(np.int8) if dtype == I8 else \
+                gen.normal(size=shape).astype(np.float32)
+            cases.append((f"{op}_{dtype.short}", g, ops.prepare(g, 0), x, reference.run(g, [x])[0]))
+    return cases
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+@pytest.mark.parametrize("board", ["qemu-mps2-an386", "qemu-mps3-an547"])
+def test_in_place_on_arm_paths(board, tmp_path):
+    """The same plans on the Arm cores (SIMD32 + VFP on the Cortex-M4, MVE on the Cortex-M55),
+    in one firmware: the overlapping run equals the run on separate buffers byte for byte (int8:
+    and the reference)."""
+    require_tool("arm-none-eabi-gcc")
+    qemu = require_tool("qemu-system-arm")
+    cases = _arm_cases()
+    assert len(cases) > 80
+    run_overlap_firmware(tmp_path, board, cases, qemu)      # raises with the failing cases' labels
+
+
+@pytest.mark.qemu
+def test_arm_firmware_catches_a_short_shift(tmp_path):
+    """The firmware's check bites: the 1x1 expansion plans run with their input where their output
+    starts (shift 0) fail on the Cortex-M4."""
+    require_tool("arm-none-eabi-gcc")
+    qemu = require_tool("qemu-system-arm")
+    cases = [(label, g, dataclasses.replace(plan, overlap_shift=0), x, e)
+             for label, g, plan, x, e in _arm_cases() if label.startswith("1x1_expand_int8")]
+    with pytest.raises(AssertionError, match="FAIL 1x1_expand_int8"):
+        run_overlap_firmware(tmp_path, "qemu-mps2-an386", cases, qemu)
