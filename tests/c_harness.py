@@ -163,10 +163,14 @@ class KernelLib:
         v = self.build(graph, index, plan).node_scratch_size()
         return None if v == ctypes.c_size_t(-1).value else int(v)
 
-    def run_node(self, graph, index: int, plan, inputs: list[np.ndarray], alias_output_to: int | None = None):
+    def run_node(self, graph, index: int, plan, inputs: list[np.ndarray], alias_output_to: int | None = None,
+                 overlap: int | None = None):
         """Run node ``index`` on ``inputs`` (one array per graph input of the node's
         non-constant inputs, in node input order). ``alias_output_to=k``: output 0 is
-        written into input k's buffer (in-place execution). Returns the output arrays."""
+        written into input k's buffer (in-place execution). ``overlap=D``: output 0 and input 0
+        share one 16-byte aligned buffer, the input ``D`` rounded up to 16 bytes after the
+        output's start, as the planner places a window op that runs in place
+        (``OpPlan.overlap_shift``). Returns the output arrays."""
         lib = self.build(graph, index, plan)
         node = graph.nodes[index]
         in_bufs = []
@@ -185,6 +189,8 @@ class KernelLib:
             else:
                 fill = 0x5A if t.dtype.np.kind in "iu" else np.nan
                 out_bufs.append(np.full(t.shape, fill, dtype=t.dtype.np))
+        if overlap is not None:
+            in_bufs[0], out_bufs[0] = _overlapping(in_bufs[0], out_bufs[0], overlap)
         consts = [np.ascontiguousarray(c.values).reshape(-1).astype(c.dtype.np) for c in plan.consts]
         scratch = np.full(max(int(plan.scratch_bytes), 1) + 64, 0xA5, dtype=np.uint8)
 
@@ -201,6 +207,19 @@ class KernelLib:
         if plan.scratch_bytes and np.any(scratch[plan.scratch_bytes:] != 0xA5):
             raise AssertionError("kernel wrote past the end of its scratch buffer")
         return [np.array(o) for o in out_bufs]
+
+
+def _overlapping(x: np.ndarray, y: np.ndarray, shift: int) -> tuple[np.ndarray, np.ndarray]:
+    """Views of one buffer: ``y``'s shape at its start (filled 0x5A), ``x`` (copied)
+    ``shift`` rounded up to 16 bytes after it; the buffer is 16-byte aligned."""
+    at = -(-int(shift) // 16) * 16
+    size = max(y.nbytes, at + x.nbytes)
+    raw = np.full(size + 32, 0x5A, np.uint8)
+    base = (-raw.ctypes.data) % 16
+    buf = raw[base:base + size]
+    buf[at:at + x.nbytes] = np.ascontiguousarray(x).reshape(-1).view(np.uint8)
+    return (buf[at:at + x.nbytes].view(x.dtype).reshape(x.shape),
+            buf[:y.nbytes].view(y.dtype).reshape(y.shape))
 
 
 def mismatch_table(expected: np.ndarray, got: np.ndarray, mask: np.ndarray, limit: int = 12) -> str:
@@ -247,13 +266,8 @@ SECTIONS {
 }
 """
 
-ARM_SELFTEST_C = r"""
+ARM_STARTUP_C = r"""
 #include <stdint.h>
-#include <string.h>
-#include "int8/conv_int8.h"
-#include "int8/conv_gemm_int8.h"
-#include "int8/fullconnection_int8.h"
-
 extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, _estack;
 int main(void);
 void Reset_Handler(void);
@@ -282,6 +296,16 @@ __attribute__((section(".isr_vector"), used)) static void (*const vectors[16])(v
   Default_Handler, Default_Handler, 0, 0, 0, 0, Default_Handler, Default_Handler, 0, Default_Handler,
   Default_Handler};
 
+"""
+
+ARM_SELFTEST_C = r"""
+#include <stdint.h>
+#include <string.h>
+#include "int8/conv_int8.h"
+#include "int8/conv_gemm_int8.h"
+#include "int8/fullconnection_int8.h"
+
+""" + ARM_STARTUP_C + r"""
 static uint32_t seed = 12345u;
 static int8_t rnd8(void) { seed = seed * 1664525u + 1013904223u; return (int8_t)(seed >> 24); }
 
@@ -386,6 +410,130 @@ def build_arm_selftest(workdir: Path, cc: str = "arm-none-eabi-gcc") -> Path:
     return elf
 
 
+# ---------------------------------------------------------------- in place on the Arm paths (QEMU)
+#
+# One firmware runs many one-node plans that have an ``overlap_shift`` twice each on the Arm core
+# (so the SIMD32 / MVE / VFP paths): on separate buffers, and with input 0 placed
+# align_up(overlap_shift, 16) bytes after output 0 in one buffer; the two outputs must be equal
+# byte for byte (int8 outputs also equal the reference). Semihosting exit code 0 = all equal.
+
+#: (cflags, qemu machine, FLASH origin / length, RAM origin / length) per QEMU board
+ARM_OVERLAP_TARGETS = {
+    "qemu-mps2-an386": (ARM_FLAGS, "mps2-an386", (0x0, "4M"), (0x20000000, "4M")),
+    "qemu-mps3-an547": (WARN_FLAGS + ["-O2", "-ffp-contract=off", "-mcpu=cortex-m55", "-mthumb", "-mfloat-abi=hard"],
+                        "mps3-an547", (0x0, "512K"), (0x21000000, "4M")),
+}
+
+
+def _c_list(values) -> str:
+    return ", ".join(c_value(v.item() if hasattr(v, "item") else v) for v in values) or "0"
+
+
+def overlap_firmware_source(cases) -> str:
+    """The firmware's C: ``cases`` are (label, one-node graph, plan, input 0 array, expected
+    output or None); every plan's inputs past 0 are constants of the plan."""
+    from micro_codegen.ir import DType
+    body, calls = [], []
+    headers = sorted({plan.header for _, _, plan, _, _ in cases})
+    max_in = max(x.nbytes for *_, x, _ in cases)
+    max_out = max(g.tensors[g.nodes[0].outputs[0]].size * g.tensors[g.nodes[0].outputs[0]].dtype.itemsize
+                  for _, g, *_ in cases)
+    max_at = max(-(-plan.overlap_shift // 16) * 16 + x.nbytes for _, _, plan, x, _ in cases)
+    max_scratch = max(plan.scratch_bytes for _, _, plan, _, _ in cases)
+    max_aux = 0
+    for j, (label, g, plan, x, expected) in enumerate(cases):
+        node = g.nodes[0]
+        y = g.tensors[node.outputs[0]]
+        if len(node.outputs) > 1:
+            aux = g.tensors[node.outputs[1]]
+            max_aux = max(max_aux, aux.size * aux.dtype.itemsize)
+        const_index = {c.name: k for k, c in enumerate(plan.consts)}
+        for k, c in enumerate(plan.consts):
+            body.append(f"static const {ctype(c.dtype)} c{j}_{k}[] __attribute__((aligned(16))) = "
+                        f"{{{_c_list(np.asarray(c.values).reshape(-1).astype(c.dtype.np))}}};")
+
+        def arg(a, j=j, const_index=const_index, node=node, y=y):
+            if a.kind == "param":
+                return f"&p{j}"
+            if a.kind == "in":
+                assert a.ref == 0, "only input 0 may be an activation"
+                return f"(const {ctype(g.tensors[node.inputs[0]].dtype)} *)x"
+            if a.kind == "out":
+                return f"({ctype(y.dtype)} *)y" if a.ref == 0 else "(void *)aux"
+            if a.kind == "const":
+                return f"c{j}_{const_index[a.ref]}"
+            return {"scratch": "(void *)scratch", "scratch_size": "sizeof(scratch)", "null": "NULL"}[a.kind]
+
+        fields = "\n".join(f"  .{key} = {c_value(value)}," for key, value in plan.params.items())
+        call = f"{plan.kernel}({', '.join(arg(a) for a in plan.args)})"
+        body += [f"static const {plan.param_type} p{j} = {{\n{fields}\n}};",
+                 f"static const uint8_t in{j}[] = {{{_c_list(np.ascontiguousarray(x).reshape(-1).view(np.uint8))}}};"]
+        if expected is not None and y.dtype == DType.INT8:
+            body.append(f"static const uint8_t want{j}[] = "
+                        f"{{{_c_list(np.ascontiguousarray(expected).reshape(-1).view(np.uint8))}}};")
+        ret = f"return {call};" if plan.returns_status else f"{call};\n  return 0;"
+        body += [f"static int call{j}(const void *x, void *y) {{", f"  {ret}", "}"]
+        at = -(-plan.overlap_shift // 16) * 16
+        check_exp = f" || memcmp(sep_out, want{j}, {y.size})" if expected is not None and y.dtype == DType.INT8 \
+            else ""
+        calls.append(f"  if (run({j}, call{j}, in{j}, sizeof(in{j}), {at}u, {y.size * y.dtype.itemsize}u)"
+                     f"{check_exp}) {{ sh_print(\"FAIL {label}\\n\"); ++fails; }}")
+    return "\n".join([
+        "#include <stddef.h>", "#include <stdint.h>", "#include <string.h>",
+        *[f'#include "{h}"' for h in headers], ARM_STARTUP_C,
+        f"static uint8_t buf[{max(max_at, max_out)}] __attribute__((aligned(16)));",
+        f"static uint8_t sep_in[{max_in}] __attribute__((aligned(16)));",
+        f"static uint8_t sep_out[{max_out}] __attribute__((aligned(16)));",
+        f"static uint8_t scratch[{max(max_scratch, 1)}] __attribute__((aligned(16)));",
+        *([f"static uint8_t aux[{max_aux}] __attribute__((aligned(16)));"] if max_aux else []),
+        *body,
+        "typedef int (*call_fn)(const void *x, void *y);",
+        "/* the call on separate buffers, then with the input `at` bytes after the output in buf: equal? */",
+        "static int run(int j, call_fn f, const uint8_t *in, size_t n_in, size_t at, size_t n_out) {",
+        "  (void)j;",
+        "  memcpy(sep_in, in, n_in);",
+        "  memset(sep_out, 0x5A, n_out);",
+        "  if (f(sep_in, sep_out) != 0) return 1;",
+        "  memset(buf, 0x5A, sizeof(buf));",
+        "  memcpy(buf + at, in, n_in);",
+        "  if (f(buf + at, buf) != 0) return 1;",
+        "  return memcmp(buf, sep_out, n_out) != 0;",
+        "}",
+        "int main(void) {",
+        "  int fails = 0;",
+        *calls,
+        '  sh_print(fails ? "in-place check FAILED\\n" : "in-place check ok\\n");',
+        "  return fails;",
+        "}", ""])
+
+
+def run_overlap_firmware(workdir: Path, board: str, cases, qemu: str, cc: str = "arm-none-eabi-gcc") -> str:
+    """Build the firmware of :func:`overlap_firmware_source` for a QEMU ``board`` (with the plans'
+    kernel sources), run it; returns its output, raises AssertionError when a case differs."""
+    flags, machine, (fo, fl), (ro, rl) = ARM_OVERLAP_TARGETS[board]
+    workdir = Path(workdir)
+    ld = ARM_SELFTEST_LD.replace("ORIGIN = 0x00000000, LENGTH = 4M", f"ORIGIN = {fo:#010x}, LENGTH = {fl}")
+    ld = ld.replace("ORIGIN = 0x20000000, LENGTH = 4M", f"ORIGIN = {ro:#010x}, LENGTH = {rl}")
+    (workdir / "overlap.ld").write_text(ld)
+    (workdir / "overlap.c").write_text(overlap_firmware_source(cases))
+    sources = sorted({NNACL / src for _, _, plan, _, _ in cases for src in plan.kernel_sources})
+    bits: dict[str, int] = {}
+    for _, _, plan, _, _ in cases:
+        for name, b in plan.define_bits:
+            bits[name] = bits.get(name, 0) | b
+    defines = [f"-D{name}={b:#x}" for name, b in sorted(bits.items())]
+    elf = workdir / "overlap.elf"
+    r = subprocess.run([cc, *flags, *defines, "-I", str(NNACL), *map(str, sources), str(workdir / "overlap.c"),
+                        "-nostartfiles", "--specs=nano.specs", "--specs=nosys.specs", "-T", str(workdir / "overlap.ld"),
+                        "-o", str(elf), "-lm"], capture_output=True, text=True)
+    if r.returncode:
+        raise RuntimeError(f"in-place firmware build failed:\n{r.stderr[:4000]}")
+    r = subprocess.run([qemu, "-M", machine, "-nographic", "-semihosting-config", "enable=on,target=native",
+                        "-kernel", str(elf)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, f"in-place check on {board} failed (exit {r.returncode}):\n{r.stdout}{r.stderr}"
+    return r.stdout
+
+
 # ---------------------------------------------------------------- kernel vs reference, one node
 
 @pytest.fixture(scope="module")
@@ -460,7 +608,8 @@ def check_node(klib: KernelLib, g, inputs, variant=None, index: int = 0):
     """Reference vs C for node ``index`` of the one-op model ``g`` (round-tripped through
     .ms bytes first): the plan ``ops.prepare`` makes, its C scratch size, every output
     (int exact, float within 1e-5 + 1e-5 |ref|) and, for an ``inplace`` plan, the aliased
-    run too. ``variant``: the CONV_VARIANT_* the plan must pick. Returns the plan."""
+    run too, for a plan with an ``overlap_shift`` the run with input 0 that far after output 0
+    in one buffer. ``variant``: the CONV_VARIANT_* the plan must pick. Returns the plan."""
     from micro_codegen import ops, reference
     from micro_codegen.builder import roundtrip
     g = roundtrip(g)
@@ -477,6 +626,9 @@ def check_node(klib: KernelLib, g, inputs, variant=None, index: int = 0):
         assert_close(e, o)
     if plan.inplace is not None:
         got = klib.run_node(g, index, plan, inputs, alias_output_to=plan.inplace)
+        assert_close(expected[0], got[0])
+    if plan.overlap_shift is not None:      # output 0 overwriting input 0 in place
+        got = klib.run_node(g, index, plan, inputs, overlap=plan.overlap_shift)
         assert_close(expected[0], got[0])
     return plan
 

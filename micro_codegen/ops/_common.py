@@ -170,3 +170,60 @@ def pack_row_blocks(w: np.ndarray, rows: int, cols: int) -> np.ndarray:
     padded[:w2.shape[0], :w2.shape[1]] = w2
     blocks = padded.reshape(-1, rows, padded.shape[1] // cols, cols)
     return np.ascontiguousarray(blocks.transpose(0, 2, 1, 3)).reshape(-1)
+
+
+# ---------------------------------------------------------------- in place (window ops)
+
+_FAR = np.int64(1) << 62     # "reads nothing": a pixel whose window lies entirely in the padding
+
+
+def _first_taps(start: np.ndarray, kernel: int, dilation: int, size: int) -> np.ndarray:
+    """Per output row (column) whose window starts at ``start``: the first tap that lies
+    inside [0, size), or -1 when none does."""
+    k = np.where(start < 0, (dilation - 1 - start) // dilation, 0)
+    pos = start + k * dilation
+    return np.where((k < kernel) & (pos < size), pos, -1)
+
+
+def window_shift(win, in_shape, out_c: int, in_itemsize: int, out_itemsize: int, group: int = 1,
+                 aligned: bool = True, reads_first: bool = False) -> int:
+    """The smallest D >= 0 (bytes) such that a kernel of window ``win`` (a
+    :class:`~micro_codegen.numerics.Window`) over an NHWC input ``in_shape`` with ``out_c``
+    output channels never overwrites an input byte it still has to read when its input starts
+    D bytes after its output (``OpPlan.overlap_shift``).
+
+    The kernel model: output pixels (all images, then rows, then columns) are produced in order,
+    in groups of at most ``group`` pixels; a pixel reads only the taps of its window that lie
+    inside the input (every channel of a tap: depthwise and grouped convs too) and writes only
+    its own ``out_c`` outputs, and the reads and writes of one group may interleave in any order.
+    So, with end(g) the end of the bytes written up to group g and first(g) the first input byte
+    any pixel from g on reads (the suffix minimum of the window starts: a later row may start at
+    column 0), D = max_g end(g) - first(g), at least 0.
+
+    ``aligned``: the groups start at multiples of ``group`` (counted over all images' pixels);
+    otherwise any split into runs of at most ``group`` consecutive pixels (D is then the maximum
+    over every run start). ``reads_first``: each group reads all its input before it writes
+    (im2col into scratch): first(g) is then taken from the next group on, and the grouping does
+    not matter. A batch is pixels of image 0, then image 1, ... (image n's input at n * H*W*C).
+    """
+    n, h, w, c = (int(v) for v in in_shape)
+    rows = _first_taps(np.arange(win.out_h, dtype=np.int64) * win.stride_h - win.pad_top, win.kernel_h,
+                       win.dilation_h, h)
+    cols = _first_taps(np.arange(win.out_w, dtype=np.int64) * win.stride_w - win.pad_left, win.kernel_w,
+                       win.dilation_w, w)
+    pix = (rows[:, None] * w + cols[None, :]) * (c * in_itemsize)
+    pix = np.where((rows[:, None] >= 0) & (cols[None, :] >= 0), pix, _FAR)
+    image = np.arange(n, dtype=np.int64)[:, None] * (h * w * c * in_itemsize)
+    first = np.minimum((image + pix.reshape(1, -1)).reshape(-1), _FAR)
+    total = first.size
+    # suffix minimum: sf[q] = the first byte any pixel >= q reads (sf[total]: nothing left)
+    sf = np.append(np.minimum.accumulate(first[::-1])[::-1], _FAR)
+    end = (np.arange(total, dtype=np.int64) + 1) * (int(out_c) * out_itemsize)   # bytes written after pixel q
+    if reads_first:
+        d = end - sf[1:]
+    elif aligned:
+        starts = np.arange(0, total, max(int(group), 1))
+        d = end[np.minimum(starts + group, total) - 1] - sf[starts]
+    else:
+        d = end[np.minimum(np.arange(total) + group, total) - 1] - sf[:total]
+    return max(int(d.max()), 0) if total else 0

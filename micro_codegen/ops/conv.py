@@ -42,7 +42,8 @@ import numpy as np
 from .. import numerics
 from ..compiled import PARAM, SCRATCH, SCRATCH_SIZE, CConst, Const, ConstArray, In, OpPlan, Out
 from ..ir import DType, Graph
-from ._common import Unsupported, act_code, cconst, family, io, pack_row_blocks, qparams, round_up, rounding_code
+from ._common import (Unsupported, act_code, cconst, family, io, pack_row_blocks, qparams, round_up, rounding_code,
+                      window_shift)
 from ._rules import (fused_activation, inputs, int8_or_float32, int8_quantized, nhwc_format, one_output,
                     pad_mode_known, refusal, weighted_dtypes)
 
@@ -53,7 +54,7 @@ HYBRID_SYMMETRIC, HYBRID_ASYM, HYBRID_ASYM_DW = (cconst(f"CONV_HYBRID_{m}") for 
 
 
 #: int8 gemm (1X1 / IM2COL) weight packing and im2col tile, as int8/conv_gemm_int8.h defines them
-GEMM_OC_BLOCK, GEMM_K_CHUNK, GEMM_TILE = 4, 16, 4
+GEMM_OC_BLOCK, GEMM_K_CHUNK, GEMM_TILE, GEMM_MAX_PIXELS = 4, 16, 4, 16
 
 
 def scratch_bytes(params: dict, kind: str) -> int:
@@ -278,6 +279,43 @@ def _dw_int8_channels(v: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(padded.reshape(-1, DW_INT8_BLOCK // 2, 2).transpose(0, 2, 1).reshape(-1))
 
 
+def in_place_shift(p: dict, variant: CConst, kind: str) -> int | None:
+    """``OpPlan.overlap_shift`` of a conv of geometry ``p`` run by ``variant`` (kind "int8",
+    "fp32", "hybrid"): how far after its output its input must start for the output to
+    overwrite it in place, by :func:`micro_codegen.ops._common.window_shift` (output pixels in
+    raster order, in groups whose reads and writes may interleave). Every core's path (portable,
+    SIMD32, MVE, fp32 VFP) writes only its own pixels' outputs, and walks them so:
+
+    * GENERAL (int8, fp32, hybrid direct): pixel by pixel, all channels: groups of 1.
+    * IM2COL (int8, fp32, hybrid): CONV_GEMM_INT8_TILE / CONV_IM2COL_TILE (4) pixels copied into
+      scratch, then the gemm reads only the scratch: every read before the tile's writes.
+    * 1X1 int8: the gemm core on up to CONV_GEMM_INT8_MAX_PIXELS (16) pixels read in place,
+      channels outside pixels (SIMD32: channel pairs x pixel pairs; MVE: sub-tiles of 4); the
+      tiles start at multiples of 16 over all images: groups of 16. fp32: nnacl_fp32_gemm, pairs
+      of pixels outside the channel blocks, the pairs counted from each image (stride 1) or each
+      output row: runs of 2, not aligned.
+    * DW, DW3X3 int8: each output row's interior pixels are one run (channel blocks outside
+      pixels), its border pixels go one by one: groups of one row. fp32 DW: pixel by pixel; fp32
+      DW3X3: pairs of interior pixels inside a row: runs of 2, not aligned.
+    * hybrid first scans each image whole for its quantization: with one image before any write;
+      with more, image b's scan may read before its first window: None.
+    """
+    if kind == "hybrid" and p["batch"] > 1:
+        return None
+    if variant == IM2COL:
+        walk = dict(reads_first=True)
+    elif variant == GENERAL or (variant == DW and kind != "int8"):
+        walk = dict(group=1)
+    elif kind == "int8":
+        walk = dict(group=p["out_w"] if variant in (DW, DW3X3) else GEMM_MAX_PIXELS)
+    else:                   # fp32 1X1 and DW3X3: pairs of pixels
+        walk = dict(group=2, aligned=False)
+    size = 1 if kind == "int8" else 4
+    win = numerics.Window(p["kernel_h"], p["kernel_w"], p["stride_h"], p["stride_w"], p["dilation_h"],
+                          p["dilation_w"], p["out_h"], p["out_w"], p["pad_top"], p["pad_left"])
+    return window_shift(win, (p["batch"], p["in_h"], p["in_w"], p["in_c"]), p["out_c"], size, size, **walk)
+
+
 def _plan(g: Graph, i: int, variant: CConst | None = None) -> OpPlan:
     """The node's plan with ``variant`` (default: ``choose_variant``)."""
     ins, outs = io(g, i)
@@ -307,7 +345,7 @@ def _plan(g: Graph, i: int, variant: CConst | None = None) -> OpPlan:
             kernel_sources=("fp32/conv_fp32.c", f"fp32/{VARIANT_FILES[variant]}_fp32.c"),
             define_bits=(("CONV_FP32_VARIANTS", 1 << variant.value),),
             header="fp32/conv_fp32.h", param_type="conv_param_t", params=params, consts=tuple(consts),
-            scratch_bytes=scratch_bytes(params, "fp32"))
+            scratch_bytes=scratch_bytes(params, "fp32"), overlap_shift=in_place_shift(p, variant, "fp32"))
 
     if x.dtype == DType.FLOAT32 and w.dtype == DType.INT8:
         variant = choose_variant(p, hybrid=True)
@@ -326,7 +364,7 @@ def _plan(g: Graph, i: int, variant: CConst | None = None) -> OpPlan:
             consts=(ConstArray("weight", DType.INT8, np.ascontiguousarray(w.array)),
                     ConstArray("weight_scale", DType.FLOAT32, w_scales),
                     ConstArray("bias", DType.FLOAT32, b)),
-            scratch_bytes=scratch_bytes(params, "hybrid"))
+            scratch_bytes=scratch_bytes(params, "hybrid"), overlap_shift=in_place_shift(p, variant, "hybrid"))
 
     if x.dtype == DType.INT8 and w.dtype == DType.INT8:
         in_scale, in_zp = qparams(x, "input")
@@ -362,8 +400,8 @@ def _plan(g: Graph, i: int, variant: CConst | None = None) -> OpPlan:
             + (("int8/conv_gemm_int8.c",) if variant in (ONE_BY_ONE, IM2COL) else ()),
             define_bits=(("CONV_INT8_VARIANTS", 1 << variant.value),),
             header="int8/conv_int8.h", param_type="conv_param_t", params=params,
-            consts=consts,
-            scratch_bytes=scratch_bytes(params, "int8"))
+            consts=consts, scratch_bytes=scratch_bytes(params, "int8"),
+            overlap_shift=in_place_shift(p, variant, "int8"))
 
     raise Unsupported(f"input {x.dtype.short} with weights {w.dtype.short} (see weighted_dtypes)")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from .. import numerics
 from ..compiled import NULL, PARAM, In, OpPlan, Out
 from ..ir import DType, Graph
-from ._common import UNARY_ARGS, Unsupported, act_code, cconst, family, io, qparams
+from ._common import UNARY_ARGS, Unsupported, act_code, cconst, family, io, qparams, window_shift
 from ._rules import (fused_activation, inputs, int8_or_float32, int8_quantized, nhwc_format, one_output,
                      pad_mode_known, refusal)
 
@@ -125,6 +125,9 @@ def _plan(g: Graph, i: int) -> OpPlan:
                   stride_h=sh, stride_w=sw, pad_top=pt, pad_left=pl, count_include_pad=0, act_type=act_code(None),
                   act_min=-128, act_max=127)
     fn = "avgpool" if avg else "maxpool"
+    # every pooling kernel (fp32, int8 on every core, base) walks output pixels in raster order, one
+    # at a time, all channels (the argmax output is another tensor): it streams in groups of 1
+    shift = window_shift(window(g, i), x.shape, c, x.dtype.itemsize, y.dtype.itemsize)
     if x.dtype in (DType.FLOAT32, DType.FLOAT16):
         params["act_type"] = act_code(act)
     elif x.is_quantized:
@@ -136,13 +139,15 @@ def _plan(g: Graph, i: int) -> OpPlan:
                       index_type=cconst(_INDEX_TYPES[outs[1].dtype] if len(outs) == 2 else "POOLING_INDEX_FLOAT32"))
         return OpPlan(kernel_sources=("base/pooling_base.c",), header="base/pooling_base.h",
                       param_type="pooling_param_t", params=params, kernel=f"maxpool_base_{_BASE_SUFFIX[x.dtype]}",
-                      args=(PARAM, In(0), Out(0), Out(1) if len(outs) == 2 else NULL))
+                      args=(PARAM, In(0), Out(0), Out(1) if len(outs) == 2 else NULL), overlap_shift=shift)
     if x.dtype == DType.FLOAT32:
         return OpPlan(kernel_sources=("fp32/pooling_fp32.c",), header="fp32/pooling_fp32.h",
-                      param_type="pooling_param_t", params=params, kernel=f"{fn}_fp32", args=UNARY_ARGS)
+                      param_type="pooling_param_t", params=params, kernel=f"{fn}_fp32", args=UNARY_ARGS,
+                      overlap_shift=shift)
     if x.dtype == DType.INT8:
         return OpPlan(kernel_sources=("int8/pooling_int8.c",), header="int8/pooling_int8.h",
-                      param_type="pooling_param_t", params=params, kernel=f"{fn}_int8", args=UNARY_ARGS)
+                      param_type="pooling_param_t", params=params, kernel=f"{fn}_int8", args=UNARY_ARGS,
+                      overlap_shift=shift)
     raise Unsupported(f"input dtype {x.dtype.short} (see int8_or_float32)")
 
 

@@ -7,7 +7,7 @@ randomized shapes: channel counts that are and are not multiples of 4 / 8 (3, 5,
 windows (Hx1, 1xW, 5x3 dilated), depth multiplier 2, per-tensor and per-channel weight
 scales, nonzero zero points, RELU / RELU6, and output scales small enough that the
 requantization shifts left; tall / narrow, wide and one-column shapes for the runs of pixels
-(interior rectangle along its longer side). The shared QEMU test runs it on the Cortex-M4 (default) and on
+(the interior pixels of each output row). The shared QEMU test runs it on the Cortex-M4 (default) and on
 the Cortex-M55 (``-m slow``); ``test_dw_model_on_an547`` runs it on the M55 by default.
 The host runs the portable loop of every branch node by node, and the record
 requantization of the SIMD32 path is checked against ``nnacl_mbqm_double`` on random and edge
@@ -47,7 +47,7 @@ BRANCHES = [
     (16, 1, (3, 3), (2, 1), (2, 1), "PAD",   (1, 2, 0, 1), "RELU",          False, (9, 6),   True),
     (4,  2, (3, 3), (1, 1), (1, 1), "SAME",  (1, 1, 1, 1), "RELU",          False, (6, 7),   False),
     (3,  3, (3, 3), (2, 2), (1, 1), "SAME",  (1, 1, 1, 1), "RELU6",         False, (7, 7),   False),
-    # runs: tall and narrow (interior columns walked down y, KWS-like), two channels
+    # runs: tall and narrow (short interior rows, KWS-like), two channels
     # in wide rows, stride 2 without padding, 1-column windows of 3 and 15 taps (SWW-like, one
     # run down the column), a dilated square window
     (64, 1, (3, 3), (1, 1), (1, 1), "SAME",  (1, 1, 1, 1), "RELU",          False, (11, 3),  False),
