@@ -152,9 +152,10 @@ def plan_json(g: Graph, mp, patch=None) -> dict:
     from .schedule import plain_lower_bound
     doc = plan_to_json(mp.plan)
     doc["tensor_lower_bound_bytes"] = plain_lower_bound(g)
-    doc["in_place"] = [{"output": g.tensors[o].name, "input": g.tensors[i].name, "shift": shift}
+    planned = mp.graph         # folded (and patched): the links' indices refer to it
+    doc["in_place"] = [{"output": planned.tensors[o].name, "input": planned.tensors[i].name, "shift": shift}
                        for o, (i, shift) in sorted(mp.links.overwrites.items())]
-    doc["zero_copy"] = [{"node": g.nodes[n].name, "op": g.nodes[n].op, "kind": kind}
+    doc["zero_copy"] = [{"node": planned.nodes[n].name, "op": planned.nodes[n].op, "kind": kind}
                         for n, kind in sorted(mp.links.zero_copy.items())]
     doc["patch"] = patch.to_json() if patch is not None else None
     return doc

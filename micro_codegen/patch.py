@@ -534,8 +534,10 @@ def choose_patch(g: Graph, core: str | None, overhead: float = DEFAULT_OVERHEAD,
        built); only those within the budget are rewritten, prepared (OpPlans cached by node
        contents) and planned.
     4. A K is skipped when the tensor lower bound of the nodes after the stage (the cut tensor
-       included) is already no better than the best arena found (or the unpatched one), and a
-       candidate whose estimate of the built graph (:func:`node_costs`) is over budget is dropped.
+       included) is already no better than the unpatched arena, and a candidate whose estimate
+       of the built graph (:func:`node_costs`) is over budget is dropped.
+    5. The candidates are planned in increasing order of their lower bound with every link
+       (cheap: ``plan_memory(..., bound_only=True)``) until that bound reaches the best arena.
     """
     from .ops._costs import CORE_TABLE
     core = core if core in CORE_TABLE else "cortex-m4"      # one estimate for plan, host and M4 boards
@@ -552,30 +554,33 @@ def choose_patch(g: Graph, core: str | None, overhead: float = DEFAULT_OVERHEAD,
             _check_strips(g, nodes, strips)
     else:
         ks = [k for k in range(patchable_prefix(g), 0, -1) if stage_problem(g, k) is None]
-    best: tuple | None = None
     suffix_lb = _suffix_lower_bounds(g)
     wins = windows(g, max(ks, default=0))
-    done = 0
-    for k in ks:
-        done += 1
+    cands = []                     # (lower bound with every link, instructions, k, n, graph, plans)
+    for done, k in enumerate(ks, 1):
         if progress is not None:
             progress(done, len(ks))
         cut = g.nodes[k - 1].outputs[0]
-        if nodes is None and (g.tensors[cut].nbytes >= base_arena
-                              or suffix_lb[k] >= (base_arena if best is None else best[0])):
+        if nodes is None and (g.tensors[cut].nbytes >= base_arena or suffix_lb[k] >= base_arena):
             continue
         ns = [strips] if strips is not None else strip_candidates(g.tensors[cut].shape[1])
         for n in ns:
-            est = _estimate(g, k, n, base, base_plans, core, wins)
-            if est > budget and strips is None:
+            if strips is None and _estimate(g, k, n, base, base_plans, core, wins) > budget:
                 continue
             pg = patch_graph(g, k, n)
-            arena, instr, _ = _arena(pg, cache)
+            plans = cache.prepare(pg)
+            instr = sum(node_costs(pg, plans, core))
             if instr > budget and strips is None:
                 continue
-            cand = (arena, instr, k, n)
-            if best is None or cand < best:
-                best = cand
+            cands.append((cache.plan_memory(pg, plans, bound_only=True), instr, k, n, pg, plans))
+    # Plan the candidates by increasing lower bound until no bound can beat the best arena.
+    best: tuple | None = None
+    for bound, instr, k, n, pg, plans in sorted(cands, key=lambda c: c[:4]):
+        if best is not None and bound >= best[0]:
+            break
+        cand = (cache.plan_memory(pg, plans).arena_size, instr, k, n)
+        if best is None or cand < best:
+            best = cand
     if best is None:
         return None
     arena, instr, k, n = best

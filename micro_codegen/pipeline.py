@@ -33,7 +33,8 @@ from .fold import fold_constants
 from .ir import Graph
 from .ops import prepare
 from .resources import data_dir
-from .schedule import MemoryPlan, NodeMemory, memory_plan
+from .planner import lower_bound
+from .schedule import MemoryPlan, NodeMemory, build_buffers, memory_plan
 
 
 def model_file(g: Graph) -> str:
@@ -66,15 +67,18 @@ def prepare_nodes(g: Graph, core: str | None = None) -> tuple[Graph, tuple[OpPla
     return g, tuple(prepare(g, i, core) for i in range(len(g.nodes)))
 
 
-def plan_memory(g: Graph, plans: Sequence[OpPlan], share: bool = True) -> MemoryPlan:
+def plan_memory(g: Graph, plans: Sequence[OpPlan], share: bool = True, bound_only: bool = False):
     """Step 3: the arena plan with the OpPlans' scratch and aliasing (``share=False``: no
-    zero-copy Concat/Split/slice and no in-place window ops: every tensor whole)."""
+    zero-copy Concat/Split/slice and no in-place window ops: every tensor whole).
+    ``bound_only``: just the lower bound with every link (an int; cheap: nothing is placed)."""
 
     def node_memory(_: Graph, i: int) -> NodeMemory:
         p = plans[i]
         return NodeMemory(scratch_bytes=int(p.scratch_bytes), inplace=p.inplace, always_alias=bool(p.always_alias),
                           overlap_shift=p.overlap_shift, part_offsets=p.part_offsets, view_offsets=p.view_offsets)
 
+    if bound_only:
+        return lower_bound(build_buffers(g, node_memory, share=share)[0])
     return memory_plan(g, node_memory, share=share)
 
 

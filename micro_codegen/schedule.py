@@ -23,7 +23,9 @@
       their groups already share memory and the merged group checks out (``verify``).
    d. *in place* (streaming window ops, ``OpPlan.overlap_shift``): the output overwrites
       input 0, which is placed ``align_up(shift)`` bytes after the output's start, when
-      input 0's whole group dies at this node (never a graph output).
+      input 0 is last read at this node and nothing sharing its memory is a graph output;
+      the rest of its group (say, the other rows of a tensor read through views) may live on
+      where the output does not reach.
 
    Every link that would make its group invalid is left out (the op then runs normally).
 5. The planner (``planner.plan``) places the blocks; the result is always verified.
@@ -36,6 +38,7 @@ from typing import Callable
 from .errors import PlanError
 from .ir import Graph
 from .planner import Buffer, Plan, align_up, lower_bound, plan, verify
+from .planner.buffers import live_profile
 
 ARENA_ALIGN = 16
 
@@ -63,6 +66,7 @@ class MemoryPlan:
     aliases: dict[int, int]            # output tensor -> input tensor whose memory it shares
     links: "Links" = field(default_factory=lambda: Links())
     whole_lower_bound: int = 0         # the lower bound if every tensor lived whole (no links)
+    graph: Graph | None = None         # the graph planned (tensor and node indices refer to it)
 
     @property
     def arena_size(self) -> int:
@@ -173,12 +177,11 @@ class _Groups:
 
 
 def build_buffers(g: Graph, node_memory: NodeMemoryFn = no_memory_info, use_aliases: bool = True,
-                  align: int = ARENA_ALIGN, span_limit: int | None = None, share: bool = True,
+                  align: int = ARENA_ALIGN, inplace_at: frozenset[int] | None = None, share: bool = True,
                   ) -> tuple[list[Buffer], dict[int, str], dict[int, str], dict[int, int], Links]:
-    """The planner's buffers for ``g`` (see the module docstring). ``span_limit``: an in-place
-    link is left out when it would make its group span more bytes than this (a chain of
-    in-place ops drifts down by each op's shift; None: no limit, 0: no in-place links).
-    ``share=False``: no views, parts or in-place links (every tensor whole, 4a only)."""
+    """The planner's buffers for ``g`` (see the module docstring). ``inplace_at``: the steps
+    where in-place links may be made (None: every step). ``share=False``: no views, parts or
+    in-place links (every tensor whole, 4a only)."""
     tensors = activation_tensors(g)
     life = {t: list(span) for t, span in lifetimes(g).items()}
     names = _names(g, tensors)
@@ -202,13 +205,9 @@ def build_buffers(g: Graph, node_memory: NodeMemoryFn = no_memory_info, use_alia
                               overwrites=names[over] if over is not None else None, overwrite_offset=shift))
         return out
 
-    def try_link(layout: dict[int, int], undo, limit: int | None = None) -> bool:
-        """Keep the links just recorded if the merged group is a valid placement on its own
-        (and spans at most ``limit`` bytes)."""
+    def try_link(layout: dict[int, int], undo) -> bool:
+        """Keep the links just recorded if the merged group is a valid placement on its own."""
         low = min(layout.values())
-        if limit is not None and max(r + g.tensors[t].nbytes for t, r in layout.items()) - low > limit:
-            undo()
-            return False
         bufs = buffers_of(layout)
         offsets = {names[t]: r - low for t, r in layout.items()}
         try:
@@ -270,15 +269,17 @@ def build_buffers(g: Graph, node_memory: NodeMemoryFn = no_memory_info, use_alia
             if try_link(groups.merged(moves), lambda: [links.views.pop(r) for r, _ in roots]):
                 links.zero_copy[step] = "parts"
             continue
-        if info.overlap_shift is not None and n.outputs and ins and span_limit != 0:
+        if info.overlap_shift is not None and n.outputs and ins and (inplace_at is None or step in inplace_at):
             src, dst = ins[0], n.outputs[0]
-            if (g.tensors[src].is_const or src in g.outputs or group_last(src) != step
-                    or len(groups.of(dst)) != 1):
+            # input 0 is last read here; the rest of its group (other views of its source...)
+            # may live on where the output does not reach: the trial verify checks that
+            if (g.tensors[src].is_const or life[src][1] != step or len(groups.of(dst)) != 1
+                    or any(m in g.outputs for m in groups.of(src))):
                 continue
             shift = align_up(int(info.overlap_shift), align)
             links.overwrites[dst] = (src, shift)
             try_link(groups.merged({groups.group[src]: 0, dst: groups.rel[src] - shift}),
-                     lambda: links.overwrites.pop(dst), span_limit)
+                     lambda: links.overwrites.pop(dst))
 
     # A source read only through views is not kept alive by the views' nodes.
     viewed = {(step, src) for step, kind in links.zero_copy.items() if kind == "views"
@@ -303,32 +304,49 @@ def build_buffers(g: Graph, node_memory: NodeMemoryFn = no_memory_info, use_alia
     return buffers, names, scratch_names, aliases, links
 
 
-# Span limits tried for chains of in-place ops, as multiples of the lower bound with every link.
-SPAN_LIMITS = (1.0, 1.15, 1.3, 1.6)
+#: in-place links are added where the live bytes reach this share of the current peak
+PEAK_SHARE = 0.98
+MAX_ROUNDS = 8
 
 
 def memory_plan(g: Graph, node_memory: NodeMemoryFn = no_memory_info, align: int = ARENA_ALIGN,
                 share: bool = True) -> MemoryPlan:
-    """The smallest verified plan over a few tries (ties go to the earlier one): every link;
-    no in-place links; in-place links under ``SPAN_LIMITS`` times the lower bound of the first
-    try; no views, parts or in-place links at all (so sharing never costs memory).
+    """The smallest verified plan over a few tries (ties go to the earlier one):
+
+    1. every link (views, parts, in place wherever possible);
+    2. views and parts only, then in-place links added round by round at the steps where the
+       live bytes reach ``PEAK_SHARE`` of the peak (in-place links where memory is not tight only
+       bind the placement: a chain of in-place ops drifts down by each op's shift);
+    3. every tensor whole (so sharing never costs memory).
+
     ``share=False``: only the last (every tensor whole, as before views and in-place links)."""
     whole = plain_lower_bound(g)
 
-    def attempt(limit: int | None, shared: bool = True) -> MemoryPlan:
-        buffers, names, scratch_names, aliases, links = build_buffers(g, node_memory, True, align, limit, shared)
-        return MemoryPlan(plan(buffers), names, scratch_names, aliases, links, whole)
+    def attempt(steps: frozenset[int] | None, shared: bool = True) -> MemoryPlan:
+        buffers, names, scratch_names, aliases, links = build_buffers(g, node_memory, True, align, steps, shared)
+        return MemoryPlan(plan(buffers), names, scratch_names, aliases, links, whole, g)
 
     if not share:
-        return attempt(0, False)
+        return attempt(frozenset(), False)
     best = attempt(None)
     if not (best.links.overwrites or best.links.zero_copy) or best.arena_size <= align_up(best.plan.lower_bound, align):
         return best
-    bound = best.plan.lower_bound
-    tries = [(0, True)] * bool(best.links.overwrites) + [(limit, True) for limit in sorted(
-        {int(bound * f) for f in SPAN_LIMITS}) if best.links.overwrites] + [(0, False)]
-    for limit, shared in tries:
-        mp = attempt(limit, shared)
+    tries = [attempt(frozenset(), False)]
+    steps: frozenset[int] = frozenset()
+    for _ in range(MAX_ROUNDS if best.links.overwrites else 1):
+        cur = attempt(steps)
+        tries.append(cur)
+        profile, live = live_profile(cur.plan.buffers), 0
+        per_step = []
+        for step in range(len(g.nodes)):
+            live = profile.get(step, live)
+            per_step.append(live)
+        peak = max(per_step, default=0)
+        more = steps | {s for s, v in enumerate(per_step) if v >= peak * PEAK_SHARE}
+        if more == steps:
+            break
+        steps = frozenset(more)
+    for mp in tries:
         if mp.arena_size < best.arena_size:
             best = mp
     return best

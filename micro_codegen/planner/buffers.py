@@ -31,7 +31,7 @@ from typing import Iterable, Sequence
 
 from micro_codegen.errors import PlanError
 
-__all__ = ["Buffer", "Plan", "Block", "align_up", "build_blocks", "group_offsets", "lower_bound",
+__all__ = ["Buffer", "Plan", "Block", "align_up", "build_blocks", "group_offsets", "live_profile", "lower_bound",
            "validate_buffers"]
 
 
@@ -253,9 +253,8 @@ def block_profile(block: Block) -> list[tuple[int, int]]:
     return out
 
 
-def blocks_lower_bound(blocks: Sequence[Block]) -> int:
-    """Max over steps of the bytes live at that step (a block counts the union of its
-    live parts)."""
+def _block_events(blocks: Sequence[Block]) -> list[tuple[int, int]]:
+    """(step, change of live bytes) of every block (a shaped block: its parts' union)."""
     events: list[tuple[int, int]] = []
     for b in blocks:
         if b.size <= 0:
@@ -268,6 +267,13 @@ def blocks_lower_bound(blocks: Sequence[Block]) -> int:
         for step, total in block_profile(b):
             events.append((step, total - live))
             live = total
+    return events
+
+
+def blocks_lower_bound(blocks: Sequence[Block]) -> int:
+    """Max over steps of the bytes live at that step (a block counts the union of its
+    live parts)."""
+    events = _block_events(blocks)
     # At equal step, frees (negative) sort before allocations: last+1 == first
     # means the two blocks are not live together.
     events.sort()
@@ -277,6 +283,19 @@ def blocks_lower_bound(blocks: Sequence[Block]) -> int:
         if live > best:
             best = live
     return best
+
+
+def live_profile(buffers: Sequence[Buffer]) -> dict[int, int]:
+    """Bytes live at every step where a buffer starts or ends (groups as in :func:`lower_bound`)."""
+    blocks, _ = build_blocks(buffers)
+    changes: dict[int, int] = {}
+    for step, delta in _block_events(blocks):
+        changes[step] = changes.get(step, 0) + delta
+    out, live = {}, 0
+    for step in sorted(changes):
+        live += changes[step]
+        out[step] = live
+    return out
 
 
 def lower_bound(buffers: Sequence[Buffer]) -> int:
