@@ -460,10 +460,15 @@ def plan_text(mp) -> str:
     return text
 
 
-def plan_svg(mp, title: str = "") -> str:
-    """The memory plan of :func:`memory_plan` as a standalone SVG timeline."""
+def plan_svg(mp, title: str = "", patch=None) -> str:
+    """The memory plan of :func:`memory_plan` as a standalone SVG timeline (with ``patch``,
+    the patch stage's steps shaded)."""
     from .planner import render_svg
-    return render_svg(mp.plan, title=title)
+    bands = ()
+    if patch is not None:
+        end = next(i for i, n in enumerate(mp.graph.nodes) if n.name == f"{patch.cut}@concat")
+        bands = ((0, end, f"patch: {patch.describe()}"),)
+    return render_svg(mp.plan, title=title, bands=bands)
 
 
 def save_outputs(path: str | Path, results) -> None:

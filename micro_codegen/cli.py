@@ -273,7 +273,7 @@ def plan(model, as_json, as_text, svg_path, board, ram_limit, bind, memory):
     g = api.bind_graph(api.load(model), bind)
     mp, chosen = api.patched_memory_plan(g, **memory)
     if svg_path:
-        Path(svg_path).write_text(api.plan_svg(mp, title=Path(model).name))
+        Path(svg_path).write_text(api.plan_svg(mp, title=Path(model).name, patch=chosen))
     fit = api.fit(g, board, ram_limit, **memory) if board else None
     if fit is not None:
         problems = fit.problems

@@ -10,7 +10,7 @@ shifts), the scratch bytes (planned jointly with the tensors) and aliasing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from ..compiled import OpPlan
@@ -63,11 +63,16 @@ def prepare(graph: Graph, index: int, core: str | None = None) -> OpPlan:
         raise UnsupportedOpError(f"{label}: {reason}")
     try:
         plan = impl.prepare(graph, index)
-        if core is None or impl.candidates is None:
+        if impl.candidates is None:
             return plan
         from ._costs import cheapest
         others = [p for p in impl.candidates(graph, index, plan) if p.scratch_bytes == plan.scratch_bytes]
-        return cheapest([plan] + others, core)
+        # The memory plan must not depend on the core: every candidate gets the in-place shift
+        # that suits them all (the largest; None if one of them does not stream).
+        shifts = [p.overlap_shift for p in [plan] + others]
+        shift = None if None in shifts else max(shifts)
+        chosen = plan if core is None else cheapest([plan] + others, core)
+        return chosen if chosen.overlap_shift == shift else replace(chosen, overlap_shift=shift)
     except UnsupportedOpError as e:        # a plan met what its rules should have refused
         if str(e).startswith(label):
             raise

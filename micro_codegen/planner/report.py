@@ -83,8 +83,9 @@ def _num(x: float) -> str:
     return "0" if s == "-0" else s
 
 
-def render_svg(plan: Plan, title: str = "") -> str:
-    """A standalone SVG timeline: x = step, y = arena offset (0 at the bottom)."""
+def render_svg(plan: Plan, title: str = "", bands: tuple[tuple[int, int, str], ...] = ()) -> str:
+    """A standalone SVG timeline: x = step, y = arena offset (0 at the bottom). ``bands``:
+    ``(first step, last step, label)`` ranges shaded behind the buffers (e.g. a patch stage)."""
     width, left, right, top, bottom, plot_h = 960, 90, 24, 78, 52, 380
     plot_w = width - left - right
     height = top + plot_h + bottom
@@ -126,6 +127,13 @@ def render_svg(plan: Plan, title: str = "") -> str:
         f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#f7f7f7" '
         f'stroke="#333333" stroke-width="1"/>'
     )
+    for first, last, label in bands:
+        bx0, bx1 = x(first), x(last + 1)
+        add(
+            f'<rect x="{_num(bx0)}" y="{top}" width="{_num(bx1 - bx0)}" height="{plot_h}" '
+            f'fill="#fff3c4"><title>{escape(label)}</title></rect>'
+        )
+        add(f'<text x="{_num(bx0 + 4)}" y="{top + 14}" font-size="11">{escape(label)}</text>')
     # Buffers (largest first so small ones stay visible on top; members of an
     # alias group overlap by design).
     for b in sorted(bufs, key=lambda b: (-b.size, plan.offsets[b.name], b.name)):

@@ -343,7 +343,7 @@ def test_board_fit_is_checked(tiny_model):
     from micro_codegen.boards import Board, Memory
     small = Board("small", "cortex-m4", "arm-none-eabi", (), "qemu", Path("x"),
                   memory=(Memory("RAM", 0x20000000, 64, "ram"), Memory("FLASH", 0, 1 << 20, "flash")))
-    with pytest.raises(BoardConfigError, match=r"^tiny\.ms needs [\d,]+ B RAM \(arena 304 \+ stack 0 \+ "
+    with pytest.raises(BoardConfigError, match=r"^tiny\.ms needs [\d,]+ B RAM \(arena 256 \+ stack 0 \+ "
                                                r"firmware [\d,]+\), small has 64 B"):
         render(read_model(tiny_model), small)
 

@@ -77,8 +77,13 @@ def test_plan_text_and_svg(tmp_path):
     svg = tmp_path / "p.svg"
     r = _run("plan", MLPERF / "kws_ref_model.ms", "--text", "--svg", svg)
     assert r.exit_code == 0
-    assert r.output.startswith("arena 16,000 B (lower bound ")
+    first = r.output.splitlines()[0]
+    assert first.startswith("arena 14,656 B (lower bound ") and "whole tensors: lower bound 16,000 B" in first
+    assert " over " in r.output                      # in-place links in the table
     ET.parse(svg)
+    r = _run("plan", MLPERF / "kws_ref_model.ms", "--whole-tensors", "--patch", "9:2", "--svg", svg)
+    assert r.exit_code == 0 and r.output.startswith("arena 16,000 B (lower bound 16,000 B")
+    assert "patch: first 9 nodes in 2 strips" in r.output and "patch: first 9 nodes" in svg.read_text()
 
 
 def _chain():
