@@ -79,6 +79,14 @@ def _memory_opts(f):
                              "auto: the search picks K and N for the smallest arena within --patch-overhead.")(command)
 
 
+def _patch_search(memory: dict):
+    """Around a command's compile step: ``[patch search] …`` on stderr (a terminal) when a
+    patch search runs long (seconds for MobileNet-sized models)."""
+    if memory["patch"] in (None, "off", "0") or not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    return _StderrProgress().step("patch search")
+
+
 def _patch_line(patch, spec) -> str:
     """``patch: first 4 nodes in 16 strips (cut tensor conv3)`` (or why there is none)."""
     if patch is not None:
@@ -174,7 +182,8 @@ def check(model, board, ram_limit, as_json, bind, memory):
     graph-level problem. --ram-limit without --board checks the arena alone."""
     g = api.bind_graph(api.load(model), bind)
     problems = api.check(g)
-    fit = api.fit(g, board, ram_limit, **memory) if board else None
+    with _patch_search(memory):
+        fit = api.fit(g, board, ram_limit, **memory) if board else None
     fit_problems = fit.problems if fit else []
     if ram_limit is not None and not board and not problems:
         fit_problems = api.arena_limit_problems(g, api.patched_memory_plan(g, **memory)[0].arena_size,
@@ -271,7 +280,8 @@ def plan(model, as_json, as_text, svg_path, board, ram_limit, bind, memory):
     from pathlib import Path
 
     g = api.bind_graph(api.load(model), bind)
-    mp, chosen = api.patched_memory_plan(g, **memory)
+    with _patch_search(memory):
+        mp, chosen = api.patched_memory_plan(g, **memory)
     if svg_path:
         Path(svg_path).write_text(api.plan_svg(mp, title=Path(model).name, patch=chosen))
     fit = api.fit(g, board, ram_limit, **memory) if board else None
@@ -315,7 +325,8 @@ def plan(model, as_json, as_text, svg_path, board, ram_limit, bind, memory):
 @_memory_opts
 def generate(model, board, out_dir, name, force, ram_limit, bind, memory):
     """Write the standalone C project of MODEL for a board into DIR."""
-    r = api.generate(model, board, out_dir, name=name, force=force, bind=bind, ram_limit=ram_limit, **memory)
+    with _patch_search(memory):
+        r = api.generate(model, board, out_dir, name=name, force=force, bind=bind, ram_limit=ram_limit, **memory)
     m = r.model
     click.echo(f"{r.out_dir}: {len(r.files)} files for board {r.board}; {len(m.nodes)} nodes, "
                f"arena {m.arena_size:,} B (lower bound {m.lower_bound:,} B), weights {m.weights_bytes:,} B in flash")
