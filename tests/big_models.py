@@ -179,18 +179,23 @@ class _Net:
 BLAZEFACE_SEED = 1401
 
 
+def _blaze_join(net: _Net, x: int, y: int, name: str, stride: int) -> int:
+    """``y`` + the skip path of ``x``: max pool 2x2 when stride 2, zero channels padded up to
+    ``y``'s; add + ReLU."""
+    skip = net.maxpool(x, f"{name}_pool") if stride == 2 else x
+    extra = net.shape[y][3] - net.shape[x][3]
+    if extra > 0:
+        skip = net.pad_channels(skip, f"{name}_chpad", extra)
+    return net.add(y, skip, f"{name}_add")
+
+
 def _blaze_block(net: _Net, x: int, name: str, cout: int, stride: int = 1) -> int:
     """depthwise 5x5 (stride) -> pointwise 1x1 ; skip: max pool 2x2 when stride 2, zero
     channels padded when cout > cin ; add + ReLU."""
     cin = net.shape[x][3]
     y = net.conv(x, f"{name}_dw", cin, 5, stride, depthwise=True, gain=1.0)
     y = net.conv(y, f"{name}_pw", cout, 1, gain=1.0)
-    skip = x
-    if stride == 2:
-        skip = net.maxpool(skip, f"{name}_pool")
-    if cout > cin:
-        skip = net.pad_channels(skip, f"{name}_chpad", cout - cin)
-    return net.add(y, skip, f"{name}_add")
+    return _blaze_join(net, x, y, name, stride)
 
 
 def _double_blaze_block(net: _Net, x: int, name: str, mid: int, cout: int, stride: int = 1) -> int:
@@ -201,12 +206,7 @@ def _double_blaze_block(net: _Net, x: int, name: str, mid: int, cout: int, strid
     y = net.conv(y, f"{name}_pw1", mid, 1, act="RELU")
     y = net.conv(y, f"{name}_dw2", mid, 5, depthwise=True, gain=1.0)
     y = net.conv(y, f"{name}_pw2", cout, 1, gain=1.0)
-    skip = x
-    if stride == 2:
-        skip = net.maxpool(skip, f"{name}_pool")
-    if cout > cin:
-        skip = net.pad_channels(skip, f"{name}_chpad", cout - cin)
-    return net.add(y, skip, f"{name}_add")
+    return _blaze_join(net, x, y, name, stride)
 
 
 _BLAZE_SHARE = {"cls16": "cls", "cls8": "cls", "cls16_flat": "cls", "cls8_flat": "cls", "classifiers": "cls",

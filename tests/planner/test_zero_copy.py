@@ -11,7 +11,7 @@ from micro_codegen.builder import GraphBuilder
 from micro_codegen.ir import DType
 from micro_codegen.pipeline import compile_model
 from micro_codegen.planner import verify
-from tests.validate.test_qemu_families import write_case
+from big_models import write_case
 
 F32 = DType.FLOAT32
 

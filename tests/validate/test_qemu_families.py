@@ -14,12 +14,11 @@ import importlib
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
+from big_models import write_case
 from conftest import require_tool
-from micro_codegen import api, reference
-from micro_codegen.ms_model import read_model, write_model
+from micro_codegen import api
 
 pytestmark = pytest.mark.qemu
 
@@ -54,20 +53,6 @@ def _default_run(model, board: str) -> bool:
 CASES = [pytest.param(board, m, id=f"{board.rsplit('-', 1)[-1]}-{m[0]}-{m[2]}",
                       marks=() if _default_run(m, board) else pytest.mark.slow)
          for board in ("qemu-mps2-an386", "qemu-mps3-an547") for m in MODELS]
-
-
-def write_case(folder: Path, name: str, graph, inputs) -> Path:
-    """``folder/<name>.ms`` and its ``.npz`` with one case: ``inputs`` and the reference outputs."""
-    path = folder / f"{name}.ms"
-    write_model(graph, path)
-    g = read_model(path)
-    outs = reference.run(g, inputs)
-    arrays = {}
-    for stem, arrs in (("input", inputs), ("output", outs)):
-        for t, a in enumerate(arrs):
-            arrays[f"{stem}_0" if len(arrs) == 1 else f"{stem}_0_{t}"] = np.asarray(a)
-    np.savez(str(path) + ".npz", **arrays)
-    return path
 
 
 def test_every_new_family_offers_models():
