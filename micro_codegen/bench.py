@@ -77,7 +77,7 @@ class BenchResult:
                          f"{m}_per_mac": None if n.per_mac is None else round(n.per_mac, 4)} for n in self.nodes],
                 "by_kind": self.by_kind(), "arena_bytes": self.arena_bytes, "text_bytes": self.sizes.text,
                 "rodata_bytes": self.sizes.rodata, "data_bytes": self.sizes.data, "bss_bytes": self.sizes.bss,
-                "kernel_text_bytes": self.kernel_text_bytes, "outputs_match": self.outputs_match,
+                "weights_bytes": self.sizes.weights, "kernel_text_bytes": self.kernel_text_bytes, "outputs_match": self.outputs_match,
                 "inputs": self.case_source, **self.extra}
 
     def by_kind(self) -> dict:
@@ -120,7 +120,8 @@ class BenchResult:
             lines.append(f"total {r.total / r.macs:.2f} {m}/MAC over {r.macs:,} MACs")
         s = r.sizes
         lines.append(f"arena {r.arena_bytes:,} B; text {s.text:,} B (kernels + model code {r.kernel_text_bytes:,} B), "
-                     f"rodata {s.rodata:,} B, data {s.data:,} B, bss {s.bss:,} B")
+                     f"rodata {s.rodata:,} B, data {s.data:,} B, bss {s.bss:,} B"
+                     + (f", weights {s.weights:,} B (.weights)" if s.weights else ""))
         p = r.extra.get("patch")
         if p:
             lines.append(f"patch: first {p['nodes']} nodes in {p['strips']} strips (cut tensor {p['cut_tensor']})")
