@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import ONNX_OPS, OP_FAMILIES, SEED_ARCH, needs_shared, shared_models
+from conftest import ONNX_OPS, OP_FAMILIES, SEED_ARCH, needs_shared, reference_cases, shared_models
 from micro_codegen import api, reference
 from micro_codegen.cases import bound_values, load_cases, save_outputs
 from micro_codegen.fold import shape_inputs
@@ -42,11 +42,6 @@ def test_seed_arch_on_host(model, tmp_path):
         assert all(c.max_abs_diff == 0 for c in r.report.cases)
 
 
-#: op_families models whose .ms encodes other semantics than the ONNX graph: checked against the
-#: official runtime's outputs (ms_output_k) instead of onnxruntime's
-OP_FAMILIES_MS_TARGET = {"misc_shapes": "the converter deleted the float -> int32 -> float Cast pair"}
-
-
 @needs_shared
 @pytest.mark.host_cc
 @pytest.mark.parametrize("model", [p.stem for p in shared_models(OP_FAMILIES)])
@@ -54,13 +49,7 @@ def test_op_family_model_on_host(model, tmp_path):
     """The official converter's encodings of MatMul/attention, LSTM with state I/O, PReLU,
     BatchNorm -> Scale, reflect Pad + StridedSlice spectrogram, Gather, ConvTranspose + Resize
     and shape chains (op_families/SOURCES.md) generate, build and validate."""
-    cases = OP_FAMILIES / f"{model}.ms.npz"
-    if model in OP_FAMILIES_MS_TARGET:
-        with np.load(cases) as z:
-            arrays = {k: z[k] for k in z.files if k.startswith("input_")}
-            arrays.update({k[len("ms_"):]: z[k] for k in z.files if k.startswith("ms_output_")})
-        cases = tmp_path / "cases.npz"
-        np.savez(cases, **arrays)
+    cases = reference_cases(OP_FAMILIES / f"{model}.ms", tmp_path)
     r = api.validate(OP_FAMILIES / f"{model}.ms", "host", cases_path=cases, out_dir=tmp_path / "proj")
     assert r.report.failed == 0 and r.report.passed == len(r.report.cases) > 0, r.report.to_json()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import MLPERF, OP_FAMILIES, SEED_ARCH, needs_shared, require_tool, shared_models
+from conftest import MLPERF, OP_FAMILIES, SEED_ARCH, needs_shared, reference_cases, require_tool, shared_models
 from micro_codegen import api
 
 MODES = {"whole": dict(share=False), "default": dict(), "patched": dict(patch="auto")}
@@ -33,7 +33,7 @@ def _validate(path, mode: str, board: str, tmp_path) -> None:
     mp, patch = api.patched_memory_plan(api.load(path), **opts)
     if mode == "patched" and patch is None:
         pytest.skip(f"{path.name}: --patch auto keeps the model unpatched (same as the default mode)")
-    r = api.validate(path, board, out_dir=tmp_path / "proj", **opts)
+    r = api.validate(path, board, cases_path=reference_cases(path, tmp_path), out_dir=tmp_path / "proj", **opts)
     assert r.report.failed == 0 and r.report.passed >= 1, r.report.to_json()
     assert r.arena_bytes == mp.arena_size
     if mode != "whole":
