@@ -33,7 +33,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 
 from .errors import PlanError
 from .ir import Graph
@@ -195,13 +195,14 @@ def build_buffers(g: Graph, node_memory: NodeMemoryFn = no_memory_info, use_alia
         """Last step at which a member of ``t``'s group is read (a graph output: after the end)."""
         return max(len(g.nodes) if m in g.outputs else life[m][1] for m in groups.of(t))
 
-    def buffers_of(layout: dict[int, int]) -> list[Buffer]:
+    def buffers_of(tensors: Iterable[int], align: int = 1) -> list[Buffer]:
         out = []
-        for t in layout:
+        for t in tensors:
             src, off = links.views.get(t, (aliases.get(t), 0))
             over, shift = links.overwrites.get(t, (None, 0))
-            out.append(Buffer(names[t], g.tensors[t].nbytes, life[t][0], life[t][1], 1,
-                              alias_of=names[src] if src is not None else None, alias_offset=off,
+            out.append(Buffer(names[t], g.tensors[t].nbytes, life[t][0], life[t][1], align,
+                              alias_of=names[src] if src is not None else None, kind=_kind(g, t),
+                              info=g.tensors[t].describe(), alias_offset=off,
                               overwrites=names[over] if over is not None else None, overwrite_offset=shift))
         return out
 
@@ -219,7 +220,7 @@ def build_buffers(g: Graph, node_memory: NodeMemoryFn = no_memory_info, use_alia
         return True
 
     for step, (n, info) in enumerate(zip(g.nodes, infos)) if use_aliases else ():
-        ins = [t for t in n.inputs]
+        ins = n.inputs
         if info.inplace is not None and n.outputs and info.inplace < len(ins):
             src, dst = ins[info.inplace], n.outputs[0]
             ts, td = g.tensors[src], g.tensors[dst]
@@ -288,12 +289,9 @@ def build_buffers(g: Graph, node_memory: NodeMemoryFn = no_memory_info, use_alia
         fresh = lifetimes(g, skip=viewed)
         for t in tensors:
             if t not in links.views:
-                life[t][1] = min(life[t][1], fresh[t][1]) if t in fresh else life[t][0]
+                life[t][1] = min(life[t][1], fresh[t][1])
 
-    buffers = buffers_of({t: 0 for t in tensors})
-    buffers = [Buffer(b.name, b.size, b.first, b.last, align, alias_of=b.alias_of, kind=_kind(g, t),
-                      info=g.tensors[t].describe(), alias_offset=b.alias_offset, overwrites=b.overwrites,
-                      overwrite_offset=b.overwrite_offset) for t, b in zip(tensors, buffers)]
+    buffers = buffers_of(tensors, align)
     scratch_names = {}
     for i, info in enumerate(infos):
         if info.scratch_bytes > 0:
