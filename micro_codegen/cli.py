@@ -313,23 +313,54 @@ def plan(model, as_json, as_text, svg_path, board, ram_limit, bind, memory):
 
 # ---------------------------------------------------------------- generate / build / run / validate
 
+def _models_arg():
+    return click.argument("models", nargs=-1, required=True, type=click.Path(dir_okay=False))
+
+
+def _separate_arenas_opt():
+    return click.option("--separate-arenas", "separate_arenas", is_flag=True,
+                        help="Several models: give each its own arena (RAM = the sum) so they may run overlapped; "
+                             "by default they share one arena sized for the largest and run one at a time.")
+
+
 @main.command()
-@_model_arg()
+@_models_arg()
 @_board_opt(api.DEFAULT_BOARD)
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Project folder to write (must be empty or absent unless --force).")
-@click.option("--name", default=None, help="Symbol prefix of the generated C (default: the model file's stem).")
+@click.option("--name", "names", multiple=True,
+              help="Symbol prefix of the generated C (default: the model file's stem); once per model, in order.")
 @click.option("--force", is_flag=True, help="Replace a non-empty output folder holding a generated project.")
+@_separate_arenas_opt()
+@click.option("--app", "app", type=click.Choice(["validate", "none"]), default="validate", show_default=True,
+              help="validate: the validation firmware for the board (build/run/validate); none: the model "
+                   "library only, with micro_codegen.mk and CMakeLists.txt for your application's build.")
 @_ram_limit_opt()
 @_bind_opt()
 @_memory_opts
-def generate(model, board, out_dir, name, force, ram_limit, bind, memory):
-    """Write the standalone C project of MODEL for a board into DIR."""
+def generate(models, board, out_dir, names, force, separate_arenas, app, ram_limit, bind, memory):
+    """Write the standalone C project of MODEL(S) for a board into DIR.
+
+    Several models make one project with one API per model (<name>_init, <name>_invoke, ...);
+    they share one arena sized for the largest (run them one at a time) unless
+    --separate-arenas. The validation firmware serves every model (the host selects one)."""
+    model = models[0] if len(models) == 1 else list(models)
+    name = (names[0] if names else None) if len(models) == 1 and len(names) <= 1 else list(names)
     with _patch_search(memory):
-        r = api.generate(model, board, out_dir, name=name, force=force, bind=bind, ram_limit=ram_limit, **memory)
-    m = r.model
-    click.echo(f"{r.out_dir}: {len(r.files)} files for board {r.board}; {len(m.nodes)} nodes, "
-               f"arena {m.arena_size:,} B (lower bound {m.lower_bound:,} B), weights {m.weights_bytes:,} B in flash")
+        r = api.generate(model, board, out_dir, name=name, force=force, bind=bind, ram_limit=ram_limit,
+                         separate_arenas=separate_arenas, app=app, **memory)
+    what = "library" if app == "none" else f"board {r.board}"
+    if len(r.models) <= 1:
+        m = r.model
+        click.echo(f"{r.out_dir}: {len(r.files)} files for {what}; {len(m.nodes)} nodes, "
+                   f"arena {m.arena_size:,} B (lower bound {m.lower_bound:,} B), weights {m.weights_bytes:,} B in flash")
+        return
+    for m in r.models:
+        click.echo(f"  {m.prefix}: {len(m.nodes)} nodes, arena {m.arena_size:,} B (lower bound {m.lower_bound:,} B), "
+                   f"weights {m.weights_bytes:,} B")
+    policy = "separate arenas (sum)" if r.separate_arenas else "one shared arena (the largest)"
+    click.echo(f"{r.out_dir}: {len(r.files)} files for {what}; {len(r.models)} models, {policy} "
+               f"{r.arena_bytes:,} B, weights {sum(m.weights_bytes for m in r.models):,} B in flash")
 
 
 @main.command()
