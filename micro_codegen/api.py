@@ -323,12 +323,13 @@ def build(project_dir: str | Path, jobs: int | None = None) -> BuildResult:
 
 def run(project_dir: str | Path, cases_path: str | Path, out_path: str | Path | None = None,
         port: str | None = None, atol: float | None = None, rtol: float | None = None, progress=None,
-        runner: str | None = None):
+        runner: str | None = None, model: str | None = None):
     """Run every case of ``cases_path`` on the built project (validate.run.RunReport) with its
-    board's runner (or ``runner``); ``port`` is the serial port / pyserial URL of a real board."""
+    board's runner (or ``runner``); ``port`` is the serial port / pyserial URL of a real board.
+    ``model``: which model of a project of several (its name)."""
     from .validate.run import run_project
     report = run_project(project_dir, cases_path, port=port, atol=atol, rtol=rtol, progress=progress or NO_PROGRESS,
-                         runner=runner)
+                         runner=runner, model=model)
     if out_path is not None:
         save_outputs(out_path, report.cases)
     return report
@@ -445,6 +446,46 @@ def fit(g: Graph, board: str, ram_limit: str | int | None = None, patch=None,
     except UnsupportedOpError:
         return FitResult(b, None, [])
     return FitResult(b, needs, [Problem("", "", reason) for reason in fit_problems(b, needs)])
+
+
+@dataclass
+class ProjectFit:
+    """Several models in one project (``check A.ms B.ms --board B``): each model's needs and
+    the combined fit (shared arena = the largest, separate arenas = the sum; weights and code
+    add up, the firmware counted once)."""
+    models: list             # boards.MemoryNeeds per model, in order
+    combined: FitResult
+    separate_arenas: bool
+
+    def lines(self) -> list[str]:
+        """One line per model, the combined figures, then ``fits BOARD: ...``."""
+        out = [f"  {n.label}: arena {n.arena:,} B, weights {n.weights:,} B, code ~{n.code:,} B (alone)"
+               for n in self.models]
+        c = self.combined.needs
+        how = "separate arenas: sum" if self.separate_arenas else "one shared arena: the largest"
+        out.append(f"combined: arena {c.arena:,} B ({how}), weights {c.weights:,} B, code ~{c.code:,} B, "
+                   f"firmware data ~{c.firmware_ram:,} B")
+        out.append(self.combined.summary())
+        return out
+
+
+def fit_project(graphs, board: str, ram_limit: str | int | None = None, separate_arenas: bool = False,
+                patch=None, patch_overhead: float = 1.3, share: bool = True) -> ProjectFit:
+    """Would one project of ``graphs`` fit ``board``? (the check ``generate A.ms B.ms`` makes).
+    Raises UnsupportedOpError when a model has unsupported nodes (``check`` reports them first)."""
+    from .boards import board_for, fit_problems
+    from .pipeline import compile_project
+    b = board_for(board, ram_limit)
+    proj = compile_project(graphs, board=None, separate_arenas=separate_arenas,
+                           memory=MemoryOptions.of(patch, patch_overhead, share))
+    needs = proj.needs
+    fit_ = FitResult(b, needs, [Problem("", "", reason) for reason in fit_problems(b, needs)])
+    return ProjectFit([cm.needs for cm in proj.models], fit_, separate_arenas)
+
+
+def project_memory_plans(graphs, patch=None, patch_overhead: float = 1.3, share: bool = True) -> list:
+    """(memory plan, patch) of every model, as :func:`patched_memory_plan`."""
+    return [patched_memory_plan(g, patch, patch_overhead, share) for g in graphs]
 
 
 def arena_limit_problems(g: Graph, arena: int, ram_limit: str | int) -> list[Problem]:

@@ -37,6 +37,16 @@ def _model_arg():
     return click.argument("model", type=click.Path(dir_okay=False))
 
 
+def _models_arg():
+    return click.argument("models", nargs=-1, required=True, type=click.Path(dir_okay=False))
+
+
+def _separate_arenas_opt():
+    return click.option("--separate-arenas", "separate_arenas", is_flag=True,
+                        help="Several models: give each its own arena (RAM = the sum) so they may run overlapped; "
+                             "by default they share one arena sized for the largest and run one at a time.")
+
+
 def _parse_bind(ctx, param, items) -> dict | None:
     """``--bind NAME=V1,V2,...`` (repeatable) -> {name: values}."""
     out = {}
@@ -168,18 +178,25 @@ def inspect(model, as_json):
 
 
 @main.command()
-@_model_arg()
+@_models_arg()
 @click.option("--board", default=None, help="Also check that the model fits this board (see `boards`).")
 @_ram_limit_opt()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_separate_arenas_opt()
 @_bind_opt()
 @_memory_opts
-def check(model, board, ram_limit, as_json, bind, memory):
-    """Check that every node of MODEL is supported; exit 1 if any is not.
+def check(models, board, ram_limit, as_json, separate_arenas, bind, memory):
+    """Check that every node of MODEL(S) is supported; exit 1 if any is not.
 
     With --board, also check that the generated project fits the board's RAM (arena + stack +
     heap + firmware data; --ram-limit shrinks it) and flash (code + weights); a misfit is a
-    graph-level problem. --ram-limit without --board checks the arena alone."""
+    graph-level problem. --ram-limit without --board checks the arena alone. Several models:
+    each is checked, then the project of all of them (as `generate A.ms B.ms` makes it:
+    shared arena = the largest, --separate-arenas = the sum; weights and code add up)."""
+    if len(models) > 1:
+        _check_project(models, board, ram_limit, as_json, separate_arenas, bind, memory)
+        return
+    model = models[0]
     g = api.bind_graph(api.load(model), bind)
     problems = api.check(g)
     with _patch_search(memory):
@@ -207,6 +224,47 @@ def check(model, board, ram_limit, as_json, bind, memory):
         if fit is not None and fit.needs is not None and not fit_problems:
             click.echo(fit.summary())
     if problems or fit_problems:
+        sys.exit(1)
+
+
+def _check_project(models, board, ram_limit, as_json, separate_arenas, bind, memory):
+    """``check A.ms B.ms [--board B]``: every model's support, then the combined fit."""
+    if bind:
+        raise click.UsageError("--bind applies to one model")
+    graphs = [api.load(m) for m in models]
+    problems = {m: api.check(g) for m, g in zip(models, graphs)}
+    fit = None
+    if board and not any(problems.values()):
+        with _patch_search(memory):
+            fit = api.fit_project(graphs, board, ram_limit, separate_arenas, **memory)
+    fit_problems = fit.combined.problems if fit else []
+    if as_json:
+        doc = {"supported": not any(problems.values()) and not fit_problems,
+               "models": [{"model": m, "problems": [p.to_json() for p in problems[m]]} for m in models],
+               "problems": [p.to_json() for m in models for p in problems[m]] + [p.to_json() for p in fit_problems]}
+        if fit is not None:
+            c = fit.combined.needs
+            doc["combined"] = {"arena_policy": "separate" if separate_arenas else "shared", "arena_bytes": c.arena,
+                               "weights_bytes": c.weights, "code_bytes_estimate": c.code,
+                               "firmware_ram_bytes_estimate": c.firmware_ram, "fits": not fit_problems,
+                               "per_model": [{"model": n.label, "arena_bytes": n.arena, "weights_bytes": n.weights}
+                                             for n in fit.models]}
+        _json_out(doc)
+    else:
+        for m, g in zip(models, graphs):
+            for p in problems[m]:
+                click.echo(f"{m}: {p}", err=True)
+            if not problems[m]:
+                click.echo(f"{m}: all {len(g.nodes)} nodes supported")
+        if fit is not None:
+            lines = fit.lines()
+            for line in lines[:-1]:
+                click.echo(line)
+            for p in fit_problems:
+                click.echo(f"{' + '.join(models)}: {p}", err=True)
+            if not fit_problems:
+                click.echo(lines[-1])
+    if any(problems.values()) or fit_problems:
         sys.exit(1)
 
 
@@ -261,24 +319,32 @@ def infer(model, cases_path, output, dump_tensors, atol, rtol):
 # ---------------------------------------------------------------- plan
 
 @main.command()
-@_model_arg()
+@_models_arg()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable plan.")
 @click.option("--text", "as_text", is_flag=True, help="Table of every buffer (name, size, offset, steps).")
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False), help="Write a timeline picture (SVG).")
 @_board_opt()
 @_ram_limit_opt()
+@_separate_arenas_opt()
 @_bind_opt()
 @_memory_opts
-def plan(model, as_json, as_text, svg_path, board, ram_limit, bind, memory):
+def plan(models, as_json, as_text, svg_path, board, ram_limit, separate_arenas, bind, memory):
     """Static memory plan of MODEL's arena: tensors and scratch, planned jointly.
 
     Prints `arena N B (lower bound L B, +x%)`; the lower bound is the largest sum of
     bytes live at one step. Constant tensors stay in flash and are not in the arena.
     With --patch, also the patch applied (`patch: first K nodes in N strips (cut tensor C)`).
     With --board (and/or --ram-limit) also checks that the model fits (as `check --board`);
-    a misfit is one line on stderr and exit code 1."""
+    a misfit is one line on stderr and exit code 1.
+
+    Several models: each model's plan, then the project's arena (one shared arena = the
+    largest; --separate-arenas = the sum) and, with --board, the combined fit."""
     from pathlib import Path
 
+    if len(models) > 1:
+        _plan_project(models, as_json, as_text, svg_path, board, ram_limit, separate_arenas, bind, memory)
+        return
+    model = models[0]
     g = api.bind_graph(api.load(model), bind)
     with _patch_search(memory):
         mp, chosen = api.patched_memory_plan(g, **memory)
@@ -311,17 +377,51 @@ def plan(model, as_json, as_text, svg_path, board, ram_limit, bind, memory):
         sys.exit(1)
 
 
+def _plan_project(models, as_json, as_text, svg_path, board, ram_limit, separate_arenas, bind, memory):
+    """``plan A.ms B.ms``: each model's plan line (or table), then the combined arena and fit."""
+    if bind or svg_path:
+        raise click.UsageError(f"{'--bind' if bind else '--svg'} applies to one model")
+    graphs = [api.load(m) for m in models]
+    with _patch_search(memory):
+        plans = api.project_memory_plans(graphs, **memory)
+    sizes = [mp.arena_size for mp, _ in plans]
+    arena = sum(sizes) if separate_arenas else max(sizes)
+    how = "separate arenas: the sum" if separate_arenas else "one shared arena: the largest"
+    fit = api.fit_project(graphs, board, ram_limit, separate_arenas, **memory) if board else None
+    if fit is not None:
+        problems = fit.combined.problems
+    elif ram_limit is not None and arena > api.parse_size(ram_limit):
+        problems = [api.Problem("", "", f"{' + '.join(models)}: arena {arena:,} B does not fit the RAM limit "
+                                        f"{api.parse_size(ram_limit):,} B")]
+    else:
+        problems = []
+    if as_json:
+        doc = {"models": [dict(api.plan_json(g, mp, chosen), model=m)
+                          for m, g, (mp, chosen) in zip(models, graphs, plans)],
+               "arena_policy": "separate" if separate_arenas else "shared", "arena_bytes": arena}
+        if board or ram_limit is not None:
+            doc["fits"] = not problems
+            doc["fit_problems"] = [p.reason for p in problems]
+        _json_out(doc)
+    else:
+        for m, (mp, chosen) in zip(models, plans):
+            lines = api.plan_text(mp).splitlines()
+            if memory["patch"] != "off":
+                lines.insert(1, _patch_line(chosen, memory["patch"]))
+            click.echo(f"{m}: " + "\n".join(lines if as_text else lines[:1 + (memory["patch"] != "off")]))
+        click.echo(f"project of {len(models)} models: arena {arena:,} B ({how}: "
+                   f"{' / '.join(f'{n:,}' for n in sizes)} B)")
+        if fit is not None and not problems:
+            for line in fit.lines()[:-1]:
+                click.echo(line)
+            click.echo(fit.lines()[-1])
+    for p in problems:
+        click.echo(f"error: {p.reason}", err=True)
+    if problems:
+        sys.exit(1)
+
+
 # ---------------------------------------------------------------- generate / build / run / validate
-
-def _models_arg():
-    return click.argument("models", nargs=-1, required=True, type=click.Path(dir_okay=False))
-
-
-def _separate_arenas_opt():
-    return click.option("--separate-arenas", "separate_arenas", is_flag=True,
-                        help="Several models: give each its own arena (RAM = the sum) so they may run overlapped; "
-                             "by default they share one arena sized for the largest and run one at a time.")
-
 
 @main.command()
 @_models_arg()
@@ -468,13 +568,15 @@ def _port_opt():
 @click.option("--rtol", type=float, default=None, help="Relative tolerance for float outputs (default 1e-5).")
 @_runner_opt()
 @_progress_opt()
-def run(project_dir, cases_path, output, port, atol, rtol, runner, progress):
+@click.option("--model", "model", default=None,
+              help="A project of several models: the one to run (its name, as in `generate --name`).")
+def run(project_dir, cases_path, output, port, atol, rtol, runner, progress, model):
     """Run a built project on its board, feeding every case over the protocol.
 
     The board's runner starts it: a host process, QEMU, or (real boards, with --port) the
     board's flash tool followed by its serial port."""
     report = api.run(project_dir, cases_path, output, port=port, atol=atol, rtol=rtol, progress=_progress(progress),
-                     runner=runner)
+                     runner=runner, model=model)
     _print_cases(report)
     compared = [c for c in report.cases if c.passed is not None]
     if output:
