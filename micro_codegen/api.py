@@ -389,6 +389,44 @@ def validate(model: str | Path, board: str = DEFAULT_BOARD, cases_path: str | Pa
     return ValidateResult(report, built, manifest_arena, Path(out_dir) if out_dir is not None else None)
 
 
+def validate_project(models, board: str = DEFAULT_BOARD, out_dir: str | Path | None = None, force: bool = False,
+                     names=None, separate_arenas: bool = False, atol: float | None = None, rtol: float | None = None,
+                     port: str | None = None, progress=None, runner: str | None = None, patch=None,
+                     patch_overhead: float = 1.3, ram_limit: str | int | None = None,
+                     share: bool = True) -> list[ValidateResult]:
+    """Several models in one firmware: generate the project once, build it, then run each
+    model on the cases beside it (``MODEL.npz``), selected over the protocol. One
+    ValidateResult per model, in order (they share the build)."""
+    import tempfile
+
+    from .boards import board_for
+    from .cases import load_cases
+    from .validate.run import run_project
+    progress = progress or NO_PROGRESS
+    b = board_for(board, ram_limit)
+    graphs = _models(models)
+    paths = list(models)
+    cases = [default_cases(m) for m in paths]
+    for c, g in zip(cases, graphs):
+        load_cases(c, g)                            # a bad cases file fails before the work
+    out = []
+    with tempfile.TemporaryDirectory(prefix="micro_codegen-") as tmp:
+        project = Path(out_dir) if out_dir is not None else Path(tmp) / "project"
+        with progress.step("generate"):
+            r = _generate_project(graphs, b, project, _names(names, len(graphs)), force,
+                                  MemoryOptions.of(patch, patch_overhead, share), separate_arenas, "validate")
+        with progress.step("build"):
+            built = build(project)
+        for g, c, m in zip(graphs, cases, r.models):
+            d_atol, d_rtol = default_tolerance(g)
+            report = run_project(project, c, port=port, graph=g, atol=d_atol if atol is None else atol,
+                                 rtol=d_rtol if rtol is None else rtol, board=b, progress=progress, runner=runner,
+                                 model=m.prefix)
+            out.append(ValidateResult(report, built, report.hello.arena_size,
+                                      Path(out_dir) if out_dir is not None else None))
+    return out
+
+
 def bench(model: str | Path | Graph, board: str = DEFAULT_BOARD, cases_path: str | Path | None = None,
           bind: dict | None = None, port: str | None = None, progress=None, patch=None,
           patch_overhead: float = 1.3, share: bool = True):

@@ -588,7 +588,7 @@ def run(project_dir, cases_path, output, port, atol, rtol, runner, progress, mod
 
 
 @main.command()
-@_model_arg()
+@_models_arg()
 @_board_opt(api.DEFAULT_BOARD)
 @click.option("--cases", "cases_path", default=None, type=click.Path(dir_okay=False),
               help="CASES.npz (default: MODEL.npz beside the model).")
@@ -602,17 +602,26 @@ def run(project_dir, cases_path, output, port, atol, rtol, runner, progress, mod
 @_runner_opt()
 @_progress_opt()
 @_ram_limit_opt()
+@_separate_arenas_opt()
 @_bind_opt()
 @_memory_opts
-def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress, ram_limit, bind,
-             memory):
+def validate(models, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress, ram_limit,
+             separate_arenas, bind, memory):
     """Generate, build and run MODEL on a board and compare its outputs with the cases.
 
     int8 outputs must match exactly, float outputs within atol + rtol*|expected|.
     Exit code 0 iff every case passes. The default board is simulated in QEMU; a real
     board (e.g. --board nrf52840dk) is flashed and then talked to over --port. Inputs that
     only set output shapes take their value from the cases (the same in every case) unless
-    --bind gives it."""
+    --bind gives it.
+
+    Several models: one firmware holding them all (as `generate A.ms B.ms`), each model run on
+    the cases beside it (MODEL.npz); exit 0 iff every case of every model passes."""
+    if len(models) > 1:
+        _validate_project(models, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress,
+                          ram_limit, separate_arenas, bind, memory)
+        return
+    model = models[0]
     r = api.validate(model, board, cases_path, out_dir=out_dir, force=force, atol=atol, rtol=rtol, port=port,
                      progress=_progress(progress), runner=runner, bind=bind, ram_limit=ram_limit, **memory)
     report = r.report
@@ -623,6 +632,26 @@ def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol
         _print_cases(report)
         click.echo(f"{report.passed} passed, {report.failed} failed")
     if report.failed or report.passed == 0:
+        sys.exit(1)
+
+
+def _validate_project(models, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress,
+                      ram_limit, separate_arenas, bind, memory):
+    if bind or cases_path:
+        raise click.UsageError(f"{'--bind' if bind else '--cases'} applies to one model (several models: each "
+                               f"runs the cases beside it, MODEL.npz)")
+    results = api.validate_project(list(models), board, out_dir=out_dir, force=force, separate_arenas=separate_arenas,
+                                   atol=atol, rtol=rtol, port=port, progress=_progress(progress), runner=runner,
+                                   ram_limit=ram_limit, **memory)
+    if as_json:
+        _json_out({"models": [dict(r.report.to_json(), model=m) for m, r in zip(models, results)]})
+    else:
+        click.echo(f"{' + '.join(models)} on {results[0].report.board}: {results[0].build.sizes.line()}")
+        for m, r in zip(models, results):
+            click.echo(f"{m} ({r.report.hello.model}): arena {r.arena_bytes:,} B")
+            _print_cases(r.report)
+            click.echo(f"{r.report.passed} passed, {r.report.failed} failed")
+    if any(r.report.failed or r.report.passed == 0 for r in results):
         sys.exit(1)
 
 

@@ -238,3 +238,12 @@ def test_validation_firmware_serves_each_model(tmp_path):
         assert report.hello.model == name and report.hello.model_count == 2
     with pytest.raises(CodegenError, match="choose one with --model"):
         api.run(project, Path(str(KWS) + ".npz"))
+
+
+@needs_shared
+@pytest.mark.qemu
+@pytest.mark.slow
+def test_validate_several_models_cli():
+    res = CliRunner().invoke(main, ["validate", str(KWS), str(WW)])
+    assert res.exit_code == 0, res.output
+    assert res.output.count("0 failed") == 2 and "4 passed" in res.output and "5 passed" in res.output
