@@ -557,6 +557,8 @@ def flash(project_dir: str | Path, runner: str | None = None, dry_run: bool = Fa
     from .runners.flash import FlashRunner
     project_dir = Path(project_dir)
     manifest = read_manifest(project_dir)
+    if manifest.get("executable") is None:
+        raise BoardConfigError(f"{project_dir}: a library-only project (generate --app none) has no firmware to flash")
     b = board_for(manifest["board"], manifest.get("ram_limit_bytes"))
     if b.is_simulated:
         raise BoardConfigError(f"board '{b.name}' is simulated (runner {b.runner}), there is nothing to flash; "
