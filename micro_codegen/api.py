@@ -198,19 +198,63 @@ class ValidateResult:
     project_dir: Path | None  # None when it was a temporary folder (deleted)
 
 
-def generate(model: str | Path | Graph, board: str = DEFAULT_BOARD, out_dir: str | Path = "out",
-             name: str | None = None, force: bool = False, bind: dict | None = None, patch=None,
-             patch_overhead: float = 1.3, ram_limit: str | int | None = None, share: bool = True):
-    """Write the C project of ``model`` for ``board`` (a name or a boards.Board) into ``out_dir``
-    (emit.GenerateResult). ``bind``: input name -> values given at generation time (inputs
-    that set output shapes need it; see ``fold.shape_inputs``). ``patch``: patch-based
+def _models(model) -> list:
+    """One model (a path or a Graph) or a sequence of them -> a list of Graphs."""
+    items = [model] if isinstance(model, (str, Path, Graph)) else list(model)
+    return [m if isinstance(m, Graph) else load(m) for m in items]
+
+
+def _names(name, count: int) -> list:
+    """``--name`` given once per model (in order; fewer: the rest take their file's stem)."""
+    names = [name] if name is None or isinstance(name, str) else list(name)
+    if len(names) > count:
+        from .errors import CodegenError
+        raise CodegenError(f"{len(names)} names for {count} model(s): give --name at most once per model, in order")
+    return names + [None] * (count - len(names))
+
+
+def generate(model, board: str = DEFAULT_BOARD, out_dir: str | Path = "out",
+             name=None, force: bool = False, bind: dict | None = None, patch=None,
+             patch_overhead: float = 1.3, ram_limit: str | int | None = None, share: bool = True,
+             separate_arenas: bool = False, app: str = "validate"):
+    """Write the C project of ``model`` (a path or Graph, or a sequence of them: one project with
+    one API per model) for ``board`` (a name or a boards.Board) into ``out_dir``
+    (emit.GenerateResult). ``name``: the C prefix (one per model, in order; default: each
+    file's stem). Several models share one arena sized for the largest (they run one at a
+    time) unless ``separate_arenas``. ``app``: ``validate`` (the validation firmware) or
+    ``none`` (the model library alone, with ``micro_codegen.mk`` and ``CMakeLists.txt``).
+    ``bind``: input name -> values given at generation time (inputs
+    that set output shapes need it; see ``fold.shape_inputs``; one model only). ``patch``: patch-based
     inference ("auto", "K", "K:N"; ``pipeline.compile_model``), ``share``: see
     :func:`patched_memory_plan`. ``ram_limit`` (``256K``, ``1M``, bytes): the board's RAM region
     shrinks to it, in the fit check and the linker script (``boards.limit_ram``)."""
     from .boards import Board, limit_ram, load_board
+    from .emit.project import APPS
+    from .errors import CodegenError
+    if app not in APPS:
+        raise CodegenError(f"--app must be one of {', '.join(APPS)}; got '{app}'")
     b = limit_ram(board if isinstance(board, Board) else load_board(board), ram_limit)
-    g = model if isinstance(model, Graph) else load(model)
-    return _generate(g, b, out_dir, name, force, bind, MemoryOptions.of(patch, patch_overhead, share))
+    graphs = _models(model)
+    names = _names(name, len(graphs))
+    memory = MemoryOptions.of(patch, patch_overhead, share)
+    if len(graphs) == 1:
+        return _generate(graphs[0], b, out_dir, names[0], force, bind, memory, app)
+    if bind:
+        raise CodegenError("--bind applies to a project of one model; bind each model's inputs in its own project")
+    return _generate_project(graphs, b, out_dir, names, force, memory, separate_arenas, app)
+
+
+def _generate_project(graphs, board, out_dir, names, force: bool, memory: MemoryOptions, separate_arenas: bool,
+                      app: str):
+    """Several models -> one project (``pipeline.compile_project`` + ``emit.render_models``)."""
+    from .emit import check_target, render_models, write_project
+    from .pipeline import compile_project
+    from .toolchain import toolchain
+    check_target(Path(out_dir).absolute(), force)
+    proj = compile_project(graphs, names, board=board, separate_arenas=separate_arenas, memory=memory)
+    r = render_models(proj.models, board, toolchain(board.toolchain).cc, names, separate_arenas, app,
+                      proj.kernel_files)
+    return write_project(r, out_dir, force)
 
 
 def bind(g: Graph, values: dict | None):
@@ -224,7 +268,7 @@ def bind_graph(g: Graph, values: dict | None) -> Graph:
 
 
 def _generate(g: Graph, board, out_dir: str | Path, name: str | None, force: bool, values: dict | None = None,
-              memory: MemoryOptions = MemoryOptions()):
+              memory: MemoryOptions = MemoryOptions(), app: str = "validate"):
     """bind -> compile (check, fold, prepare, plan, fit) -> render -> write atomically; the
     target folder is checked first so that a refusal costs nothing."""
     from .emit import check_target, render_project, write_project
@@ -233,7 +277,7 @@ def _generate(g: Graph, board, out_dir: str | Path, name: str | None, force: boo
     check_target(Path(out_dir).absolute(), force)
     g, bound = bind(g, values)
     cm = compile_model(g, name=name, board=board, bound=bound, memory=memory)
-    return write_project(render_project(cm, board, toolchain(board.toolchain).cc, name), out_dir, force)
+    return write_project(render_project(cm, board, toolchain(board.toolchain).cc, name, app=app), out_dir, force)
 
 
 _LD_OVERFLOW = re.compile(r"region [`'\"]?([\w.]+)['\"]? overflowed by (\d+) bytes")
@@ -250,6 +294,10 @@ def build(project_dir: str | Path, jobs: int | None = None) -> BuildResult:
     from .toolchain import make, require, size_summary, toolchain
     project_dir = Path(project_dir)
     manifest = read_manifest(project_dir)
+    if manifest.get("executable") is None:
+        from .errors import CodegenError
+        raise CodegenError(f"{project_dir}: a library-only project (generate --app none) has no firmware to build",
+                           hint="add it to your application: CMakeLists.txt or micro_codegen.mk (see its README.md)")
     board = board_for(manifest["board"], manifest.get("ram_limit_bytes"))
     tc = toolchain(board.toolchain)
     require(tc.cc)
@@ -275,12 +323,13 @@ def build(project_dir: str | Path, jobs: int | None = None) -> BuildResult:
 
 def run(project_dir: str | Path, cases_path: str | Path, out_path: str | Path | None = None,
         port: str | None = None, atol: float | None = None, rtol: float | None = None, progress=None,
-        runner: str | None = None):
+        runner: str | None = None, model: str | None = None):
     """Run every case of ``cases_path`` on the built project (validate.run.RunReport) with its
-    board's runner (or ``runner``); ``port`` is the serial port / pyserial URL of a real board."""
+    board's runner (or ``runner``); ``port`` is the serial port / pyserial URL of a real board.
+    ``model``: which model of a project of several (its name)."""
     from .validate.run import run_project
     report = run_project(project_dir, cases_path, port=port, atol=atol, rtol=rtol, progress=progress or NO_PROGRESS,
-                         runner=runner)
+                         runner=runner, model=model)
     if out_path is not None:
         save_outputs(out_path, report.cases)
     return report
@@ -338,6 +387,44 @@ def validate(model: str | Path, board: str = DEFAULT_BOARD, cases_path: str | Pa
                              board=b, progress=progress, runner=runner)
         manifest_arena = report.hello.arena_size
     return ValidateResult(report, built, manifest_arena, Path(out_dir) if out_dir is not None else None)
+
+
+def validate_project(models, board: str = DEFAULT_BOARD, out_dir: str | Path | None = None, force: bool = False,
+                     names=None, separate_arenas: bool = False, atol: float | None = None, rtol: float | None = None,
+                     port: str | None = None, progress=None, runner: str | None = None, patch=None,
+                     patch_overhead: float = 1.3, ram_limit: str | int | None = None,
+                     share: bool = True) -> list[ValidateResult]:
+    """Several models in one firmware: generate the project once, build it, then run each
+    model on the cases beside it (``MODEL.npz``), selected over the protocol. One
+    ValidateResult per model, in order (they share the build)."""
+    import tempfile
+
+    from .boards import board_for
+    from .cases import load_cases
+    from .validate.run import run_project
+    progress = progress or NO_PROGRESS
+    b = board_for(board, ram_limit)
+    graphs = _models(models)
+    paths = list(models)
+    cases = [default_cases(m) for m in paths]
+    for c, g in zip(cases, graphs):
+        load_cases(c, g)                            # a bad cases file fails before the work
+    out = []
+    with tempfile.TemporaryDirectory(prefix="micro_codegen-") as tmp:
+        project = Path(out_dir) if out_dir is not None else Path(tmp) / "project"
+        with progress.step("generate"):
+            r = _generate_project(graphs, b, project, _names(names, len(graphs)), force,
+                                  MemoryOptions.of(patch, patch_overhead, share), separate_arenas, "validate")
+        with progress.step("build"):
+            built = build(project)
+        for g, c, m in zip(graphs, cases, r.models):
+            d_atol, d_rtol = default_tolerance(g)
+            report = run_project(project, c, port=port, graph=g, atol=d_atol if atol is None else atol,
+                                 rtol=d_rtol if rtol is None else rtol, board=b, progress=progress, runner=runner,
+                                 model=m.prefix)
+            out.append(ValidateResult(report, built, report.hello.arena_size,
+                                      Path(out_dir) if out_dir is not None else None))
+    return out
 
 
 def bench(model: str | Path | Graph, board: str = DEFAULT_BOARD, cases_path: str | Path | None = None,
@@ -399,6 +486,46 @@ def fit(g: Graph, board: str, ram_limit: str | int | None = None, patch=None,
     return FitResult(b, needs, [Problem("", "", reason) for reason in fit_problems(b, needs)])
 
 
+@dataclass
+class ProjectFit:
+    """Several models in one project (``check A.ms B.ms --board B``): each model's needs and
+    the combined fit (shared arena = the largest, separate arenas = the sum; weights and code
+    add up, the firmware counted once)."""
+    models: list             # boards.MemoryNeeds per model, in order
+    combined: FitResult
+    separate_arenas: bool
+
+    def lines(self) -> list[str]:
+        """One line per model, the combined figures, then ``fits BOARD: ...``."""
+        out = [f"  {n.label}: arena {n.arena:,} B, weights {n.weights:,} B, code ~{n.code:,} B (alone)"
+               for n in self.models]
+        c = self.combined.needs
+        how = "separate arenas: sum" if self.separate_arenas else "one shared arena: the largest"
+        out.append(f"combined: arena {c.arena:,} B ({how}), weights {c.weights:,} B, code ~{c.code:,} B, "
+                   f"firmware data ~{c.firmware_ram:,} B")
+        out.append(self.combined.summary())
+        return out
+
+
+def fit_project(graphs, board: str, ram_limit: str | int | None = None, separate_arenas: bool = False,
+                patch=None, patch_overhead: float = 1.3, share: bool = True) -> ProjectFit:
+    """Would one project of ``graphs`` fit ``board``? (the check ``generate A.ms B.ms`` makes).
+    Raises UnsupportedOpError when a model has unsupported nodes (``check`` reports them first)."""
+    from .boards import board_for, fit_problems
+    from .pipeline import compile_project
+    b = board_for(board, ram_limit)
+    proj = compile_project(graphs, board=None, separate_arenas=separate_arenas,
+                           memory=MemoryOptions.of(patch, patch_overhead, share))
+    needs = proj.needs
+    fit_ = FitResult(b, needs, [Problem("", "", reason) for reason in fit_problems(b, needs)])
+    return ProjectFit([cm.needs for cm in proj.models], fit_, separate_arenas)
+
+
+def project_memory_plans(graphs, patch=None, patch_overhead: float = 1.3, share: bool = True) -> list:
+    """(memory plan, patch) of every model, as :func:`patched_memory_plan`."""
+    return [patched_memory_plan(g, patch, patch_overhead, share) for g in graphs]
+
+
 def arena_limit_problems(g: Graph, arena: int, ram_limit: str | int) -> list[Problem]:
     """Without a board: does the arena alone fit ``ram_limit``? (one graph-level Problem if not;
     stack and firmware data are not counted: :func:`fit` counts them for a board)."""
@@ -430,6 +557,8 @@ def flash(project_dir: str | Path, runner: str | None = None, dry_run: bool = Fa
     from .runners.flash import FlashRunner
     project_dir = Path(project_dir)
     manifest = read_manifest(project_dir)
+    if manifest.get("executable") is None:
+        raise BoardConfigError(f"{project_dir}: a library-only project (generate --app none) has no firmware to flash")
     b = board_for(manifest["board"], manifest.get("ram_limit_bytes"))
     if b.is_simulated:
         raise BoardConfigError(f"board '{b.name}' is simulated (runner {b.runner}), there is nothing to flash; "

@@ -37,6 +37,16 @@ def _model_arg():
     return click.argument("model", type=click.Path(dir_okay=False))
 
 
+def _models_arg():
+    return click.argument("models", nargs=-1, required=True, type=click.Path(dir_okay=False))
+
+
+def _separate_arenas_opt():
+    return click.option("--separate-arenas", "separate_arenas", is_flag=True,
+                        help="Several models: give each its own arena (RAM = the sum) so they may run overlapped; "
+                             "by default they share one arena sized for the largest and run one at a time.")
+
+
 def _parse_bind(ctx, param, items) -> dict | None:
     """``--bind NAME=V1,V2,...`` (repeatable) -> {name: values}."""
     out = {}
@@ -168,18 +178,25 @@ def inspect(model, as_json):
 
 
 @main.command()
-@_model_arg()
+@_models_arg()
 @click.option("--board", default=None, help="Also check that the model fits this board (see `boards`).")
 @_ram_limit_opt()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_separate_arenas_opt()
 @_bind_opt()
 @_memory_opts
-def check(model, board, ram_limit, as_json, bind, memory):
-    """Check that every node of MODEL is supported; exit 1 if any is not.
+def check(models, board, ram_limit, as_json, separate_arenas, bind, memory):
+    """Check that every node of MODEL(S) is supported; exit 1 if any is not.
 
     With --board, also check that the generated project fits the board's RAM (arena + stack +
     heap + firmware data; --ram-limit shrinks it) and flash (code + weights); a misfit is a
-    graph-level problem. --ram-limit without --board checks the arena alone."""
+    graph-level problem. --ram-limit without --board checks the arena alone. Several models:
+    each is checked, then the project of all of them (as `generate A.ms B.ms` makes it:
+    shared arena = the largest, --separate-arenas = the sum; weights and code add up)."""
+    if len(models) > 1:
+        _check_project(models, board, ram_limit, as_json, separate_arenas, bind, memory)
+        return
+    model = models[0]
     g = api.bind_graph(api.load(model), bind)
     problems = api.check(g)
     with _patch_search(memory):
@@ -207,6 +224,47 @@ def check(model, board, ram_limit, as_json, bind, memory):
         if fit is not None and fit.needs is not None and not fit_problems:
             click.echo(fit.summary())
     if problems or fit_problems:
+        sys.exit(1)
+
+
+def _check_project(models, board, ram_limit, as_json, separate_arenas, bind, memory):
+    """``check A.ms B.ms [--board B]``: every model's support, then the combined fit."""
+    if bind:
+        raise click.UsageError("--bind applies to one model")
+    graphs = [api.load(m) for m in models]
+    problems = {m: api.check(g) for m, g in zip(models, graphs)}
+    fit = None
+    if board and not any(problems.values()):
+        with _patch_search(memory):
+            fit = api.fit_project(graphs, board, ram_limit, separate_arenas, **memory)
+    fit_problems = fit.combined.problems if fit else []
+    if as_json:
+        doc = {"supported": not any(problems.values()) and not fit_problems,
+               "models": [{"model": m, "problems": [p.to_json() for p in problems[m]]} for m in models],
+               "problems": [p.to_json() for m in models for p in problems[m]] + [p.to_json() for p in fit_problems]}
+        if fit is not None:
+            c = fit.combined.needs
+            doc["combined"] = {"arena_policy": "separate" if separate_arenas else "shared", "arena_bytes": c.arena,
+                               "weights_bytes": c.weights, "code_bytes_estimate": c.code,
+                               "firmware_ram_bytes_estimate": c.firmware_ram, "fits": not fit_problems,
+                               "per_model": [{"model": n.label, "arena_bytes": n.arena, "weights_bytes": n.weights}
+                                             for n in fit.models]}
+        _json_out(doc)
+    else:
+        for m, g in zip(models, graphs):
+            for p in problems[m]:
+                click.echo(f"{m}: {p}", err=True)
+            if not problems[m]:
+                click.echo(f"{m}: all {len(g.nodes)} nodes supported")
+        if fit is not None:
+            lines = fit.lines()
+            for line in lines[:-1]:
+                click.echo(line)
+            for p in fit_problems:
+                click.echo(f"{' + '.join(models)}: {p}", err=True)
+            if not fit_problems:
+                click.echo(lines[-1])
+    if any(problems.values()) or fit_problems:
         sys.exit(1)
 
 
@@ -261,24 +319,32 @@ def infer(model, cases_path, output, dump_tensors, atol, rtol):
 # ---------------------------------------------------------------- plan
 
 @main.command()
-@_model_arg()
+@_models_arg()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable plan.")
 @click.option("--text", "as_text", is_flag=True, help="Table of every buffer (name, size, offset, steps).")
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False), help="Write a timeline picture (SVG).")
 @_board_opt()
 @_ram_limit_opt()
+@_separate_arenas_opt()
 @_bind_opt()
 @_memory_opts
-def plan(model, as_json, as_text, svg_path, board, ram_limit, bind, memory):
+def plan(models, as_json, as_text, svg_path, board, ram_limit, separate_arenas, bind, memory):
     """Static memory plan of MODEL's arena: tensors and scratch, planned jointly.
 
     Prints `arena N B (lower bound L B, +x%)`; the lower bound is the largest sum of
     bytes live at one step. Constant tensors stay in flash and are not in the arena.
     With --patch, also the patch applied (`patch: first K nodes in N strips (cut tensor C)`).
     With --board (and/or --ram-limit) also checks that the model fits (as `check --board`);
-    a misfit is one line on stderr and exit code 1."""
+    a misfit is one line on stderr and exit code 1.
+
+    Several models: each model's plan, then the project's arena (one shared arena = the
+    largest; --separate-arenas = the sum) and, with --board, the combined fit."""
     from pathlib import Path
 
+    if len(models) > 1:
+        _plan_project(models, as_json, as_text, svg_path, board, ram_limit, separate_arenas, bind, memory)
+        return
+    model = models[0]
     g = api.bind_graph(api.load(model), bind)
     with _patch_search(memory):
         mp, chosen = api.patched_memory_plan(g, **memory)
@@ -311,25 +377,90 @@ def plan(model, as_json, as_text, svg_path, board, ram_limit, bind, memory):
         sys.exit(1)
 
 
+def _plan_project(models, as_json, as_text, svg_path, board, ram_limit, separate_arenas, bind, memory):
+    """``plan A.ms B.ms``: each model's plan line (or table), then the combined arena and fit."""
+    if bind or svg_path:
+        raise click.UsageError(f"{'--bind' if bind else '--svg'} applies to one model")
+    graphs = [api.load(m) for m in models]
+    with _patch_search(memory):
+        plans = api.project_memory_plans(graphs, **memory)
+    sizes = [mp.arena_size for mp, _ in plans]
+    arena = sum(sizes) if separate_arenas else max(sizes)
+    how = "separate arenas: the sum" if separate_arenas else "one shared arena: the largest"
+    fit = api.fit_project(graphs, board, ram_limit, separate_arenas, **memory) if board else None
+    if fit is not None:
+        problems = fit.combined.problems
+    elif ram_limit is not None and arena > api.parse_size(ram_limit):
+        problems = [api.Problem("", "", f"{' + '.join(models)}: arena {arena:,} B does not fit the RAM limit "
+                                        f"{api.parse_size(ram_limit):,} B")]
+    else:
+        problems = []
+    if as_json:
+        doc = {"models": [dict(api.plan_json(g, mp, chosen), model=m)
+                          for m, g, (mp, chosen) in zip(models, graphs, plans)],
+               "arena_policy": "separate" if separate_arenas else "shared", "arena_bytes": arena}
+        if board or ram_limit is not None:
+            doc["fits"] = not problems
+            doc["fit_problems"] = [p.reason for p in problems]
+        _json_out(doc)
+    else:
+        for m, (mp, chosen) in zip(models, plans):
+            lines = api.plan_text(mp).splitlines()
+            if memory["patch"] != "off":
+                lines.insert(1, _patch_line(chosen, memory["patch"]))
+            click.echo(f"{m}: " + "\n".join(lines if as_text else lines[:1 + (memory["patch"] != "off")]))
+        click.echo(f"project of {len(models)} models: arena {arena:,} B ({how}: "
+                   f"{' / '.join(f'{n:,}' for n in sizes)} B)")
+        if fit is not None and not problems:
+            for line in fit.lines()[:-1]:
+                click.echo(line)
+            click.echo(fit.lines()[-1])
+    for p in problems:
+        click.echo(f"error: {p.reason}", err=True)
+    if problems:
+        sys.exit(1)
+
+
 # ---------------------------------------------------------------- generate / build / run / validate
 
 @main.command()
-@_model_arg()
+@_models_arg()
 @_board_opt(api.DEFAULT_BOARD)
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Project folder to write (must be empty or absent unless --force).")
-@click.option("--name", default=None, help="Symbol prefix of the generated C (default: the model file's stem).")
+@click.option("--name", "names", multiple=True,
+              help="Symbol prefix of the generated C (default: the model file's stem); once per model, in order.")
 @click.option("--force", is_flag=True, help="Replace a non-empty output folder holding a generated project.")
+@_separate_arenas_opt()
+@click.option("--app", "app", type=click.Choice(["validate", "none"]), default="validate", show_default=True,
+              help="validate: the validation firmware for the board (build/run/validate); none: the model "
+                   "library only, with micro_codegen.mk and CMakeLists.txt for your application's build.")
 @_ram_limit_opt()
 @_bind_opt()
 @_memory_opts
-def generate(model, board, out_dir, name, force, ram_limit, bind, memory):
-    """Write the standalone C project of MODEL for a board into DIR."""
+def generate(models, board, out_dir, names, force, separate_arenas, app, ram_limit, bind, memory):
+    """Write the standalone C project of MODEL(S) for a board into DIR.
+
+    Several models make one project with one API per model (<name>_init, <name>_invoke, ...);
+    they share one arena sized for the largest (run them one at a time) unless
+    --separate-arenas. The validation firmware serves every model (the host selects one)."""
+    model = models[0] if len(models) == 1 else list(models)
+    name = (names[0] if names else None) if len(models) == 1 and len(names) <= 1 else list(names)
     with _patch_search(memory):
-        r = api.generate(model, board, out_dir, name=name, force=force, bind=bind, ram_limit=ram_limit, **memory)
-    m = r.model
-    click.echo(f"{r.out_dir}: {len(r.files)} files for board {r.board}; {len(m.nodes)} nodes, "
-               f"arena {m.arena_size:,} B (lower bound {m.lower_bound:,} B), weights {m.weights_bytes:,} B in flash")
+        r = api.generate(model, board, out_dir, name=name, force=force, bind=bind, ram_limit=ram_limit,
+                         separate_arenas=separate_arenas, app=app, **memory)
+    what = "library" if app == "none" else f"board {r.board}"
+    if len(r.models) <= 1:
+        m = r.model
+        click.echo(f"{r.out_dir}: {len(r.files)} files for {what}; {len(m.nodes)} nodes, "
+                   f"arena {m.arena_size:,} B (lower bound {m.lower_bound:,} B), weights {m.weights_bytes:,} B in flash")
+        return
+    for m in r.models:
+        click.echo(f"  {m.prefix}: {len(m.nodes)} nodes, arena {m.arena_size:,} B (lower bound {m.lower_bound:,} B), "
+                   f"weights {m.weights_bytes:,} B")
+    policy = "separate arenas (sum)" if r.separate_arenas else "one shared arena (the largest)"
+    click.echo(f"{r.out_dir}: {len(r.files)} files for {what}; {len(r.models)} models, {policy} "
+               f"{r.arena_bytes:,} B, weights {sum(m.weights_bytes for m in r.models):,} B in flash")
 
 
 @main.command()
@@ -437,13 +568,15 @@ def _port_opt():
 @click.option("--rtol", type=float, default=None, help="Relative tolerance for float outputs (default 1e-5).")
 @_runner_opt()
 @_progress_opt()
-def run(project_dir, cases_path, output, port, atol, rtol, runner, progress):
+@click.option("--model", "model", default=None,
+              help="A project of several models: the one to run (its name, as in `generate --name`).")
+def run(project_dir, cases_path, output, port, atol, rtol, runner, progress, model):
     """Run a built project on its board, feeding every case over the protocol.
 
     The board's runner starts it: a host process, QEMU, or (real boards, with --port) the
     board's flash tool followed by its serial port."""
     report = api.run(project_dir, cases_path, output, port=port, atol=atol, rtol=rtol, progress=_progress(progress),
-                     runner=runner)
+                     runner=runner, model=model)
     _print_cases(report)
     compared = [c for c in report.cases if c.passed is not None]
     if output:
@@ -455,7 +588,7 @@ def run(project_dir, cases_path, output, port, atol, rtol, runner, progress):
 
 
 @main.command()
-@_model_arg()
+@_models_arg()
 @_board_opt(api.DEFAULT_BOARD)
 @click.option("--cases", "cases_path", default=None, type=click.Path(dir_okay=False),
               help="CASES.npz (default: MODEL.npz beside the model).")
@@ -469,17 +602,26 @@ def run(project_dir, cases_path, output, port, atol, rtol, runner, progress):
 @_runner_opt()
 @_progress_opt()
 @_ram_limit_opt()
+@_separate_arenas_opt()
 @_bind_opt()
 @_memory_opts
-def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress, ram_limit, bind,
-             memory):
+def validate(models, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress, ram_limit,
+             separate_arenas, bind, memory):
     """Generate, build and run MODEL on a board and compare its outputs with the cases.
 
     int8 outputs must match exactly, float outputs within atol + rtol*|expected|.
     Exit code 0 iff every case passes. The default board is simulated in QEMU; a real
     board (e.g. --board nrf52840dk) is flashed and then talked to over --port. Inputs that
     only set output shapes take their value from the cases (the same in every case) unless
-    --bind gives it."""
+    --bind gives it.
+
+    Several models: one firmware holding them all (as `generate A.ms B.ms`), each model run on
+    the cases beside it (MODEL.npz); exit 0 iff every case of every model passes."""
+    if len(models) > 1:
+        _validate_project(models, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress,
+                          ram_limit, separate_arenas, bind, memory)
+        return
+    model = models[0]
     r = api.validate(model, board, cases_path, out_dir=out_dir, force=force, atol=atol, rtol=rtol, port=port,
                      progress=_progress(progress), runner=runner, bind=bind, ram_limit=ram_limit, **memory)
     report = r.report
@@ -490,6 +632,26 @@ def validate(model, board, cases_path, out_dir, force, port, as_json, atol, rtol
         _print_cases(report)
         click.echo(f"{report.passed} passed, {report.failed} failed")
     if report.failed or report.passed == 0:
+        sys.exit(1)
+
+
+def _validate_project(models, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress,
+                      ram_limit, separate_arenas, bind, memory):
+    if bind or cases_path:
+        raise click.UsageError(f"{'--bind' if bind else '--cases'} applies to one model (several models: each "
+                               f"runs the cases beside it, MODEL.npz)")
+    results = api.validate_project(list(models), board, out_dir=out_dir, force=force, separate_arenas=separate_arenas,
+                                   atol=atol, rtol=rtol, port=port, progress=_progress(progress), runner=runner,
+                                   ram_limit=ram_limit, **memory)
+    if as_json:
+        _json_out({"models": [dict(r.report.to_json(), model=m) for m, r in zip(models, results)]})
+    else:
+        click.echo(f"{' + '.join(models)} on {results[0].report.board}: {results[0].build.sizes.line()}")
+        for m, r in zip(models, results):
+            click.echo(f"{m} ({r.report.hello.model}): arena {r.arena_bytes:,} B")
+            _print_cases(r.report)
+            click.echo(f"{r.report.passed} passed, {r.report.failed} failed")
+    if any(r.report.failed or r.report.passed == 0 for r in results):
         sys.exit(1)
 
 

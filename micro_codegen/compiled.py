@@ -165,3 +165,26 @@ class CompiledModel:
     @property
     def libm(self) -> bool:
         return any(p.libm for p in self.plans)
+
+
+@dataclass(frozen=True)
+class Project:
+    """Several compiled models in one generated project (``pipeline.compile_project``): one
+    API per model, the union of their kernel files (each compiled once), weights per model.
+
+    ``separate_arenas`` False (the default): the models share ONE arena sized for the largest
+    (they run one at a time: invoking one overwrites the others' inputs and outputs); True:
+    each model keeps its own arena (they may run overlapped, e.g. from two threads)."""
+    models: tuple[CompiledModel, ...]  # in command-line order; names (C prefixes) distinct
+    separate_arenas: bool
+    kernel_files: tuple[str, ...]      # the union, sorted
+    needs: MemoryNeeds                 # of the whole project: arena max (shared) or sum (separate)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(cm.name for cm in self.models)
+
+    @property
+    def arena_size(self) -> int:
+        sizes = [cm.arena.size for cm in self.models]
+        return sum(sizes) if self.separate_arenas else max(sizes, default=0)

@@ -27,7 +27,7 @@ import numpy as np
 
 from .boards import Board, MemoryNeeds, check_fit
 from .check import check_graph
-from .compiled import ArenaLayout, BoundInput, CompiledModel, MemoryOptions, OpPlan
+from .compiled import ArenaLayout, BoundInput, CompiledModel, MemoryOptions, OpPlan, Project
 from .errors import CodegenError, UnsupportedOpError
 from .fold import fold_constants
 from .ir import Graph
@@ -171,13 +171,15 @@ def patched(g: Graph, memory: MemoryOptions = MemoryOptions(), core: str | None 
 
 
 def compile_model(g: Graph, name: str | None = None, board: Board | None = None,
-                  bound: Sequence[BoundInput] = (), memory: MemoryOptions = MemoryOptions()) -> CompiledModel:
+                  bound: Sequence[BoundInput] = (), memory: MemoryOptions = MemoryOptions(),
+                  core: str | None = None) -> CompiledModel:
     """Check, prepare, plan and size ``g``; with ``board``, refuse it if it does not fit
     (BoardConfigError with the numbers). ``bound``: the inputs ``fold.bind_inputs`` turned into
     constants (recorded in the manifest). ``memory``: patch-based inference (:func:`patched`),
-    applied after folding, and sharing (:func:`plan_memory`). Nothing is written."""
+    applied after folding, and sharing (:func:`plan_memory`). ``core``: pick kernel variants
+    for this core without a fit check (``board`` implies its core). Nothing is written."""
     source = g
-    core = board.core if board is not None else None
+    core = board.core if board is not None else core
     g, choice = patched(g, memory, core)
     g, plans = prepare_nodes(g, core)
     layout = arena_layout(g, plan_memory(g, plans, memory.share))
@@ -191,6 +193,50 @@ def compile_model(g: Graph, name: str | None = None, board: Board | None = None,
     return CompiledModel(graph=g, name=name or stem or "model", model_file=model_file(g), sha256=model_sha256(source),
                          plans=plans, arena=layout, kernel_files=files, needs=needs, bound=tuple(bound),
                          patch=choice)
+
+
+# ---------------------------------------------------------------- several models in one project
+
+def project_needs(models: Sequence[CompiledModel], files: Sequence[str], separate_arenas: bool) -> MemoryNeeds:
+    """What a project of several models needs of a board: arena max (shared) or sum (separate);
+    weights sum; code: the firmware once, the union of kernel files, every model's nodes."""
+    plans = [p for cm in models for p in cm.plans]
+    root = data_dir("nnacl_subset")
+    kernels = sum((root / rel).stat().st_size *
+                  KERNEL_CODE_PER_SOURCE_BYTE.get(rel.split("/")[0], KERNEL_CODE_PER_SOURCE_BYTE_OTHER)
+                  for rel in files if rel.endswith(".c"))
+    code = (FIRMWARE_CODE_BYTES + int(kernels) + CODE_PER_NODE_BYTES * len(plans)
+            + (LIBM_CODE_BYTES if any(p.libm for p in plans) else 0))
+    arenas = [cm.arena.size for cm in models]
+    label = " + ".join(cm.model_file for cm in models)
+    return MemoryNeeds(label, arena=sum(arenas) if separate_arenas else max(arenas),
+                       weights=sum(cm.needs.weights for cm in models), code=code,
+                       firmware_ram=FIRMWARE_RAM_BYTES + RAM_PER_NODE_BYTES * len(plans))
+
+
+def compile_project(graphs: Sequence[Graph], names: Sequence[str | None] = (), board: Board | None = None,
+                    separate_arenas: bool = False, memory: MemoryOptions = MemoryOptions(),
+                    bound: Sequence[Sequence[BoundInput]] = ()) -> Project:
+    """Compile every graph (:func:`compile_model`, no fit check each) into one
+    :class:`~micro_codegen.compiled.Project`; names default to each file's stem. With
+    ``board``, refuse the project if the models together do not fit (shared arena = the
+    largest, separate arenas = the sum; weights and code add up)."""
+    if not graphs:
+        raise CodegenError("no model given")
+    if len(names) > len(graphs):
+        raise CodegenError(f"{len(names)} --name for {len(graphs)} model(s): give at most one per model")
+    names = list(names) + [None] * (len(graphs) - len(names))
+    bound = list(bound) + [()] * (len(graphs) - len(bound))
+    core = board.core if board is not None else None
+    stems = [n or (Path(g.source).stem if g.source else g.name) or "model" for n, g in zip(names, graphs)]
+    models = []
+    for g, n, b in zip(graphs, stems, bound):
+        models.append(compile_model(g, name=n, bound=b, memory=memory, core=core))
+    files = tuple(sorted({f for cm in models for f in cm.kernel_files}))
+    needs = project_needs(models, files, separate_arenas)
+    if board is not None:
+        check_fit(board, needs)
+    return Project(tuple(models), bool(separate_arenas), files, needs)
 
 
 def compile_memory_plan(g: Graph, memory: MemoryOptions = MemoryOptions()) -> tuple[MemoryPlan, object]:

@@ -3,14 +3,15 @@
 #
 #   bash scripts/setup.sh
 #
-# 1. apt: host gcc/make, the Arm GNU toolchain + newlib, QEMU (Arm system emulator), flatc.
+# 1. apt: host gcc/make, the Arm GNU toolchain + newlib, QEMU (Arm system emulator), flatc, cmake
+#    (the library-only output, `generate --app none`, is tested inside a CMake project).
 # 2. A virtual environment .venv/ with micro_codegen (editable) and its test extras.
 # 3. The QEMU instruction-count plugin of `micro-codegen bench`.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 
-APT_PACKAGES=(gcc make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm flatbuffers-compiler
+APT_PACKAGES=(gcc make cmake gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm flatbuffers-compiler
               python3-venv)
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -35,7 +36,7 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"
 
-for tool in gcc make arm-none-eabi-gcc qemu-system-arm flatc; do
+for tool in gcc make cmake arm-none-eabi-gcc qemu-system-arm flatc; do
   command -v "$tool" >/dev/null || { echo "setup: $tool is still missing" >&2; exit 1; }
 done
 # the QEMU instruction-count plugin of `micro-codegen bench` (Debian ships no qemu-plugin.h; the

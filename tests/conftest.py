@@ -1,13 +1,15 @@
 """Shared test fixtures: where the reference models live (``../shared`` beside the repo)."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# MICRO_CODEGEN_SHARED: the shared folder elsewhere (e.g. from a git worktree)
+SHARED = Path(os.environ.get("MICRO_CODEGEN_SHARED", REPO.parent / "shared"))
 MLPERF = SHARED / "models" / "mlperf_tiny"
 SEED_ARCH = SHARED / "models" / "seed_arch"
 ONNX_OPS = SHARED / "models" / "onnx_ops"

@@ -136,6 +136,8 @@ class ModelCode:
     libm: bool
     needs_math_h: bool
     define_bits: dict[str, int] = field(default_factory=dict)   # -D<name>=<bits> (OpPlan.define_bits OR-ed)
+    arena: str = ""             # the arena's C symbol: "<prefix>_arena", or the shared one
+    shared_arena: bool = False  # the arena is shared with other models (declared in mc_shared_arena.h)
 
     @property
     def defines(self) -> list[str]:
@@ -189,8 +191,9 @@ def _as_ctype(values, dtype: DType, where: str) -> np.ndarray:
 class _Lowering:
     """The state of one lowering: names taken, constants emitted, arena names."""
 
-    def __init__(self, cm: CompiledModel, prefix: str):
+    def __init__(self, cm: CompiledModel, prefix: str, arena: str | None = None):
         self.cm, self.g, self.prefix, self.macro = cm, cm.graph, prefix, prefix.upper()
+        self.arena = arena or f"{prefix}_arena"
         self.namer = Namer(reserved=[f"{prefix}_{s}" for s in (
             "arena", "init", "invoke", "invoke_until", "input", "output", "node_ticks", "tensor", "nodes",
             "tensors", "input_offsets", "output_offsets", "ticks", "tensor_entry_t")])
@@ -233,7 +236,7 @@ class _Lowering:
 
     def arena_ptr(self, ti: int) -> str:
         t = self.g.tensors[ti]
-        return f"({ctype(t.dtype)} *)&{self.prefix}_arena[{self.offset_names[('tensor', ti)].name}]"
+        return f"({ctype(t.dtype)} *)&{self.arena}[{self.offset_names[('tensor', ti)].name}]"
 
     # -- constants
 
@@ -301,7 +304,7 @@ class _Lowering:
         if a.kind in ("scratch", "scratch_size"):
             off = self.offset_names.get(("scratch", i))
             if a.kind == "scratch":
-                return "NULL" if off is None else f"(void *)&{self.prefix}_arena[{off.name}]"
+                return "NULL" if off is None else f"(void *)&{self.arena}[{off.name}]"
             return "0u" if off is None else f"{int(self.cm.plans[i].scratch_bytes)}u"
         if a.kind == "null":
             return "NULL"
@@ -344,11 +347,12 @@ class _Lowering:
         return TensorIO(ti, t.name, t.dtype, tuple(t.shape), t.nbytes, name.offset, name.name, scale, zp)
 
 
-def lower(cm: CompiledModel, prefix: str) -> ModelCode:
-    """What the templates need to print ``cm`` with symbols prefixed by ``prefix``."""
+def lower(cm: CompiledModel, prefix: str, shared_arena: str | None = None) -> ModelCode:
+    """What the templates need to print ``cm`` with symbols prefixed by ``prefix``;
+    ``shared_arena``: the symbol of an arena several models share (default: its own)."""
     g: Graph = cm.graph
     prefix = c_ident(prefix, lower=True)
-    lw = _Lowering(cm, prefix)
+    lw = _Lowering(cm, prefix, shared_arena)
     nodes = [lw.node(i, plan) for i, plan in enumerate(cm.plans)]
     define_bits: dict[str, int] = {}
     for plan in cm.plans:
@@ -362,4 +366,5 @@ def lower(cm: CompiledModel, prefix: str) -> ModelCode:
         prefix=prefix, macro=prefix.upper(), arena_size=cm.arena.size, lower_bound=cm.arena.lower_bound,
         nodes=nodes, consts=lw.consts, inputs=[lw.io(ti) for ti in g.inputs], outputs=[lw.io(ti) for ti in g.outputs],
         arena_names=arena_names, tensors=tensors, headers=sorted({p.header for p in cm.plans if p.header}),
-        libm=cm.libm, needs_math_h=needs_math, define_bits=define_bits)
+        libm=cm.libm, needs_math_h=needs_math, define_bits=define_bits, arena=lw.arena,
+        shared_arena=shared_arena is not None)

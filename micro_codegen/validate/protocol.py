@@ -20,9 +20,10 @@ Requests (payload -> response payload after the status byte; ``x3`` = reserved):
 
 =============  ===========================================  ==========================================
 HELLO 0x01     (empty)                                      version u8, flags u8 (1 = debug tensors,
-                                                            2 = timing), n_in u8, n_out u8, x1,
-                                                            max_chunk u16, arena u32, tick_hz u32,
-                                                            nodes u16, x2, sha256[:8], name (u8 len +
+                                                            2 = timing), n_in u8, n_out u8, models u8
+                                                            (0 before SELECT existed), max_chunk u16,
+                                                            arena u32, tick_hz u32, nodes u16,
+                                                            selected model u8, x1, sha256[:8], name (u8 len +
                                                             bytes), board (u8 len + bytes), per input
                                                             then output: dtype u8 (MindSpore TypeId),
                                                             rank u8, x2, nbytes u32, dims u32 x rank
@@ -33,6 +34,9 @@ GET_OUTPUT 04  k u32, offset u32, length u32 (<= 1 KiB)     x3, total bytes u32,
 GET_TIMING 05  first u16, count u16 (<= 256)                x3, tick_hz u32, ticks u32 x count
 GET_TENSOR 06  tensor index u32, offset u32, length u32     x3, total bytes u32, data (debug builds
                                                             only, else status UNSUPPORTED)
+SELECT 0x07    model index u8                               (nothing); the other requests address
+                                                            that model from now on (projects of
+                                                            several models; BAD_INDEX if >= models)
 =============  ===========================================  ==========================================
 
 Big tensors are moved in chunks of at most ``max_chunk`` (1 KiB) so a UART with a small
@@ -76,6 +80,7 @@ class Msg(enum.IntEnum):
     GET_OUTPUT = 0x04
     GET_TIMING = 0x05
     GET_TENSOR = 0x06
+    SELECT = 0x07
     ERROR = 0xFF
 
 
@@ -227,6 +232,8 @@ class Hello:
     board: str
     inputs: tuple[TensorInfo, ...]
     outputs: tuple[TensorInfo, ...]
+    model_count: int = 1      # models in the firmware (SELECT chooses); 0 from firmware before SELECT
+    model_index: int = 0      # the model the requests address
 
     @property
     def debug_tensors(self) -> bool:
@@ -239,8 +246,8 @@ class Hello:
 
 def parse_hello(payload: bytes) -> Hello:
     try:
-        (status, version, flags, n_in, n_out, _r, max_chunk, arena, tick_hz, nodes, _r2,
-         sha) = struct.unpack_from("<BBBBBBHIIHH8s", payload)
+        (status, version, flags, n_in, n_out, n_models, max_chunk, arena, tick_hz, nodes, selected, _r2,
+         sha) = struct.unpack_from("<BBBBBBHIIHBB8s", payload)
         pos = 28
         names = []
         for _ in range(2):
@@ -256,7 +263,7 @@ def parse_hello(payload: bytes) -> Hello:
     except (struct.error, IndexError):
         raise ValidationError(f"malformed HELLO answer ({len(payload)} bytes)") from None
     return Hello(version, flags, max_chunk, arena, tick_hz, nodes, sha.hex(), names[0], names[1],
-                 tuple(infos[:n_in]), tuple(infos[n_in:]))
+                 tuple(infos[:n_in]), tuple(infos[n_in:]), n_models, selected)
 
 
 @dataclass(frozen=True)
@@ -396,6 +403,11 @@ class ProtocolClient:
                                   f"this host speaks version {VERSION}")
         self.hello_info = h
         return h
+
+    def select(self, index: int) -> Hello:
+        """Address model ``index`` of a firmware with several models (SELECT), then HELLO it."""
+        self.request(Msg.SELECT, struct.pack("<B", index))
+        return self.hello()
 
     @property
     def chunk(self) -> int:

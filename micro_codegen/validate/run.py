@@ -88,6 +88,25 @@ class RunReport:
         }
 
 
+def select_model(manifest: dict, model: str | None, project_dir) -> tuple[dict, int | None]:
+    """(the manifest fields of the model to run, its index for SELECT or None for a project of
+    one model). A project of several models lists them under ``models``; ``model`` names one."""
+    models = manifest.get("models")
+    if not models:
+        if model is not None and model != manifest.get("name"):
+            raise ValidationError(f"{project_dir}: the project has one model, '{manifest.get('name')}'; "
+                                  f"got --model {model}")
+        return manifest, None
+    names = [m["name"] for m in models]
+    if model is None:
+        raise ValidationError(f"{project_dir} holds {len(models)} models ({', '.join(names)}): choose one with "
+                              f"--model NAME")
+    if model not in names:
+        raise ValidationError(f"{project_dir}: no model '{model}' (its models: {', '.join(names)})")
+    k = names.index(model)
+    return dict(manifest, **models[k]), k
+
+
 def _decode(data: bytes, info, dtype: DType) -> np.ndarray:
     return np.frombuffer(data, dtype=dtype.np.newbyteorder("<")).astype(dtype.np).reshape(info.dims)
 
@@ -128,16 +147,20 @@ def run_cases(client: ProtocolClient, hello: Hello, cases: Sequence[Case], timin
 def run_project(project_dir: str | Path, cases_path: str | Path, port: str | None = None,
                 graph: Graph | None = None, atol: float | None = None, rtol: float | None = None,
                 board: Board | None = None, timeout: float = 5.0, progress: Progress = NO_PROGRESS,
-                runner: str | None = None) -> RunReport:
+                runner: str | None = None, model: str | None = None) -> RunReport:
     """Start the project's firmware, run every case, compare when the file has outputs.
 
     The runner is ``runner`` or the board's (``runner`` in its board.toml: host, qemu,
     openocd/pyocd + ``port``).
     With ``graph`` (the model) the cases are checked against the model's I/O; otherwise
     against what the firmware announces in HELLO. A failed run raises ValidationError with
-    what the runner saw appended in brackets (exit code, fault report, QEMU's stderr)."""
+    what the runner saw appended in brackets (exit code, fault report, QEMU's stderr).
+    ``model``: the model (its name) of a project of several models (SELECT picks it)."""
     project_dir = Path(project_dir)
     manifest = read_manifest(project_dir)
+    if manifest.get("executable") is None:
+        raise ValidationError(f"{project_dir}: a library-only project (generate --app none) has no firmware to run")
+    manifest, index = select_model(manifest, model, project_dir)
     board = board or board_for(manifest["board"], manifest.get("ram_limit_bytes"))
     image = project_dir / manifest["executable"]
     runner = get_runner(board, project_dir, image, port, runner=runner)
@@ -147,7 +170,7 @@ def run_project(project_dir: str | Path, cases_path: str | Path, port: str | Non
             with progress.step("boot"):                 # start (QEMU / flash) + HELLO
                 link = stack.enter_context(runner)
                 client = ProtocolClient(link, timeout=timeout)
-                hello = client.hello()
+                hello = client.hello() if index is None else client.select(index)
             if not manifest["model_sha256"].startswith(hello.sha256_prefix):
                 raise ValidationError(f"{image}: firmware was built from a model with sha256 "
                                       f"{hello.sha256_prefix}…, the project is for {manifest['model_sha256'][:16]}…; "

@@ -233,7 +233,7 @@ static uint32_t mc_infos_bytes(const mc_tensor_info_t *infos, uint8_t count)
     return n;
 }
 
-static void mc_hello(const mc_model_t *m, uint8_t seq)
+static void mc_hello(const mc_model_t *m, uint8_t seq, uint8_t count, uint8_t selected)
 {
     uint8_t head[28];
     uint8_t nlen = (uint8_t)mc_strlen63(m->name);
@@ -254,10 +254,12 @@ static void mc_hello(const mc_model_t *m, uint8_t seq)
     head[2] = flags;
     head[3] = m->input_count;
     head[4] = m->output_count;
+    head[5] = count;
     mc_put_u16(&head[6], (uint16_t)MC_PROTO_MAX_CHUNK);
     mc_put_u32(&head[8], m->arena_size);
     mc_put_u32(&head[12], board_tick_hz());
     mc_put_u16(&head[16], m->node_count);
+    head[18] = selected;
     memcpy(&head[20], m->sha256_prefix, 8u);
     total = (uint32_t)sizeof head + 2u + nlen + blen + mc_infos_bytes(m->inputs, m->input_count) +
             mc_infos_bytes(m->outputs, m->output_count);
@@ -461,7 +463,14 @@ static void mc_set_input(const mc_model_t *m, uint8_t seq, const uint8_t *p, uin
 
 void mc_proto_serve(const mc_model_t *model)
 {
+    mc_proto_serve_models(&model, 1u);
+}
+
+void mc_proto_serve_models(const mc_model_t *const *models, uint8_t count)
+{
     mc_invoke_cache_t cache;
+    const mc_model_t *model = models[0];
+    uint8_t selected = 0u;
     uint8_t type;
     uint8_t seq;
     uint32_t len;
@@ -470,7 +479,19 @@ void mc_proto_serve(const mc_model_t *model)
     while (mc_recv(&type, &seq, &len)) {
         switch (type) {
         case MC_MSG_HELLO:
-            mc_hello(model, seq);
+            mc_hello(model, seq, count, selected);
+            break;
+        case MC_MSG_SELECT:
+            if (len < 1u) {
+                mc_reply_status(MC_MSG_SELECT, seq, MC_STATUS_BAD_LENGTH);
+            } else if (mc_rx[0] >= count) {
+                mc_reply_status(MC_MSG_SELECT, seq, MC_STATUS_BAD_INDEX);
+            } else {
+                cache.valid = 0;
+                selected = mc_rx[0];
+                model = models[selected];
+                mc_reply_status(MC_MSG_SELECT, seq, MC_STATUS_OK);
+            }
             break;
         case MC_MSG_SET_INPUT:
             cache.valid = 0;

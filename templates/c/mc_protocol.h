@@ -33,6 +33,7 @@
 #define MC_MSG_GET_OUTPUT 0x04u
 #define MC_MSG_GET_TIMING 0x05u
 #define MC_MSG_GET_TENSOR 0x06u
+#define MC_MSG_SELECT 0x07u /* projects of several models: which one the other requests address */
 #define MC_MSG_RESPONSE 0x80u
 #define MC_MSG_ERROR 0xFFu /* answer to a frame that could not be processed */
 
@@ -97,6 +98,9 @@ typedef struct mc_model_t {
 
 /* serve requests until the link reports BOARD_EOF */
 void mc_proto_serve(const mc_model_t *model);
+
+/* the same for a project of several models: requests address models[0] until a SELECT */
+void mc_proto_serve_models(const mc_model_t *const *models, uint8_t count);
 
 /* IEEE CRC-32 update (start with crc = 0) */
 uint32_t mc_crc32(uint32_t crc, const uint8_t *data, size_t n);
