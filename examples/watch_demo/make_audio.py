@@ -117,18 +117,20 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--snr-db", type=float, default=20.0)
     ap.add_argument("--stream", action="store_true", help="also write stream.wav and stream.txt (word, start s)")
+    ap.add_argument("--stream-commands", default=",".join(COMMANDS), help="commands of the stream, comma-separated")
+    ap.add_argument("--no-clips", action="store_true", help="write only the stream")
     args = ap.parse_args(argv)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(args.seed)
     n = 0
-    for word in (WAKE_WORD, *COMMANDS):
+    for word in () if args.no_clips else (WAKE_WORD, *COMMANDS):
         for voice in VOICES:
             for speed in SPEEDS:
                 c = clip(espeak(word, voice, speed), rng, snr_db=args.snr_db)
                 write_wav(args.out_dir / f"{word}_{voice.replace('+', '_')}_{speed}.wav", c)
                 n += 1
     if args.stream:
-        s, events = stream(rng, snr_db=args.snr_db)
+        s, events = stream(rng, commands=args.stream_commands.split(","), snr_db=args.snr_db)
         write_wav(args.out_dir / "stream.wav", s)
         (args.out_dir / "stream.txt").write_text("".join(f"{w} {t:.3f}\n" for w, t in events))
     print(f"make_audio: {n} clips{' + stream.wav' if args.stream else ''} in {args.out_dir}")
