@@ -289,3 +289,77 @@ def test_stored_words_are_recognized():
     assert fired.size and 512 * (fired.min() + 30) / 16000 < 2.0, "marvin (from 0.5 s) fires the wake word"
     after_marvin = int(1.3 * 16000 / 512) + 1
     assert scores[after_marvin:].max() <= SWW_THRESHOLD, "'yes' (from 1.5 s) does not"
+
+
+# ---------------------------------------------------------------- C == twin on a Cortex-M4F (QEMU)
+
+ARM_MAIN = r"""
+#include "audio/audio_feature_fp32.h"
+#include "{name}_feature_params.h"
+
+static const int16_t samples[{n_samples}] = {{
+{samples}
+}};
+static const uint32_t expected_bits[{n_feat}] = {{
+{bits}
+}};
+static const int8_t expected_q[{n_feat}] = {{
+{q}
+}};
+static audio_feature_state_t state;
+static float buffer[{NAME}_FEATURE_BUFFER_FLOATS];
+
+int main(void) {{
+  int8_t out[{NAME}_FEATURE_OUT];
+  int32_t f, k, bad = 0;
+  if (audio_feature_init(&state, &{name}_feature_params, buffer, {NAME}_FEATURE_BUFFER_FLOATS) != 0) {{
+    sh_print("init failed\n");
+    return 1;
+  }}
+  for (f = 0; f < {n_frames}; ++f) {{
+    audio_feature_push(&state, samples + f * {NAME}_FEATURE_HOP, out);
+    for (k = 0; k < {NAME}_FEATURE_OUT; ++k) {{
+      uint32_t bits;
+      memcpy(&bits, &state.features[k], sizeof(bits));
+      if (bits != expected_bits[f * {NAME}_FEATURE_OUT + k] || out[k] != expected_q[f * {NAME}_FEATURE_OUT + k]) {{
+        ++bad;
+      }}
+    }}
+  }}
+  sh_print(bad ? "mismatch\n" : "equal\n");
+  return bad != 0;
+}}
+"""
+
+
+@pytest.mark.arm_cc
+@pytest.mark.qemu
+@pytest.mark.parametrize("which", ["kws", "sww"])
+def test_c_equals_twin_on_cortex_m4(tmp_path, which):
+    """The front end built for Cortex-M4F (hard float, newlib) and run in QEMU mps2-an386 gives
+    the twin's float features bit for bit and its int8 frames."""
+    from c_harness import ARM_FLAGS, ARM_SELFTEST_LD, ARM_STARTUP_C, _c_list
+    from conftest import require_tool
+    cc = require_tool("arm-none-eabi-gcc")
+    qemu = require_tool("qemu-system-arm")
+    p = audio.kws_params(gain=2.0) if which == "kws" else audio.sww_params()
+    x = wav("marvin_yes_stream.wav")
+    feats, q = audio.FrontEnd(p).run(x)
+    n = len(feats) * p.hop_length
+    for fname, text in audio.render_params(p, source="tests/audio/test_frontend.py").items():
+        (tmp_path / fname).write_text(text)
+    main = ARM_MAIN.format(name=p.name, NAME=p.name.upper(), n_samples=n, n_feat=feats.size, n_frames=len(feats),
+                           samples=_c_list(x[:n]), bits=", ".join(f"{b}u" for b in feats.reshape(-1).view(np.uint32)),
+                           q=_c_list(q.reshape(-1)))
+    (tmp_path / "main.c").write_text("#include <string.h>\n" + ARM_STARTUP_C + main)
+    (tmp_path / "fw.ld").write_text(ARM_SELFTEST_LD)
+    elf = tmp_path / "fw.elf"
+    r = subprocess.run([cc, *ARM_FLAGS, "-I", str(NNACL), "-I", str(tmp_path), str(NNACL / "audio" / "audio_feature_fp32.c"),
+                        str(tmp_path / f"{p.name}_feature_params.c"), str(tmp_path / "main.c"), "-nostartfiles",
+                        "--specs=nano.specs", "--specs=nosys.specs", "-T", str(tmp_path / "fw.ld"), "-o", str(elf),
+                        "-lm"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([qemu, "-M", "mps2-an386", "-nographic", "-semihosting-config", "enable=on,target=native",
+                        "-kernel", str(elf)], capture_output=True, text=True, timeout=120)
+    said = r.stdout + r.stderr                    # semihosting SYS_WRITE0 text
+    assert r.returncode == 0 and "equal" in said, f"exit {r.returncode}: {said}"
