@@ -309,6 +309,10 @@ static const int8_t expected_q[{n_feat}] = {{
 static audio_feature_state_t state;
 static float buffer[{NAME}_FEATURE_BUFFER_FLOATS];
 
+/* the QEMU instruction-count plugin records the running count at each call */
+__attribute__((noinline)) void fe_mark(void);
+__attribute__((noinline)) void fe_mark(void) {{ __asm__ volatile("" ::: "memory"); }}
+
 int main(void) {{
   int8_t out[{NAME}_FEATURE_OUT];
   int32_t f, k, bad = 0;
@@ -317,7 +321,9 @@ int main(void) {{
     return 1;
   }}
   for (f = 0; f < {n_frames}; ++f) {{
+    fe_mark();
     audio_feature_push(&state, samples + f * {NAME}_FEATURE_HOP, out);
+    fe_mark();
     for (k = 0; k < {NAME}_FEATURE_OUT; ++k) {{
       uint32_t bits;
       memcpy(&bits, &state.features[k], sizeof(bits));
@@ -359,10 +365,21 @@ def test_c_equals_twin_on_cortex_m4(tmp_path, which):
                         "--specs=nano.specs", "--specs=nosys.specs", "-T", str(tmp_path / "fw.ld"), "-o", str(elf),
                         "-lm"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+    nm = subprocess.run([cc.replace("gcc", "nm"), str(elf)], capture_output=True, text=True).stdout
+    mark = next(int(line.split()[0], 16) for line in nm.splitlines() if line.endswith(" fe_mark"))
+    from micro_codegen.qemu_plugin import plugin_path
+    marks = tmp_path / "marks.txt"
     r = subprocess.run([qemu, "-M", "mps2-an386", "-nographic", "-semihosting-config", "enable=on,target=native",
-                        "-kernel", str(elf)], capture_output=True, text=True, timeout=120)
+                        "-plugin", f"{plugin_path()},out={marks},mark={mark & ~1:#x}", "-kernel", str(elf)],
+                       capture_output=True, text=True, timeout=120)
     said = r.stdout + r.stderr                    # semihosting SYS_WRITE0 text
     assert r.returncode == 0 and "equal" in said, f"exit {r.returncode}: {said}"
+    counts = np.array([int(line) for line in marks.read_text().splitlines() if not line.startswith("end")])
+    per_push = counts[1::2] - counts[0::2]
+    assert len(per_push) == len(feats)
+    per_second = per_push.mean() * p.sample_rate / p.hop_length
+    print(f"{p.name}: {per_push.mean():,.0f} instructions per push (min {per_push.min():,}, max {per_push.max():,}), "
+          f"{per_second / 1e6:.2f} M instructions per second of audio on Cortex-M4F")
 
 
 # ---------------------------------------------------------------- hit rate on freshly synthesized speech
