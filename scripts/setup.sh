@@ -4,14 +4,15 @@
 #   bash scripts/setup.sh
 #
 # 1. apt: host gcc/make, the Arm GNU toolchain + newlib, QEMU (Arm system emulator), flatc, cmake
-#    (the library-only output, `generate --app none`, is tested inside a CMake project).
+#    (the library-only output, `generate --app none`, is tested inside a CMake project),
+#    espeak-ng (synthesizes the watch demo's test speech: examples/watch_demo/make_audio.py).
 # 2. A virtual environment .venv/ with micro_codegen (editable) and its test extras.
 # 3. The QEMU instruction-count plugin of `micro-codegen bench`.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 
-APT_PACKAGES=(gcc make cmake gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm flatbuffers-compiler
+APT_PACKAGES=(gcc make cmake gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm flatbuffers-compiler espeak-ng
               python3-venv)
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
