@@ -191,10 +191,13 @@ def memory(elf: Path) -> tuple[int, int]:
 
 # ------------------------------------------------------------------ run
 
-def stream(elf: Path, board_name: str, x: np.ndarray, log, timeout: float = 600.0) -> Result:
-    from micro_codegen.runners.qemu import QemuRunner
+def stream(elf: Path, board_name: str, x: np.ndarray, log, timeout: float = 600.0, port: str | None = None,
+           runner_name: str | None = None) -> Result:
+    """Boot the firmware (QEMU; or flash a real board and open ``port``), stream ``x``, collect
+    its lines. A real board's UART (115200 baud) carries about a third of real time."""
+    from micro_codegen.runners import get_runner
     board = make_board(board_name)
-    runner = QemuRunner(board, elf.parent, elf)
+    runner = get_runner(board, elf.parent, elf, port=port, runner=runner_name)
     res = Result()
     n = len(x) // BLOCK * BLOCK
 
@@ -242,6 +245,10 @@ def stream(elf: Path, board_name: str, x: np.ndarray, log, timeout: float = 600.
             if f[0] == "S":
                 res.costs[f[1]] = int(f[2])
 
+    if not board.raw.get("qemu"):
+        with runner as link:
+            session(link)
+        return res
     code, _ = runner.run(session, timeout=timeout)
     if code != 0:
         raise SystemExit(f"firmware exited with {code}: {runner.diagnostics()}")
@@ -289,6 +296,11 @@ def main(argv=None) -> int:
     ap.add_argument("--models", type=Path, default=None, help="folder with the two MLPerf Tiny .ms models")
     ap.add_argument("--out", type=Path, default=None, help="build folder (default: a temporary one)")
     ap.add_argument("--no-check", action="store_true", help="skip the numpy comparison")
+    ap.add_argument("--build-only", action="store_true", help="generate and build; print RAM and flash")
+    ap.add_argument("--flash-dry-run", action="store_true",
+                    help="real board: print the flash command (openocd/pyocd) for the built ELF, run nothing")
+    ap.add_argument("--port", help="real board: its UART (e.g. /dev/ttyACM0); flashes it, then streams")
+    ap.add_argument("--runner", help="real board: flash tool (default: the board's)")
     args = ap.parse_args(argv)
     models = args.models or default_models()
     x = read_wav(args.wav)
@@ -300,9 +312,18 @@ def main(argv=None) -> int:
     try:
         elf = build(out.resolve(), models.resolve(), args.board, print)
         ram, flash = memory(elf)
-        print(f"firmware {elf.name}: RAM {ram:,} B, flash {flash:,} B; streaming {args.wav.name} "
-              f"({len(x) / RATE:.2f} s) to {args.board}:")
-        fw = stream(elf, args.board, x, print)
+        print(f"firmware {elf}: RAM {ram:,} B, flash {flash:,} B (nrf52840: {NRF_RAM:,} / {NRF_FLASH:,})")
+        if args.flash_dry_run:
+            import shlex
+            from micro_codegen.runners import get_runner
+            runner = get_runner(make_board(args.board), elf.parent, elf, runner=args.runner)
+            if not hasattr(runner, "dry_run"):
+                raise SystemExit(f"board {args.board} is simulated: nothing to flash")
+            print(shlex.join(runner.dry_run()))
+        if args.build_only or args.flash_dry_run:
+            return 0
+        print(f"streaming {args.wav.name} ({len(x) / RATE:.2f} s) to {args.board}:")
+        fw = stream(elf, args.board, x, print, port=args.port, runner_name=args.runner)
         print(budget(fw, ram, flash))
         if not args.no_check:
             bad = compare(fw, pipeline(x, models))
