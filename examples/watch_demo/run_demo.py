@@ -55,7 +55,7 @@ NRF_RAM, NRF_FLASH = 256 * 1024, 1024 * 1024
 
 def default_models() -> Path:
     env = os.environ.get("MICRO_CODEGEN_SHARED")
-    for base in ([Path(env)] if env else []) + [ROOT.parent / "shared", Path("/work/shared")]:
+    for base in ([Path(env)] if env else []) + [ROOT.parent / "shared"]:
         if (base / "models" / "mlperf_tiny" / "kws_ref_model.ms").is_file():
             return base / "models" / "mlperf_tiny"
     return ROOT.parent / "shared" / "models" / "mlperf_tiny"
@@ -131,7 +131,7 @@ def make_board(name: str):
     return b
 
 
-def build(out: Path, models: Path, board_name: str, log) -> Path:
+def build(out: Path, models: Path, board_name: str, log, pdm: bool = False) -> Path:
     from micro_codegen import audio
     from micro_codegen.emit.env import render
     from micro_codegen.ms_model.reader import read_model
@@ -162,7 +162,7 @@ def build(out: Path, models: Path, board_name: str, log) -> Path:
             render(tpl, board=board.raw, banner=" * watch_demo board files"))
     flags = " ".join(board.cflags)
     r = subprocess.run(["make", "-s", "-j4", "-f", str(HERE / "firmware" / "Makefile"), f"OUT={out}",
-                        f"ARCH_FLAGS={flags}"], capture_output=True, text=True, cwd=ROOT)
+                        f"ARCH_FLAGS={flags}"] + (["PDM=1"] if pdm else []), capture_output=True, text=True, cwd=ROOT)
     if r.returncode:
         raise SystemExit(f"firmware build failed:\n{r.stdout}{r.stderr}")
     return out / "build" / "watch_demo.elf"
@@ -299,10 +299,14 @@ def main(argv=None) -> int:
     ap.add_argument("--build-only", action="store_true", help="generate and build; print RAM and flash")
     ap.add_argument("--flash-dry-run", action="store_true",
                     help="real board: print the flash command (openocd/pyocd) for the built ELF, run nothing")
+    ap.add_argument("--pdm", action="store_true",
+                    help="nrf52840dk: audio from a PDM microphone (firmware/pdm_nrf52840.c); build only")
     ap.add_argument("--port", help="real board: its UART (e.g. /dev/ttyACM0); flashes it, then streams")
     ap.add_argument("--runner", help="real board: flash tool (default: the board's)")
     args = ap.parse_args(argv)
     models = args.models or default_models()
+    if not (models / "kws_ref_model.ms").is_file() or not (models / "str_ww_ref_model.ms").is_file():
+        raise SystemExit(f"{models}: kws_ref_model.ms / str_ww_ref_model.ms not found; pass --models DIR")
     x = read_wav(args.wav)
     tmp = None
     out = args.out
@@ -310,7 +314,9 @@ def main(argv=None) -> int:
         tmp = tempfile.TemporaryDirectory(prefix="watch_demo_")
         out = Path(tmp.name)
     try:
-        elf = build(out.resolve(), models.resolve(), args.board, print)
+        if args.pdm and args.board != "nrf52840dk":
+            raise SystemExit("--pdm is for --board nrf52840dk (the nRF52840's PDM peripheral)")
+        elf = build(out.resolve(), models.resolve(), args.board, print, pdm=args.pdm)
         ram, flash = memory(elf)
         print(f"firmware {elf}: RAM {ram:,} B, flash {flash:,} B (nrf52840: {NRF_RAM:,} / {NRF_FLASH:,})")
         if args.flash_dry_run:
@@ -320,7 +326,7 @@ def main(argv=None) -> int:
             if not hasattr(runner, "dry_run"):
                 raise SystemExit(f"board {args.board} is simulated: nothing to flash")
             print(shlex.join(runner.dry_run()))
-        if args.build_only or args.flash_dry_run:
+        if args.build_only or args.flash_dry_run or args.pdm:
             return 0
         print(f"streaming {args.wav.name} ({len(x) / RATE:.2f} s) to {args.board}:")
         fw = stream(elf, args.board, x, print, port=args.port, runner_name=args.runner)

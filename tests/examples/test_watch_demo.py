@@ -61,6 +61,17 @@ def test_nrf52840dk_build_and_flash_dry_run(tmp_path, capsys):
     assert 0 < ram <= 256 * 1024 and 0 < flash <= 1024 * 1024
 
 
+@pytest.mark.arm_cc
+def test_pdm_microphone_build_compiles(tmp_path, capsys):
+    """nrf52840dk with the PDM driver instead of the UART stream: compiles and links (-Werror)."""
+    require_tool("arm-none-eabi-gcc")
+    code, out = _run(["--board", "nrf52840dk", "--pdm", "--out", str(tmp_path / "out")], capsys)
+    assert code == 0, out
+    nm = subprocess.run(["arm-none-eabi-nm", str(tmp_path / "out" / "build" / "watch_demo.elf")], capture_output=True,
+                        text=True, check=True).stdout
+    assert " pdm_wait_hop" in nm and " pdm_start" in nm
+
+
 @pytest.mark.slow
 @pytest.mark.arm_cc
 @pytest.mark.qemu

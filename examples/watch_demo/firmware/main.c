@@ -21,6 +21,9 @@
 #include "mc_shared_arena.h"
 #include "sww_feature_params.h"
 #include "ww.h"
+#ifdef WATCH_DEMO_PDM
+#include "pdm_nrf52840.h"
+#endif
 
 #define BLOCK SWW_FEATURE_HOP                 /* samples per UART block = the wake-word hop */
 #define WW_FRAMES SWW_FEATURE_FRAMES
@@ -39,7 +42,11 @@ static audio_feature_state_t ww_fe, kws_fe;
 static int8_t ww_window[WW_FRAMES * WW_BINS];  /* the last 30 frames, oldest first */
 static int8_t kws_feats[KWS_FRAMES * KWS_COEFFS];
 static int16_t kws_hop[KWS_HOP];
+#ifdef WATCH_DEMO_PDM
+static int16_t pdm_buffers[3 * BLOCK];
+#else
 static int16_t block[BLOCK];
+#endif
 
 /* totals for the budget (instructions or cycles) */
 static uint64_t tot_ww_fe, tot_ww, tot_kws_fe, tot_kws;
@@ -67,6 +74,7 @@ static void put_i32(int32_t v)
     }
 }
 
+#ifndef WATCH_DEMO_PDM
 static void put_u64(uint64_t v)
 {
     char s[24];
@@ -88,6 +96,7 @@ static void put_kv(const char *key, uint64_t v)
     put_u64(v);
     board_uart_putc('\n');
 }
+#endif
 
 /* KWS state: kws_at = first sample of the KWS second, kws_fill = samples in kws_hop */
 static int kws_armed;
@@ -158,12 +167,12 @@ static void kws_sample(uint32_t pos, int16_t s)
     }
 }
 
-static void process_block(uint32_t pos)
+static void process_block(const int16_t *samples, uint32_t pos)
 {
     int8_t frame[WW_BINS];
     uint32_t t0 = now(), i;
     uint32_t c_fe, c_ww;
-    audio_feature_push(&ww_fe, block, frame);
+    audio_feature_push(&ww_fe, samples, frame);
     c_fe = cost(t0, now());
     tot_ww_fe += c_fe;
     memmove(ww_window, ww_window + WW_BINS, (WW_FRAMES - 1) * WW_BINS);
@@ -202,7 +211,7 @@ static void process_block(uint32_t pos)
         }
     }
     for (i = 0; i < BLOCK; ++i) {
-        kws_sample(pos + i, block[i]);
+        kws_sample(pos + i, samples[i]);
     }
 }
 
@@ -222,11 +231,19 @@ int main(void)
     board_put_u32(MC_SHARED_ARENA_SIZE);
     board_uart_putc('\n');
     board_puts(".\n");
+#ifdef WATCH_DEMO_PDM
+    /* the microphone instead of the UART: events go out as above, forever */
+    pdm_start(pdm_buffers, BLOCK);
+    for (;;) {
+        process_block(pdm_wait_hop(), pos);
+        pos += BLOCK;
+    }
+#else
     for (;;) {
         int cmd = board_uart_getc();
         if (cmd == 'B') {                            /* one block: BLOCK int16 little endian */
             board_uart_read(block, sizeof(block));
-            process_block(pos);
+            process_block(block, pos);
             pos += BLOCK;
             board_puts(".\n");
         } else if (cmd == 'E') {                     /* end of audio: totals, then exit 0 */
@@ -243,4 +260,5 @@ int main(void)
             board_exit(0);
         }
     }
+#endif
 }
