@@ -80,7 +80,7 @@ class Result:
     info: str = ""
 
 
-def pipeline(x: np.ndarray, models: Path) -> Result:
+def pipeline(x: np.ndarray, models: Path, ww_stride: int = 1) -> Result:
     """What the firmware computes, in numpy: front end twin + reference interpreter."""
     from micro_codegen import audio, reference
     from micro_codegen.ms_model.reader import read_model
@@ -92,7 +92,7 @@ def pipeline(x: np.ndarray, models: Path) -> Result:
     _, q = audio.FrontEnd(pw).run(x)
     res = Result()
     pending = None
-    for k in range(len(q) - WW_FRAMES + 1):
+    for k in range(0, len(q) - WW_FRAMES + 1, ww_stride):
         end = BLOCK * (k + WW_FRAMES)
         out = reference.run(ww_g, [q[k:k + WW_FRAMES].reshape(1, WW_FRAMES, 1, pw.num_out)])[0].reshape(-1)
         res.windows.append((end, tuple(int(v) for v in out)))
@@ -131,7 +131,7 @@ def make_board(name: str):
     return b
 
 
-def build(out: Path, models: Path, board_name: str, log, pdm: bool = False) -> Path:
+def build(out: Path, models: Path, board_name: str, log, pdm: bool = False, ww_stride: int = 1) -> Path:
     from micro_codegen import audio
     from micro_codegen.emit.env import render
     from micro_codegen.ms_model.reader import read_model
@@ -162,7 +162,8 @@ def build(out: Path, models: Path, board_name: str, log, pdm: bool = False) -> P
             render(tpl, board=board.raw, banner=" * watch_demo board files"))
     flags = " ".join(board.cflags)
     r = subprocess.run(["make", "-s", "-j4", "-f", str(HERE / "firmware" / "Makefile"), f"OUT={out}",
-                        f"ARCH_FLAGS={flags}"] + (["PDM=1"] if pdm else []), capture_output=True, text=True, cwd=ROOT)
+                        f"ARCH_FLAGS={flags}"] + (["PDM=1"] if pdm else []) + \
+        ([f"WW_STRIDE={ww_stride}"] if ww_stride != 1 else []), capture_output=True, text=True, cwd=ROOT)
     if r.returncode:
         raise SystemExit(f"firmware build failed:\n{r.stdout}{r.stderr}")
     return out / "build" / "watch_demo.elf"
@@ -267,6 +268,10 @@ def budget(res: Result, ram: int, flash: int) -> str:
              f"  {'stage':36s} {unit + '/s of audio':>18s} {'duty @64 MHz':>13s}"]
     for name, v in rows + [("total", total)]:
         lines.append(f"  {name:36s} {v / secs:18,.0f} {100 * v / secs / CLOCK_HZ:12.2f}%")
+    hops = c["samples"] // BLOCK
+    lines.append(f"  per call: wake-word front end {c['ww_fe'] / max(hops, 1):,.0f} {unit}/hop (32 ms), "
+                 f"wake word {c['ww'] / max(c['windows'], 1):,.0f}/window, KWS front end "
+                 f"{c['kws_fe'] / max(c['kws_runs'], 1):,.0f} + model {c['kws'] / max(c['kws_runs'], 1):,.0f}/run")
     lines.append(f"  RAM   {ram:9,} B of {NRF_RAM:,} (nrf52840: {100 * ram / NRF_RAM:.1f} %; "
                  f"stack and the shared model arena included)")
     lines.append(f"  flash {flash:9,} B of {NRF_FLASH:,} (nrf52840: {100 * flash / NRF_FLASH:.1f} %; "
@@ -299,6 +304,8 @@ def main(argv=None) -> int:
     ap.add_argument("--build-only", action="store_true", help="generate and build; print RAM and flash")
     ap.add_argument("--flash-dry-run", action="store_true",
                     help="real board: print the flash command (openocd/pyocd) for the built ELF, run nothing")
+    ap.add_argument("--ww-stride", type=int, default=1, metavar="N",
+                    help="score the wake word on every N-th 32 ms hop only (default 1: every hop)")
     ap.add_argument("--pdm", action="store_true",
                     help="nrf52840dk: audio from a PDM microphone (firmware/pdm_nrf52840.c); build only")
     ap.add_argument("--port", help="real board: its UART (e.g. /dev/ttyACM0); flashes it, then streams")
@@ -316,7 +323,9 @@ def main(argv=None) -> int:
     try:
         if args.pdm and args.board != "nrf52840dk":
             raise SystemExit("--pdm is for --board nrf52840dk (the nRF52840's PDM peripheral)")
-        elf = build(out.resolve(), models.resolve(), args.board, print, pdm=args.pdm)
+        if args.ww_stride < 1:
+            raise SystemExit("--ww-stride must be >= 1")
+        elf = build(out.resolve(), models.resolve(), args.board, print, pdm=args.pdm, ww_stride=args.ww_stride)
         ram, flash = memory(elf)
         print(f"firmware {elf}: RAM {ram:,} B, flash {flash:,} B (nrf52840: {NRF_RAM:,} / {NRF_FLASH:,})")
         if args.flash_dry_run:
@@ -332,7 +341,7 @@ def main(argv=None) -> int:
         fw = stream(elf, args.board, x, print, port=args.port, runner_name=args.runner)
         print(budget(fw, ram, flash))
         if not args.no_check:
-            bad = compare(fw, pipeline(x, models))
+            bad = compare(fw, pipeline(x, models, args.ww_stride))
             if bad:
                 print("MISMATCH with the numpy pipeline:\n  " + "\n  ".join(bad[:10]))
                 return 1

@@ -51,6 +51,18 @@ def test_demo_in_qemu_equals_numpy(tmp_path, capsys):
     assert ram <= run_demo.NRF_RAM and flash <= run_demo.NRF_FLASH
 
 
+@pytest.mark.slow
+@pytest.mark.arm_cc
+@pytest.mark.qemu
+def test_ww_stride_scores_every_second_window(tmp_path, capsys):
+    """--ww-stride 2: half the wake-word windows, still the same detection, still bit-exact."""
+    require_tool("arm-none-eabi-gcc")
+    require_tool("qemu-system-arm")
+    code, out = _run(["--out", str(tmp_path / "out"), "--ww-stride", "2"], capsys)
+    assert code == 0, out
+    assert "all 32 wake-word windows and 1 KWS results equal, bit for bit" in out and "KWS: yes" in out
+
+
 @pytest.mark.arm_cc
 def test_nrf52840dk_build_and_flash_dry_run(tmp_path, capsys):
     require_tool("arm-none-eabi-gcc")

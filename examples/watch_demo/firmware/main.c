@@ -35,6 +35,9 @@
 #define KWS_DELAY 4800u                       /* 0.3 s: the wake word fires while "marvin" is still said */
 #define WW_THRESHOLD 115                      /* int8 score: p > 0.95 (MLPerf Tiny sww reference) */
 #define WW_REFRACTORY 16000u                  /* 1 s between two detections */
+#ifndef WW_STRIDE
+#define WW_STRIDE 1u                          /* score every WW_STRIDE-th window (make WW_STRIDE=2) */
+#endif
 
 static float ww_buf[SWW_FEATURE_BUFFER_FLOATS];
 static float kws_buf[KWS_FEATURE_BUFFER_FLOATS];
@@ -178,7 +181,7 @@ static void process_block(const int16_t *samples, uint32_t pos)
     memmove(ww_window, ww_window + WW_BINS, (WW_FRAMES - 1) * WW_BINS);
     memcpy(ww_window + (WW_FRAMES - 1) * WW_BINS, frame, WW_BINS);
     const uint32_t end = pos + BLOCK;                 /* window end: sample index after the block */
-    if (end / BLOCK >= WW_FRAMES) {
+    if (end / BLOCK >= WW_FRAMES && (end / BLOCK - WW_FRAMES) % WW_STRIDE == 0u) {
         int failed = -1, rc, k;
         memcpy(ww_input(0), ww_window, sizeof(ww_window));
         t0 = now();
