@@ -144,15 +144,19 @@ def weights_bytes(g: Graph, plans: Sequence[OpPlan]) -> int:
     return total + sum(g.tensors[t].nbytes for t in inputs if g.tensors[t].is_const)
 
 
-def memory_needs(g: Graph, plans: Sequence[OpPlan], arena: ArenaLayout, files: Sequence[str]) -> MemoryNeeds:
-    """What the generated project needs of a board's RAM and flash (see boards.MemoryNeeds)."""
+def code_bytes(plans: Sequence[OpPlan], files: Sequence[str]) -> int:
+    """Estimated code of a project: the firmware once, its kernel files, a call per node."""
     root = data_dir("nnacl_subset")
     kernels = sum((root / rel).stat().st_size *
                   KERNEL_CODE_PER_SOURCE_BYTE.get(rel.split("/")[0], KERNEL_CODE_PER_SOURCE_BYTE_OTHER)
                   for rel in files if rel.endswith(".c"))
-    code = (FIRMWARE_CODE_BYTES + int(kernels) + CODE_PER_NODE_BYTES * len(plans)
+    return (FIRMWARE_CODE_BYTES + int(kernels) + CODE_PER_NODE_BYTES * len(plans)
             + (LIBM_CODE_BYTES if any(p.libm for p in plans) else 0))
-    return MemoryNeeds(model_file(g), arena=arena.size, weights=weights_bytes(g, plans), code=code,
+
+
+def memory_needs(g: Graph, plans: Sequence[OpPlan], arena: ArenaLayout, files: Sequence[str]) -> MemoryNeeds:
+    """What the generated project needs of a board's RAM and flash (see boards.MemoryNeeds)."""
+    return MemoryNeeds(model_file(g), arena=arena.size, weights=weights_bytes(g, plans), code=code_bytes(plans, files),
                        firmware_ram=FIRMWARE_RAM_BYTES + RAM_PER_NODE_BYTES * len(plans))
 
 
@@ -201,12 +205,7 @@ def project_needs(models: Sequence[CompiledModel], files: Sequence[str], separat
     """What a project of several models needs of a board: arena max (shared) or sum (separate);
     weights sum; code: the firmware once, the union of kernel files, every model's nodes."""
     plans = [p for cm in models for p in cm.plans]
-    root = data_dir("nnacl_subset")
-    kernels = sum((root / rel).stat().st_size *
-                  KERNEL_CODE_PER_SOURCE_BYTE.get(rel.split("/")[0], KERNEL_CODE_PER_SOURCE_BYTE_OTHER)
-                  for rel in files if rel.endswith(".c"))
-    code = (FIRMWARE_CODE_BYTES + int(kernels) + CODE_PER_NODE_BYTES * len(plans)
-            + (LIBM_CODE_BYTES if any(p.libm for p in plans) else 0))
+    code = code_bytes(plans, files)
     arenas = [cm.arena.size for cm in models]
     label = " + ".join(cm.model_file for cm in models)
     return MemoryNeeds(label, arena=sum(arenas) if separate_arenas else max(arenas),

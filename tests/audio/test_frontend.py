@@ -30,9 +30,9 @@ WAVS = sorted(DATA.glob("*.wav"))
 MODELS = MLPERF if MLPERF.is_dir() else Path(os.environ.get("MLPERF_DIR", str(MLPERF)))
 needs_models = pytest.mark.skipif(not (MODELS / "kws_ref_model.ms").is_file(),
                                   reason=f"MLPerf Tiny models not found at {MODELS} (set MLPERF_DIR)")
-KWS_LABELS = ["down", "go", "left", "no", "off", "on", "right", "stop", "up", "yes", "silence", "unknown"]
 
 sys.path.insert(0, str(REPO / "examples" / "watch_demo"))
+from hit_rate import kws_class, sww_scores  # noqa: E402  (the numpy pipeline: twin + reference)
 from make_audio import read_wav  # noqa: E402
 
 
@@ -247,24 +247,6 @@ def _models():
     return read_model(MODELS / "kws_ref_model.ms"), read_model(MODELS / "str_ww_ref_model.ms")
 
 
-def kws_label(kws, x: np.ndarray, gain: float = 2.0) -> str:
-    """KWS on a 1 s clip through the streaming twin (160 zeros first: frames start at the clip)."""
-    from micro_codegen import reference
-    p = audio.params_for_model(kws, "kws", gain=gain)
-    _, q = audio.FrontEnd(p).run(np.concatenate([np.zeros(160, np.int16), x, np.zeros(320, np.int16)]))
-    out = reference.run(kws, [q[1:1 + p.frames].reshape(1, p.frames, p.num_out, 1)])[0].reshape(-1)
-    return KWS_LABELS[int(np.argmax(out))]
-
-
-def sww_scores(sww, x: np.ndarray) -> np.ndarray:
-    """Wake-word int8 score (output 0) of every 30-frame window of the stream."""
-    from micro_codegen import reference
-    p = audio.params_for_model(sww, "sww")
-    _, q = audio.FrontEnd(p).run(x)
-    return np.array([int(reference.run(sww, [q[k:k + p.frames].reshape(1, p.frames, 1, p.num_out)])[0].reshape(-1)[0])
-                     for k in range(len(q) - p.frames + 1)])
-
-
 #: int8 wake-word threshold of the MLPerf reference firmware (sww_ref_util.h DETECT_THRESHOLD 115,
 #: i.e. probability > 0.95 as evaluate.py's det_thresh)
 SWW_THRESHOLD = 115
@@ -280,8 +262,8 @@ def test_params_fit_the_models():
 @needs_models
 def test_stored_words_are_recognized():
     kws, sww = _models()
-    assert kws_label(kws, wav("stop_en-us_175.wav")) == "stop"
-    assert kws_label(kws, wav("left_en-us_f3_140.wav")) == "left"
+    assert kws_class(kws, wav("stop_en-us_175.wav")) == "stop"
+    assert kws_class(kws, wav("left_en-us_f3_140.wav")) == "left"
     assert sww_scores(sww, np.concatenate([np.zeros(8192, np.int16), wav("marvin_en-gb_140.wav")])).max() > SWW_THRESHOLD
     scores = sww_scores(sww, wav("marvin_yes_stream.wav"))
     fired = np.nonzero(scores > SWW_THRESHOLD)[0]
