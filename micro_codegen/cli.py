@@ -350,7 +350,9 @@ def plan(models, as_json, as_text, svg_path, board, ram_limit, separate_arenas, 
         mp, chosen = api.patched_memory_plan(g, **memory)
     if svg_path:
         Path(svg_path).write_text(api.plan_svg(mp, title=Path(model).name, patch=chosen))
-    fit = api.fit(g, board, ram_limit, **memory) if board else None
+    # the fit of the patch just chosen (no second search)
+    fixed = dict(memory, patch=f"{chosen.nodes}:{chosen.strips}" if chosen is not None else "off")
+    fit = api.fit(g, board, ram_limit, **fixed) if board else None
     if fit is not None:
         problems = fit.problems
     else:
