@@ -12,12 +12,13 @@ from .compiled import MemoryOptions
 from .errors import BoardConfigError
 from .ir import Graph, Tensor
 from .manifest import read_manifest
-from .ms_model import read_model
+from .importers import load_model
 from .progress import NO_PROGRESS, Progress  # noqa: F401  (public: subclass it to hear about slow steps)
 
 
 def load(path: str | Path) -> Graph:
-    return read_model(path)
+    """Read a ``.ms``, ``.tflite`` or ``.onnx`` model (told apart by content)."""
+    return load_model(path)
 
 
 def _tensor_json(t: Tensor) -> dict:

@@ -248,7 +248,7 @@ def bench(model, board_name: str, cases_path: str | Path | None = None, bind: di
     from .boards import load_board
     from .emit import render_project, write_project
     from .fold import bind_inputs
-    from .ms_model import read_model
+    from .importers import load_model
     from .pipeline import compile_model
     from .toolchain import make, size_summary, toolchain
     from .validate.protocol import ProtocolClient
@@ -262,7 +262,7 @@ def bench(model, board_name: str, cases_path: str | Path | None = None, bind: di
                                f"(instruction counts) or a real board with DWT (cycles)")
     if port and on_qemu:
         raise BoardConfigError(f"board '{board.name}' is simulated (runner qemu): --port is only for real boards")
-    g = read_model(model) if not isinstance(model, Graph) else model
+    g = load_model(model) if not isinstance(model, Graph) else model
     if cases_path is None and isinstance(model, (str, Path)) and Path(str(model) + ".npz").is_file():
         cases_path = Path(str(model) + ".npz")
     if bind is None and cases_path is not None:

@@ -1,0 +1,77 @@
+"""Load a model from any supported format into the IR: MindSpore Lite ``.ms``, TFLite
+``.tflite`` and ONNX ``.onnx``, told apart by content (not by suffix).
+
+``.ms`` is read by :mod:`micro_codegen.ms_model`; the importers (:mod:`.tflite`,
+:mod:`.onnx`) turn the other formats into the same IR the official MindSpore Lite
+converter would have written, so everything downstream is unchanged. The importers'
+parser packages (``tflite``, ``onnx``) are imported only when such a file is loaded.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from pathlib import Path
+
+from ..errors import ModelFileError
+from ..ir import Graph
+
+#: format name -> what messages call it
+FORMATS = {"ms": "MindSpore Lite (.ms)", "tflite": "TFLite (.tflite)", "onnx": "ONNX (.onnx)"}
+
+
+def sniff(data: bytes) -> str | None:
+    """``"ms"``, ``"tflite"``, ``"onnx"`` or None: which format ``data`` holds, by content."""
+    ident = bytes(data[4:8])
+    if ident == b"MSL2":
+        return "ms"
+    if ident == b"TFL3":
+        return "tflite"
+    if _looks_like_onnx(data):
+        return "onnx"
+    return None
+
+
+def _looks_like_onnx(data: bytes) -> bool:
+    """A ModelProto starts with one of its fields' protobuf tags (ir_version, opset_import,
+    producer_name, graph, ...) and parses as one with a graph."""
+    if len(data) < 2 or data[0] not in (0x08, 0x12, 0x1a, 0x22, 0x2a, 0x32, 0x3a, 0x42):
+        return False
+    try:
+        from onnx import ModelProto
+    except ImportError:  # pragma: no cover - onnx is a dependency
+        return False
+    m = ModelProto()
+    try:
+        m.ParseFromString(data)
+    except Exception:  # noqa: BLE001 - any protobuf decoding failure: not ONNX
+        return False
+    return m.HasField("graph")
+
+
+def load_model(path: str | Path) -> Graph:
+    """Read a ``.ms``, ``.tflite`` or ``.onnx`` file; raise :class:`ModelFileError` naming the file
+    if it is none of them or is corrupt, :class:`UnsupportedOpError` if an importer cannot map a node."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ModelFileError(f"{path}: cannot read: {e.strerror or e}") from None
+    return load_bytes(data, str(path), base_dir=path.parent)
+
+
+def load_bytes(data: bytes, source: str = "<bytes>", base_dir: Path | None = None) -> Graph:
+    kind = sniff(data)
+    if kind == "ms" or (kind is None and source.endswith(".ms")):
+        from ..ms_model import read_bytes
+        return read_bytes(data, source)   # its own message for a damaged .ms
+    if kind is None:
+        raise ModelFileError(f"{source}: not a model micro_codegen reads: the content is none of "
+                             f"{', '.join(FORMATS.values())} (a .ms/.tflite file has its identifier "
+                             f"MSL2/TFL3 at byte 4; an .onnx file is a ModelProto)")
+    if kind == "tflite":
+        from .tflite import read_tflite
+        g = read_tflite(data, source)
+    else:
+        from .onnx import read_onnx
+        g = read_onnx(data, source, base_dir=base_dir)
+    return dataclasses.replace(g, source=source, sha256=hashlib.sha256(data).hexdigest())
