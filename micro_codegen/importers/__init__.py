@@ -1,8 +1,8 @@
 """Load a model from any supported format into the IR: MindSpore Lite ``.ms``, TFLite
 ``.tflite`` and ONNX ``.onnx``, told apart by content (not by suffix).
 
-``.ms`` is read by :mod:`micro_codegen.ms_model`; the importers (:mod:`.tflite`,
-:mod:`.onnx`) turn the other formats into the same IR the official MindSpore Lite
+``.ms`` is read by :mod:`micro_codegen.ms_model`; the importers (:mod:`.from_tflite`,
+:mod:`.from_onnx`) turn the other formats into the same IR the official MindSpore Lite
 converter would have written, so everything downstream is unchanged. The importers'
 parser packages (``tflite``, ``onnx``) are imported only when such a file is loaded.
 """
@@ -69,9 +69,9 @@ def load_bytes(data: bytes, source: str = "<bytes>", base_dir: Path | None = Non
                              f"{', '.join(FORMATS.values())} (a .ms/.tflite file has its identifier "
                              f"MSL2/TFL3 at byte 4; an .onnx file is a ModelProto)")
     if kind == "tflite":
-        from .tflite import read_tflite
+        from .from_tflite import read_tflite
         g = read_tflite(data, source)
     else:
-        from .onnx import read_onnx
+        from .from_onnx import read_onnx
         g = read_onnx(data, source, base_dir=base_dir)
     return dataclasses.replace(g, source=source, sha256=hashlib.sha256(data).hexdigest())
