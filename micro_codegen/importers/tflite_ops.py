@@ -299,7 +299,7 @@ def _dequantize(ctx: MapContext):
 
 
 def _cast(ctx: MapContext):
-    return "Cast", attrs("Cast"), (ctx.op.inputs[0], ctx.new_const("dtype", [ctx.tout().dtype.value]))
+    return "Cast", attrs("Cast"), (ctx.op.inputs[0], ctx.new_const("to", [ctx.tout().dtype.value]))
 
 
 # ---------------------------------------------------------------- shape ops

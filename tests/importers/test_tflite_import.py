@@ -352,3 +352,95 @@ def test_mutated_tflite_gives_a_clear_error_or_a_graph():
                 signal.setitimer(signal.ITIMER_REAL, 0)
     finally:
         signal.signal(signal.SIGALRM, old)
+
+
+# ---------------------------------------------------------------- one float op each, against numpy
+
+def _avg_pool_same(x):
+    """3x3 stride-2 SAME average pool counting only the real cells (TFLite)."""
+    n, h, w, c = x.shape
+    oh, ow = -(-h // 2), -(-w // 2)
+    top, left = max((oh - 1) * 2 + 3 - h, 0) // 2, max((ow - 1) * 2 + 3 - w, 0) // 2
+    out = np.zeros((n, oh, ow, c), np.float32)
+    for i in range(oh):
+        for j in range(ow):
+            y0, x0 = i * 2 - top, j * 2 - left
+            win = x[:, max(y0, 0):y0 + 3, max(x0, 0):x0 + 3, :]
+            out[:, i, j, :] = win.mean((1, 2))
+    return out
+
+
+def _c(a, dtype=np.int32):
+    return np.array(a, dtype)
+
+
+# builtin, options table, option fields, inputs (shape = graph input, array = constant), output shape, numpy, op
+SINGLE_OPS = [
+    ("SUB", "SubOptions", {}, [(2, 3), (2, 3)], (2, 3), lambda a, b: a - b, "SubFusion"),
+    ("MUL", "MulOptions", {"FusedActivationFunction": 3}, [(2, 3), _c([[2.0, -1.0, 0.5]], np.float32)], (2, 3),
+     lambda a, b: np.clip(a * b, 0, 6), "MulFusion"),
+    ("DIV", "DivOptions", {}, [(2, 3), _c([4.0], np.float32)], (2, 3), lambda a, b: a / b, "DivFusion"),
+    ("MAXIMUM", None, {}, [(2, 3), (2, 3)], (2, 3), np.maximum, "Maximum"),
+    ("SQUARED_DIFFERENCE", None, {}, [(2, 3), (2, 3)], (2, 3), lambda a, b: (a - b) ** 2, "SquaredDifference"),
+    ("ABS", None, {}, [(2, 3)], (2, 3), np.abs, "Abs"),
+    ("EXP", None, {}, [(2, 3)], (2, 3), np.exp, "ExpFusion"),
+    ("NEG", None, {}, [(2, 3)], (2, 3), np.negative, "Neg"),
+    ("SLICE", None, {}, [(3, 4, 5), _c([1, 0, 2]), _c([2, -1, 2])], (2, 4, 2), lambda a, b, s: a[1:3, :, 2:4],
+     "SliceFusion"),
+    ("SPLIT_V", "SplitVOptions", {"NumSplits": 2}, [(2, 7), _c([3, -1]), _c(1)], (2, 3), lambda a, s, x: a[:, :3],
+     "Split"),
+    ("PRELU", None, {}, [(1, 2, 2, 3), _c([0.1, 0.2, 0.3], np.float32)], (1, 2, 2, 3),
+     lambda a, s: np.where(a >= 0, a, a * s), "PReLUFusion"),
+    ("ARG_MIN", "ArgMinOptions", {"OutputType": 2}, [(3, 5), _c([1])], (3,), lambda a, d: a.argmin(1),
+     "ArgMinFusion"),
+    ("TILE", None, {}, [(2, 3), _c([2, 1])], (4, 3), lambda a, m: np.tile(a, (2, 1)), "TileFusion"),
+    ("AVERAGE_POOL_2D", "Pool2DOptions", {"Padding": 0, "StrideW": 2, "StrideH": 2, "FilterWidth": 3,
+                                          "FilterHeight": 3}, [(1, 5, 6, 2)], (1, 3, 3, 2), _avg_pool_same,
+     "AvgPoolFusion"),
+    ("FULLY_CONNECTED", "FullyConnectedOptions", {}, [(2, 4), _c(np.arange(12).reshape(3, 4) / 10, np.float32), -1],
+     (2, 3), lambda a, w, b: a @ w.T, "FullConnection"),
+    ("DEPTH_TO_SPACE", "DepthToSpaceOptions", {"BlockSize": 2}, [(1, 2, 3, 8)], (1, 4, 6, 2),
+     lambda a: a.reshape(1, 2, 3, 2, 2, 2).transpose(0, 1, 3, 2, 4, 5).reshape(1, 4, 6, 2), "DepthToSpace"),
+]
+
+
+@pytest.mark.parametrize("builtin, options, fields, ins, out_shape, fn, op", SINGLE_OPS,
+                         ids=[c[0] for c in SINGLE_OPS])
+def test_single_float_op(builtin, options, fields, ins, out_shape, fn, op):
+    w = TfliteWriter()
+    idx, feeds, args = [], [], []
+    for k, spec in enumerate(ins):
+        if isinstance(spec, tuple):
+            v = _x(*spec)
+            idx.append(w.input(f"in{k}", "FLOAT32", spec))
+            feeds.append(v)
+            args.append(v)
+        elif isinstance(spec, int):           # -1: optional input left out
+            idx.append(spec)
+            args.append(None)
+        else:
+            idx.append(w.const(f"c{k}", spec))
+            args.append(spec)
+    y = w.tensor("y", "INT32" if builtin.startswith("ARG_") else "FLOAT32", out_shape)
+    outs = [y] + ([w.tensor("y1", "FLOAT32", (2, 4))] if builtin == "SPLIT_V" else [])
+    w.op(builtin, idx, outs, options, **fields)
+    g, res = _run(w.build(outs), *feeds)
+    assert [n.op for n in g.nodes] == [op]
+    np.testing.assert_allclose(res[0], fn(*args), rtol=1e-5, atol=1e-6)
+
+
+def test_int16_activations_import_and_check_refuses():
+    """16x8 models: imported faithfully (int16 activations, int64 bias); ``check`` names the
+    nodes whose kernels take only int8/float32 activations."""
+    from micro_codegen.check import check_graph
+    w = TfliteWriter()
+    x = w.input("x", "INT16", (1, 4), quant=(0.01, 0))
+    wt = w.const("w", np.ones((3, 4), np.int8), quant=(0.02, 0))
+    b = w.const("b", np.zeros(3, np.int64), quant=(0.0002, 0))
+    y = w.tensor("y", "INT16", (1, 3), quant=(0.05, 0))
+    w.op("FULLY_CONNECTED", [x, wt, b], [y], "FullyConnectedOptions")
+    g = load_bytes(w.build([y]), "i16.tflite")
+    assert [t.dtype.short for t in g.tensors] == ["int16", "int16", "int8", "int64"]
+    assert g.tensors[0].quant[0].dst_dtype == 33 and g.nodes[0].quant_type == "QUANT_ALL"
+    problems = check_graph(g)
+    assert problems and "int16" in str(problems[0])
