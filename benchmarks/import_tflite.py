@@ -142,8 +142,8 @@ def main() -> int:
     print(table(rows, boards))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
-    ok = all(r["graph_equal"] and not r["c_diff_no_provenance"] and all(v.startswith("PASS") for b in r["validation"].values() for v in b.values())
-             for r in rows)
+    ok = all(r["graph_equal"] and not r["c_diff_no_provenance"]
+             and all(v.startswith("PASS") for b in r["validation"].values() for v in b.values()) for r in rows)
     return 0 if ok else 1
 
 

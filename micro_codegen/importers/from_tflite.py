@@ -180,8 +180,8 @@ def _decode(v) -> str:
 
 
 def _snake(name: str) -> str:
-    out = "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
-    return out
+    """``FusedActivationFunction`` -> ``fused_activation_function`` (the schema's field name)."""
+    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
 
 
 _SKIP_METHODS = ("Init", "GetRootAs")

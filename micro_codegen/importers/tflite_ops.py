@@ -108,12 +108,12 @@ def map_op(ctx: MapContext) -> Mapped:
         if i >= 0:
             dtype_of(ctx.model.tensors[i], f"{ctx.source}: {op.builtin} '{op.name}' (node {op.index})")
     ms_op, a, ins = fn(ctx)
-    return Mapped(op.name, op.builtin, ms_op, a, tuple(ins), op.outputs)
+    return Mapped(op.name, op.builtin, ms_op, a, tuple(ins), tuple(i for i in op.outputs if i >= 0))
 
 
 # ---------------------------------------------------------------- helpers
 
-def _same_pads(ctx: MapContext, in_hw, k_hw, stride, dilation) -> tuple[int, int, int, int]:
+def _same_pads(in_hw, k_hw, stride, dilation) -> tuple[int, int, int, int]:
     """TFLite SAME padding as ``(top, bottom, left, right)``."""
     k_eff = [(k - 1) * d + 1 for k, d in zip(k_hw, dilation)]
     oh, ow, top, left = numerics.resolve_padding("SAME", in_hw, k_eff, stride, None)
@@ -128,7 +128,7 @@ def _padding(ctx: MapContext, in_hw, k_hw, stride, dilation) -> tuple[str, tuple
         raise ctx.fail(f"padding {ctx.opt('padding')} is not supported (SAME, VALID)")
     if mode == "VALID":
         return mode, (0, 0, 0, 0)
-    return mode, _same_pads(ctx, in_hw, k_hw, stride, dilation)
+    return mode, _same_pads(in_hw, k_hw, stride, dilation)
 
 
 def _rank4(ctx: MapContext, t: TflTensor, what: str) -> None:

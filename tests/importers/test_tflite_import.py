@@ -92,7 +92,8 @@ def test_concat_and_add_with_broadcast():
     g, (out,) = _run(w.build([y]), xa, xb)
     assert [n.op for n in g.nodes] == ["Concat", "AddFusion"]
     assert g.nodes[0].attrs == {"axis": -1} and g.nodes[1].attrs == {"activation_type": "RELU"}
-    np.testing.assert_array_equal(out, np.maximum(np.concatenate([xa, xb], -1) + (np.arange(5, dtype=np.float32) - 2), 0))
+    bias_v = np.arange(5, dtype=np.float32) - 2
+    np.testing.assert_array_equal(out, np.maximum(np.concatenate([xa, xb], -1) + bias_v, 0))
 
 
 def test_pad_padv2_mirror_pad():
