@@ -445,3 +445,32 @@ def test_int16_activations_import_and_check_refuses():
     assert g.tensors[0].quant[0].dst_dtype == 33 and g.nodes[0].quant_type == "QUANT_ALL"
     problems = check_graph(g)
     assert problems and "int16" in str(problems[0])
+
+
+@pytest.mark.host_cc
+def test_op_family_model_validates_on_host(tmp_path):
+    """A .tflite beyond MLPerf (pad -> transpose conv -> concat -> mean) through generate, the
+    host compiler and the validation protocol, against the reference interpreter."""
+    w = TfliteWriter()
+    x = w.input("x", "FLOAT32", (1, 3, 3, 2))
+    p = w.tensor("p", "FLOAT32", (1, 4, 4, 2))
+    w.op("PAD", [x, w.const("pads", np.array([[0, 0], [1, 0], [0, 1], [0, 0]], np.int32))], [p])
+    d = w.tensor("d", "FLOAT32", (1, 8, 8, 3))
+    w.op("TRANSPOSE_CONV", [w.const("shape", np.array([1, 8, 8, 3], np.int32)), w.const("w", _x(3, 3, 3, 2)), p], [d],
+         "TransposeConvOptions", Padding=0, StrideW=2, StrideH=2)
+    c = w.tensor("c", "FLOAT32", (1, 8, 8, 5))
+    up = w.tensor("up", "FLOAT32", (1, 8, 8, 2))
+    w.op("RESIZE_NEAREST_NEIGHBOR", [p, w.const("size", np.array([8, 8], np.int32))], [up],
+         "ResizeNearestNeighborOptions")
+    w.op("CONCATENATION", [d, up], [c], "ConcatenationOptions", Axis=3)
+    y = w.tensor("y", "FLOAT32", (1, 5))
+    w.op("MEAN", [c, w.const("axes", np.array([1, 2], np.int32))], [y], "ReducerOptions", KeepDims=False)
+    model = tmp_path / "family.tflite"
+    model.write_bytes(w.build([y]))
+    g = load_model(model)
+    inputs = [_x(1, 3, 3, 2) for _ in range(2)]
+    cases = tmp_path / "cases.npz"
+    np.savez(cases, **{f"input_{k}": v for k, v in enumerate(inputs)},
+             **{f"output_{k}": reference.run(g, [v])[0] for k, v in enumerate(inputs)})
+    r = api.validate(model, "host", cases_path=cases, out_dir=tmp_path / "proj")
+    assert r.report.failed == 0 and r.report.passed == 2
