@@ -150,7 +150,7 @@ def _conv(ctx: MapContext):
     if w.shape[3] == 0 or cin % w.shape[3]:
         raise ctx.fail(f"input channels {cin} are not a multiple of the weight's {w.shape[3]}")
     a = attrs("Conv2DFusion", format="NHWC", kernel_size=k, stride=stride, dilation=dil, pad_mode=mode,
-              pad_list=pads, group=cin // w.shape[3], in_channel=cin, out_channel=w.shape[0],
+              pad_list=pads, group=cin // w.shape[3], in_channel=w.shape[3], out_channel=w.shape[0],
               activation_type=ctx.fused())
     return "Conv2DFusion", a, ctx.present(0, 1, 2)
 
@@ -172,7 +172,7 @@ def _depthwise(ctx: MapContext):
         raise ctx.fail(f"per-channel weight quantization must be on axis 3, got {w.quant.axis}")
     ctx.overrides[w.index] = ((cout, k[0], k[1], 1), np.ascontiguousarray(w.array.transpose(3, 1, 2, 0)).tobytes())
     a = attrs("Conv2DFusion", format="NHWC", kernel_size=k, stride=stride, dilation=dil, pad_mode=mode,
-              pad_list=pads, group=cin, in_channel=cin, out_channel=cout, activation_type=ctx.fused())
+              pad_list=pads, group=cin, in_channel=cout, out_channel=cout, activation_type=ctx.fused())
     return "Conv2DFusion", a, ctx.present(0, 1, 2)
 
 
@@ -265,13 +265,13 @@ def _gelu(ctx: MapContext):
 
 
 def _leaky_relu(ctx: MapContext):
-    return "LeakyRelu", attrs("LeakyRelu", negative_slope=float(ctx.opt("alpha", 0.0))), ctx.present(0)
+    return ("Activation", attrs("Activation", activation_type="LEAKY_RELU", alpha=float(ctx.opt("alpha", 0.0))),
+            ctx.present(0))
 
 
 def _prelu(ctx: MapContext):
-    alpha = ctx.tin(1)
-    shared = alpha is not None and int(np.prod(alpha.shape, dtype=np.int64)) == 1
-    return "PReLUFusion", attrs("PReLUFusion", channel_shared=shared), ctx.present(0, 1)
+    """``channel_shared`` is always true in the converter's output; the slope's shape decides."""
+    return "PReLUFusion", attrs("PReLUFusion", channel_shared=True), ctx.present(0, 1)
 
 
 def _softmax(ctx: MapContext):
@@ -292,10 +292,10 @@ def _quantize(ctx: MapContext):
 
 
 def _dequantize(ctx: MapContext):
-    x = ctx.tin(0)
-    if x.dtype == DType.FLOAT16:
-        raise ctx.fail("float16 DEQUANTIZE (float16 weights) is not supported; convert the model to float32")
-    return _quantize(ctx)
+    """int8/uint8 -> QuantDTypeCast; anything else (float16 weights) -> Cast."""
+    if ctx.tin(0).dtype in (DType.INT8, DType.UINT8):
+        return _quantize(ctx)
+    return _cast(ctx)
 
 
 def _cast(ctx: MapContext):
@@ -328,16 +328,18 @@ def _concat(ctx: MapContext):
 
 
 def _pad(ctx: MapContext):
-    ctx.const(1, "paddings")
-    return "PadFusion", attrs("PadFusion", padding_mode="CONSTANT", constant_value=0.0), ctx.present(0, 1)
+    pads = tuple(tuple(int(v) for v in row) for row in ctx.const(1, "paddings").reshape(-1, 2))
+    return ("PadFusion", attrs("PadFusion", paddings=pads, padding_mode="CONSTANT", constant_value=0.0),
+            ctx.present(0, 1))
 
 
 def _padv2(ctx: MapContext):
-    ctx.const(1, "paddings")
+    """(The converter has no PADV2 parser; the IR takes the value as PadFusion's input 2.)"""
     if ctx.tin(2) is None:
         return _pad(ctx)
     ctx.const(2, "constant value")
-    return "PadFusion", attrs("PadFusion", padding_mode="CONSTANT", constant_value=0.0), ctx.present(0, 1, 2)
+    op, a, _ = _pad(ctx)
+    return op, a, ctx.present(0, 1, 2)
 
 
 def _mirror_pad(ctx: MapContext):
@@ -406,17 +408,19 @@ def _gather(ctx: MapContext):
 
 
 def _resize(method: str):
+    """The size becomes new_height/new_width and the size input is dropped; half_pixel_centers
+    wins over align_corners; cubic_coeff -0.75 (-0.5 with half pixel centers), as the converter writes."""
     def fn(ctx: MapContext):
         size = ctx.const(1, "size").reshape(-1)
+        mode, coeff = "ASYMMETRIC", -0.75
         if ctx.opt("align_corners", False):
             mode = "ALIGN_CORNERS"
-        elif ctx.opt("half_pixel_centers", False):
-            mode = "HALF_PIXEL"
-        else:
-            mode = "ASYMMETRIC"
+        if ctx.opt("half_pixel_centers", False):
+            mode, coeff = "HALF_PIXEL", -0.5
         a = attrs("Resize", format="NHWC", method=method, new_height=int(size[0]), new_width=int(size[1]),
-                  coordinate_transform_mode=mode)
-        return "Resize", a, ctx.present(0, 1)
+                  preserve_aspect_ratio=False, coordinate_transform_mode=mode, cubic_coeff=coeff,
+                  nearest_mode="NORMAL")
+        return "Resize", a, ctx.present(0)
     return fn
 
 

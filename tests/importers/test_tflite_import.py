@@ -216,7 +216,8 @@ def test_activations_and_shape_ops():
     w.op("SOFTMAX", [s], [y], "SoftmaxOptions", Beta=1.0)
     xv = _x(1, 2, 3) * 3
     g, (out,) = _run(w.build([y]), xv)
-    assert [n.op for n in g.nodes] == ["Activation"] * 4 + ["LeakyRelu", "Reshape", "ExpandDims", "Squeeze", "Softmax"]
+    assert [n.op for n in g.nodes] == ["Activation"] * 5 + ["Reshape", "ExpandDims", "Squeeze", "Softmax"]
+    assert g.nodes[4].attrs["activation_type"] == "LEAKY_RELU" and g.nodes[4].attrs["alpha"] == 0.25
     v = xv.astype(np.float64)
     v = 1 / (1 + np.exp(-np.clip(v, 0, 6)))
     v = np.tanh(v)
