@@ -379,9 +379,18 @@ def _slice(ctx: MapContext):
     return "SliceFusion", attrs("SliceFusion", axes=tuple(range(rank))), ctx.present(0, 1, 2)
 
 
+def _axis(ctx: MapContext, i: int, rank: int) -> int:
+    """Constant input ``i`` as a non-negative axis of a rank-``rank`` tensor."""
+    axis = int(ctx.const(i, "axis").reshape(-1)[0])
+    if not -rank <= axis < rank:
+        raise ctx.fail(f"axis {axis} out of range for rank {rank}")
+    return axis + rank if axis < 0 else axis
+
+
 def _split(ctx: MapContext):
-    axis = int(ctx.const(0, "axis").reshape(-1)[0])
+    """Equal parts; the axis input becomes an attribute (made non-negative) and is dropped."""
     x = ctx.tin(1)
+    axis = _axis(ctx, 0, len(x.shape))
     n = int(ctx.opt("num_splits", len(ctx.op.outputs)))
     dim = x.shape[axis]
     if n <= 0 or dim % n:
@@ -391,13 +400,10 @@ def _split(ctx: MapContext):
 
 
 def _split_v(ctx: MapContext):
-    sizes = [int(v) for v in ctx.const(1, "size_splits").reshape(-1)]
-    axis = int(ctx.const(2, "axis").reshape(-1)[0])
-    x = ctx.tin(0)
-    dim = x.shape[axis]
-    if sizes.count(-1) == 1:
-        sizes[sizes.index(-1)] = dim - (sum(sizes) + 1)
-    a = attrs("Split", output_num=len(sizes), size_splits=tuple(sizes), axis=axis)
+    """size_splits as given (one -1 takes the rest), output_num from the options; only x stays an input."""
+    sizes = tuple(int(v) for v in ctx.const(1, "size_splits").reshape(-1))
+    axis = _axis(ctx, 2, len(ctx.tin(0).shape))
+    a = attrs("Split", output_num=int(ctx.opt("num_splits", len(sizes))), size_splits=sizes, axis=axis)
     return "Split", a, ctx.present(0)
 
 
