@@ -8,8 +8,16 @@ differently are recorded in ``ctx.overrides`` (depthwise ``[1, kh, kw, C]`` ->
 
 The attribute values are those the official converter writes for the ops the shared models
 use (Conv2DFusion, AvgPoolFusion, MaxPoolFusion, FullConnection, AddFusion, Reshape, Softmax,
-ReduceFusion, Concat); for the other ops they follow the MindSpore TFLite parsers' encoding
-(fields the parser does not set keep the schema defaults).
+ReduceFusion, Concat); for the other ops they follow the MindSpore Lite TFLite parsers'
+encoding (fields a parser does not set keep the schema defaults; an attribute the parser
+keeps as a constant input is named ``<node>_<attr>``, e.g. Gather's ``_axis``, Cast's ``_to``).
+
+Deliberate differences from the converter, where it would write a wrong or no graph:
+SOFTMAX with beta != 1 and a fused activation on CONCATENATION are refused (the converter
+drops them silently); a fused TANH / SIGN_BIT is refused (the IR fuses NONE, RELU, RELU6,
+RELU1); RELU_N1_TO_1 (standalone or fused) becomes RELU1 and PADV2 a PadFusion with a value
+input (the converter has no parser for them); a grouped CONV_2D gets its real ``group``
+(the converter writes 1).
 """
 from __future__ import annotations
 
@@ -23,7 +31,7 @@ from ..ir import DType
 from ..ms_model import primitives as prim
 from .from_tflite import NewConst, TflModel, TflOp, TflTensor, dtype_of
 
-#: TFLite ActivationFunctionType -> MindSpore ActivationType (TANH and SIGN_BIT are not fusable here)
+#: TFLite ActivationFunctionType -> MindSpore ActivationType (TANH and SIGN_BIT: refused)
 FUSED = {0: "NO_ACTIVATION", 1: "RELU", 2: "RELU1", 3: "RELU6"}
 _FUSED_NAMES = {0: "NONE", 1: "RELU", 2: "RELU_N1_TO_1", 3: "RELU6", 4: "TANH", 5: "SIGN_BIT"}
 #: TFLite Padding
@@ -221,7 +229,7 @@ def _fully_connected(ctx: MapContext):
     if w is None or len(w.shape) != 2:
         raise ctx.fail(f"the weight must be 2-D [out, in], got {list(w.shape) if w else None}")
     if ctx.opt("keep_num_dims", False) and len(x.shape) > 2:
-        raise ctx.fail("keep_num_dims with a input of rank > 2 is not supported")
+        raise ctx.fail("keep_num_dims with an input of rank > 2 is not supported")
     has_bias = ctx.tin(2) is not None
     a = attrs("FullConnection", has_bias=has_bias, use_axis=False, axis=1, activation_type=ctx.fused())
     return "FullConnection", a, ctx.present(0, 1, 2)
@@ -235,11 +243,10 @@ def _batch_matmul(ctx: MapContext):
 
 # ---------------------------------------------------------------- elementwise
 
-def _binary(op: str, fused: bool = True):
+def _binary(op: str):
+    """ADD / SUB / MUL / DIV -> ``<Op>Fusion`` with the fused activation."""
     def fn(ctx: MapContext):
-        if fused:
-            return op, attrs(op, activation_type=ctx.fused()), ctx.present(0, 1)
-        return op, attrs(op), ctx.present(0, 1)
+        return op, attrs(op, activation_type=ctx.fused()), ctx.present(0, 1)
     return fn
 
 
