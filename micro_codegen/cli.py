@@ -138,8 +138,40 @@ def _json_out(doc) -> None:
 @click.pass_context
 def main(ctx, debug):
     """Turn a MindSpore Lite .ms model into a standalone C project for a microcontroller,
-    build it, run it on the host, in QEMU or on a board, and validate its outputs."""
+    build it, run it on the host, in QEMU or on a board, and validate its outputs.
+
+    Every MODEL may also be a .tflite or .onnx file (recognised by content): it is imported
+    into the same graph the official converter writes; `convert` saves that as a .ms."""
     ctx.ensure_object(dict)["debug"] = debug
+
+
+# ---------------------------------------------------------------- convert
+
+@main.command()
+@_model_arg()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .ms file to write.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def convert(model, output, as_json):
+    """Convert MODEL (.tflite or .onnx) to a MindSpore Lite .ms file.
+
+    The import runs in Python (no MindSpore converter needed) and gives the graph the official
+    converter writes: fused activations, NHWC layout (ONNX models keep NCHW inputs and outputs,
+    with transposes only at the edges), int8 from TFLite quantization or ONNX QuantizeLinear/
+    DequantizeLinear pairs. An unsupported operator or attribute is refused, naming the node;
+    nothing is written then. Every other command also takes .tflite/.onnx directly."""
+    if os.path.exists(output) and os.path.samefile(model, output):
+        raise click.BadParameter(f"'{output}' is the input model; choose another output file",
+                                 param_hint="'-o'")
+    doc = api.convert(model, output)
+    if as_json:
+        _json_out(doc)
+        return
+    counts = ", ".join(f"{k}×{v}" for k, v in doc["op_counts"].items())
+    click.echo(f"wrote {output} ({doc['bytes']:,} B) from {doc['format']} model {model}: "
+               f"{doc['nodes']} nodes ({counts}); weights {doc['weight_bytes']:,} B")
+    if doc["problems"]:
+        click.echo(f"note: {len(doc['problems'])} node(s) are not supported by code generation "
+                   f"(see `micro-codegen check {output}`)")
 
 
 # ---------------------------------------------------------------- inspect / check
@@ -158,7 +190,8 @@ def inspect(model, as_json):
     if as_json:
         _json_out(doc)
         return
-    click.echo(f"{model}  ({g.version}, sha256 {g.sha256[:12]}…)")
+    origin = g.version if g.source_format == "ms" else f"{g.source_format} import as {g.version} IR"
+    click.echo(f"{model}  ({origin}, sha256 {g.sha256[:12]}…)")
     for kind in ("inputs", "outputs"):
         for t in doc[kind]:
             q = t.get("quant")

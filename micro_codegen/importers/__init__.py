@@ -74,4 +74,4 @@ def load_bytes(data: bytes, source: str = "<bytes>", base_dir: Path | None = Non
     else:
         from .from_onnx import read_onnx
         g = read_onnx(data, source, base_dir=base_dir)
-    return dataclasses.replace(g, source=source, sha256=hashlib.sha256(data).hexdigest())
+    return dataclasses.replace(g, source=source, source_format=kind, sha256=hashlib.sha256(data).hexdigest())
