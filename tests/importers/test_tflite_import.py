@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import signal
 
 import numpy as np
@@ -43,6 +44,28 @@ def test_import_equals_official_ms(path):
     official = read_model(path.with_suffix(".ms"))
     assert g == official
     assert read_bytes(write_bytes(g)) == g
+
+
+def _tree(folder) -> dict:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+QUICK_C = {"kws_ref_model", "squeezenet_mini_int8"}
+
+
+@needs_shared
+@pytest.mark.parametrize("path", [pytest.param(p, marks=() if p.stem in QUICK_C else pytest.mark.slow)
+                                  for p in SHARED_TFLITE] or [None], ids=shared_ids())
+def test_generated_c_equals_the_official_models(path, tmp_path):
+    """The C project of the direct import is byte-identical to the official .ms's once both name
+    the same source file (banners, hello hash and manifest carry the source's name and sha256)."""
+    assert path is not None, "shared .tflite models missing"
+    g = load_model(path)
+    official = dataclasses.replace(read_model(path.with_suffix(".ms")), source=g.source, sha256=g.sha256)
+    api.generate(g, out_dir=tmp_path / "tflite", name=path.stem)
+    api.generate(official, out_dir=tmp_path / "ms", name=path.stem)
+    a, b = _tree(tmp_path / "tflite"), _tree(tmp_path / "ms")
+    assert sorted(a) == sorted(b) and [k for k in a if a[k] != b[k]] == []
 
 
 @needs_shared
