@@ -377,11 +377,12 @@ def run(project_dir: str | Path, cases_path: str | Path, out_path: str | Path | 
 
 
 def default_cases(model: str | Path) -> Path:
-    """``MODEL.npz`` beside the model (the layout of ../shared/models)."""
+    """:func:`cases_beside`, or CasesFileError when there is none."""
     from .errors import CasesFileError
-    p = Path(str(model) + ".npz")
-    if not p.is_file():
-        raise CasesFileError(f"no --cases given and {p} does not exist")
+    from .cases import cases_beside
+    p = cases_beside(model)
+    if p is None:
+        raise CasesFileError(f"no --cases given and {model}.npz does not exist")
     return p
 
 
