@@ -92,8 +92,16 @@ def narrow(array: np.ndarray) -> np.ndarray:
 
 def full_attrs(op: str, attrs: dict) -> dict:
     """``attrs`` completed with the schema defaults of every field of ``op``, exactly as a
-    reader of the written ``.ms`` would see them (so the graph round-trips unchanged)."""
-    return prim.attrs_from_table(op, prim.table_from_attrs(op, attrs))
+    reader of the written ``.ms`` would see them (so the graph round-trips unchanged): float
+    fields are rounded to float32, as the file stores them."""
+    out = prim.attrs_from_table(op, prim.table_from_attrs(op, attrs))
+    for fld, ftype in prim.TABLES[op]:
+        v = out[fld]
+        if ftype == "float" and v is not None:
+            out[fld] = float(np.float32(v))
+        elif ftype == "[float]" and v is not None:
+            out[fld] = tuple(float(np.float32(x)) for x in v)
+    return out
 
 
 def quant_params(scale: np.ndarray, zero_point: np.ndarray, dtype: DType) -> tuple[QuantParam, ...]:

@@ -15,7 +15,7 @@ import numpy as np
 
 from ... import numerics
 from ...errors import UnsupportedOpError
-from .context import NHWC, ONNX, TO_NHWC, Context, converter
+from .context import NHWC, ONNX, TO_NHWC, Context, converter, full_attrs
 
 _AUTO_PAD = ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID")
 
@@ -97,7 +97,7 @@ def conv(ctx: Context) -> None:
     if mode != "PAD":
         attrs["pad_mode"] = mode
     try:
-        win = numerics.conv_window(in_hw, (kh, kw), attrs)
+        win = numerics.conv_window(in_hw, (kh, kw), full_attrs("Conv2DFusion", attrs))
     except UnsupportedOpError as e:
         raise _geometry_error(ctx, e) from None
     _check_out(ctx, (win.out_h, win.out_w), "Conv geometry")
@@ -142,7 +142,7 @@ def conv_transpose(ctx: Context) -> None:
     attrs = dict(format="NHWC", kernel_size=(kh, kw), stride=strides, dilation=dil, pad=(0, 0, 0, 0),
                  pad_list=pad_list, group=group, in_channel=cin, out_channel=cout, output_paddings=out_pad)
     try:
-        win = numerics.deconv_window(in_hw, (kh, kw), attrs)
+        win = numerics.deconv_window(in_hw, (kh, kw), full_attrs("Conv2dTransposeFusion", attrs))
     except UnsupportedOpError as e:
         raise _geometry_error(ctx, e) from None
     _check_out(ctx, (win.out_h, win.out_w), "ConvTranspose geometry")
@@ -187,12 +187,13 @@ def pool(ctx: Context) -> None:
         attrs["pad_mode"] = mode
     if ceil:
         attrs["round_mode"] = "CEIL"
+    op = "MaxPoolFusion" if ctx.op_type == "MaxPool" else "AvgPoolFusion"
     try:
-        win = numerics.pool_window(in_hw, attrs)
+        win = numerics.pool_window(in_hw, full_attrs(op, attrs))
     except UnsupportedOpError as e:
         raise _geometry_error(ctx, e) from None
     _check_out(ctx, (win.out_h, win.out_w), f"{ctx.op_type} geometry (ceil_mode {int(ceil)})")
-    ctx.emit("MaxPoolFusion" if ctx.op_type == "MaxPool" else "AvgPoolFusion", [src], NHWC, **attrs)
+    ctx.emit(op, [src], NHWC, **attrs)
 
 
 def _zero_pad_nhwc(ctx: Context, src: int, pads) -> int:
