@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from onnx import helper
+from onnx import helper, numpy_helper
 
 from micro_codegen import api
 from micro_codegen.builder import GraphBuilder
@@ -474,3 +474,51 @@ def test_numpy_helper_roundtrip_of_initializer_names():
     """Initializers keep their ONNX names as IR const names (what the official files do)."""
     g = import_model(model([node("MatMul", ["x", "weight"], ["y"])], {"x": (2, 3)}, ["y"], {"weight": rand(3, 4)}))
     assert g.tensors[g.nodes[0].inputs[1]].name == "weight"
+
+
+# ------------------------------------------------------------------ quantized (the QDQ contract)
+
+def test_int8_conv_from_folded_qdq(monkeypatch):
+    """Names ``fold_qdq`` reports as quantized get the int8/int32 dtype and QuantParams; the conv
+    is QUANT_ALL with per-channel OHWI weights, as in the official int8 files. (A stand-in
+    fold_qdq replaces the float weights by their quantized values.)"""
+    from dataclasses import dataclass
+
+    import micro_codegen.importers.from_onnx as imp
+
+    @dataclass(frozen=True)
+    class QInfo:
+        scale: np.ndarray
+        zero_point: np.ndarray
+        axis: int | None
+        dtype: str
+
+    w, b = conv_w(4, 3), rand(4)
+    ws = np.abs(w).reshape(4, -1).max(axis=1) / 127
+    xs, ys = 1 / 127, 0.05
+
+    def fake_fold(m):
+        wq = np.round(w / ws[:, None, None, None]).astype(np.int8)
+        bq = np.round(b / (xs * ws)).astype(np.int32)
+        del m.graph.initializer[:]
+        m.graph.initializer.extend([numpy_helper.from_array(wq, "w"), numpy_helper.from_array(bq, "b")])
+        one = np.array([0], np.int64)
+        return m, {"x": QInfo(np.array([xs], np.float32), one, None, "int8"),
+                   "w": QInfo(ws.astype(np.float32), np.zeros(4, np.int64), 0, "int8"),
+                   "b": QInfo((xs * ws).astype(np.float32), np.zeros(4, np.int64), 0, "int32"),
+                   "y": QInfo(np.array([ys], np.float32), one, None, "int8")}
+
+    monkeypatch.setattr(imp, "_fold_qdq", fake_fold)
+    m = model([node("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1])], {"x": (1, 3, 6, 6)}, ["y"],
+              {"w": w, "b": b})
+    g = import_model(m, input_layout="nhwc")
+    (conv,) = g.nodes
+    wt, bt, yt = g.tensors[conv.inputs[1]], g.tensors[conv.inputs[2]], g.tensors[conv.outputs[0]]
+    assert conv.quant_type == "QUANT_ALL" and wt.dtype == DType.INT8 and wt.shape == (4, 3, 3, 3)
+    assert len(wt.quant) == 4 and bt.dtype == DType.INT32 and bt.quant[0].dst_dtype == 34
+    assert yt.dtype == DType.INT8 and yt.quant[0].scale == np.float32(ys)
+    x = rand(1, 3, 6, 6)
+    xq = np.clip(np.round(x / xs), -128, 127).astype(np.int8).transpose(0, 2, 3, 1)
+    got = run(g, [xq])[0].astype(np.float64) * ys
+    want = expected(m, {"x": x})[0].transpose(0, 2, 3, 1)
+    assert np.max(np.abs(got - want)) < 3 * ys
