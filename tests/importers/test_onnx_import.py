@@ -132,6 +132,16 @@ CASES = {
     "shape_chain_folded": ([node("Shape", ["x"], ["s"]), node("Concat", ["s", "k"], ["s2"], axis=0),
                             node("Reshape", ["y0", "s2"], ["y"]), node("Relu", ["x"], ["y0"])],
                            {"x": (2, 6)}, {"k": np.array([1], np.int64)}),
+    "conv1d_stack": ([node("Conv", ["x", "w1", "b1"], ["c1"], pads=[1, 1]), node("Relu", ["c1"], ["r1"]),
+                      node("Conv", ["r1", "w2"], ["c2"], strides=[2], dilations=[2], pads=[2, 1]),
+                      node("BatchNormalization", ["c2", "g", "be", "mu", "var"], ["n2"]),
+                      node("MaxPool", ["n2"], ["p"], kernel_shape=[2], strides=[2]),
+                      node("Add", ["p", "k"], ["y"])], {"x": (1, 4, 20)},
+                     {"w1": rand(6, 4, 3), "b1": rand(6), "w2": rand(5, 6, 3), "g": rand(5), "be": rand(5),
+                      "mu": rand(5), "var": rand(5, lo=0.5, hi=2), "k": rand(5, 1)}),
+    "convtranspose1d_avgpool1d": ([node("ConvTranspose", ["x", "w"], ["c"], strides=[2], pads=[1, 0]),
+                                   node("AveragePool", ["c"], ["y"], kernel_shape=[3], pads=[1, 1])],
+                                  {"x": (1, 4, 9)}, {"w": rand(4, 3, 3)}),
     "mul_add_per_channel_scale": ([node("Conv", ["x", "w"], ["c"]), node("Relu", ["c"], ["r"]),
                                    node("Mul", ["r", "m"], ["p"]), node("Add", ["p", "a"], ["y"])], X4,
                                   {"w": conv_w(3, 4), "m": rand(3, 1, 1), "a": rand(3, 1, 1)}),
@@ -151,6 +161,9 @@ EXPECT_OPS = {
     "avgpool_pads_include": ["Transpose", "PadFusion", "AvgPoolFusion", "Transpose"],
     "global_avg_max": ["Transpose", "AvgPoolFusion", "MaxPoolFusion", "AddFusion", "Transpose"],
     "concat_nhwc_and_input": ["Transpose", "Conv2DFusion", "Concat", "Transpose"],
+    # 1-D: the convs run on [N, 1, L, C]; Relu and BatchNorm still fuse into them
+    "conv1d_stack": ["Transpose", "Reshape", "Conv2DFusion", "Conv2DFusion", "MaxPoolFusion", "Reshape",
+                     "AddFusion", "Transpose"],
 }
 
 
