@@ -534,3 +534,21 @@ def test_int8_conv_from_folded_qdq(monkeypatch):
     got = run(g, [xq])[0].astype(np.float64) * ys
     want = expected(m, {"x": x})[0].transpose(0, 2, 3, 1)
     assert np.max(np.abs(got - want)) < 3 * ys
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_op_families_on_qemu(stem):
+    """Each op_families .onnx, generated, built and run on the default QEMU board against the
+    stored ONNX outputs (misc_shapes: ONNX's too, the Cast pair is kept)."""
+    require_tool("arm-none-eabi-gcc")
+    require_tool("qemu-system-arm")
+    path = OP_FAMILIES / f"{stem}.onnx"
+    if not path.is_file():
+        pytest.skip(f"op_families models not found at {OP_FAMILIES}")
+    missing = NEEDS.get(stem, set()) - set(CONVERTERS)
+    if missing:
+        pytest.skip(f"needs the converters of {sorted(missing)}")
+    doc = api.validate(path, cases_path=str(path.with_suffix(".ms")) + ".npz").report.to_json()
+    assert doc["failed"] == 0 and doc["passed"] >= 3, doc
