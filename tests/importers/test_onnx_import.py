@@ -142,6 +142,8 @@ CASES = {
     "convtranspose1d_avgpool1d": ([node("ConvTranspose", ["x", "w"], ["c"], strides=[2], pads=[1, 0]),
                                    node("AveragePool", ["c"], ["y"], kernel_shape=[3], pads=[1, 1])],
                                   {"x": (1, 4, 9)}, {"w": rand(4, 3, 3)}),
+    "add_nhwc_and_lower_rank_input": ([node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1]),
+                                       node("Add", ["c", "v"], ["y"])], dict(X4, v=(8, 8)), {"w": conv_w(3, 4)}),
     "mul_add_per_channel_scale": ([node("Conv", ["x", "w"], ["c"]), node("Relu", ["c"], ["r"]),
                                    node("Mul", ["r", "m"], ["p"]), node("Add", ["p", "a"], ["y"])], X4,
                                   {"w": conv_w(3, 4), "m": rand(3, 1, 1), "a": rand(3, 1, 1)}),
