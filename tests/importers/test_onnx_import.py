@@ -554,3 +554,22 @@ def test_op_families_on_qemu(stem):
         pytest.skip(f"needs the converters of {sorted(missing)}")
     doc = api.validate(path, cases_path=str(path.with_suffix(".ms")) + ".npz").report.to_json()
     assert doc["failed"] == 0 and doc["passed"] >= 3, doc
+
+
+def test_mutated_models_raise_only_codegen_errors():
+    """Random byte flips in small valid models: each either imports or raises ModelFileError /
+    UnsupportedOpError (never another exception). Seeded."""
+    import random
+
+    from micro_codegen.errors import CodegenError
+    rng = random.Random(0)
+    for make in (_cnn, _mlp):
+        data = _bytes(make())
+        for _ in range(120):
+            d = bytearray(data)
+            for _ in range(rng.randint(1, 4)):
+                d[rng.randrange(len(d))] = rng.randrange(256)
+            try:
+                read_onnx(bytes(d), "fuzz.onnx")
+            except CodegenError:
+                pass

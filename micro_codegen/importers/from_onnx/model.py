@@ -198,9 +198,21 @@ def _sync_initializers(model, consts: dict[str, np.ndarray]) -> None:
         g.initializer.append(numpy_helper.from_array(np.asarray(consts[name]), name))
 
 
+def check_initializers(model, source: str) -> None:
+    """ModelFileError naming the first initializer whose data does not decode (size or type)."""
+    from onnx import numpy_helper
+    for t in model.graph.initializer:
+        try:
+            numpy_helper.to_array(t)
+        except Exception as e:  # noqa: BLE001 - any decoding failure means a corrupt tensor
+            raise ModelFileError(f"{source}: initializer '{t.name}' does not decode: "
+                                 f"{type(e).__name__}: {e}"[:300]) from None
+
+
 def prepare(model, source: str, input_shapes: dict | None = None) -> Prepared:
     """Shape inference + constant folding to a fixed point (see the module docstring)."""
     opset = opset_of(model, source)
+    check_initializers(model, source)
     set_input_shapes(model, source, input_shapes)
     for _ in range(16):
         model = _infer(model, source)

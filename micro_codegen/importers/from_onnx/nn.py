@@ -288,6 +288,8 @@ def batch_norm(ctx: Context) -> None:
     gamma, beta, mean, var = (ctx.require_const(k, n).astype(np.float64)
                               for k, n in ((1, "scale"), (2, "B"), (3, "input_mean"), (4, "input_var")))
     eps = float(np.float32(ctx.attr("epsilon", 1e-5)))
+    if not np.all(var + eps > 0):
+        raise ctx.unsupported("input_var + epsilon must be positive")
     scale = gamma / np.sqrt(var + eps)
     bias = beta - mean * scale
     rank = ctx.rank(x)
