@@ -122,6 +122,10 @@ CASES = {
                              X4, {"w": conv_w(3, 4)}),
     "transpose_to_nhwc_cancels": ([node("Conv", ["x", "w"], ["c"]), node("Transpose", ["c"], ["t"], perm=[0, 2, 3, 1]),
                                    node("Relu", ["t"], ["y"])], X4, {"w": conv_w(3, 4)}),
+    "tf2onnx_style_nhwc_io": ([node("Transpose", ["x"], ["t"], perm=[0, 3, 1, 2]),
+                               node("Conv", ["t", "w"], ["c"], pads=[1, 1, 1, 1]),
+                               node("Transpose", ["c"], ["y"], perm=[0, 2, 3, 1])], {"x": (1, 8, 8, 4)},
+                              {"w": conv_w(3, 4)}),
     "squeeze_unsqueeze": ([node("Unsqueeze", ["x", "a0"], ["u"]), node("Squeeze", ["u", "a1"], ["y"])],
                           {"x": (3, 1, 4)}, {"a0": np.array([0, -1], np.int64), "a1": np.array([0, 2], np.int64)}),
     "concat_nhwc_and_input": ([node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1]),
@@ -159,6 +163,7 @@ EXPECT_OPS = {
     "gemm_no_c_relu": ["MatMulFusion"],
     "matmul_add_bias": ["MatMulFusion"],
     "matmul_transpose_k": ["MatMulFusion"],
+    "tf2onnx_style_nhwc_io": ["Conv2DFusion"],                       # the model's transposes cancel the layout's
     "transpose_to_nhwc_cancels": ["Transpose", "Conv2DFusion"],      # the Relu fused into the conv
     "shape_chain_folded": ["Activation", "Reshape"],
     "mul_add_per_channel_scale": ["Transpose", "Conv2DFusion", "ScaleFusion", "Transpose"],
