@@ -330,8 +330,8 @@ def layer_norm(ctx: Context) -> None:
         raise ctx.unsupported("B (input 2) must be a constant")
     params = [ctx.const_tensor(f"{ctx.name}_{n}", np.broadcast_to(a, pshape).astype(np.float32))
               for n, a in (("gamma", gamma), ("beta", beta))]
-    ctx.emit("LayerNormFusion", [ctx.tensor(x, ONNX)] + params, ONNX, begin_norm_axis=axis % rank,
-             begin_params_axis=axis % rank, epsilon=float(ctx.attr("epsilon", 1e-5)))
+    ctx.emit("LayerNormFusion", [ctx.tensor(x, ONNX)] + params, ONNX, begin_norm_axis=axis,
+             begin_params_axis=axis, epsilon=float(ctx.attr("epsilon", 1e-5)))
 
 
 @converter("LRN")
