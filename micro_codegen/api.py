@@ -14,7 +14,7 @@ from .compiled import MemoryOptions
 from .errors import BoardConfigError
 from .ir import Graph, Tensor
 from .manifest import read_manifest
-from .importers import load_model
+from .importers import ImportOptions, import_options, load_model  # noqa: F401  (public: ONNX import options)
 from .progress import NO_PROGRESS, Progress  # noqa: F401  (public: subclass it to hear about slow steps)
 
 

@@ -126,8 +126,7 @@ def _import_opts(f):
 
     @functools.wraps(f)
     def command(*args, input_layout, input_shapes, **kwargs):
-        from .importers import ImportOptions, import_options
-        with import_options(ImportOptions(input_layout, input_shapes)):
+        with api.import_options(api.ImportOptions(input_layout, input_shapes)):
             return f(*args, **kwargs)
 
     command = click.option("--input-shape", "input_shapes", multiple=True, callback=_parse_input_shapes,
