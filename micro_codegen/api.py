@@ -480,6 +480,21 @@ def bench(model: str | Path | Graph, board: str = DEFAULT_BOARD, cases_path: str
                      memory=MemoryOptions.of(patch, patch_overhead, share))
 
 
+def debug(model: str | Path | Graph, board: str = DEFAULT_BOARD, case: int = 0, cases_path: str | Path | None = None,
+          atol: float | None = None, rtol: float | None = None, port: str | None = None, runner: str | None = None,
+          out_dir: str | Path | None = None, force: bool = False, bind: dict | None = None, progress=None,
+          patch=None, patch_overhead: float = 1.3, share: bool = True):
+    """Run ``model`` on ``board`` node by node and compare every node's outputs with the
+    reference interpreter's (``debug.DebugReport``: a row per node, the first divergence).
+    Inputs: case ``case`` of ``cases_path`` (default ``MODEL.npz``; seeded random values without
+    one). ``out_dir`` keeps the project; ``patch``, ``share``: see :func:`generate`."""
+    from .boards import board_for
+    from .debug import debug as run_debug
+    return run_debug(model, board_for(board), case=case, cases_path=cases_path, atol=atol, rtol=rtol, port=port,
+                     runner=runner, memory=MemoryOptions.of(patch, patch_overhead, share), bind=bind,
+                     out_dir=out_dir, force=force, progress=progress or NO_PROGRESS)
+
+
 # ---------------------------------------------------------------- boards / fit / flash
 
 def boards() -> list:
