@@ -1,7 +1,6 @@
 """Library entry points (no printing). The CLI is a thin layer over these."""
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import re
 from collections import Counter
@@ -28,9 +27,7 @@ def convert(model: str | Path, output: str | Path) -> dict:
     file ``output``; return the ``convert --json`` document. The file is written next to
     ``output`` and renamed into place only after it reads back to the same IR, so a failure
     leaves no file behind."""
-    import os
-    import tempfile
-
+    from .atomic import replace_file
     from .errors import ModelFileError
     from .ms_model import read_bytes, write_bytes
 
@@ -39,18 +36,7 @@ def convert(model: str | Path, output: str | Path) -> dict:
     out = Path(output)
     if g != read_bytes(data, str(out)):   # the writer and reader must agree (a bug, not a user error)
         raise ModelFileError(f"{out}: the written model does not read back to the imported graph")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as e:
-        raise ModelFileError(f"{out}: cannot write: {e.strerror or e}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, out)
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise ModelFileError(f"{out}: cannot write: {e.strerror or e}") from None
+    replace_file(out, lambda f: f.write(data), ModelFileError)
     problems = check_graph(g)
     return {
         "model": str(model), "format": g.source_format, "output": str(out), "bytes": len(data),

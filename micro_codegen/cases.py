@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .atomic import replace_file
 from .errors import CasesFileError
 from .ir import Graph
 
@@ -137,7 +138,8 @@ def save_outputs(path: str | Path, results: list[tuple[int, list[np.ndarray]]]) 
         else:
             for t, o in enumerate(outs):
                 arrays[f"output_{k}_{t}"] = o
-    np.savez(path, **arrays)
+    path = str(path) if str(path).endswith(".npz") else f"{path}.npz"      # as np.savez names it
+    replace_file(path, lambda f: np.savez(f, **arrays), CasesFileError)
 
 
 @dataclass

@@ -9,6 +9,7 @@ import contextlib
 import functools
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -143,6 +144,13 @@ def main(ctx, debug):
     Every MODEL may also be a .tflite or .onnx file (recognised by content): it is imported
     into the same graph the official converter writes; `convert` saves that as a .ms."""
     ctx.ensure_object(dict)["debug"] = debug
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
+
+
+def _terminate(signum, frame):
+    """SIGTERM unwinds like Ctrl-C: temporary folders are removed, QEMU and other children stopped."""
+    raise SystemExit(128 + signum)
 
 
 # ---------------------------------------------------------------- convert
