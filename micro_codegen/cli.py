@@ -746,9 +746,9 @@ def bench(model, board, cases_path, port, as_json, progress, bind, memory):
 def debug(model, board, case, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress, bind, memory):
     """Run MODEL on a board node by node and compare every tensor with the reference.
 
-    The project is generated as `generate` makes it and built with debug tensor access; for
-    each node N the firmware runs nodes 0..N and the host reads node N's outputs (right after
-    N ran, so in-place and zero-copy memory still holds them) and compares them with the
+    The project is generated as `generate` makes it and built with debug tensor access; the
+    firmware runs one node at a time and the host reads each node's outputs right after it
+    ran (so in-place and zero-copy memory still holds them) and compares them with the
     reference interpreter's: integers exactly, floats within atol + rtol*|ref|. Prints a row
     per node and the first diverging node with its largest difference (element and both
     values); exit 1 if any node diverges."""
