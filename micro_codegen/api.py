@@ -475,10 +475,17 @@ def debug(model: str | Path | Graph, board: str = DEFAULT_BOARD, case: int = 0, 
     Inputs: case ``case`` of ``cases_path`` (default ``MODEL.npz``; seeded random values without
     one). ``out_dir`` keeps the project; ``patch``, ``share``: see :func:`generate`."""
     from .boards import board_for
+    from .cases import cases_beside
     from .debug import debug as run_debug
-    return run_debug(model, board_for(board), case=case, cases_path=cases_path, atol=atol, rtol=rtol, port=port,
-                     runner=runner, memory=MemoryOptions.of(patch, patch_overhead, share), bind=bind,
-                     out_dir=out_dir, force=force, progress=progress or NO_PROGRESS)
+    b = board_for(board)
+    g = model if isinstance(model, Graph) else load(model)
+    if cases_path is None and not isinstance(model, Graph):
+        cases_path = cases_beside(model)
+    d_atol, d_rtol = default_tolerance(g)
+    return run_debug(g, b, d_atol if atol is None else atol, d_rtol if rtol is None else rtol, case=case,
+                     cases_path=cases_path, port=port, runner=runner,
+                     memory=MemoryOptions.of(patch, patch_overhead, share), bind=bind, out_dir=out_dir,
+                     force=force, progress=progress or NO_PROGRESS)
 
 
 # ---------------------------------------------------------------- boards / fit / flash

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from .boards import Board
-from .cases import Case, cases_beside, compare, load_cases
+from .cases import Case, compare, load_cases
 from .compiled import MemoryOptions
 from .errors import CasesFileError, ValidationError
 from .ir import Graph
@@ -170,12 +170,9 @@ def tensor_diff(g: Graph, ti: int, got: np.ndarray, expected: np.ndarray, atol: 
                       c.mismatches, worst)
 
 
-def debug_case(g: Graph, model, cases_path, case: int, bound) -> tuple[Case, str]:
-    """Case ``case`` of ``cases_path`` (default: the cases beside ``model``), or without any cases
-    file seeded random inputs (case 0 only)."""
+def debug_case(g: Graph, cases_path, case: int, bound) -> tuple[Case, str]:
+    """Case ``case`` of ``cases_path``, or without a cases file seeded random inputs (case 0 only)."""
     from .bench import bench_case
-    if cases_path is None and isinstance(model, (str, Path)):
-        cases_path = cases_beside(model)
     if cases_path is None:
         if case != 0:
             raise CasesFileError(f"--case {case} needs a cases file (--cases CASES.npz); without one the inputs "
@@ -187,33 +184,27 @@ def debug_case(g: Graph, model, cases_path, case: int, bound) -> tuple[Case, str
     raise CasesFileError(f"{cases_path}: no case {case} (no input_{case})")
 
 
-def debug(model, board: Board, case: int = 0, cases_path: str | Path | None = None, atol: float | None = None,
-          rtol: float | None = None, port: str | None = None, runner: str | None = None,
-          memory: MemoryOptions = MemoryOptions(), bind: dict | None = None, out_dir: str | Path | None = None,
-          force: bool = False, progress: Progress = NO_PROGRESS, timeout: float = 5.0) -> DebugReport:
-    """Generate, build (debug) and run ``model`` on ``board`` node by node; compare every node's
-    outputs with the reference interpreter's (see the module docstring). ``out_dir`` keeps the
-    project (its debug image in ``build-debug/``); ``atol``/``rtol`` default as ``validate``'s."""
+def debug(g: Graph, board: Board, atol: float, rtol: float, case: int = 0, cases_path: str | Path | None = None,
+          port: str | None = None, runner: str | None = None, memory: MemoryOptions = MemoryOptions(),
+          bind: dict | None = None, out_dir: str | Path | None = None, force: bool = False,
+          progress: Progress = NO_PROGRESS, timeout: float = 5.0) -> DebugReport:
+    """Generate, build (debug) and run ``g`` on ``board`` node by node; compare every node's
+    outputs with the reference interpreter's (see the module docstring). Inputs: case ``case``
+    of ``cases_path`` (seeded random values without one); inputs that only set output shapes
+    take their value from the cases unless ``bind`` gives it. ``out_dir`` keeps the project
+    (its debug image in ``build-debug/``)."""
     from . import reference
-    from .api import default_tolerance
     from .cases import bound_values
     from .emit import check_target, render_project, write_project
     from .fold import bind_inputs, shape_inputs
-    from .importers import load_model
     from .pipeline import compile_model, model_file
     from .runners import get_runner
     from .toolchain import make, toolchain
 
-    g = model if isinstance(model, Graph) else load_model(model)
-    if bind is None and cases_path is None and isinstance(model, (str, Path)):
-        cases_path = cases_beside(model)
     if bind is None and cases_path is not None:
         bind = bound_values(cases_path, g, shape_inputs(g)) or None
-    d_atol, d_rtol = default_tolerance(g)
-    atol = d_atol if atol is None else atol
-    rtol = d_rtol if rtol is None else rtol
     g, bound = bind_inputs(g, bind) if bind else (g, ())
-    the_case, source = debug_case(g, model, cases_path, case, bound)
+    the_case, source = debug_case(g, cases_path, case, bound)
     with tempfile.TemporaryDirectory(prefix="micro_codegen-debug-") as tmp:
         project = (Path(out_dir) if out_dir is not None else Path(tmp) / "project").absolute()
         check_target(project, force)
