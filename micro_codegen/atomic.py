@@ -28,6 +28,7 @@ _RENAME_EXCHANGE = 2
 
 
 def _process_alive(pid: int) -> bool:
+    """Is process ``pid`` running (this one included)?"""
     if pid == os.getpid():
         return True
     try:
@@ -55,14 +56,19 @@ def clean_leftovers(path: str | Path) -> None:
             if m is None or _process_alive(int(m.group(1))):
                 continue
             if m.group(2) == "old" and not os.path.lexists(path):
-                with contextlib.suppress(OSError):
+                with contextlib.suppress(OSError):      # cannot: keep it where it is, never delete it
                     os.rename(entry, path)
-                    continue
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                with contextlib.suppress(OSError):
-                    entry.unlink()
+                continue
+            remove(entry)
+
+
+def remove(path: Path) -> None:
+    """Delete a file, a symbolic link or a folder tree; never raises."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def temp_sibling(path: Path, directory: bool) -> Path:
@@ -96,7 +102,7 @@ def replace_dir(tmp: Path, out_dir: Path) -> None:
         os.rename(tmp, out_dir)
         return
     if _exchange(tmp, out_dir):
-        shutil.rmtree(tmp, ignore_errors=True)          # now the old tree
+        remove(tmp)                                     # now the old tree
         return
     old = Path(str(tmp)[:-len(".tmp")] + ".old")
     os.rename(out_dir, old)
@@ -105,7 +111,7 @@ def replace_dir(tmp: Path, out_dir: Path) -> None:
     except OSError:
         os.rename(old, out_dir)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    remove(old)
 
 
 def replace_file(path: str | Path, write: Callable[[BinaryIO], None], error=CodegenError) -> None:

@@ -5,11 +5,10 @@ interrupted run leaves the target as it was; a non-empty target is refused unles
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from pathlib import Path
 
-from ..atomic import clean_leftovers, replace_dir, temp_sibling, umask
+from ..atomic import clean_leftovers, remove, replace_dir, temp_sibling, umask
 from ..errors import CodegenError
 from ..manifest import MANIFEST_FILE
 
@@ -54,6 +53,6 @@ def write_tree(files: dict[str, bytes], out_dir: str | Path, force: bool = False
         time.sleep(pause)
         replace_dir(tmp, out_dir)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove(tmp)
         raise
     return out_dir
