@@ -787,6 +787,7 @@ def bench(model, board, cases_path, port, as_json, progress, bind, memory):
 @_progress_opt()
 @_bind_opt()
 @_memory_opts
+@_import_opts
 def debug(model, board, case, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress, bind, memory):
     """Run MODEL on a board node by node and compare every tensor with the reference.
 
