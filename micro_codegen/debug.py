@@ -49,7 +49,7 @@ class TensorDiff:
     shape: tuple[int, ...]
     max_abs_diff: float
     mismatches: int            # elements outside the tolerance (int: not equal)
-    # (multi-dimensional index, expected, got) of the largest difference; None when it matches
+    # (multi-dimensional index, expected, got) of the largest mismatch; None when it matches
     worst: tuple[tuple[int, ...], float, float] | None
 
     @property
@@ -152,8 +152,8 @@ class DebugReport:
         n, t = first
         (element, expected, got) = t.worst
         out.append(f"first divergence: node {n.index} {n.op} '{n.name}', output '{t.name}' "
-                   f"({t.dtype} {'x'.join(map(str, t.shape))}): max |diff| {t.max_abs_diff:.6g} at "
-                   f"[{', '.join(map(str, element))}] (expected {expected:.8g}, got {got:.8g}); "
+                   f"({t.dtype} {'x'.join(map(str, t.shape))}): max |diff| {t.max_abs_diff:.6g}, largest "
+                   f"mismatch at [{', '.join(map(str, element))}] (expected {expected:.8g}, got {got:.8g}); "
                    f"{t.mismatches:,} of {t.elements:,} elements differ")
         return out
 
@@ -226,7 +226,8 @@ def debug(g: Graph, board: Board, atol: float, rtol: float, case: int = 0, cases
 
 def _run_node_by_node(run, g: Graph, case: Case, expected: dict, atol: float, rtol: float, progress: Progress,
                       timeout: float) -> list[NodeDiff]:
-    """Start the firmware; for each node: inputs, INVOKE up to it, read and compare its outputs."""
+    """Start the firmware, send the inputs once, then for each node: INVOKE it alone, read its
+    outputs and compare them."""
     from .validate.protocol import ProtocolClient
     from .validate.run import runner_diagnostics, set_inputs
     nodes = []

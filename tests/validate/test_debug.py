@@ -13,6 +13,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -87,8 +88,8 @@ def test_broken_node_named_on_host(tiny, broken_build):
     assert got == (expected + 1 if expected < 127 else -128)
     r = CliRunner().invoke(main, ["debug", str(tiny), "--board", "host"])
     assert r.exit_code == 1
-    assert "first divergence: node 1 Conv2DFusion 'dw', output 'dw' (int8 1x3x3x4): max |diff| 1 at [0, 1, 1, 1]" \
-        in r.output
+    assert ("first divergence: node 1 Conv2DFusion 'dw', output 'dw' (int8 1x3x3x4): max |diff| 1, largest "
+            "mismatch at [0, 1, 1, 1]") in r.output
     assert re.search(r"^\s+1  Conv2DFusion\s+dw\s+1\s+1/36  DIFF$", r.output, re.M)
 
 
@@ -126,3 +127,18 @@ def test_broken_in_place_node_named_in_qemu(broken_build):
 def test_clean_models_in_qemu(model, patch):
     report = api.debug(model, "qemu-mps2-an386", patch=patch)
     assert report.passed, "\n".join(report.lines())
+
+
+def test_worst_element_is_a_mismatch_even_when_a_larger_difference_is_within_tolerance():
+    from micro_codegen.debug import tensor_diff
+    from tiny_models import fp32_conv_graph
+    g = fp32_conv_graph()
+    ti = g.nodes[0].outputs[0]
+    expected = np.zeros((1, 5, 5, 4), np.float32)
+    expected[0, 0, 0, 0] = 1000.0
+    got = expected.copy()
+    got[0, 0, 0, 0] += 0.005                   # within 1e-5 + 1e-5 * 1000
+    got[0, 2, 3, 1] = 0.001                     # outside 1e-5
+    d = tensor_diff(g, ti, got, expected, 1e-5, 1e-5)
+    assert d.mismatches == 1 and d.max_abs_diff == pytest.approx(0.005, rel=1e-3)
+    assert d.worst[0] == (0, 2, 3, 1) and d.worst[2] == pytest.approx(0.001)
