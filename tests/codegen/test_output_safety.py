@@ -92,7 +92,8 @@ def test_generate_stopped_mid_write_leaves_the_project_as_it_was(projects, tmp_p
         assert r.returncode == -KILL
         assert now == new or leftovers(out), "a killed run cannot clean up: its temporary folder stays"
     else:      # Ctrl-C: click's "Aborted!"; SIGTERM: SystemExit(143); both clean up, no traceback
-        assert r.returncode == (1 if sig == INT else 128 + TERM), r.stderr
+        stopped = 1 if sig == INT else 128 + TERM
+        assert r.returncode == stopped or (now == new and r.returncode in (0, stopped)), r.stderr
         assert "Traceback" not in r.stderr and leftovers(out) == []
     api.generate(model, "host", out, name="other", force=True)     # the next run removes dead runs' leftovers
     assert snapshot(out) == new and leftovers(out) == []
