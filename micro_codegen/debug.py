@@ -133,8 +133,8 @@ class DebugReport:
 
     def lines(self) -> list[str]:
         """The text report of ``micro-codegen debug``: a header, one row per node, the verdict."""
-        out = [f"{self.model} on {self.board}: {len(self.nodes)} nodes run one by one ({self.inputs}), "
-               f"compared with the reference interpreter"]
+        out = [f"{self.model} on {self.board}: {len(self.nodes)} node{'s' if len(self.nodes) != 1 else ''} run one "
+               f"by one ({self.inputs}), compared with the reference interpreter"]
         rows = [("node", "op", "name", "max |diff|", "mismatches", "")]
         for n in self.nodes:
             rows.append((str(n.index), n.op, n.name if len(n.name) <= 32 else n.name[:31] + "…",
@@ -146,8 +146,8 @@ class DebugReport:
                                         for c, (v, w) in enumerate(zip(r, widths))).rstrip())
         first = self.first_divergence
         if first is None:
-            out.append(f"all {len(self.nodes)} nodes match the reference "
-                       f"(integers exactly, floats within {self.atol:g} + {self.rtol:g}*|ref|)")
+            what = "the node matches" if len(self.nodes) == 1 else f"all {len(self.nodes)} nodes match"
+            out.append(f"{what} the reference (integers exactly, floats within {self.atol:g} + {self.rtol:g}*|ref|)")
             return out
         n, t = first
         (element, expected, got) = t.worst
