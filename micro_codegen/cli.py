@@ -9,6 +9,7 @@ import contextlib
 import functools
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -178,6 +179,13 @@ def main(ctx, debug):
     Every MODEL may also be a .tflite or .onnx file (recognised by content): it is imported
     into the same graph the official converter writes; `convert` saves that as a .ms."""
     ctx.ensure_object(dict)["debug"] = debug
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
+
+
+def _terminate(signum, frame):
+    """SIGTERM unwinds like Ctrl-C: temporary folders are removed, QEMU and other children stopped."""
+    raise SystemExit(128 + signum)
 
 
 # ---------------------------------------------------------------- convert
@@ -759,6 +767,44 @@ def bench(model, board, cases_path, port, as_json, progress, bind, memory):
         return
     for line in r.table():
         click.echo(line)
+
+
+@main.command()
+@_model_arg()
+@_board_opt(api.DEFAULT_BOARD)
+@click.option("--case", "case", type=int, default=0, show_default=True, help="The case of CASES.npz to run.")
+@click.option("--cases", "cases_path", default=None, type=click.Path(dir_okay=False),
+              help="CASES.npz (default: MODEL.npz beside the model; without one, seeded random inputs).")
+@click.option("-o", "--output", "out_dir", default=None, type=click.Path(file_okay=False),
+              help="Keep the generated project in this folder (debug image in build-debug/).")
+@click.option("--force", is_flag=True, help="Replace a non-empty -o folder holding a generated project.")
+@_port_opt()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+@click.option("--atol", type=float, default=None, help="Absolute tolerance for float tensors (default 1e-5).")
+@click.option("--rtol", type=float, default=None, help="Relative tolerance for float tensors (default 1e-5).")
+@_runner_opt()
+@_progress_opt()
+@_bind_opt()
+@_memory_opts
+@_import_opts
+def debug(model, board, case, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress, bind, memory):
+    """Run MODEL on a board node by node and compare every tensor with the reference.
+
+    The project is generated as `generate` makes it and built with debug tensor access; the
+    firmware runs one node at a time and the host reads each node's outputs right after it
+    ran (so in-place and zero-copy memory still holds them) and compares them with the
+    reference interpreter's: integers exactly, floats within atol + rtol*|ref|. Prints a row
+    per node and the first diverging node with its largest difference (element and both
+    values); exit 1 if any node diverges."""
+    r = api.debug(model, board, case=case, cases_path=cases_path, atol=atol, rtol=rtol, port=port, runner=runner,
+                  out_dir=out_dir, force=force, bind=bind, progress=_progress(progress), **memory)
+    if as_json:
+        _json_out(r.to_json())
+    else:
+        for line in r.lines():
+            click.echo(line)
+    if not r.passed:
+        sys.exit(1)
 
 
 # ---------------------------------------------------------------- boards / flash
