@@ -1,0 +1,344 @@
+"""Elementwise ONNX operators: unary math, activations, broadcasting arithmetic, comparisons,
+logic, Where, Cast, and the (De)QuantizeLinear nodes left at the graph edges by the QDQ fold.
+
+Every operator here is layout-agnostic: it runs in the layout its inputs are held in
+(:meth:`Context.common_layout`; lower-rank operands of an NHWC op are expanded and permuted by
+:meth:`Context.broadcast_tensor`), so a chain of elementwise ops between two convolutions stays
+NHWC without transposes.
+
+The mapping is the official converter's (op names, ``Activation`` types, a const ``Cast`` target
+type input), with ONNX semantics where the converter loses them: the attribute defaults of
+LeakyRelu (alpha 0.01), Elu (1.0) and Celu are written; HardSigmoid keeps its alpha / beta
+(MindSpore's HSIGMOID is only ``alpha = 1/6, beta = 0.5``, so any other pair becomes
+``clamp(alpha * x + beta, 0, 1)`` with Mul, Add and HARD_TANH); Gelu keeps ``approximate``;
+Selu with non-default alpha / gamma is ``gamma * ELU_alpha``. Operators without an IR kernel
+are composed from ones that have one: Mean (Add chain, Div), Celu (Div, ELU, Mul),
+ThresholdedRelu (Greater, Where), Mish (SOFTPLUS, TANH, Mul), integer Pow (Cast, Pow, Cast),
+Xor (NotEqual on bools).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...ir import DType
+from .context import NHWC, ONNX_DTYPES, Context, converter, permute
+
+FLT_MAX = float(np.finfo(np.float32).max)
+
+#: ONNX op -> IR op with the same semantics, one input
+_UNARY = {"Abs": "Abs", "Neg": "Neg", "Sqrt": "Sqrt", "Log": "Log", "Floor": "Floor", "Ceil": "Ceil",
+          "Round": "Round", "Reciprocal": "Reciprocal", "Sin": "Sin", "Cos": "Cos", "Erf": "Erf",
+          "Not": "LogicalNot"}
+#: ONNX op -> ActivationType without parameters
+_ACTIVATIONS = {"Sigmoid": "SIGMOID", "Tanh": "TANH", "Softplus": "SOFTPLUS", "Softsign": "SOFTSIGN",
+                "HardSwish": "HSWISH", "Sign": "SIGN"}
+#: broadcasting binary ONNX op -> IR op
+_BINARY = {"Add": "AddFusion", "Sub": "SubFusion", "Mul": "MulFusion", "Div": "DivFusion",
+           "Equal": "Equal", "Less": "Less", "Greater": "Greater", "LessOrEqual": "LessEqual",
+           "GreaterOrEqual": "GreaterEqual", "And": "LogicalAnd", "Or": "LogicalOr", "Xor": "NotEqual"}
+#: variadic ONNX op -> the IR op chained over its inputs
+_VARIADIC = {"Max": "Maximum", "Min": "Minimum", "Sum": "AddFusion", "Mean": "AddFusion"}
+#: ONNX float defaults of the SELU constants (alpha, gamma)
+_SELU = (1.67326319217681884765625, 1.05070102214813232421875)
+
+
+# ---------------------------------------------------------------- helpers
+
+def _out_layout(ctx: Context, names) -> str:
+    """The layout an elementwise op over ``names`` runs in."""
+    return ctx.common_layout([n for n in names if n])
+
+
+def _const(ctx: Context, name: str, value, dtype: DType) -> int:
+    """A new constant IR tensor holding scalar ``value`` in ``dtype`` (shape [1])."""
+    return ctx.const_tensor(f"{ctx.name}_{name}", np.array([value], dtype=dtype.np))
+
+
+def _temp(ctx: Context, suffix: str, dtype: DType, ref: str, layout: str) -> int:
+    """A new activation shaped like ONNX value ``ref`` held in ``layout`` (an intermediate result)."""
+    return ctx.new_tensor(f"{ctx.outputs[0]}_{suffix}", dtype, ctx.ir_shape(ref, layout))
+
+
+def _unary_chain(ctx: Context, steps: list[tuple[str, dict, int | None]]) -> None:
+    """Emit ``steps`` (IR op, attrs, optional second input tensor) one after the other on input 0,
+    in its layout; the last one writes output 0."""
+    x = ctx.inputs[0]
+    layout = ctx.layout(x)
+    cur = ctx.tensor(x)
+    for k, (op, attrs, other) in enumerate(steps):
+        last = k == len(steps) - 1
+        out = ctx.output(0, layout) if last else _temp(ctx, f"{k}", ctx.dtype(x), x, layout)
+        ctx.add_node(op, [cur] if other is None else [cur, other], [out],
+                     name=ctx.name if last else f"{ctx.name}_{k}", **attrs)
+        cur = out
+
+
+def _activation(ctx: Context, act: str, **params) -> None:
+    x = ctx.inputs[0]
+    ctx.emit("Activation", [ctx.tensor(x)], ctx.layout(x), activation_type=act, **params)
+
+
+def _f32(v: float) -> float:
+    return float(np.float32(v))
+
+
+# ---------------------------------------------------------------- unary
+
+@converter(*_UNARY)
+def unary(ctx: Context) -> None:
+    x = ctx.inputs[0]
+    ctx.emit(_UNARY[ctx.op_type], [ctx.tensor(x)], ctx.layout(x))
+
+
+@converter("Exp")
+def exp(ctx: Context) -> None:
+    """``ExpFusion`` with base e (-1), scale 1, shift 0, as the official converter writes it."""
+    x = ctx.inputs[0]
+    ctx.emit("ExpFusion", [ctx.tensor(x)], ctx.layout(x), base=-1.0, scale=1.0, shift=0.0)
+
+
+# ---------------------------------------------------------------- activations
+
+@converter(*_ACTIVATIONS)
+def activation(ctx: Context) -> None:
+    _activation(ctx, _ACTIVATIONS[ctx.op_type])
+
+
+@converter("Relu")
+def relu(ctx: Context) -> None:
+    """``Activation RELU`` with the bounds the official converter writes (0, FLT_MAX)."""
+    _activation(ctx, "RELU", min_val=0.0, max_val=FLT_MAX)
+
+
+@converter("LeakyRelu")
+def leaky_relu(ctx: Context) -> None:
+    _activation(ctx, "LEAKY_RELU", alpha=_f32(ctx.attr("alpha", 0.01)))
+
+
+@converter("Elu")
+def elu(ctx: Context) -> None:
+    _activation(ctx, "ELU", alpha=_f32(ctx.attr("alpha", 1.0)))
+
+
+@converter("Selu")
+def selu(ctx: Context) -> None:
+    """SELU with ONNX's default constants; other alpha / gamma: ``gamma * ELU_alpha(x)``."""
+    alpha, gamma = _f32(ctx.attr("alpha", _SELU[0])), _f32(ctx.attr("gamma", _SELU[1]))
+    if (alpha, gamma) == (_f32(_SELU[0]), _f32(_SELU[1])):
+        _activation(ctx, "SELU")
+        return
+    dt = ctx.dtype(ctx.inputs[0])
+    _unary_chain(ctx, [("Activation", dict(activation_type="ELU", alpha=alpha), None),
+                       ("MulFusion", {}, _const(ctx, "gamma", gamma, dt))])
+
+
+@converter("Celu")
+def celu(ctx: Context) -> None:
+    """``alpha * ELU_1(x / alpha)``."""
+    alpha = _f32(ctx.attr("alpha", 1.0))
+    if alpha == 1.0:
+        _activation(ctx, "ELU", alpha=1.0)
+        return
+    dt = ctx.dtype(ctx.inputs[0])
+    _unary_chain(ctx, [("DivFusion", {}, _const(ctx, "alpha", alpha, dt)),
+                       ("Activation", dict(activation_type="ELU", alpha=1.0), None),
+                       ("MulFusion", {}, _const(ctx, "alpha_mul", alpha, dt))])
+
+
+@converter("HardSigmoid")
+def hard_sigmoid(ctx: Context) -> None:
+    """``clamp(alpha * x + beta, 0, 1)`` (ONNX defaults alpha 0.2, beta 0.5): MindSpore's HSIGMOID
+    when alpha = 1/6 and beta = 0.5, else Mul, Add and HARD_TANH [0, 1]."""
+    alpha, beta = _f32(ctx.attr("alpha", 0.2)), _f32(ctx.attr("beta", 0.5))
+    if alpha == _f32(1 / 6) and beta == 0.5:
+        _activation(ctx, "HSIGMOID")
+        return
+    dt = ctx.dtype(ctx.inputs[0])
+    _unary_chain(ctx, [("MulFusion", {}, _const(ctx, "alpha", alpha, dt)),
+                       ("AddFusion", {}, _const(ctx, "beta", beta, dt)),
+                       ("Activation", dict(activation_type="HARD_TANH", min_val=0.0, max_val=1.0), None)])
+
+
+@converter("Mish")
+def mish(ctx: Context) -> None:
+    """``x * tanh(softplus(x))``."""
+    x = ctx.inputs[0]
+    layout, dt = ctx.layout(x), ctx.dtype(x)
+    xt = ctx.tensor(x)
+    sp = _temp(ctx, "softplus", dt, x, layout)
+    ctx.add_node("Activation", [xt], [sp], name=f"{ctx.name}_softplus", activation_type="SOFTPLUS")
+    th = _temp(ctx, "tanh", dt, x, layout)
+    ctx.add_node("Activation", [sp], [th], name=f"{ctx.name}_tanh", activation_type="TANH")
+    ctx.emit("MulFusion", [xt, th], layout)
+
+
+@converter("ThresholdedRelu")
+def thresholded_relu(ctx: Context) -> None:
+    """``x if x > alpha else 0`` (alpha default 1.0): Greater + Where."""
+    x = ctx.inputs[0]
+    layout, dt = ctx.layout(x), ctx.dtype(x)
+    xt = ctx.tensor(x)
+    mask = _temp(ctx, "mask", DType.BOOL, x, layout)
+    ctx.add_node("Greater", [xt, _const(ctx, "alpha", _f32(ctx.attr("alpha", 1.0)), dt)], [mask],
+                 name=f"{ctx.name}_mask")
+    ctx.emit("Where", [mask, xt, _const(ctx, "zero", 0, dt)], layout)
+
+
+@converter("Gelu")
+def gelu(ctx: Context) -> None:
+    approximate = ctx.attr("approximate", "none")
+    if approximate not in ("none", "tanh"):
+        raise ctx.unsupported(f"approximate must be 'none' or 'tanh', got {approximate!r}")
+    _activation(ctx, "GELU", approximate=approximate == "tanh")
+
+
+@converter("Clip")
+def clip(ctx: Context) -> None:
+    """Constant bounds: ``Activation`` RELU (0, none), RELU6 (0, 6) or HARD_TANH (min_val / max_val;
+    a missing bound is the float32 extreme), as the official converter writes them. Bounds computed
+    at run time: the positional ``Clip(x, min, max)`` with a missing bound as the dtype's extreme."""
+    x = ctx.inputs[0]
+    lo = ctx.const(ctx.inputs[1]) if ctx.has_input(1) else None
+    hi = ctx.const(ctx.inputs[2]) if ctx.has_input(2) else None
+    bounds_const = (lo is not None or not ctx.has_input(1)) and (hi is not None or not ctx.has_input(2))
+    lo = None if lo is None else np.asarray(lo).reshape(-1)[0].item()
+    hi = None if hi is None else np.asarray(hi).reshape(-1)[0].item()
+    if bounds_const:
+        if lo == 0 and hi is None:
+            _activation(ctx, "RELU", min_val=0.0, max_val=FLT_MAX)
+        elif lo == 0 and hi == 6:
+            _activation(ctx, "RELU6", min_val=0.0, max_val=6.0)
+        else:
+            _activation(ctx, "HARD_TANH", min_val=-FLT_MAX if lo is None else float(lo),
+                        max_val=FLT_MAX if hi is None else float(hi))
+        return
+    dt = ctx.dtype(x)
+    info = np.finfo(dt.np) if np.issubdtype(dt.np, np.floating) else np.iinfo(dt.np)
+    bounds = [ctx.tensor(ctx.inputs[k]) if ctx.has_input(k) else _const(ctx, name, v, dt)
+              for k, name, v in ((1, "min", info.min), (2, "max", info.max))]
+    ctx.emit("Clip", [ctx.tensor(x), *bounds], ctx.layout(x), min=-FLT_MAX, max=FLT_MAX)
+
+
+# ---------------------------------------------------------------- binary / variadic
+
+@converter(*_BINARY)
+def binary(ctx: Context) -> None:
+    """Broadcasting binary op in the layout its inputs are held in."""
+    a, b = ctx.inputs[:2]
+    if ctx.op_type == "Xor" and (ctx.dtype(a) != DType.BOOL or ctx.dtype(b) != DType.BOOL):
+        raise ctx.unsupported("Xor needs bool inputs")
+    layout = _out_layout(ctx, [a, b])
+    ctx.emit(_BINARY[ctx.op_type], [ctx.broadcast_tensor(a, layout), ctx.broadcast_tensor(b, layout)], layout)
+
+
+@converter("Mod")
+def mod(ctx: Context) -> None:
+    """``fmod = 0``: the remainder takes the divisor's sign (FloorMod; integers only in ONNX);
+    ``fmod = 1``: the dividend's (Mod, C ``fmod``)."""
+    a, b = ctx.inputs[:2]
+    fmod = int(ctx.attr("fmod", 0))
+    if fmod == 0 and np.issubdtype(ctx.dtype(a).np, np.floating):
+        raise ctx.unsupported("fmod = 0 on floating-point inputs is invalid ONNX (use fmod = 1)")
+    layout = _out_layout(ctx, [a, b])
+    ctx.emit("Mod" if fmod else "FloorMod", [ctx.broadcast_tensor(a, layout), ctx.broadcast_tensor(b, layout)],
+             layout)
+
+
+@converter(*_VARIADIC)
+def variadic(ctx: Context) -> None:
+    """Max / Min / Sum / Mean of one or more broadcasting inputs: the IR op chained left to right
+    (Mean: then divided by the count)."""
+    names = [n for n in ctx.inputs if n]
+    op = _VARIADIC[ctx.op_type]
+    layout = _out_layout(ctx, names)
+    out_name = ctx.outputs[0]
+    dt = ctx.dtype(out_name)
+    steps = len(names) - 1 + (ctx.op_type == "Mean")
+    if steps == 0:                      # one input: a copy
+        ctx.emit("Reshape", [ctx.tensor(names[0], layout if ctx.rank(names[0]) == 4 else None),
+                             ctx.const_tensor(f"{ctx.name}_shape",
+                                              np.array(ctx.ir_shape(out_name, layout), np.int32))], layout)
+        return
+    cur = ctx.broadcast_tensor(names[0], layout)
+    shape = ctx.shape(names[0])
+    for k in range(steps):
+        last = k == steps - 1
+        if k < len(names) - 1:
+            other, this_op = ctx.broadcast_tensor(names[k + 1], layout), op
+            shape = np.broadcast_shapes(shape, ctx.shape(names[k + 1]))
+        else:                           # Mean: divide by the count
+            other, this_op = _const(ctx, "count", len(names), dt), "DivFusion"
+        if last:
+            out = ctx.output(0, layout)
+        else:
+            full = (1,) * (4 - len(shape)) + tuple(shape) if layout == NHWC else tuple(shape)
+            out = ctx.new_tensor(f"{out_name}_{k}", dt, permute(full, layout))
+        ctx.add_node(this_op, [cur, other], [out], name=ctx.name if last else f"{ctx.name}_{k}")
+        cur = out
+
+
+@converter("Pow")
+def power(ctx: Context) -> None:
+    """``PowFusion`` (scale 1, shift 0) with the exponent as input 1; an integer base is computed
+    in float32 and cast back (exact while the powers fit float32's 24-bit mantissa)."""
+    x, y = ctx.inputs[:2]
+    layout = _out_layout(ctx, [x, y])
+    dt = ctx.dtype(ctx.outputs[0])
+    xt, yt = ctx.broadcast_tensor(x, layout), ctx.broadcast_tensor(y, layout)
+    if np.issubdtype(dt.np, np.floating):
+        ctx.emit("PowFusion", [xt, yt], layout, scale=1.0, shift=0.0)
+        return
+    xf = ctx.new_tensor(f"{ctx.outputs[0]}_base", DType.FLOAT32, ctx.tensors[xt].shape)
+    ctx.add_node("Cast", [xt, _const(ctx, "to_f32", DType.FLOAT32.value, DType.INT32)], [xf], name=f"{ctx.name}_base")
+    pf = ctx.new_tensor(f"{ctx.outputs[0]}_f32", DType.FLOAT32, ctx.ir_shape(ctx.outputs[0], layout))
+    ctx.add_node("PowFusion", [xf, yt], [pf], name=f"{ctx.name}_pow", scale=1.0, shift=0.0)
+    ctx.emit("Cast", [pf, _const(ctx, "to", dt.value, DType.INT32)], layout)
+
+
+@converter("Where")
+def where(ctx: Context) -> None:
+    names = ctx.inputs[:3]
+    layout = _out_layout(ctx, names)
+    ctx.emit("Where", [ctx.broadcast_tensor(n, layout) for n in names], layout)
+
+
+# ---------------------------------------------------------------- casts
+
+def _cast_to(ctx: Context, dtype: DType) -> None:
+    """``Cast`` with the target type id as an int32 const input, as the official converter."""
+    x = ctx.inputs[0]
+    ctx.emit("Cast", [ctx.tensor(x), _const(ctx, "to", dtype.value, DType.INT32)], ctx.layout(x))
+
+
+@converter("Cast")
+def cast(ctx: Context) -> None:
+    """To the IR dtype of ONNX type ``to`` (int64 -> int32, double -> float32, as the whole importer)."""
+    to = int(ctx.attr("to"))
+    if to not in ONNX_DTYPES:
+        raise ctx.unsupported(f"Cast to ONNX element type {to} is not supported (IR types: bool, int8-32, "
+                              f"uint8-64, float16, float32; int64 and double become int32 and float32)")
+    _cast_to(ctx, ONNX_DTYPES[to])
+
+
+@converter("CastLike")
+def cast_like(ctx: Context) -> None:
+    _cast_to(ctx, ctx.dtype(ctx.inputs[1]))
+
+
+# ---------------------------------------------------------------- graph-edge (de)quantization
+
+@converter("QuantizeLinear", "DequantizeLinear")
+def quant_cast(ctx: Context) -> None:
+    """A QuantizeLinear / DequantizeLinear the QDQ fold left (float <-> int8 at the graph edges) ->
+    ``QuantDTypeCast``; the integer side carries the quantization (``qdq.fold_qdq`` gives it a QInfo).
+    QuantDTypeCast rounds ties away from zero where ONNX rounds them to even (1 LSB on exact ties)."""
+    x, y = ctx.inputs[0], ctx.outputs[0]
+    qname = y if ctx.op_type == "QuantizeLinear" else x
+    q = ctx.qinfo.get(qname)
+    if q is None:
+        raise ctx.unsupported(f"'{qname}' has no quantization parameters: the scale and zero point must be "
+                              f"constants and the integer type int8 or uint8")
+    src, dst = ctx.dtype(x), ctx.dtype(y)
+    layout = ctx.layout(x)
+    axis = 0 if q.axis is None else ctx.axis(x, q.axis)
+    ctx.emit("QuantDTypeCast", [ctx.tensor(x)], layout, src_t=src.value, dst_t=dst.value, axis=axis)
