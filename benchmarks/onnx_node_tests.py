@@ -4,7 +4,7 @@
 
 The ``onnx`` wheel ships the node test *cases* (model + inputs + expected outputs, computed by
 ONNX's own numpy implementations); this runs every case whose operator types are all in the
-importer's supported set (:data:`micro_codegen.importers.from_onnx.SUPPORTED_OPS`): the model is
+importer's supported set (its converter registry): the model is
 serialized, imported with :func:`micro_codegen.importers.load_bytes`, run by the numpy reference
 interpreter on data set 0 and compared with the expected outputs the way ONNX's backend test
 runner does -- ``|got - expected| <= atol + rtol * |expected|`` with the case's tolerances
@@ -19,7 +19,10 @@ Two preparations, both what a user can do with stock tools before converting:
   graph inputs, which the importer needs constant), it is run again with inputs 1.. frozen into
   initializers holding the test's values (a real model carries them as initializers).
 
-A supported case whose import or run raises (an attribute refusal, say) counts as a failure.
+A case is *supported* when every operator type is in that set and every element type of the
+graph's inputs, outputs and initializers has an IR dtype (no bfloat16, float8, int4, string...;
+int64 and double count: the importer narrows them to int32 / float32). A supported case whose
+import or run raises (an attribute refusal, say) counts as a failure.
 Prints one row per operator type (cases using it, passing), the total ``P of N supported tests
 pass (x %)`` and every failure with its reason; ``--json`` prints the same as JSON;
 ``--write-md`` writes it as Markdown (docs/onnx_node_tests.md is the committed copy).
@@ -46,8 +49,8 @@ FROZEN = "inputs 1.. as initializers"
 class Row:
     name: str
     ops: tuple[str, ...]          # operator types of the model's nodes, sorted
-    status: str                   # PASS, FAIL or UNSUPPORTED (not every op type supported)
-    reason: str = ""              # why it fails / which op types are missing
+    status: str                   # PASS, FAIL or UNSUPPORTED (an op type or element type the IR lacks)
+    reason: str = ""              # why it fails / which op types or element types are missing
     notes: tuple[str, ...] = ()   # preparations applied (opset move, frozen inputs)
 
 
@@ -64,12 +67,15 @@ def collect(only: list[str] | None = None):
 
 
 def supported_ops() -> frozenset[str]:
-    from micro_codegen.importers.from_onnx import SUPPORTED_OPS
-    return frozenset(SUPPORTED_OPS)
+    """The ONNX op types the importer has a converter for (its registry, all modules loaded)."""
+    from micro_codegen.importers import from_onnx
+    from micro_codegen.importers.from_onnx.context import CONVERTERS
+    from_onnx._load_converters()
+    return frozenset(CONVERTERS)
 
 
 def opset_range() -> range:
-    from micro_codegen.importers.from_onnx import OPSETS
+    from micro_codegen.importers.from_onnx.model import OPSETS
     return OPSETS
 
 
@@ -157,13 +163,33 @@ def run_model(model, inputs, outputs, rtol: float, atol: float) -> str | None:
     return compare(got, outputs, rtol, atol)
 
 
+def foreign_types(model) -> list[str]:
+    """Names of the element types of the graph's inputs, outputs and initializers that the IR has
+    no dtype for (bfloat16, float8, int4, string, ...; int64 / double are narrowed, so they count)."""
+    from onnx import TensorProto
+    from micro_codegen.importers.from_onnx.context import ONNX_DTYPES
+    g = model.graph
+    types = {vi.type.tensor_type.elem_type for vi in list(g.input) + list(g.output)}
+    types |= {t.data_type for t in g.initializer}
+    return sorted(TensorProto.DataType.Name(t) for t in types - set(ONNX_DTYPES))
+
+
+def _array(x) -> np.ndarray:
+    """A test value as numpy (some cases store TensorProtos)."""
+    from onnx import TensorProto, numpy_helper
+    return numpy_helper.to_array(x) if isinstance(x, TensorProto) else np.asarray(x)
+
+
 def run_case(case, supported: frozenset[str], opsets: range) -> Row:
-    """One node test case: UNSUPPORTED by op type, else PASS or FAIL with the reason."""
+    """One node test case: UNSUPPORTED by op type or element type, else PASS or FAIL with the reason."""
     ops = op_types(case.model)
     missing = [o for o in ops if o not in supported]
     if missing:
-        return Row(case.name, ops, UNSUPPORTED, ", ".join(missing))
-    inputs, outputs = case.data_sets[0]
+        return Row(case.name, ops, UNSUPPORTED, "op types " + ", ".join(missing))
+    foreign = foreign_types(case.model)
+    if foreign:
+        return Row(case.name, ops, UNSUPPORTED, "element types " + ", ".join(foreign))
+    inputs, outputs = ([_array(a) for a in arrays] for arrays in case.data_sets[0])
     notes: list[str] = []
     try:
         model, note = move_opset(case.model, opsets)
