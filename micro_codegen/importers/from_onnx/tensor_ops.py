@@ -1,0 +1,229 @@
+"""Tensor ONNX operators: reductions, ArgMax / ArgMin, Gather, Tile, Slice, Split, Expand,
+ConstantOfShape, TopK, CumSum, Range.
+
+The mapping is the official converter's: ``ReduceFusion`` with the mode and a constant int32
+axes input, ``StridedSlice`` in its five-input ONNX form, ``Gather`` with the axis as a third
+input, ``TileFusion`` / ``BroadcastTo`` / ``TopKFusion`` / ``CumSum`` with their ONNX operands as
+int32 const inputs (every int64 constant becomes int32). The ONNX attributes the converter drops
+are honoured: ``noop_with_empty_axes``, ArgMax's ``select_last_index`` (a reversed view, then
+``n - 1 - i``), TopK's ``largest = 0`` (Neg, TopK, Neg), CumSum's ``exclusive`` / ``reverse``.
+Operators without an IR kernel are composed: ReduceLogSum (ReduceSum, Log), ReduceLogSumExp
+(Exp, ReduceSum, Log), ConstantOfShape (BroadcastTo of the one-element value).
+
+Layout: ops whose output keeps the input's rank (keepdims reductions, Slice, Split, Tile,
+CumSum, a 4-D Expand) run in the layout the input is held in, with their axes remapped by
+:meth:`Context.axis`; the others take the input in ONNX order.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...ir import DType
+from .context import NHWC, ONNX, TO_NHWC, Context, converter
+
+#: ONNX reduction -> ReduceFusion mode
+_REDUCE = {"ReduceSum": "ReduceSum", "ReduceMean": "ReduceMean", "ReduceMax": "ReduceMax",
+           "ReduceMin": "ReduceMin", "ReduceProd": "ReduceProd", "ReduceL1": "ReduceASum",
+           "ReduceL2": "ReduceL2", "ReduceSumSquare": "ReduceSumSquare",
+           "ReduceLogSum": "ReduceSum", "ReduceLogSumExp": "ReduceSum"}
+
+
+def _ints(a) -> list[int]:
+    return [int(v) for v in np.asarray(a).reshape(-1)]
+
+
+def _i32(ctx: Context, suffix: str, values) -> int:
+    """A new int32 constant IR tensor named after the node."""
+    return ctx.const_tensor(f"{ctx.name}_{suffix}", np.asarray(values, dtype=np.int32))
+
+
+# ---------------------------------------------------------------- reductions
+
+def _reduce_axes(ctx: Context) -> list[int] | None:
+    """The ONNX axes of a reduction (None: all), from the attribute or the constant input 1."""
+    if ctx.has_input(1):
+        axes = _ints(ctx.require_const(1, "axes"))
+    else:
+        axes = ctx.attr("axes")
+        axes = None if axes is None else [int(a) for a in axes]
+    return axes or None
+
+
+@converter(*_REDUCE)
+def reduce(ctx: Context) -> None:
+    """``ReduceFusion`` (mode, keep_dims; axes as a constant int32 input, none = all axes).
+    Empty axes with ``noop_with_empty_axes = 1`` is a copy."""
+    x, y = ctx.inputs[0], ctx.outputs[0]
+    axes = _reduce_axes(ctx)
+    keep = bool(ctx.attr("keepdims", 1))
+    if axes is None and int(ctx.attr("noop_with_empty_axes", 0)):
+        layout = ctx.layout(x)
+        ctx.emit("Reshape", [ctx.tensor(x), _i32(ctx, "shape", ctx.ir_shape(x))], layout)
+        return
+    layout = ctx.layout(x) if keep else ONNX
+    src = ctx.tensor(x, layout)
+    ir_axes = None if axes is None else sorted({ctx.axis(x, a) if layout == NHWC else a % ctx.rank(x)
+                                               for a in axes})
+    dt = ctx.dtype(x)
+    steps = []                          # (IR op, attrs) applied in order; the reduction is one of them
+    if ctx.op_type == "ReduceLogSumExp":
+        steps.append(("ExpFusion", dict(base=-1.0, scale=1.0, shift=0.0)))
+    steps.append(("ReduceFusion", dict(mode=_REDUCE[ctx.op_type], keep_dims=keep)))
+    if ctx.op_type in ("ReduceLogSum", "ReduceLogSumExp"):
+        steps.append(("Log", {}))
+    cur, reduced = src, False
+    for k, (op, attrs) in enumerate(steps):
+        last = k == len(steps) - 1
+        ins = [cur]
+        if op == "ReduceFusion":
+            ins += [] if ir_axes is None else [_i32(ctx, "axes", ir_axes)]
+            reduced = True
+        shape = ctx.ir_shape(y, layout) if reduced else ctx.ir_shape(x, layout)
+        out = ctx.output(0, layout) if last else ctx.new_tensor(f"{y}_{k}", dt, shape)
+        ctx.add_node(op, ins, [out], name=ctx.name if last else f"{ctx.name}_{k}", **attrs)
+        cur = out
+
+
+@converter("ArgMax", "ArgMin")
+def arg_max(ctx: Context) -> None:
+    """``ArgMaxFusion`` / ``ArgMinFusion`` (top_k 1, int32 indices). ``select_last_index = 1``:
+    the same on the input reversed along the axis, then ``n - 1 - i``."""
+    x = ctx.inputs[0]
+    keep = bool(ctx.attr("keepdims", 1))
+    layout = ctx.layout(x) if keep else ONNX
+    axis = ctx.axis(x, int(ctx.attr("axis", 0))) if layout == NHWC else int(ctx.attr("axis", 0)) % ctx.rank(x)
+    op = "ArgMaxFusion" if ctx.op_type == "ArgMax" else "ArgMinFusion"
+    attrs = dict(axis=axis, top_k=1, keep_dims=keep, out_max_value=False)
+    src = ctx.tensor(x, layout)
+    if not int(ctx.attr("select_last_index", 0)):
+        ctx.emit(op, [src], layout, **attrs)
+        return
+    shape = ctx.ir_shape(x, layout)
+    n = shape[axis]
+    rev = ctx.new_tensor(f"{ctx.outputs[0]}_reversed", ctx.dtype(x), shape)
+    ctx.add_node("StridedSlice", [src, _i32(ctx, "begin", [-1]), _i32(ctx, "end", [-(1 << 31)]),
+                                  _i32(ctx, "axes", [axis]), _i32(ctx, "steps", [-1])],
+                 [rev], name=f"{ctx.name}_reverse")
+    idx = ctx.new_tensor(f"{ctx.outputs[0]}_in_reversed", DType.INT32, ctx.ir_shape(ctx.outputs[0], layout))
+    ctx.add_node(op, [rev], [idx], name=f"{ctx.name}_arg", **attrs)
+    ctx.emit("SubFusion", [_i32(ctx, "last", [n - 1]), idx], layout)
+
+
+# ---------------------------------------------------------------- gather / slice / split
+
+@converter("Gather")
+def gather(ctx: Context) -> None:
+    """``Gather(x, indices, axis)`` in ONNX order (negative indices count from the end)."""
+    x, idx = ctx.inputs[:2]
+    axis = int(ctx.attr("axis", 0))
+    if not -ctx.rank(x) <= axis < ctx.rank(x):
+        raise ctx.unsupported(f"axis {axis} is out of range for the {ctx.rank(x)}-D input '{x}'")
+    ctx.emit("Gather", [ctx.tensor(x, ONNX), ctx.tensor(idx, ONNX), _i32(ctx, "axis", [axis % ctx.rank(x)])])
+
+
+@converter("Slice")
+def slice_(ctx: Context) -> None:
+    """``StridedSlice(x, starts, ends, axes, steps)`` (the ONNX form; constant bounds, clamped to
+    int32), in the layout ``x`` is held in."""
+    x = ctx.inputs[0]
+    starts, ends = _ints(ctx.require_const(1, "starts")), _ints(ctx.require_const(2, "ends"))
+    axes = _ints(ctx.require_const(3, "axes")) if ctx.has_input(3) else list(range(len(starts)))
+    steps = _ints(ctx.require_const(4, "steps")) if ctx.has_input(4) else [1] * len(starts)
+    if 0 in steps:
+        raise ctx.unsupported("a step of 0 is invalid")
+    layout = ctx.layout(x)
+    ir_axes = [ctx.axis(x, a) for a in axes]
+    lim = np.iinfo(np.int32)
+    clamp = lambda v: [int(np.clip(a, lim.min, lim.max)) for a in v]  # noqa: E731
+    ctx.emit("StridedSlice", [ctx.tensor(x), _i32(ctx, "starts", clamp(starts)), _i32(ctx, "ends", clamp(ends)),
+                              _i32(ctx, "axes", ir_axes), _i32(ctx, "steps", steps)], layout)
+
+
+@converter("Split")
+def split(ctx: Context) -> None:
+    """``Split`` (output_num, size_splits = the inferred output sizes, axis) in the layout ``x`` is held in."""
+    x = ctx.inputs[0]
+    axis = int(ctx.attr("axis", 0))
+    layout = ctx.layout(x)
+    ir_axis = ctx.axis(x, axis)
+    sizes = [ctx.shape(o)[axis % ctx.rank(x)] for o in ctx.outputs]
+    ctx.emit("Split", [ctx.tensor(x)], layout, output_num=len(sizes), size_splits=sizes, axis=ir_axis)
+
+
+# ---------------------------------------------------------------- broadcasting / repetition
+
+@converter("Tile")
+def tile(ctx: Context) -> None:
+    x = ctx.inputs[0]
+    repeats = _ints(ctx.require_const(1, "repeats"))
+    layout = ctx.layout(x)
+    if layout == NHWC:
+        repeats = [repeats[p] for p in TO_NHWC]
+    ctx.emit("TileFusion", [ctx.tensor(x), _i32(ctx, "multiples", repeats)], layout)
+
+
+@converter("Expand")
+def expand(ctx: Context) -> None:
+    """``BroadcastTo(x, shape)`` with the inferred output shape (ONNX's two-way broadcast);
+    a 4-D input held NHWC with a 4-D output stays NHWC."""
+    x, y = ctx.inputs[0], ctx.outputs[0]
+    ctx.require_const(1, "shape")
+    layout = NHWC if ctx.layout(x) == NHWC and ctx.rank(y) == 4 else ONNX
+    ctx.emit("BroadcastTo", [ctx.tensor(x, layout), _i32(ctx, "shape", ctx.ir_shape(y, layout))], layout)
+
+
+@converter("ConstantOfShape")
+def constant_of_shape(ctx: Context) -> None:
+    """``BroadcastTo`` of the one-element ``value`` (default float32 0) to the inferred shape (only
+    left when the result is a graph output: otherwise it is folded)."""
+    value = ctx.attr("value")
+    value = np.zeros(1, np.float32) if value is None else np.asarray(value).reshape(1)
+    y = ctx.outputs[0]
+    ctx.emit("BroadcastTo", [ctx.const_tensor(f"{ctx.name}_value", value),
+                             _i32(ctx, "shape", ctx.shape(y))])
+
+
+# ---------------------------------------------------------------- selection / scans
+
+@converter("TopK")
+def top_k(ctx: Context) -> None:
+    """``TopKFusion(x, k)`` (sorted, largest first, int32 indices) in ONNX order; ``largest = 0``
+    is ``-TopK(-x)`` (the value order and the lower-index-first ties are then ONNX's)."""
+    x = ctx.inputs[0]
+    k = _ints(ctx.require_const(1, "k"))
+    axis = int(ctx.attr("axis", -1))
+    if not -ctx.rank(x) <= axis < ctx.rank(x):
+        raise ctx.unsupported(f"axis {axis} is out of range for the {ctx.rank(x)}-D input '{x}'")
+    attrs = dict(sorted=True, axis=axis % ctx.rank(x), largest=1)
+    src, k_t = ctx.tensor(x, ONNX), _i32(ctx, "k", k[:1])
+    if int(ctx.attr("largest", 1)):
+        ctx.emit("TopKFusion", [src, k_t], **attrs)
+        return
+    dt = ctx.dtype(x)
+    if dt in (DType.BOOL,) or np.issubdtype(dt.np, np.unsignedinteger):
+        raise ctx.unsupported(f"largest = 0 (smallest) is supported for floats and signed integers, not {dt.short}")
+    values = ctx.outputs[0]
+    neg = ctx.new_tensor(f"{values}_negated_in", dt, ctx.ir_shape(x, ONNX))
+    ctx.add_node("Neg", [src], [neg], name=f"{ctx.name}_neg_in")
+    neg_vals = ctx.new_tensor(f"{values}_negated", dt, ctx.ir_shape(values, ONNX))
+    ctx.add_node("TopKFusion", [neg, k_t], [neg_vals, ctx.output(1)], **attrs)
+    ctx.add_node("Neg", [neg_vals], [ctx.output(0)], name=f"{ctx.name}_neg_out")
+
+
+@converter("CumSum")
+def cumsum(ctx: Context) -> None:
+    x = ctx.inputs[0]
+    axis = _ints(ctx.require_const(1, "axis"))[0]
+    layout = ctx.layout(x)
+    ctx.emit("CumSum", [ctx.tensor(x), ctx.const_tensor(f"{ctx.name}_axis", np.array(ctx.axis(x, axis), np.int32))],
+             layout, exclusive=bool(ctx.attr("exclusive", 0)), reverse=bool(ctx.attr("reverse", 0)))
+
+
+@converter("Range")
+def range_(ctx: Context) -> None:
+    """``Range(start, limit, delta)`` (left only when it is a graph output; the output length must be
+    known, i.e. the inputs constant)."""
+    y = ctx.outputs[0]
+    ctx.shape(y)
+    ctx.emit("Range", [ctx.tensor(n) for n in ctx.inputs[:3]], d_type=ctx.dtype(y).value)
+
