@@ -336,9 +336,18 @@ def quant_cast(ctx: Context) -> None:
     qname = y if ctx.op_type == "QuantizeLinear" else x
     q = ctx.qinfo.get(qname)
     if q is None:
-        raise ctx.unsupported(f"'{qname}' has no quantization parameters: the scale and zero point must be "
-                              f"constants and the integer type int8 or uint8")
+        raise ctx.unsupported(_why_not_quantized(ctx, qname))
     src, dst = ctx.dtype(x), ctx.dtype(y)
     layout = ctx.layout(x)
     axis = 0 if q.axis is None else ctx.axis(x, q.axis)
     ctx.emit("QuantDTypeCast", [ctx.tensor(x)], layout, src_t=src.value, dst_t=dst.value, axis=axis)
+
+
+def _why_not_quantized(ctx: Context, qname: str) -> str:
+    """Why the QDQ fold gave ``qname`` no quantization (the rule it breaks)."""
+    if int(ctx.attr("block_size", 0) or 0):
+        return "blocked quantization (block_size) is not supported: scales per tensor or per channel only"
+    if not all(ctx.is_const(n) for n in ctx.inputs[1:] if n):
+        return "the scale and zero point must be constants"
+    return (f"'{qname}' is {ctx.dtype(qname).short}: quantized tensors must be int8 or uint8 "
+            f"(int32 only as a Conv / Gemm bias)")
