@@ -341,10 +341,11 @@ class Context:
     # ----- layout-agnostic ops ----------------------------------------------------------------
 
     def common_layout(self, names: Sequence[str]) -> str:
-        """The layout a layout-agnostic op over ``names`` runs in: NHWC when every 4-D
-        activation among them is held NHWC (and there is at least one), else ONNX."""
+        """The layout a layout-agnostic op over ``names`` runs in: NHWC when its output is 4-D
+        and a 4-D activation among them is held NHWC (the others are transposed to it, as the
+        converter does), else ONNX."""
         acts = [n for n in names if n and n not in self.consts and self.rank(n) == 4]
-        if acts and all(self.layout(n) == NHWC for n in acts):
+        if any(self.layout(n) == NHWC for n in acts):
             out_rank = max(self.rank(n) for n in names if n)
             return NHWC if out_rank == 4 else ONNX
         return ONNX
