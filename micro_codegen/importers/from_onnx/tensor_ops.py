@@ -54,6 +54,8 @@ def reduce(ctx: Context) -> None:
     """``ReduceFusion`` (mode, keep_dims; axes as a constant int32 input, none = all axes).
     Empty axes with ``noop_with_empty_axes = 1`` is a copy."""
     x, y = ctx.inputs[0], ctx.outputs[0]
+    if 0 in ctx.shape(x):
+        raise ctx.unsupported(f"the input '{x}' is empty (shape {list(ctx.shape(x))}): the IR has no empty tensors")
     axes = _reduce_axes(ctx)
     keep = bool(ctx.attr("keepdims", 1))
     if axes is None and int(ctx.attr("noop_with_empty_axes", 0)):
