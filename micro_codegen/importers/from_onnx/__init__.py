@@ -1,8 +1,9 @@
 """ONNX importer: an ``.onnx`` model -> the IR the official MindSpore Lite converter would write
 (``--fmk ONNX``; ``--input-format NCHW`` for image inputs).
 
-Steps: parse (:mod:`.model`), load external weights from ``base_dir``, fold QDQ wrappers
-(:mod:`.qdq`), shape inference and constant folding (:mod:`.model`), one converter per ONNX
+Steps: parse (:mod:`.model`), load external weights from ``base_dir``, shape inference and
+constant folding (:mod:`.model`; Quantize/DequantizeLinear are never folded), fold the QDQ
+wrappers (:mod:`.qdq`, on the shape-inferred float graph), one converter per ONNX
 node (:mod:`.context` registry, filled by :mod:`.nn`, :mod:`.shape_ops`, :mod:`.elementwise`,
 :mod:`.tensor_ops`), then the IR fusions the converter applies (:mod:`.fuse`).
 
@@ -20,7 +21,7 @@ from ...errors import ModelFileError, UnsupportedOpError
 from ...ir import Graph, SubGraph
 from ...ms_model.reader import validate
 from .context import CONVERTERS, NHWC, ONNX, Context, Value, permute
-from .model import load_external, parse, prepare
+from .model import load_external, merge_folded, parse, prepare
 
 #: fmk_type of models converted from ONNX (MindSpore FmkType)
 FMK_ONNX = 2
@@ -67,8 +68,9 @@ def read_onnx(data: bytes, source: str = "<bytes>", base_dir: Path | None = None
     index = {}
     for i, node in enumerate(model.graph.node):
         index.setdefault(node.name, i)
-    model, qinfo = _fold_qdq(model)
-    prep = prepare(model, source, input_shapes)
+    prep = prepare(model, source, input_shapes)     # shapes of the float (QDQ) graph
+    folded, qinfo = _fold_qdq(prep.model)
+    prep = merge_folded(prep, folded)
     g = prep.model.graph
     ctx = Context(g, qinfo, shapes=prep.shapes, elem_types=prep.elem_types, consts=prep.consts,
                   opset=prep.opset)

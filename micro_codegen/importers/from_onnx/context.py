@@ -5,8 +5,9 @@ more ONNX op types. While it runs, ``ctx`` describes the current ONNX node (``ct
 ``ctx.outputs``, ``ctx.attr``, ``ctx.label``) and offers the value map:
 
 * every ONNX value name maps to a :class:`Value`: an IR tensor plus the layout it is held in.
-  ``ONNX`` = the ONNX dimension order; ``NHWC`` = a 4-D ONNX NCHW value held channels-last
-  (IR shape = ONNX shape permuted by :data:`TO_NHWC`). Only 4-D values are ever held NHWC.
+  ``ONNX`` = the ONNX dimension order; ``NHWC`` = an ONNX channels-first value (NCHW, or NCL
+  for 1-D convolutions) held channels-last: IR shape = ONNX shape permuted by
+  :func:`channels_last` (``TO_NHWC`` for 4-D). Only values of rank >= 3 are held NHWC.
 * constants (initializers, folded subgraphs) are kept as numpy arrays in ONNX layout
   (:meth:`Context.const`) and become IR tensors only when a converter asks for them
   (:meth:`Context.tensor`), in the layout it asks for; int64 becomes int32 and float64
@@ -38,6 +39,16 @@ NHWC = "nhwc"
 #: ONNX NCHW -> IR NHWC, and back
 TO_NHWC = (0, 2, 3, 1)
 TO_NCHW = (0, 3, 1, 2)
+
+
+def channels_last(rank: int) -> tuple[int, ...]:
+    """The perm taking an ONNX channels-first value of ``rank`` to channels-last."""
+    return (0, *range(2, rank), 1)
+
+
+def channels_first(rank: int) -> tuple[int, ...]:
+    """The inverse of :func:`channels_last`."""
+    return (0, rank - 1, *range(1, rank - 1))
 
 #: MindSpore NodeType of activations (constants are 0), as the official files hold them
 ACTIVATION_NODE_TYPE = 2
@@ -76,7 +87,7 @@ class Value:
 def permute(shape: Sequence[int], layout: str) -> tuple[int, ...]:
     """IR shape of an ONNX shape held in ``layout``."""
     shape = tuple(int(d) for d in shape)
-    return tuple(shape[p] for p in TO_NHWC) if layout == NHWC else shape
+    return tuple(shape[p] for p in channels_last(len(shape))) if layout == NHWC else shape
 
 
 def narrow(array: np.ndarray) -> np.ndarray:
@@ -92,8 +103,16 @@ def narrow(array: np.ndarray) -> np.ndarray:
 
 def full_attrs(op: str, attrs: dict) -> dict:
     """``attrs`` completed with the schema defaults of every field of ``op``, exactly as a
-    reader of the written ``.ms`` would see them (so the graph round-trips unchanged)."""
-    return prim.attrs_from_table(op, prim.table_from_attrs(op, attrs))
+    reader of the written ``.ms`` would see them (so the graph round-trips unchanged): float
+    fields are rounded to float32, as the file stores them."""
+    out = prim.attrs_from_table(op, prim.table_from_attrs(op, attrs))
+    for fld, ftype in prim.TABLES[op]:
+        v = out[fld]
+        if ftype == "float" and v is not None:
+            out[fld] = float(np.float32(v))
+        elif ftype == "[float]" and v is not None:
+            out[fld] = tuple(float(np.float32(x)) for x in v)
+    return out
 
 
 def quant_params(scale: np.ndarray, zero_point: np.ndarray, dtype: DType) -> tuple[QuantParam, ...]:
@@ -222,7 +241,7 @@ class Context:
         if not -rank <= onnx_axis < rank:
             raise self.unsupported(f"axis {onnx_axis} is out of range for the {rank}-D input '{name}'")
         a = onnx_axis % rank
-        return TO_NHWC.index(a) if self.layout(name) == NHWC else a
+        return channels_last(rank).index(a) if self.layout(name) == NHWC else a
 
     def ir_shape(self, name: str, layout: str | None = None) -> tuple[int, ...]:
         """The IR shape of ``name`` in ``layout`` (default: the layout it is held in)."""
@@ -278,7 +297,7 @@ class Context:
             if key not in self._converted:
                 a = self.consts[name]
                 if layout == NHWC:
-                    a = a.transpose(TO_NHWC)
+                    a = a.transpose(channels_last(a.ndim))
                 self._converted[key] = self.const_tensor(name if layout == ONNX else f"{name}_nhwc", a,
                                                          quant=self.quant_of(name, self.dtype(name)))
             return self._converted[key]
@@ -289,7 +308,9 @@ class Context:
             return v.tensor
         key = (name, layout)
         if key not in self._converted:
-            self._converted[key] = self.transpose(v.tensor, TO_NHWC if layout == NHWC else TO_NCHW,
+            rank = len(self.tensors[v.tensor].shape)
+            self._converted[key] = self.transpose(v.tensor, channels_last(rank) if layout == NHWC else
+                                                  channels_first(rank),
                                                   f"{self.tensors[v.tensor].name}_{layout}",
                                                   fmt="NHWC" if layout == NHWC else "NCHW")
         return self._converted[key]
@@ -341,37 +362,42 @@ class Context:
     # ----- layout-agnostic ops ----------------------------------------------------------------
 
     def common_layout(self, names: Sequence[str]) -> str:
-        """The layout a layout-agnostic op over ``names`` runs in: NHWC when its output is 4-D
-        and a 4-D activation among them is held NHWC (the others are transposed to it, as the
-        converter does), else ONNX."""
-        acts = [n for n in names if n and n not in self.consts and self.rank(n) == 4]
-        if any(self.layout(n) == NHWC for n in acts):
-            out_rank = max(self.rank(n) for n in names if n)
-            return NHWC if out_rank == 4 else ONNX
+        """The layout a layout-agnostic op over ``names`` runs in: NHWC when an activation of
+        the output's rank (>= 3) among them is held NHWC (the others are transposed to it, as
+        the converter does), else ONNX."""
+        names = [n for n in names if n]
+        out_rank = max(self.rank(n) for n in names)
+        acts = [n for n in names if n not in self.consts and self.rank(n) == out_rank]
+        if out_rank >= 3 and any(self.layout(n) == NHWC for n in acts):
+            return NHWC
         return ONNX
 
-    def broadcast_tensor(self, name: str, layout: str) -> int:
-        """The IR tensor of ``name`` as an operand of a broadcasting op whose output (4-D) is held
-        in ``layout``: lower-rank constants are expanded to 4-D and permuted; lower-rank activations
-        are reshaped to 4-D first. Same-rank values are converted like :meth:`tensor`."""
-        if layout == ONNX or self.rank(name) in (0, 4):
-            return self.tensor(name, layout if self.rank(name) == 4 else ONNX)
-        shape4 = (1,) * (4 - self.rank(name)) + self.shape(name)
-        if name in self.consts:
-            key = (name, "bcast_nhwc")
-            if key not in self._converted:
-                a = self.consts[name].reshape(shape4).transpose(TO_NHWC)
-                self._converted[key] = self.const_tensor(f"{name}_nhwc", a)
+    def broadcast_tensor(self, name: str, layout: str, rank: int | None = None) -> int:
+        """The IR tensor of ``name`` as an operand of a broadcasting op whose output (``rank``-D,
+        default: the current node's output 0) is held in ``layout``: lower-rank constants are
+        expanded to ``rank`` dims and permuted; lower-rank activations are reshaped first.
+        Same-rank values are converted like :meth:`tensor`; scalars stay as they are."""
+        rank = self.rank(self.outputs[0]) if rank is None else rank
+        own = self.rank(name)
+        if layout == ONNX or own == 0 or own == rank:
+            return self.tensor(name, layout if own == rank else ONNX)
+        shape_r = (1,) * (rank - own) + self.shape(name)
+        key = (name, f"bcast{rank}_nhwc")
+        if key in self._converted:
             return self._converted[key]
-        key = (name, "bcast_nhwc")
-        if key not in self._converted:
-            src = self.tensor(name)
-            mid = self.new_tensor(f"{name}_4d", self.tensors[src].dtype, shape4, quant=self.tensors[src].quant)
-            shape_t = self.const_tensor(f"{name}_4d_shape", np.array(shape4, np.int32))
-            self.add_node("Reshape", [src, shape_t], [mid], name=f"{name}_4d")
-            self._converted[key] = self.tensor_transposed(mid, f"{name}_4d_nhwc")
+        if name in self.consts:
+            a = self.consts[name].reshape(shape_r).transpose(channels_last(rank))
+            self._converted[key] = self.const_tensor(f"{name}_nhwc", a, quant=self.quant_of(name, self.dtype(name)))
+            return self._converted[key]
+        src = self.tensor(name)
+        mid = self.reshape(src, shape_r, f"{name}_{rank}d")
+        self._converted[key] = self.transpose(mid, channels_last(rank), f"{name}_{rank}d_nhwc", fmt="NHWC")
         return self._converted[key]
 
-    def tensor_transposed(self, tensor: int, name: str) -> int:
-        """NCHW IR ``tensor`` -> a new NHWC tensor through a Transpose."""
-        return self.transpose(tensor, TO_NHWC, name, fmt="NHWC")
+    def reshape(self, tensor: int, shape: Sequence[int], name: str) -> int:
+        """Emit ``Reshape(tensor, shape)`` (shape as an int32 const input); return the new tensor."""
+        src = self.tensors[tensor]
+        out = self.new_tensor(name, src.dtype, shape, quant=src.quant)
+        self.add_node("Reshape", [tensor, self.const_tensor(f"{name}_shape", np.array(shape, np.int32))], [out],
+                      name=name)
+        return out

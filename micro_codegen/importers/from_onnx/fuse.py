@@ -2,6 +2,9 @@
 
 Passes (in this order, each a small function over :class:`_Work`):
 
+0. ``reshape_around_unary``, ``reshape_pairs``  the Reshapes a 1-D convolution chain leaves
+   (3-D value <-> 4-D [N, 1, L, C] conv operand) cancel around Activation / ScaleFusion and
+   between consecutive ops, so the fusions below see the convolutions.
 1. ``transpose_pairs``  Transpose -> Transpose becomes one Transpose (none if the perms cancel).
 2. ``matmul_transpose_b``  MatMulFusion(a, Transpose(b) swapping the last two axes) -> TransposeB.
 3. ``matmul_bias``  MatMulFusion + AddFusion of a constant [N] -> the constant as the bias input.
@@ -85,6 +88,49 @@ def _scalar(a: np.ndarray | None) -> float | None:
     if a is None or a.size != 1:
         return None
     return float(a.reshape(-1)[0])
+
+
+def _shape(w: _Work, t: int) -> tuple[int, ...]:
+    return w.tensors[t].shape
+
+
+def reshape_around_unary(w: _Work) -> None:
+    """Reshape(a) -> Activation / ScaleFusion(last axis) -> Reshape back to a's shape: the
+    unary op runs on ``a`` directly (1-D convolutions leave such pairs between 4-D ops)."""
+    for k, n in enumerate(w.nodes):
+        if not _is_op(w, k, "Reshape"):
+            continue
+        a, b = n.inputs[0], n.outputs[0]
+        u = w.only_consumer(b)
+        if not _is_op(w, u, "Activation", "ScaleFusion") or w.nodes[u].inputs[0] != b or not _shape(w, a) \
+                or not _shape(w, b) or _shape(w, a)[-1] != _shape(w, b)[-1]:
+            continue
+        if w.nodes[u].op == "ScaleFusion" and (w.nodes[u].attrs.get("axis") not in (-1, len(_shape(w, b)) - 1)
+                                             or any(len(_shape(w, i)) != 1 for i in w.nodes[u].inputs[1:])):
+            continue
+        r = w.only_consumer(w.nodes[u].outputs[0])
+        if not _is_op(w, r, "Reshape") or _shape(w, w.nodes[r].outputs[0]) != _shape(w, a):
+            continue
+        w.replace(u, inputs=(a,) + w.nodes[u].inputs[1:], outputs=w.nodes[r].outputs,
+                  attrs={"axis": -1} if w.nodes[u].op == "ScaleFusion" else {})
+        w.nodes[k] = w.nodes[r] = None
+
+
+def reshape_pairs(w: _Work) -> None:
+    """Reshape -> Reshape becomes one Reshape (none when it restores the first input's shape)."""
+    for k, n in enumerate(w.nodes):
+        if not _is_op(w, k, "Reshape"):
+            continue
+        c = w.only_consumer(n.outputs[0])
+        if not _is_op(w, c, "Reshape") or w.nodes[c].inputs[0] != n.outputs[0]:
+            continue
+        w.nodes[k] = None
+        out = w.nodes[c].outputs[0]
+        if _shape(w, out) == _shape(w, n.inputs[0]) and out not in w.outputs:
+            w.rewire(out, n.inputs[0])
+            w.nodes[c] = None
+        else:
+            w.replace(c, inputs=(n.inputs[0],) + w.nodes[c].inputs[1:])
 
 
 def transpose_pairs(w: _Work) -> None:
@@ -270,7 +316,7 @@ def activation(w: _Work) -> None:
         w.nodes[c] = None
 
 
-PASSES = (transpose_pairs, matmul_transpose_b, matmul_bias, mul_add_scale, scale_into_conv, gelu, activation)
+PASSES = (reshape_around_unary, reshape_pairs, transpose_pairs, matmul_transpose_b, matmul_bias, mul_add_scale, scale_into_conv, gelu, activation)
 
 
 def compact(g: Graph) -> Graph:

@@ -220,3 +220,20 @@ def prepare(model, source: str, input_shapes: dict | None = None) -> Prepared:
     for name, a in consts.items():
         shapes.pop(name, None)
     return Prepared(model=model, consts=consts, shapes=shapes, elem_types=elem_types, opset=opset)
+
+
+def merge_folded(prep: Prepared, model) -> Prepared:
+    """``prep`` after QDQ folding rewrote its model: the new initializers join the constants,
+    and names the folded graph introduces take their shape/type from its value_info (the
+    shapes inferred on the float graph stay: folding does not change them)."""
+    from onnx import numpy_helper
+    g = model.graph
+    consts = dict(prep.consts)
+    consts.update({t.name: numpy_helper.to_array(t) for t in g.initializer})
+    shapes, elem_types = dict(prep.shapes), dict(prep.elem_types)
+    for vi in list(g.input) + list(g.value_info) + list(g.output):
+        elem_types[vi.name] = vi.type.tensor_type.elem_type or elem_types.get(vi.name, 0)
+        dims = _static_dims(vi)
+        if vi.name not in shapes and vi.name not in consts and dims is not None:
+            shapes[vi.name] = dims
+    return Prepared(model=model, consts=consts, shapes=shapes, elem_types=elem_types, opset=prep.opset)

@@ -15,7 +15,7 @@ import numpy as np
 
 from ... import numerics
 from ...errors import UnsupportedOpError
-from .context import NHWC, ONNX, TO_NHWC, Context, converter
+from .context import NHWC, ONNX, TO_NHWC, Context, channels_last, converter, full_attrs
 
 _AUTO_PAD = ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID")
 
@@ -23,20 +23,43 @@ _AUTO_PAD = ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID")
 # ----------------------------------------------------------------------------- geometry helpers
 
 def _spatial(ctx: Context, x: str, what: str) -> tuple[int, int]:
-    """(H, W) of a 4-D NCHW input, or refuse other ranks."""
+    """(H, W) of a 4-D NCHW input, or (1, L) of a 3-D NCL one (1-D ops run as H = 1); refuse
+    other ranks."""
     shape = ctx.shape(x)
+    if len(shape) == 3:
+        return 1, shape[2]
     if len(shape) != 4:
-        raise ctx.unsupported(f"{what} needs a 4-D NCHW input (2-D spatial); '{x}' is {len(shape)}-D {list(shape)}")
+        raise ctx.unsupported(f"{what} needs a 3-D NCL or 4-D NCHW input (1-D or 2-D spatial); '{x}' is "
+                              f"{len(shape)}-D {list(shape)}")
     return shape[2], shape[3]
 
 
+def _require_4d(ctx: Context, x: str) -> tuple[int, int]:
+    """(H, W) of a 4-D NCHW input; refuse other ranks."""
+    if ctx.rank(x) != 4:
+        raise ctx.unsupported(f"{ctx.op_type} needs a 4-D NCHW input; '{x}' is {ctx.rank(x)}-D")
+    return _spatial(ctx, x, ctx.op_type)
+
+
+def _one_d(ctx: Context) -> bool:
+    return ctx.rank(ctx.inputs[0]) == 3
+
+
 def _pairs(ctx: Context, key: str, default: int) -> tuple[int, int]:
+    """A 2-D spatial attribute (H, W); a 1-D op's single value is W (H takes ``default``)."""
     v = ctx.attr(key)
+    n = 1 if _one_d(ctx) else 2
     if v is None:
         return default, default
-    if len(v) != 2:
-        raise ctx.unsupported(f"{key} {list(v)} must have 2 values (2-D spatial)")
-    return int(v[0]), int(v[1])
+    if len(v) != n:
+        raise ctx.unsupported(f"{key} {list(v)} must have {n} value(s) ({n}-D spatial)")
+    return (default, int(v[0])) if n == 1 else (int(v[0]), int(v[1]))
+
+
+def _out_hw(ctx: Context) -> tuple[int, int]:
+    """The ONNX output's spatial size as (H, W) ((1, L) for 1-D)."""
+    shape = ctx.shape(ctx.outputs[0])
+    return (1, shape[2]) if len(shape) == 3 else (shape[2], shape[3])
 
 
 def _pad_list(ctx: Context, in_hw, k_eff, strides, out_hw) -> tuple[str, tuple[int, int, int, int]]:
@@ -55,18 +78,50 @@ def _pad_list(ctx: Context, in_hw, k_eff, strides, out_hw) -> tuple[str, tuple[i
             total = max((o - 1) * s + k - n, 0)
             pads.append((total - total // 2, total // 2))
         return "PAD", (pads[0][0], pads[0][1], pads[1][0], pads[1][1])
-    p = [int(v) for v in ctx.attr("pads", [0, 0, 0, 0])]
-    if len(p) != 4:
-        raise ctx.unsupported(f"pads {p} must have 4 values (2-D spatial)")
+    n = 1 if _one_d(ctx) else 2
+    p = [int(v) for v in ctx.attr("pads", [0] * 2 * n)]
+    if len(p) != 2 * n:
+        raise ctx.unsupported(f"pads {p} must have {2 * n} values ({n}-D spatial)")
     if min(p) < 0:
         raise ctx.unsupported(f"negative pads {p} are not supported")
-    return "PAD", (p[0], p[2], p[1], p[3])
+    return "PAD", ((0, 0, p[0], p[1]) if n == 1 else (p[0], p[2], p[1], p[3]))
 
 
 def _check_out(ctx: Context, got_hw, what: str) -> None:
-    want = ctx.shape(ctx.outputs[0])[2:4]
+    want = _out_hw(ctx)
     if tuple(got_hw) != tuple(want):
         raise ctx.unsupported(f"{what}: the IR computes an output of {list(got_hw)} (H, W), ONNX {list(want)}")
+
+
+def _input_nhwc(ctx: Context, x: str) -> int:
+    """The 4-D NHWC IR tensor a conv-like op reads: ``x`` held NHWC; a 3-D input [N, L, C]
+    (held channels-last) gets a Reshape to [N, 1, L, C]."""
+    t = ctx.tensor(x, NHWC)
+    if ctx.rank(x) == 4:
+        return t
+    n, c, length = ctx.shape(x)
+    return ctx.reshape(t, (n, 1, length, c), f"{ctx.name}_in4d")
+
+
+def _emit_nhwc(ctx: Context, op: str, inputs, **attrs) -> None:
+    """Emit ``op`` with its output held NHWC; a 1-D op writes a 4-D [N, 1, L, C] tensor that
+    a Reshape turns into the 3-D channels-last value [N, L, C]."""
+    y = ctx.outputs[0]
+    if ctx.rank(y) == 4:
+        ctx.emit(op, inputs, NHWC, **attrs)
+        return
+    n, c, length = ctx.shape(y)
+    dtype = ctx.dtype(y)
+    mid = ctx.new_tensor(f"{ctx.name}_out4d", dtype, (n, 1, length, c), quant=ctx.quant_of(y, dtype))
+    ctx.add_node(op, inputs, [mid], **attrs)
+    out = ctx.output(0, NHWC)
+    ctx.add_node("Reshape", [mid, ctx.const_tensor(f"{ctx.name}_out3d_shape", np.array((n, length, c), np.int32))],
+                 [out], name=f"{ctx.name}_out3d")
+
+
+def _weight_4d(w: np.ndarray) -> np.ndarray:
+    """A conv weight [O, I, kh, kw] (1-D: [O, I, k] -> [O, I, 1, k]) channels-last: [O, kh, kw, I]."""
+    return (w[:, :, None, :] if w.ndim == 3 else w).transpose(TO_NHWC)
 
 
 def _geometry_error(ctx: Context, e: UnsupportedOpError) -> UnsupportedOpError:
@@ -81,30 +136,30 @@ def conv(ctx: Context) -> None:
     x, w_name = ctx.inputs[0], ctx.inputs[1]
     in_hw = _spatial(ctx, x, "Conv")
     w = ctx.require_const(1, "the weight")
-    cout, cg, kh, kw = w.shape
+    cout, cg, kh, kw = _weight_4d(w).transpose(0, 3, 1, 2).shape
     cin = ctx.shape(x)[1]
     group = int(ctx.attr("group", 1))
     if group <= 0 or cin != cg * group or cout % group:
         raise ctx.unsupported(f"group {group} does not fit input channels {cin} and weights {list(w.shape)}")
     strides, dil = _pairs(ctx, "strides", 1), _pairs(ctx, "dilations", 1)
     ks = ctx.attr("kernel_shape")
-    if ks is not None and tuple(ks) != (kh, kw):
+    if ks is not None and tuple(ks) != tuple(w.shape[2:]):
         raise ctx.unsupported(f"kernel_shape {list(ks)} does not match the weight {list(w.shape)}")
     k_eff = ((kh - 1) * dil[0] + 1, (kw - 1) * dil[1] + 1)
-    mode, pads = _pad_list(ctx, in_hw, k_eff, strides, ctx.shape(ctx.outputs[0])[2:4])
+    mode, pads = _pad_list(ctx, in_hw, k_eff, strides, _out_hw(ctx))
     attrs = dict(format="NHWC", kernel_size=(kh, kw), stride=strides, dilation=dil, pad_list=pads, group=group,
                  in_channel=cin, out_channel=cout)
     if mode != "PAD":
         attrs["pad_mode"] = mode
     try:
-        win = numerics.conv_window(in_hw, (kh, kw), attrs)
+        win = numerics.conv_window(in_hw, (kh, kw), full_attrs("Conv2DFusion", attrs))
     except UnsupportedOpError as e:
         raise _geometry_error(ctx, e) from None
     _check_out(ctx, (win.out_h, win.out_w), "Conv geometry")
-    inputs = [ctx.tensor(x, NHWC), ctx.weight(w_name, w.transpose(TO_NHWC))]
+    inputs = [_input_nhwc(ctx, x), ctx.weight(w_name, _weight_4d(w))]
     if ctx.has_input(2):
         inputs.append(ctx.tensor(ctx.inputs[2]))
-    ctx.emit("Conv2DFusion", inputs, NHWC, **attrs)
+    _emit_nhwc(ctx, "Conv2DFusion", inputs, **attrs)
 
 
 @converter("ConvTranspose")
@@ -113,7 +168,7 @@ def conv_transpose(ctx: Context) -> None:
     x, w_name = ctx.inputs[0], ctx.inputs[1]
     in_hw = _spatial(ctx, x, "ConvTranspose")
     w = ctx.require_const(1, "the weight")
-    cin, og, kh, kw = w.shape
+    cin, og, kh, kw = _weight_4d(w).transpose(0, 3, 1, 2).shape
     group = int(ctx.attr("group", 1))
     cout = og * group
     if ctx.shape(x)[1] != cin or cin % group:
@@ -121,14 +176,16 @@ def conv_transpose(ctx: Context) -> None:
                               f"{list(w.shape)}")
     strides, dil = _pairs(ctx, "strides", 1), _pairs(ctx, "dilations", 1)
     out_pad = _pairs(ctx, "output_padding", 0)
-    out_hw = ctx.shape(ctx.outputs[0])[2:4]
+    out_hw = _out_hw(ctx)
     auto = ctx.attr("auto_pad", "NOTSET")
     if auto not in _AUTO_PAD:
         raise ctx.unsupported(f"auto_pad {auto!r} is not one of {', '.join(_AUTO_PAD)}")
     pads = []
-    explicit = [int(v) for v in ctx.attr("pads", [0, 0, 0, 0])]
+    explicit = [int(v) for v in ctx.attr("pads", [0, 0, 0, 0] if w.ndim == 4 else [0, 0])]
+    if w.ndim == 3:
+        explicit = [0, explicit[0], 0, explicit[1]]
     for d in range(2):
-        eff = (w.shape[2 + d] - 1) * dil[d] + 1
+        eff = ((kh, kw)[d] - 1) * dil[d] + 1
         total = strides[d] * (in_hw[d] - 1) + out_pad[d] + eff - out_hw[d]
         if auto == "NOTSET" and ctx.attr("output_shape") is None:
             pads.append((explicit[d], explicit[d + 2]))
@@ -142,14 +199,14 @@ def conv_transpose(ctx: Context) -> None:
     attrs = dict(format="NHWC", kernel_size=(kh, kw), stride=strides, dilation=dil, pad=(0, 0, 0, 0),
                  pad_list=pad_list, group=group, in_channel=cin, out_channel=cout, output_paddings=out_pad)
     try:
-        win = numerics.deconv_window(in_hw, (kh, kw), attrs)
+        win = numerics.deconv_window(in_hw, (kh, kw), full_attrs("Conv2dTransposeFusion", attrs))
     except UnsupportedOpError as e:
         raise _geometry_error(ctx, e) from None
     _check_out(ctx, (win.out_h, win.out_w), "ConvTranspose geometry")
-    inputs = [ctx.tensor(x, NHWC), ctx.weight(w_name, w.transpose(TO_NHWC))]
+    inputs = [_input_nhwc(ctx, x), ctx.weight(w_name, _weight_4d(w))]
     if ctx.has_input(2):
         inputs.append(ctx.tensor(ctx.inputs[2]))
-    ctx.emit("Conv2dTransposeFusion", inputs, NHWC, **attrs)
+    _emit_nhwc(ctx, "Conv2dTransposeFusion", inputs, **attrs)
 
 
 # ----------------------------------------------------------------------------- pooling
@@ -166,14 +223,13 @@ def pool(ctx: Context) -> None:
         raise ctx.unsupported(f"dilations {ctx.attr('dilations')} on a pool are not supported (only 1)")
     if int(ctx.attr("storage_order", 0)) != 0:
         raise ctx.unsupported("storage_order 1 is not supported")
-    ks = ctx.attr("kernel_shape")
-    if ks is None or len(ks) != 2:
-        raise ctx.unsupported(f"kernel_shape {ks} must have 2 values")
-    ks, strides = (int(ks[0]), int(ks[1])), _pairs(ctx, "strides", 1)
-    out_hw = ctx.shape(ctx.outputs[0])[2:4]
+    if ctx.attr("kernel_shape") is None:
+        raise ctx.unsupported("kernel_shape is required")
+    ks, strides = _pairs(ctx, "kernel_shape", 1), _pairs(ctx, "strides", 1)
+    out_hw = _out_hw(ctx)
     mode, pads = _pad_list(ctx, in_hw, ks, strides, out_hw)
     ceil = bool(ctx.attr("ceil_mode", 0))
-    src = ctx.tensor(x, NHWC)
+    src = _input_nhwc(ctx, x)
     if ctx.op_type == "AveragePool" and int(ctx.attr("count_include_pad", 0)) and (mode == "SAME" or any(pads)):
         if mode == "SAME":
             total = [max((o - 1) * s + k - n, 0) for n, k, s, o in zip(in_hw, ks, strides, out_hw)]
@@ -187,12 +243,13 @@ def pool(ctx: Context) -> None:
         attrs["pad_mode"] = mode
     if ceil:
         attrs["round_mode"] = "CEIL"
+    op = "MaxPoolFusion" if ctx.op_type == "MaxPool" else "AvgPoolFusion"
     try:
-        win = numerics.pool_window(in_hw, attrs)
+        win = numerics.pool_window(in_hw, full_attrs(op, attrs))
     except UnsupportedOpError as e:
         raise _geometry_error(ctx, e) from None
     _check_out(ctx, (win.out_h, win.out_w), f"{ctx.op_type} geometry (ceil_mode {int(ceil)})")
-    ctx.emit("MaxPoolFusion" if ctx.op_type == "MaxPool" else "AvgPoolFusion", [src], NHWC, **attrs)
+    _emit_nhwc(ctx, op, [src], **attrs)
 
 
 def _zero_pad_nhwc(ctx: Context, src: int, pads) -> int:
@@ -212,7 +269,7 @@ def global_pool(ctx: Context) -> None:
     x = ctx.inputs[0]
     _spatial(ctx, x, ctx.op_type)
     op = "AvgPoolFusion" if ctx.op_type == "GlobalAveragePool" else "MaxPoolFusion"
-    ctx.emit(op, [ctx.tensor(x, NHWC)], NHWC, strides=(1, 1), pad=(0, 0, 0, 0), format="NHWC", **{"global": True})
+    _emit_nhwc(ctx, op, [_input_nhwc(ctx, x)], strides=(1, 1), pad=(0, 0, 0, 0), format="NHWC", **{"global": True})
 
 
 # ----------------------------------------------------------------------------- normalization
@@ -232,8 +289,8 @@ def batch_norm(ctx: Context) -> None:
     rank = ctx.rank(x)
     if rank < 2:
         raise ctx.unsupported(f"input '{x}' must be at least 2-D, got {rank}-D")
-    layout = NHWC if rank == 4 else ONNX
-    axis = -1 if rank in (2, 4) else 1
+    layout = NHWC if rank >= 3 else ONNX          # the channel axis last (2-D: it is already)
+    axis = -1
     s = ctx.const_tensor(f"{ctx.name}_scale", scale.astype(np.float32))
     b = ctx.const_tensor(f"{ctx.name}_bias", bias.astype(np.float32))
     ctx.emit("ScaleFusion", [ctx.tensor(x, layout), s, b], layout, axis=axis)
@@ -242,7 +299,7 @@ def batch_norm(ctx: Context) -> None:
 @converter("InstanceNormalization")
 def instance_norm(ctx: Context) -> None:
     x = ctx.inputs[0]
-    layout = NHWC if ctx.rank(x) == 4 else ONNX
+    layout = NHWC if ctx.rank(x) >= 3 else ONNX
     for k, what in ((1, "scale"), (2, "B")):
         ctx.require_const(k, what)
     ctx.emit("InstanceNorm", [ctx.tensor(x, layout), ctx.tensor(ctx.inputs[1]), ctx.tensor(ctx.inputs[2])],
@@ -287,7 +344,7 @@ def lrn(ctx: Context) -> None:
 @converter("DepthToSpace", "SpaceToDepth")
 def depth_to_space(ctx: Context) -> None:
     x = ctx.inputs[0]
-    _spatial(ctx, x, ctx.op_type)
+    _require_4d(ctx, x)
     attrs = dict(block_size=int(ctx.attr("blocksize")), format="NHWC")
     if ctx.op_type == "DepthToSpace":
         mode = ctx.attr("mode", "DCR")
@@ -328,7 +385,7 @@ def resize(ctx: Context) -> None:
     """Resize of H and W -> Resize NHWC with the scales as a float [2] const (as the converter);
     the coordinate mapping is checked to be the one the IR computes."""
     x = ctx.inputs[0]
-    in_hw = _spatial(ctx, x, ctx.op_type)
+    in_hw = _require_4d(ctx, x)
     out = ctx.shape(ctx.outputs[0])
     if tuple(out[:2]) != tuple(ctx.shape(x)[:2]):
         raise ctx.unsupported("only the H and W axes may be resized")
@@ -461,7 +518,7 @@ def pad(ctx: Context) -> None:
         raise ctx.unsupported("edge padding by more than 1 is not supported")
     layout = ctx.layout(x)
     if layout == NHWC:
-        pairs = pairs[list(TO_NHWC)]
+        pairs = pairs[list(channels_last(rank))]
     inputs = [ctx.tensor(x, layout), ctx.const_tensor(f"{ctx.name}_paddings", pairs.astype(np.int32))]
     value = 0.0
     if ctx.has_input(2):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .context import NHWC, ONNX, TO_NCHW, Context, converter
+from .context import NHWC, ONNX, Context, channels_first, converter
 
 
 @converter("Reshape")
@@ -38,8 +38,8 @@ def transpose(ctx: Context) -> None:
     perm = [int(p) % rank for p in ctx.attr("perm", list(range(rank))[::-1])]
     if sorted(perm) != list(range(rank)):
         raise ctx.unsupported(f"perm {perm} is not a permutation of {rank} axes")
-    if ctx.layout(x) == NHWC:                       # onnx = held.transpose(TO_NCHW)
-        perm = [TO_NCHW[p] for p in perm]
+    if ctx.layout(x) == NHWC:                       # onnx = held.transpose(channels_first)
+        perm = [channels_first(rank)[p] for p in perm]
     if perm == list(range(rank)):
         ctx.alias(0, ctx.tensor(x), ONNX)
         return
@@ -117,11 +117,8 @@ def softmax(ctx: Context) -> None:
         return
     shape = ctx.shape(x)
     flat = (int(np.prod(shape[:axis])), int(np.prod(shape[axis:])))
-    src = ctx.tensor(x, ONNX)
-    dtype, quant = ctx.tensors[src].dtype, ctx.tensors[src].quant
-    mid = ctx.new_tensor(f"{ctx.name}_2d", dtype, flat, quant=quant)
-    ctx.add_node("Reshape", [src, ctx.const_tensor(f"{ctx.name}_2d_shape", np.array(flat, np.int32))], [mid],
-                 name=f"{ctx.name}_2d")
+    mid = ctx.reshape(ctx.tensor(x, ONNX), flat, f"{ctx.name}_2d")
+    dtype = ctx.tensors[mid].dtype
     out2d = ctx.new_tensor(f"{ctx.name}_out2d", dtype, flat, quant=ctx.quant_of(ctx.outputs[0], dtype))
     ctx.add_node(op, [mid], [out2d], **attr(1))
     y = ctx.output(0, ONNX)
