@@ -255,7 +255,7 @@ def variadic(ctx: Context) -> None:
     dt = ctx.dtype(out_name)
     steps = len(names) - 1 + (ctx.op_type == "Mean")
     if steps == 0:                      # one input: a copy
-        ctx.emit("Reshape", [ctx.tensor(names[0], layout if ctx.rank(names[0]) == 4 else None),
+        ctx.emit("Reshape", [ctx.tensor(names[0], layout),
                              ctx.const_tensor(f"{ctx.name}_shape",
                                               np.array(ctx.ir_shape(out_name, layout), np.int32))], layout)
         return
@@ -271,7 +271,8 @@ def variadic(ctx: Context) -> None:
         if last:
             out = ctx.output(0, layout)
         else:
-            full = (1,) * (4 - len(shape)) + tuple(shape) if layout == NHWC else tuple(shape)
+            rank = ctx.rank(out_name)
+            full = (1,) * (rank - len(shape)) + tuple(shape) if layout == NHWC else tuple(shape)
             out = ctx.new_tensor(f"{out_name}_{k}", dt, permute(full, layout))
         ctx.add_node(this_op, [cur, other], [out], name=ctx.name if last else f"{ctx.name}_{k}")
         cur = out

@@ -245,6 +245,7 @@ def fold_qdq(model):
                 node.output[j] = q.output[0]
             else:
                 pre = f"{act.output[0]}_quant"
+                _declare_like(g, pre, act.output[0])
                 node.output[j] = pre
                 act.input[0] = pre
                 act.output[0] = q.output[0]
@@ -284,6 +285,16 @@ def _dequantize(q: np.ndarray, p: _Params) -> np.ndarray:
     zp = p.zero_point.reshape(shape) if p.axis is not None else p.zero_point.reshape(())
     scale = p.scale.reshape(shape) if p.axis is not None else p.scale.reshape(())
     return ((q.astype(np.int64) - zp).astype(np.float32) * scale).astype(np.float32)
+
+
+def _declare_like(g, name: str, like: str) -> None:
+    """Add a value_info ``name`` with the shape inference gave ``like`` (if it gave one)."""
+    for vi in list(g.value_info) + list(g.output):
+        if vi.name == like:
+            new = g.value_info.add()
+            new.CopyFrom(vi)
+            new.name = name
+            return
 
 
 def _copy(node):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...ir import DType
-from .context import NHWC, ONNX, TO_NHWC, Context, converter
+from .context import NHWC, ONNX, Context, channels_last, converter
 
 #: ONNX reduction -> ReduceFusion mode
 _REDUCE = {"ReduceSum": "ReduceSum", "ReduceMean": "ReduceMean", "ReduceMax": "ReduceMax",
@@ -160,17 +160,17 @@ def tile(ctx: Context) -> None:
     repeats = _ints(ctx.require_const(1, "repeats"))
     layout = ctx.layout(x)
     if layout == NHWC:
-        repeats = [repeats[p] for p in TO_NHWC]
+        repeats = [repeats[p] for p in channels_last(len(repeats))]
     ctx.emit("TileFusion", [ctx.tensor(x), _i32(ctx, "multiples", repeats)], layout)
 
 
 @converter("Expand")
 def expand(ctx: Context) -> None:
-    """``BroadcastTo(x, shape)`` with the inferred output shape (ONNX's two-way broadcast);
-    a 4-D input held NHWC with a 4-D output stays NHWC."""
+    """``BroadcastTo(x, shape)`` with the inferred output shape (ONNX's two-way broadcast); an
+    input held NHWC stays so when the output has its rank."""
     x, y = ctx.inputs[0], ctx.outputs[0]
     ctx.require_const(1, "shape")
-    layout = NHWC if ctx.layout(x) == NHWC and ctx.rank(y) == 4 else ONNX
+    layout = NHWC if ctx.layout(x) == NHWC and ctx.rank(y) == ctx.rank(x) else ONNX
     ctx.emit("BroadcastTo", [ctx.tensor(x, layout), _i32(ctx, "shape", ctx.ir_shape(y, layout))], layout)
 
 
