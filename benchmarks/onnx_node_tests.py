@@ -14,15 +14,18 @@ Two preparations, both what a user can do with stock tools before converting:
 
 * opset: a model outside the importer's opset range is moved into it with
   ``onnx.version_converter`` (the node tests are generated at the *newest* version of each
-  operator, often opset 22..28, where the operator only gained element types);
+  operator, often opset 22..28, where the operator only gained element types), or, where the
+  converter has no adapter, re-stamped when every operator has the same inputs, outputs and
+  attributes at the target opset;
 * inputs 1.. as initializers: when the test as shipped fails (weights, shapes, axes fed as
   graph inputs, which the importer needs constant), it is run again with inputs 1.. frozen into
   initializers holding the test's values (a real model carries them as initializers).
 
-A case is *supported* when every operator type is in that set and every element type of the
+A case is *supported* when every operator type is in that set, every element type of the
 graph's inputs, outputs and initializers has an IR dtype (no bfloat16, float8, int4, string...;
-int64 and double count: the importer narrows them to int32 / float32). A supported case whose
-import or run raises (an attribute refusal, say) counts as a failure.
+int64 and double count: the importer narrows them to int32 / float32) and none of them is empty
+(a 0 dimension: the IR has no empty tensors). A supported case whose import or run raises (an
+attribute refusal, say) counts as a failure.
 Prints one row per operator type (cases using it, passing), the total ``P of N supported tests
 pass (x %)`` and every failure with its reason; ``--json`` prints the same as JSON;
 ``--write-md`` writes it as Markdown (docs/onnx_node_tests.md is the committed copy).
@@ -89,8 +92,23 @@ def _why(e: BaseException) -> str:
     return (f"{type(e).__name__}: " + ((str(e).strip().splitlines() or [""])[0]))[:300]
 
 
+def _same_signature(op: str, v_from: int, v_to: int) -> bool:
+    """Whether ONNX operator ``op`` has the same inputs, outputs and attributes at opsets
+    ``v_from`` and ``v_to`` (a newer version that only admits more element types)."""
+    from onnx import defs
+    try:
+        a, b = (defs.get_schema(op, max_inclusive_version=v) for v in (v_from, v_to))
+    except Exception:  # noqa: BLE001 - no such operator at that opset
+        return False
+    sig = lambda s: ([(i.name, i.option) for i in s.inputs], [(o.name, o.option) for o in s.outputs],  # noqa: E731
+                     sorted(s.attributes))
+    return sig(a) == sig(b)
+
+
 def move_opset(model, opsets: range):
-    """``(model, note)``: ``model`` with its ai.onnx opset inside ``opsets`` (version converter)."""
+    """``(model, note)``: ``model`` with its ai.onnx opset inside ``opsets``: by the ONNX version
+    converter, else re-stamped when every operator has the same inputs, outputs and attributes
+    at the target opset (the newer version only admits more element types)."""
     import onnx
     from onnx import version_converter
     v = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), None)
@@ -100,10 +118,19 @@ def move_opset(model, opsets: range):
     try:
         moved = version_converter.convert_version(model, target)
         onnx.checker.check_model(moved)
-    except Exception as e:  # noqa: BLE001 - reported as the case's failure
-        raise RuntimeError(f"opset {v} is outside {opsets.start}..{opsets.stop - 1} and the ONNX "
-                           f"version converter cannot move it to {target}: {_why(e)}") from None
-    return moved, f"opset {v} -> {target}"
+        return moved, f"opset {v} -> {target}"
+    except Exception as e:  # noqa: BLE001 - try the re-stamp, else report
+        why = _why(e)
+    if not all(_same_signature(n.op_type, v, target) for n in model.graph.node):
+        raise RuntimeError(f"opset {v} is outside {opsets.start}..{opsets.stop - 1}, the ONNX version converter "
+                           f"cannot move it to {target} ({why}) and an operator's inputs or attributes differ "
+                           f"there")
+    moved = onnx.ModelProto()
+    moved.CopyFrom(model)
+    for o in moved.opset_import:
+        if o.domain in ("", "ai.onnx"):
+            o.version = target
+    return moved, f"opset {v} -> {target} (re-stamped)"
 
 
 def freeze_inputs(model, inputs):
@@ -163,6 +190,15 @@ def run_model(model, inputs, outputs, rtol: float, atol: float) -> str | None:
     return compare(got, outputs, rtol, atol)
 
 
+def empty_values(model) -> list[str]:
+    """Graph inputs / outputs / initializers with a 0 dimension (the IR runs no empty tensors)."""
+    g = model.graph
+    vis = [(vi.name, [d.dim_value if d.HasField("dim_value") else -1 for d in vi.type.tensor_type.shape.dim])
+           for vi in list(g.input) + list(g.output)]
+    vis += [(t.name, list(t.dims)) for t in g.initializer]
+    return sorted({name for name, dims in vis if 0 in dims})
+
+
 def foreign_types(model) -> list[str]:
     """Names of the element types of the graph's inputs, outputs and initializers that the IR has
     no dtype for (bfloat16, float8, int4, string, ...; int64 / double are narrowed, so they count)."""
@@ -189,6 +225,9 @@ def run_case(case, supported: frozenset[str], opsets: range) -> Row:
     foreign = foreign_types(case.model)
     if foreign:
         return Row(case.name, ops, UNSUPPORTED, "element types " + ", ".join(foreign))
+    empty = empty_values(case.model)
+    if empty:
+        return Row(case.name, ops, UNSUPPORTED, "empty tensors " + ", ".join(empty))
     inputs, outputs = ([_array(a) for a in arrays] for arrays in case.data_sets[0])
     notes: list[str] = []
     try:

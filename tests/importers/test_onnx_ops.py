@@ -260,13 +260,25 @@ def test_elementwise_and_tensor_ops_stay_nhwc_after_a_conv():
 
 @pytest.mark.parametrize("nodes, inputs, rule", [
     ([node("Cast", ["x"], ["y"], to=TensorProto.BFLOAT16, name="c0")], {"x": (2,)}, r"Cast 'c0' \(node 0\): Cast to"),
-    ([node("Mod", ["x", "x"], ["y"], name="m0")], {"x": (2,)}, r"Mod 'm0' \(node 0\): fmod = 0 on floating"),
     ([node("Gelu", ["x"], ["y"], approximate="erf", name="g0")], {"x": (2,)}, r"Gelu 'g0' \(node 0\): approximate"),
 ])
 def test_refusals_name_node_and_rule(nodes, inputs, rule):
     m = model(nodes, inputs, ["y"], opset=20)
     with pytest.raises(UnsupportedOpError, match=rule):
         check(m)
+
+
+def test_smallest_top_k_of_unsigned_is_refused():
+    m = model([node("TopK", ["x", "k"], ["v", "i"], largest=0, name="t0")], {"x": (5,)}, ["v", "i"],
+              {"k": np.array([2], np.int64)}, in_types={"x": TensorProto.UINT8})
+    with pytest.raises(UnsupportedOpError, match=r"TopK 't0' \(node 0\): largest = 0 \(smallest\) is supported for"):
+        check(m, {"x": np.arange(5, dtype=np.uint8)})
+
+
+def test_float_mod_with_fmod_0_takes_the_divisor_sign():
+    m = model([node("Mod", ["a", "b"], ["y"])], {"a": (6,), "b": (6,)}, ["y"])
+    check(m, {"a": np.array([5.5, -5.5, 5.5, -5.5, 3, 0], np.float32),
+              "b": np.array([2, 2, -2, -2, 1.5, 3], np.float32)})
 
 
 def test_non_constant_slice_bounds_are_refused():

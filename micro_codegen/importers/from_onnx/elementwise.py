@@ -233,12 +233,10 @@ def binary(ctx: Context) -> None:
 
 @converter("Mod")
 def mod(ctx: Context) -> None:
-    """``fmod = 0``: the remainder takes the divisor's sign (FloorMod; integers only in ONNX);
-    ``fmod = 1``: the dividend's (Mod, C ``fmod``)."""
+    """``fmod = 0``: the remainder takes the divisor's sign (FloorMod; for floats as opset 28
+    defines it); ``fmod = 1``: the dividend's (Mod, C ``fmod``)."""
     a, b = ctx.inputs[:2]
     fmod = int(ctx.attr("fmod", 0))
-    if fmod == 0 and np.issubdtype(ctx.dtype(a).np, np.floating):
-        raise ctx.unsupported("fmod = 0 on floating-point inputs is invalid ONNX (use fmod = 1)")
     layout = _out_layout(ctx, [a, b])
     ctx.emit("Mod" if fmod else "FloorMod", [ctx.broadcast_tensor(a, layout), ctx.broadcast_tensor(b, layout)],
              layout)
