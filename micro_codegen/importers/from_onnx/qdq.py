@@ -23,7 +23,12 @@ Not folded (the model's float semantics are kept, so nothing is refused here):
 What stays of Q / DQ becomes ``QuantDTypeCast`` (:mod:`.elementwise`): Q / DQ on activations
 (graph edges, float islands); a DQ of a constant that no folded op reads becomes a float
 constant. uint8 is shifted to int8 (zero point and data - 128: the same real values) except
-on graph inputs and outputs, which keep the model's uint8 (dtype ``"uint8"``).
+on graph inputs and outputs, which keep the model's uint8 (dtype ``"uint8"``; the reference
+runs such a QuantDTypeCast, the C kernels only convert float32 <-> int8).
+
+``read_onnx`` calls :func:`fold_qdq` on the shape-inferred, constant-folded model; a tensor the
+fold adds (the op output before a trailing activation) gets a value_info copied from the one
+it stands for.
 
 Differences from ONNX's float simulation: the int8 kernels requantize once where ONNX rounds
 a float result to the grid, and QuantDTypeCast rounds ties away from zero where ONNX rounds

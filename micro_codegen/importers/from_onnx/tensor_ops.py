@@ -223,9 +223,10 @@ def cumsum(ctx: Context) -> None:
 
 @converter("Range")
 def range_(ctx: Context) -> None:
-    """``Range(start, limit, delta)`` (left only when it is a graph output; the output length must be
-    known, i.e. the inputs constant)."""
+    """``Range(start, limit, delta)`` (left only when it is a graph output: with constant inputs it
+    is folded otherwise)."""
     y = ctx.outputs[0]
-    ctx.shape(y)
+    if not all(ctx.is_const(n) for n in ctx.inputs[:3]):
+        raise ctx.unsupported("start, limit and delta must be constants (the output length depends on them)")
     ctx.emit("Range", [ctx.tensor(n) for n in ctx.inputs[:3]], d_type=ctx.dtype(y).value)
 
