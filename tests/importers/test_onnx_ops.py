@@ -239,6 +239,29 @@ def test_range_graph_output():
     check(m, {})
 
 
+@pytest.mark.parametrize("upper, k", [(1, 0), (0, 0), (1, -1), (0, 2)])
+def test_trilu(upper, k):
+    m = model([node("Trilu", ["x", "k"], ["y"], upper=upper)], {"x": (2, 4, 5)}, ["y"], {"k": np.array(k, np.int64)})
+    check(m)
+
+
+@pytest.mark.parametrize("p", [1, 2])
+def test_lp_normalization_zero_norm_gives_zero(p):
+    """(Non-negative data: onnx.reference's p = 1 sums ``x``, the ONNX spec -- and we -- ``|x|``.)"""
+    m = model([node("LpNormalization", ["x"], ["y"], axis=1, p=p)], {"x": (3, 4)}, ["y"])
+    x = rand(3, 4, lo=0.0)
+    x[1] = 0
+    check(m, {"x": x})
+
+
+@pytest.mark.parametrize("pos, neg", [(1, 1), (1, 0), (0, 1), (0, 0)])
+def test_is_inf_and_is_nan(pos, neg):
+    x = np.array([1.0, np.inf, -np.inf, np.nan, 0.0, -2.5], np.float32)
+    m = model([node("IsInf", ["x"], ["y"], detect_positive=pos, detect_negative=neg), node("IsNaN", ["x"], ["z"])],
+              {"x": (6,)}, ["y", "z"])
+    check(m, {"x": x})
+
+
 # ---------------------------------------------------------------- layout (NHWC between convolutions)
 
 def test_elementwise_and_tensor_ops_stay_nhwc_after_a_conv():

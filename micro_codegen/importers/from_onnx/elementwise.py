@@ -1,5 +1,5 @@
 """Elementwise ONNX operators: unary math, activations, broadcasting arithmetic, comparisons,
-logic, Where, Cast, and the (De)QuantizeLinear nodes left at the graph edges by the QDQ fold.
+logic, IsNaN / IsInf, Where, Cast, and the (De)QuantizeLinear nodes left at the graph edges by the QDQ fold.
 
 Every operator here is layout-agnostic: it runs in the layout its inputs are held in
 (:meth:`Context.common_layout`; lower-rank operands of an NHWC op are expanded and permuted by
@@ -14,7 +14,7 @@ LeakyRelu (alpha 0.01), Elu (1.0) and Celu are written; HardSigmoid keeps its al
 Selu with non-default alpha / gamma is ``gamma * ELU_alpha``. Operators without an IR kernel
 are composed from ones that have one: Mean (Add chain, Div), Celu (Div, ELU, Mul),
 ThresholdedRelu (Greater, Where), Mish (SOFTPLUS, TANH, Mul), integer Pow (Cast, Pow, Cast),
-Xor (NotEqual on bools).
+Xor (NotEqual on bools), IsNaN (``x != x``), IsInf (Abs, Equal).
 """
 from __future__ import annotations
 
@@ -274,6 +274,31 @@ def variadic(ctx: Context) -> None:
             out = ctx.new_tensor(f"{out_name}_{k}", dt, permute(full, layout))
         ctx.add_node(this_op, [cur, other], [out], name=ctx.name if last else f"{ctx.name}_{k}")
         cur = out
+
+
+@converter("IsNaN")
+def is_nan(ctx: Context) -> None:
+    """``x != x``."""
+    x = ctx.inputs[0]
+    xt = ctx.tensor(x)
+    ctx.emit("NotEqual", [xt, xt], ctx.layout(x))
+
+
+@converter("IsInf")
+def is_inf(ctx: Context) -> None:
+    """``|x| == inf``; only one sign detected: ``x == +inf`` / ``x == -inf``; neither: ``x == NaN``
+    (always false)."""
+    x = ctx.inputs[0]
+    pos, neg = int(ctx.attr("detect_positive", 1)), int(ctx.attr("detect_negative", 1))
+    layout, dt = ctx.layout(x), ctx.dtype(x)
+    xt = ctx.tensor(x)
+    if pos and neg:
+        ab = _temp(ctx, "abs", dt, x, layout)
+        ctx.add_node("Abs", [xt], [ab], name=f"{ctx.name}_abs")
+        xt, target = ab, np.inf
+    else:
+        target = np.inf if pos else -np.inf if neg else np.nan
+    ctx.emit("Equal", [xt, _const(ctx, "inf", target, dt)], layout)
 
 
 @converter("Pow")

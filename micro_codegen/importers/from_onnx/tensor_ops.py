@@ -1,5 +1,5 @@
-"""Tensor ONNX operators: reductions, ArgMax / ArgMin, Gather, Tile, Slice, Split, Expand,
-ConstantOfShape, TopK, CumSum, Range.
+"""Tensor ONNX operators: reductions, LpNormalization, ArgMax / ArgMin, Gather, Tile, Slice, Split,
+Expand, ConstantOfShape, Trilu, TopK, CumSum, Range.
 
 The mapping is the official converter's: ``ReduceFusion`` with the mode and a constant int32
 axes input, ``StridedSlice`` in its five-input ONNX form, ``Gather`` with the axis as a third
@@ -8,7 +8,8 @@ int32 const inputs (every int64 constant becomes int32). The ONNX attributes the
 are honoured: ``noop_with_empty_axes``, ArgMax's ``select_last_index`` (a reversed view, then
 ``n - 1 - i``), TopK's ``largest = 0`` (Neg, TopK, Neg), CumSum's ``exclusive`` / ``reverse``.
 Operators without an IR kernel are composed: ReduceLogSum (ReduceSum, Log), ReduceLogSumExp
-(Exp, ReduceSum, Log), ConstantOfShape (BroadcastTo of the one-element value).
+(Exp, ReduceSum, Log), LpNormalization (ReduceL2 / ReduceASum, Div, and Where for a zero norm),
+ConstantOfShape (BroadcastTo of the one-element value), Trilu (Where with a constant triangle mask).
 
 Layout: ops whose output keeps the input's rank (keepdims reductions, Slice, Split, Tile,
 CumSum, a 4-D Expand) run in the layout the input is held in, with their axes remapped by
@@ -84,6 +85,30 @@ def reduce(ctx: Context) -> None:
         out = ctx.output(0, layout) if last else ctx.new_tensor(f"{y}_{k}", dt, shape)
         ctx.add_node(op, ins, [out], name=ctx.name if last else f"{ctx.name}_{k}", **attrs)
         cur = out
+
+
+@converter("LpNormalization")
+def lp_normalization(ctx: Context) -> None:
+    """``x / norm`` along ``axis`` (default -1; ``p`` 2: L2, 1: sum of absolute values), 0 where the
+    norm is 0 (as onnx.reference)."""
+    x = ctx.inputs[0]
+    p = int(ctx.attr("p", 2))
+    if p not in (1, 2):
+        raise ctx.unsupported(f"p must be 1 or 2, got {p}")
+    layout, dt = ctx.layout(x), ctx.dtype(x)
+    src = ctx.tensor(x)
+    axis = ctx.axis(x, int(ctx.attr("axis", -1)))
+    shape = ctx.ir_shape(x)
+    norm_shape = tuple(1 if d == axis else n for d, n in enumerate(shape))
+    norm = ctx.new_tensor(f"{ctx.outputs[0]}_norm", dt, norm_shape)
+    ctx.add_node("ReduceFusion", [src, _i32(ctx, "axes", [axis])], [norm], name=f"{ctx.name}_norm",
+                 mode="ReduceL2" if p == 2 else "ReduceASum", keep_dims=True)
+    quot = ctx.new_tensor(f"{ctx.outputs[0]}_div", dt, shape)
+    ctx.add_node("DivFusion", [src, norm], [quot], name=f"{ctx.name}_div")
+    zero = ctx.const_tensor(f"{ctx.name}_zero", np.zeros(1, dt.np))
+    is_zero = ctx.new_tensor(f"{ctx.outputs[0]}_zero_norm", DType.BOOL, norm_shape)
+    ctx.add_node("Equal", [norm, zero], [is_zero], name=f"{ctx.name}_zero_norm")
+    ctx.emit("Where", [is_zero, zero, quot], layout)
 
 
 @converter("ArgMax", "ArgMin")
@@ -183,6 +208,22 @@ def constant_of_shape(ctx: Context) -> None:
     y = ctx.outputs[0]
     ctx.emit("BroadcastTo", [ctx.const_tensor(f"{ctx.name}_value", value),
                              _i32(ctx, "shape", ctx.shape(y))])
+
+
+@converter("Trilu")
+def trilu(ctx: Context) -> None:
+    """``Where(mask, x, 0)`` with the constant upper (``j - i >= k``) or lower (``j - i <= k``)
+    triangle mask of the last two dimensions (``k``: constant input 1, default 0)."""
+    x = ctx.inputs[0]
+    k = _ints(ctx.require_const(1, "k"))[0] if ctx.has_input(1) else 0
+    if ctx.rank(x) < 2:
+        raise ctx.unsupported(f"the input '{x}' must have at least 2 dimensions")
+    n, m = ctx.shape(x)[-2:]
+    diag = np.arange(m)[None, :] - np.arange(n)[:, None]
+    mask = diag >= k if int(ctx.attr("upper", 1)) else diag <= k
+    dt = ctx.dtype(x)
+    ctx.emit("Where", [ctx.const_tensor(f"{ctx.name}_mask", mask), ctx.tensor(x, ONNX),
+                       ctx.const_tensor(f"{ctx.name}_zero", np.zeros(1, dt.np))])
 
 
 # ---------------------------------------------------------------- selection / scans
