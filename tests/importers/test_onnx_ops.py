@@ -239,12 +239,32 @@ def test_range_graph_output():
     check(m, {})
 
 
+@pytest.mark.parametrize("axis", [0, 1, 2])
+@pytest.mark.parametrize("const", [True, False])
+def test_gather_elements(axis, const):
+    """Indices in -3..2 along an axis of 3 (x has the indices' shape elsewhere)."""
+    idx = np.array([[[0, -1], [2, 1], [1, 0]], [[-2, 2], [0, 0], [1, -3]]], np.int64)
+    xs = list(idx.shape)
+    xs[axis] = 3
+    inputs = {"x": tuple(xs)} if const else {"x": tuple(xs), "i": idx.shape}
+    m = model([node("GatherElements", ["x", "i"], ["y"], axis=axis)], inputs, ["y"], {"i": idx} if const else {},
+              in_types={"i": I64})
+    check(m, {"x": rand(*xs)} if const else {"x": rand(*xs), "i": idx})
+
+
+@pytest.mark.parametrize("axis", [0, -1])
+def test_hardmax_first_maximum(axis):
+    m = model([node("Hardmax", ["x"], ["y"], axis=axis)], {"x": (3, 4)}, ["y"])
+    check(m, {"x": np.array([[1, 3, 3, 0], [2, 2, 1, 0], [0, 0, 0, 0]], np.float32)})
+
+
 @pytest.mark.parametrize("upper, k", [(1, 0), (0, 0), (1, -1), (0, 2)])
 def test_trilu(upper, k):
     m = model([node("Trilu", ["x", "k"], ["y"], upper=upper)], {"x": (2, 4, 5)}, ["y"], {"k": np.array(k, np.int64)})
     check(m)
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")      # onnx.reference divides 0 by 0
 @pytest.mark.parametrize("p", [1, 2])
 def test_lp_normalization_zero_norm_gives_zero(p):
     """(Non-negative data: onnx.reference's p = 1 sums ``x``, the ONNX spec -- and we -- ``|x|``.)"""

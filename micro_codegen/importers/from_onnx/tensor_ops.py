@@ -1,5 +1,5 @@
-"""Tensor ONNX operators: reductions, LpNormalization, ArgMax / ArgMin, Gather, Tile, Slice, Split,
-Expand, ConstantOfShape, Trilu, TopK, CumSum, Range.
+"""Tensor ONNX operators: reductions, LpNormalization, ArgMax / ArgMin, Hardmax, Gather,
+GatherElements, Tile, Slice, Split, Expand, ConstantOfShape, Trilu, TopK, CumSum, Range.
 
 The mapping is the official converter's: ``ReduceFusion`` with the mode and a constant int32
 axes input, ``StridedSlice`` in its five-input ONNX form, ``Gather`` with the axis as a third
@@ -9,7 +9,9 @@ are honoured: ``noop_with_empty_axes``, ArgMax's ``select_last_index`` (a revers
 ``n - 1 - i``), TopK's ``largest = 0`` (Neg, TopK, Neg), CumSum's ``exclusive`` / ``reverse``.
 Operators without an IR kernel are composed: ReduceLogSum (ReduceSum, Log), ReduceLogSumExp
 (Exp, ReduceSum, Log), LpNormalization (ReduceL2 / ReduceASum, Div, and Where for a zero norm),
-ConstantOfShape (BroadcastTo of the one-element value), Trilu (Where with a constant triangle mask).
+ConstantOfShape (BroadcastTo of the one-element value), Trilu (Where with a constant triangle mask),
+Hardmax (ArgMax, Equal with the index range, Cast), GatherElements (Gather from the flattened input
+at computed flat indices).
 
 Layout: ops whose output keeps the input's rank (keepdims reductions, Slice, Split, Tile,
 CumSum, a 4-D Expand) run in the layout the input is held in, with their axes remapped by
@@ -136,6 +138,23 @@ def arg_max(ctx: Context) -> None:
     ctx.emit("SubFusion", [_i32(ctx, "last", [n - 1]), idx], layout)
 
 
+@converter("Hardmax")
+def hardmax(ctx: Context) -> None:
+    """1 at the first maximum along ``axis`` (default -1), else 0: ArgMax (keep_dims), Equal with
+    the index range along the axis, Cast to the input type."""
+    x = ctx.inputs[0]
+    layout, dt = ctx.layout(x), ctx.dtype(x)
+    axis = ctx.axis(x, int(ctx.attr("axis", -1)))
+    shape = ctx.ir_shape(x)
+    arg = ctx.new_tensor(f"{ctx.outputs[0]}_argmax", DType.INT32, tuple(1 if d == axis else n for d, n in enumerate(shape)))
+    ctx.add_node("ArgMaxFusion", [ctx.tensor(x)], [arg], name=f"{ctx.name}_argmax", axis=axis, top_k=1,
+                 keep_dims=True, out_max_value=False)
+    positions = np.arange(shape[axis], dtype=np.int32).reshape([-1 if d == axis else 1 for d in range(len(shape))])
+    hit = ctx.new_tensor(f"{ctx.outputs[0]}_hit", DType.BOOL, shape)
+    ctx.add_node("Equal", [arg, ctx.const_tensor(f"{ctx.name}_positions", positions)], [hit], name=f"{ctx.name}_hit")
+    ctx.emit("Cast", [hit, _i32(ctx, "to", [dt.value])], layout)
+
+
 # ---------------------------------------------------------------- gather / slice / split
 
 @converter("Gather")
@@ -146,6 +165,42 @@ def gather(ctx: Context) -> None:
     if not -ctx.rank(x) <= axis < ctx.rank(x):
         raise ctx.unsupported(f"axis {axis} is out of range for the {ctx.rank(x)}-D input '{x}'")
     ctx.emit("Gather", [ctx.tensor(x, ONNX), ctx.tensor(idx, ONNX), _i32(ctx, "axis", [axis % ctx.rank(x)])])
+
+
+@converter("GatherElements")
+def gather_elements(ctx: Context) -> None:
+    """``Gather`` from ``x`` flattened, at ``flat = i * stride[axis] + base`` where ``i`` are the indices
+    (negative ones plus the axis size) and ``base`` the flat offset of every other coordinate:
+    computed here for constant indices, else with int32 Less / Add / Where / Mul / Add nodes."""
+    x, idx = ctx.inputs[:2]
+    rank = ctx.rank(x)
+    axis = int(ctx.attr("axis", 0))
+    if not -rank <= axis < rank:
+        raise ctx.unsupported(f"axis {axis} is out of range for the {rank}-D input '{x}'")
+    axis %= rank
+    xshape, ishape = ctx.shape(x), ctx.shape(idx)
+    strides = np.cumprod((1,) + tuple(xshape[:0:-1]))[::-1]
+    coords = np.indices(ishape)
+    base = sum(coords[d] * strides[d] for d in range(rank) if d != axis).astype(np.int32)
+    flat_x = ctx.new_tensor(f"{ctx.outputs[0]}_flat_input", ctx.dtype(x), (int(np.prod(xshape)),))
+    ctx.add_node("Reshape", [ctx.tensor(x, ONNX), _i32(ctx, "flat_shape", [int(np.prod(xshape))])], [flat_x],
+                 name=f"{ctx.name}_flatten")
+    dim, stride_a = int(xshape[axis]), int(strides[axis])
+    if ctx.is_const(idx):
+        i = np.asarray(ctx.const(idx), np.int64)
+        flat = ctx.const_tensor(f"{ctx.name}_flat_indices",
+                                (np.where(i < 0, i + dim, i) * stride_a + base).astype(np.int32))
+    else:
+        def int_node(op: str, ins: list[int], suffix: str, dtype: DType = DType.INT32) -> int:
+            out = ctx.new_tensor(f"{ctx.outputs[0]}_{suffix}", dtype, ishape)
+            ctx.add_node(op, ins, [out], name=f"{ctx.name}_{suffix}")
+            return out
+        it = ctx.tensor(idx, ONNX)
+        neg = int_node("Less", [it, _i32(ctx, "zero", [0])], "negative", DType.BOOL)
+        it = int_node("Where", [neg, int_node("AddFusion", [it, _i32(ctx, "dim", [dim])], "plus_dim"), it], "index")
+        it = int_node("MulFusion", [it, _i32(ctx, "stride", [stride_a])], "scaled")
+        flat = int_node("AddFusion", [it, ctx.const_tensor(f"{ctx.name}_base", base)], "flat_index")
+    ctx.emit("Gather", [flat_x, flat, _i32(ctx, "axis", [0])])
 
 
 @converter("Slice")
