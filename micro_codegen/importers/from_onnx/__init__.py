@@ -92,7 +92,10 @@ def read_onnx(data: bytes, source: str = "<bytes>", base_dir: Path | None = None
         if fn is None:
             domain = f" (domain '{node.domain}')" if node.domain not in ("", "ai.onnx") else ""
             raise ctx.unsupported(f"ONNX operator {node.op_type}{domain} is not supported by the ONNX importer")
-        fn(ctx)
+        try:
+            fn(ctx)
+        except (ValueError, TypeError, IndexError, KeyError) as e:   # a node no rule foresaw
+            raise ctx.unsupported(f"cannot be converted ({type(e).__name__}: {e})"[:300]) from e
     outputs = [_graph_output(ctx, vi.name, input_layout, source) for vi in g.output]
     from .fuse import finish
     graph = finish(Graph(name="", tensors=tuple(ctx.tensors), nodes=tuple(ctx.nodes), inputs=tuple(inputs),
@@ -114,7 +117,7 @@ def _graph_output(ctx: Context, name: str, input_layout: str, source: str) -> in
     want = NHWC if input_layout == "nhwc" and ctx.rank(name) == 4 else ONNX
     held = ctx.values[name]
     t = ctx.tensor(name, want)
-    if t != held.tensor:     # a Transpose was added: the graph output takes the ONNX name
+    if t != held.tensor and ctx.tensors[t].name != name:   # a Transpose was added: it takes the ONNX name
         old = ctx.tensors[held.tensor]
         ctx.tensors[held.tensor] = dataclasses.replace(old, name=ctx.unique(f"{old.name}_{held.layout}"))
         ctx.tensors[t] = dataclasses.replace(ctx.tensors[t], name=old.name)

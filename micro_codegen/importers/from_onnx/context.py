@@ -291,6 +291,8 @@ class Context:
 
         A constant becomes an IR const (created once per layout); an activation held in the
         other layout gets a Transpose (created once, shared by every consumer)."""
+        if layout == NHWC and self.rank(name) < 3:       # nothing to permute
+            layout = ONNX
         if name in self.consts:
             layout = layout or ONNX
             key = (name, layout)
@@ -328,6 +330,8 @@ class Context:
         """Create the IR tensor of the current node's output ``k``, held in ``layout``, and
         register it as that ONNX value. ``shape`` (IR order) defaults to the inferred one."""
         name = self.outputs[k]
+        if self.rank(name) < 3:
+            layout = ONNX
         if shape is None:
             shape = self.ir_shape(name, layout)
         dtype = dtype or self.dtype(name)
@@ -338,7 +342,7 @@ class Context:
 
     def alias(self, k: int, tensor: int, layout: str) -> None:
         """Make the current node's output ``k`` the existing IR tensor ``tensor`` (no node)."""
-        self.values[self.outputs[k]] = Value(tensor, layout)
+        self.values[self.outputs[k]] = Value(tensor, layout if self.rank(self.outputs[k]) >= 3 else ONNX)
 
     def add_node(self, op: str, inputs: Sequence[int], outputs: Sequence[int], *, name: str | None = None,
                  quant_type: str | None = None, **attrs) -> int:

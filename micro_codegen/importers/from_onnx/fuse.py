@@ -316,7 +316,8 @@ def activation(w: _Work) -> None:
         w.nodes[c] = None
 
 
-PASSES = (reshape_around_unary, reshape_pairs, transpose_pairs, matmul_transpose_b, matmul_bias, mul_add_scale, scale_into_conv, gelu, activation)
+PASSES = (reshape_around_unary, reshape_pairs, transpose_pairs, matmul_transpose_b, matmul_bias, mul_add_scale,
+          scale_into_conv, gelu, activation)
 
 
 def compact(g: Graph) -> Graph:

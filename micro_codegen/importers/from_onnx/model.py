@@ -19,7 +19,7 @@ OPSETS = range(11, 22)
 #: ops never folded even with constant inputs (their result is the point of the graph, or random)
 _NO_FOLD = frozenset({"RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial",
                       "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear"})
-#: a folded constant larger than this many elements is refused rather than stored
+#: a node whose folded result would exceed this many elements stays a node
 _FOLD_LIMIT = 1 << 24
 
 
@@ -147,7 +147,7 @@ def _eval_node(node, consts: dict[str, np.ndarray], opset: int) -> list[np.ndarr
     return ReferenceEvaluator(m).run(None, {n: consts[n] for n in ins})
 
 
-def fold_constants(model, opset: int, source: str) -> tuple[dict[str, np.ndarray], bool]:
+def fold_constants(model, opset: int) -> tuple[dict[str, np.ndarray], bool]:
     """Replace constant-only nodes (and ``Shape``/``Size`` of static shapes) by constants.
 
     Returns the constants (initializers included) and whether anything was folded.
@@ -158,7 +158,7 @@ def fold_constants(model, opset: int, source: str) -> tuple[dict[str, np.ndarray
     shapes = {vi.name: _static_dims(vi) for vi in list(g.input) + list(g.value_info) + list(g.output)}
     outputs = {o.name for o in g.output}
     keep, folded = [], False
-    for i, node in enumerate(g.node):
+    for node in g.node:
         if node.domain not in ("", "ai.onnx") or node.op_type in _NO_FOLD or any(o in outputs for o in node.output):
             keep.append(node)
             continue
@@ -175,8 +175,7 @@ def fold_constants(model, opset: int, source: str) -> tuple[dict[str, np.ndarray
         elif node.op_type == "Constant" or (node.input and all(n == "" or n in consts for n in node.input)):
             try:
                 result = _eval_node(node, consts, opset)
-            except Exception as e:  # noqa: BLE001 - the reference cannot evaluate it: keep the node
-                _ = e
+            except Exception:  # noqa: BLE001 - the ONNX reference cannot evaluate it: keep the node
                 result = None
         if result is None or any(np.asarray(r).size > _FOLD_LIMIT for r in result):
             keep.append(node)
@@ -199,13 +198,25 @@ def _sync_initializers(model, consts: dict[str, np.ndarray]) -> None:
         g.initializer.append(numpy_helper.from_array(np.asarray(consts[name]), name))
 
 
+def check_initializers(model, source: str) -> None:
+    """ModelFileError naming the first initializer whose data does not decode (size or type)."""
+    from onnx import numpy_helper
+    for t in model.graph.initializer:
+        try:
+            numpy_helper.to_array(t)
+        except Exception as e:  # noqa: BLE001 - any decoding failure means a corrupt tensor
+            raise ModelFileError(f"{source}: initializer '{t.name}' does not decode: "
+                                 f"{type(e).__name__}: {e}"[:300]) from None
+
+
 def prepare(model, source: str, input_shapes: dict | None = None) -> Prepared:
     """Shape inference + constant folding to a fixed point (see the module docstring)."""
     opset = opset_of(model, source)
+    check_initializers(model, source)
     set_input_shapes(model, source, input_shapes)
     for _ in range(16):
         model = _infer(model, source)
-        consts, folded = fold_constants(model, opset, source)
+        consts, folded = fold_constants(model, opset)
         _sync_initializers(model, consts)
         if not folded:
             break
@@ -217,7 +228,7 @@ def prepare(model, source: str, input_shapes: dict | None = None) -> Prepared:
         dims = _static_dims(vi)
         if dims is not None:
             shapes[vi.name] = dims
-    for name, a in consts.items():
+    for name in consts:
         shapes.pop(name, None)
     return Prepared(model=model, consts=consts, shapes=shapes, elem_types=elem_types, opset=opset)
 

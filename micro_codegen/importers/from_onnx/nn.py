@@ -193,6 +193,10 @@ def conv_transpose(ctx: Context) -> None:
             pads.append((total // 2, total - total // 2))
         else:
             pads.append((total - total // 2, total // 2))
+    # a negative end padding (output_shape larger than the natural size): extra output rows
+    # reached by no tap, i.e. output padding
+    out_pad = tuple(op - min(e, 0) for op, (_, e) in zip(out_pad, pads))
+    pads = [(b, max(e, 0)) for b, e in pads]
     pad_list = (pads[0][0], pads[0][1], pads[1][0], pads[1][1])
     if min(pad_list) < 0:
         raise ctx.unsupported(f"the output shape needs negative padding {list(pad_list)}")
@@ -284,6 +288,8 @@ def batch_norm(ctx: Context) -> None:
     gamma, beta, mean, var = (ctx.require_const(k, n).astype(np.float64)
                               for k, n in ((1, "scale"), (2, "B"), (3, "input_mean"), (4, "input_var")))
     eps = float(np.float32(ctx.attr("epsilon", 1e-5)))
+    if not np.all(var + eps > 0):
+        raise ctx.unsupported("input_var + epsilon must be positive")
     scale = gamma / np.sqrt(var + eps)
     bias = beta - mean * scale
     rank = ctx.rank(x)
@@ -346,6 +352,8 @@ def depth_to_space(ctx: Context) -> None:
     x = ctx.inputs[0]
     _require_4d(ctx, x)
     attrs = dict(block_size=int(ctx.attr("blocksize")), format="NHWC")
+    if ctx.op_type == "SpaceToDepth" and ctx.attr("mode", "DCR") != "DCR":
+        raise ctx.unsupported(f"mode {ctx.attr('mode')!r} is not supported (DCR)")
     if ctx.op_type == "DepthToSpace":
         mode = ctx.attr("mode", "DCR")
         if mode not in ("DCR", "CRD"):
@@ -361,29 +369,78 @@ _COORD = {"asymmetric": "ASYMMETRIC", "align_corners": "ALIGN_CORNERS", "half_pi
 _METHOD = {"nearest": "NEAREST", "linear": "LINEAR", "cubic": "CUBIC"}
 
 
-def _onnx_nearest(n: int, o: int, coord: str, rounding: str) -> np.ndarray:
-    """ONNX's source index of each output index along one axis (nearest mode)."""
+def _onnx_source(n: int, o: int, coord: str, scale: float) -> np.ndarray:
+    """ONNX's source coordinate of each output index along one axis (float64); ONNX's resized
+    length is ``n * scale``, not rounded."""
     j = np.arange(o, dtype=np.float64)
-    scale = o / n
+    length = n * scale
     if coord == "asymmetric":
-        src = j / scale
-    elif coord == "align_corners":
-        src = j * (n - 1) / (o - 1) if o > 1 else np.zeros(o)
-    elif coord == "half_pixel":
-        src = (j + 0.5) / scale - 0.5
+        return j / scale
+    if coord == "align_corners":
+        return j * (n - 1) / (length - 1) if length != 1 else np.zeros(o)
+    if coord == "pytorch_half_pixel" and length <= 1:
+        return np.zeros(o)
+    return (j + 0.5) / scale - 0.5
+
+
+def _onnx_matrix(n: int, o: int, coord: str, scale: float, mode: str, rounding: str, a: float) -> np.ndarray:
+    """The [o, n] interpolation matrix ONNX's Resize applies along one axis (neighbours
+    outside the input take the edge value)."""
+    src = _onnx_source(n, o, coord, scale)
+    f = np.floor(src)
+    t = src - f
+    if mode == "nearest":
+        idx = {"floor": f, "ceil": np.ceil(src), "round_prefer_floor": np.where(t == 0.5, f, np.round(src)),
+               "round_prefer_ceil": np.where(t == 0.5, f + 1, np.round(src))}[rounding]
+        taps = [(idx, np.ones(o))]
+    elif mode == "linear":
+        taps = [(f, 1 - t), (f + 1, t)]
     else:
-        src = (j + 0.5) / scale - 0.5 if o > 1 else np.zeros(o)
-    frac = src - np.floor(src)
-    idx = {"floor": np.floor(src), "ceil": np.ceil(src),
-           "round_prefer_floor": np.where(frac == 0.5, np.floor(src), np.round(src)),
-           "round_prefer_ceil": np.where(frac == 0.5, np.ceil(src), np.round(src))}[rounding]
-    return np.clip(idx, 0, n - 1).astype(np.int32)
+        def keys(x):
+            x = np.abs(x)
+            return np.where(x <= 1, ((a + 2) * x - (a + 3)) * x * x + 1,
+                            np.where(x < 2, a * x ** 3 - 5 * a * x * x + 8 * a * x - 4 * a, 0.0))
+        taps = [(f + d, keys(t - d)) for d in (-1, 0, 1, 2)]
+    m = np.zeros((o, n))
+    for idx, w in taps:
+        np.add.at(m, (np.arange(o), np.clip(idx, 0, n - 1).astype(np.int64)), w)
+    return m
+
+
+def _ir_matrix(n: int, o: int, method: str, mode: str, a: float, quant: bool) -> np.ndarray:
+    """The [o, n] interpolation matrix the IR's Resize applies along one axis."""
+    if method == "NEAREST":
+        idx, w = numerics.resize_nearest_index(n, o, mode, tflite=quant)[:, None], np.ones((o, 1))
+    elif method == "LINEAR":
+        idx, w = numerics.resize_linear_taps(n, o, mode)
+    else:
+        idx, w = numerics.resize_cubic_taps(n, o, mode, a)
+    m = np.zeros((o, n))
+    np.add.at(m, (np.repeat(np.arange(o), idx.shape[1]), idx.reshape(-1)), np.asarray(w, np.float64).reshape(-1))
+    return m
+
+
+def _resize_scales(ctx: Context, in_hw, out_hw) -> tuple[float, float]:
+    """ONNX's scale factors of H and W: the scales input (``axes`` honoured), else out / in."""
+    scales = ctx.require_const(1 if ctx.op_type == "Upsample" else 2, "scales") \
+        if ctx.has_input(1 if ctx.op_type == "Upsample" else 2) else None
+    if ctx.op_type == "Resize" and ctx.has_input(3):
+        ctx.require_const(3, "sizes")
+    if scales is None or scales.size == 0:
+        if ctx.attr("keep_aspect_ratio_policy", "stretch") != "stretch":
+            raise ctx.unsupported("keep_aspect_ratio_policy other than 'stretch' is not supported")
+        return out_hw[0] / in_hw[0], out_hw[1] / in_hw[1]
+    full = [1.0] * 4
+    for k, ax in enumerate(ctx.attr("axes", list(range(4)))):
+        full[int(ax) % 4] = float(scales.reshape(-1)[k])
+    return full[2], full[3]
 
 
 @converter("Resize", "Upsample")
 def resize(ctx: Context) -> None:
-    """Resize of H and W -> Resize NHWC with the scales as a float [2] const (as the converter);
-    the coordinate mapping is checked to be the one the IR computes."""
+    """Resize of H and W -> Resize NHWC with the scales as a float [2] const (as the converter).
+    Per axis, the interpolation the IR computes must equal ONNX's (coordinate transform, scale,
+    nearest rounding, border handling), else the node is refused."""
     x = ctx.inputs[0]
     in_hw = _require_4d(ctx, x)
     out = ctx.shape(ctx.outputs[0])
@@ -398,20 +455,21 @@ def resize(ctx: Context) -> None:
                               f"({', '.join(_COORD)})")
     if int(ctx.attr("antialias", 0)) or int(ctx.attr("exclude_outside", 0)):
         raise ctx.unsupported("antialias / exclude_outside are not supported")
-    if coord == "pytorch_half_pixel" and min(out[2:]) == 1:
-        raise ctx.unsupported("pytorch_half_pixel with an output size of 1 is not supported")
-    attrs = dict(format="NHWC", method=_METHOD[mode], coordinate_transform_mode=_COORD[coord])
+    a = float(ctx.attr("cubic_coeff_a", -0.75))
+    rounding = ctx.attr("nearest_mode", "round_prefer_floor")
+    method = _METHOD[mode]
+    for axis, n, o, scale in zip("HW", in_hw, out[2:], _resize_scales(ctx, in_hw, out[2:])):
+        theirs = _onnx_matrix(n, o, coord, scale, mode, rounding, a)
+        ours = _ir_matrix(n, o, method, _COORD[coord], a, bool(ctx.qinfo.get(x)))
+        if not np.allclose(ours, theirs, atol=1e-5):
+            raise ctx.unsupported(f"{mode} resize of {axis} {n} -> {o} ({coord}, scale {scale:g}"
+                                  f"{', ' + rounding if mode == 'nearest' else ''}) maps coordinates other "
+                                  f"than the IR's Resize")
+    attrs = dict(format="NHWC", method=method, coordinate_transform_mode=_COORD[coord])
     if mode == "nearest":
-        rounding = ctx.attr("nearest_mode", "round_prefer_floor")
-        for n, o in zip(in_hw, out[2:]):
-            ours = numerics.resize_nearest_index(n, o, _COORD[coord],
-                                                 tflite=bool(ctx.qinfo.get(x)))
-            if not np.array_equal(ours, _onnx_nearest(n, o, coord, rounding)):
-                raise ctx.unsupported(f"nearest_mode {rounding!r} with {coord} maps {n} -> {o} other than "
-                                      f"the IR's nearest Resize")
         attrs["nearest_mode"] = "FLOOR"
     if mode == "cubic":
-        attrs["cubic_coeff"] = float(ctx.attr("cubic_coeff_a", -0.75))
+        attrs["cubic_coeff"] = a
     scales = ctx.const_tensor(f"{ctx.name}_scales",
                               np.array([out[2] / in_hw[0], out[3] / in_hw[1]], np.float32))
     ctx.emit("Resize", [ctx.tensor(x, NHWC), scales], NHWC, **attrs)
@@ -419,17 +477,26 @@ def resize(ctx: Context) -> None:
 
 # ----------------------------------------------------------------------------- matrix products
 
-def _matmul_operand(ctx: Context, name: str) -> int:
-    if ctx.rank(name) < 2:
-        raise ctx.unsupported(f"1-D operand '{name}' is not supported (reshape it to 2-D)")
-    return ctx.tensor(name, ONNX)
-
-
 @converter("MatMul")
 def matmul(ctx: Context) -> None:
-    """MatMul -> MatMulFusion (a following Add of a constant becomes its bias in :mod:`.fuse`)."""
+    """MatMul -> MatMulFusion (numpy matmul rules, 1-D operands included; a following Add of a
+    constant becomes its bias in :mod:`.fuse`)."""
     a, b = ctx.inputs[0], ctx.inputs[1]
-    ctx.emit("MatMulFusion", [_matmul_operand(ctx, a), _matmul_operand(ctx, b)])
+    ctx.emit("MatMulFusion", [ctx.tensor(a, ONNX), ctx.tensor(b, ONNX)])
+
+
+def _scaled(ctx: Context, name: str, factor: float, what: str) -> int:
+    """The IR tensor of ``name`` times the scalar ``factor`` (a MulFusion for an activation)."""
+    if ctx.is_const(name) and factor != 1.0:
+        return ctx.const_tensor(f"{name}_x{factor:g}", (ctx.const(name) * factor).astype(ctx.const(name).dtype))
+    src = ctx.tensor(name, ONNX)
+    if factor == 1.0:
+        return src
+    t = ctx.tensors[src]
+    out = ctx.new_tensor(f"{ctx.name}_{what}", t.dtype, t.shape)
+    ctx.add_node("MulFusion", [src, ctx.const_tensor(f"{ctx.name}_{what}_factor", np.array([factor], np.float32))],
+                 [out], name=f"{ctx.name}_{what}")
+    return out
 
 
 @converter("Gemm")
@@ -442,13 +509,14 @@ def gemm(ctx: Context) -> None:
     trans_a, trans_b = bool(ctx.attr("transA", 0)), bool(ctx.attr("transB", 0))
     n = ctx.shape(ctx.outputs[0])[1]
     bw = ctx.const(b)
+    if bw is not None and ctx.qinfo.get(b) is not None and alpha != 1.0:
+        raise ctx.unsupported(f"alpha {alpha} with a quantized B is not supported")
     if bw is not None:
         b_t = ctx.weight(b, bw if alpha == 1.0 else (bw * alpha).astype(bw.dtype))
-    elif alpha != 1.0:
-        raise ctx.unsupported(f"alpha {alpha} with a non-constant B is not supported")
+        a_t = ctx.tensor(a, ONNX)
     else:
-        b_t = ctx.tensor(b)
-    inputs = [ctx.tensor(a, ONNX), b_t]
+        b_t, a_t = ctx.tensor(b, ONNX), _scaled(ctx, a, alpha, "alpha")
+    inputs = [a_t, b_t]
     c = ctx.inputs[2] if ctx.has_input(2) else None
     cv = ctx.const(c) if c else None
     add_c = False
@@ -457,8 +525,6 @@ def gemm(ctx: Context) -> None:
         inputs.append(ctx.weight(c, bias.astype(cv.dtype)) if ctx.qinfo.get(c) else
                       ctx.const_tensor(c, bias.astype(np.float32)))
     elif c:
-        if beta != 1.0:
-            raise ctx.unsupported(f"beta {beta} with a non-constant or 2-D C is not supported")
         add_c = True
     attrs = dict(transpose_a=trans_a, transpose_b=trans_b)
     if not add_c:
@@ -468,7 +534,7 @@ def gemm(ctx: Context) -> None:
     dtype = ctx.dtype(y_name)
     mid = ctx.new_tensor(f"{ctx.name}_mm", dtype, ctx.shape(y_name))
     ctx.add_node("MatMulFusion", inputs, [mid], **attrs)
-    ctx.add_node("AddFusion", [mid, ctx.tensor(c, ONNX)], [ctx.output(0)], name=f"{ctx.name}_bias")
+    ctx.add_node("AddFusion", [mid, _scaled(ctx, c, beta, "beta")], [ctx.output(0)], name=f"{ctx.name}_bias")
 
 
 # ----------------------------------------------------------------------------- misc
