@@ -27,7 +27,8 @@ int64 and double count: the importer narrows them to int32 / float32) and none o
 (a 0 dimension: the IR has no empty tensors). A supported case whose import or run raises (an
 attribute refusal, say) counts as a failure.
 Prints one row per operator type (cases using it, passing), the total ``P of N supported tests
-pass (x %)`` and every failure with its reason; ``--json`` prints the same as JSON;
+pass (x %)``, how many passing cases also pass :func:`micro_codegen.check.check_graph` (a C kernel
+for every node), every failure with its reason and every passing case the check refuses; ``--json`` prints the same as JSON;
 ``--write-md`` writes it as Markdown (docs/onnx_node_tests.md is the committed copy).
 """
 from __future__ import annotations
@@ -55,6 +56,7 @@ class Row:
     status: str                   # PASS, FAIL or UNSUPPORTED (an op type or element type the IR lacks)
     reason: str = ""              # why it fails / which op types or element types are missing
     notes: tuple[str, ...] = ()   # preparations applied (opset move, frozen inputs)
+    c_check: str = ""             # a passing case: the first node micro_codegen.check refuses ("" none)
 
 
 def collect(only: list[str] | None = None):
@@ -173,8 +175,9 @@ def compare(got, want, rtol: float, atol: float) -> str | None:
     return None
 
 
-def run_model(model, inputs, outputs, rtol: float, atol: float) -> str | None:
-    """Import ``model``, run it on ``inputs``; None if it reproduces ``outputs``, else the reason."""
+def run_model(model, inputs, outputs, rtol: float, atol: float):
+    """Import ``model``, run it on ``inputs``: ``(None, graph)`` if it reproduces ``outputs``, else
+    ``(reason, graph)``."""
     from micro_codegen import reference
     from micro_codegen.importers import load_bytes
     g = load_bytes(model.SerializeToString(), "<node test>")
@@ -183,11 +186,18 @@ def run_model(model, inputs, outputs, rtol: float, atol: float) -> str | None:
     for ti in g.inputs:
         name = g.tensors[ti].name
         if name not in by_name:
-            return f"the imported graph has an input '{name}' the test does not feed"
+            return f"the imported graph has an input '{name}' the test does not feed", g
         feed.append(by_name[name])
     with np.errstate(all="ignore"):
         got = reference.run(g, feed)
-    return compare(got, outputs, rtol, atol)
+    return compare(got, outputs, rtol, atol), g
+
+
+def c_check(g) -> str:
+    """The first problem :func:`micro_codegen.check.check_graph` finds (a node without C kernel), or ""."""
+    from micro_codegen.check import check_graph
+    problems = check_graph(g)
+    return str(problems[0])[:300] if problems else ""
 
 
 def empty_values(model) -> list[str]:
@@ -236,18 +246,20 @@ def run_case(case, supported: frozenset[str], opsets: range) -> Row:
         return Row(case.name, ops, FAIL, str(e))
     notes += [note] if note else []
     try:
-        why = run_model(model, inputs, outputs, case.rtol, case.atol)
+        why, g = run_model(model, inputs, outputs, case.rtol, case.atol)
     except Exception as e:  # noqa: BLE001 - a benchmark reports every failure as a row
         why = _why(e)
     if why is not None and len(model.graph.input) > 1:
         try:
-            frozen_why = run_model(freeze_inputs(model, inputs), inputs[:1], outputs, case.rtol, case.atol)
+            frozen_why, g = run_model(freeze_inputs(model, inputs), inputs[:1], outputs, case.rtol, case.atol)
         except Exception as e:  # noqa: BLE001
             frozen_why = _why(e)
         if frozen_why is None:
-            return Row(case.name, ops, PASS, "", tuple(notes + [FROZEN]))
+            return Row(case.name, ops, PASS, "", tuple(notes + [FROZEN]), c_check(g))
         why = f"{why} (with {FROZEN}: {frozen_why})" if frozen_why != why else why
-    return Row(case.name, ops, PASS if why is None else FAIL, why or "", tuple(notes))
+    if why is None:
+        return Row(case.name, ops, PASS, "", tuple(notes), c_check(g))
+    return Row(case.name, ops, FAIL, why, tuple(notes))
 
 
 def run_all(cases, supported: frozenset[str] | None = None, opsets: range | None = None) -> list[Row]:
@@ -271,6 +283,7 @@ def summary(rows: list[Row]) -> dict:
     return {"cases": len(rows), "supported": len(tested), "passed": passed,
             "percent": round(100.0 * passed / len(tested), 1) if tested else 0.0,
             "frozen": sum(FROZEN in r.notes for r in tested if r.status == PASS),
+            "c_ok": sum(r.status == PASS and not r.c_check for r in tested),
             "opset_moved": sum(any(n.startswith("opset") for n in r.notes) for r in tested),
             "per_op": {op: {"tests": c[0], "passed": c[1]} for op, c in sorted(per_op.items())}}
 
@@ -279,15 +292,23 @@ def headline(s: dict) -> str:
     return f"{s['passed']} of {s['supported']} supported tests pass ({s['percent']} %)"
 
 
+def c_line(s: dict) -> str:
+    return (f"{s['c_ok']} of the {s['passed']} passing tests have a C kernel for every node "
+            f"(micro_codegen.check)")
+
+
 def text_report(rows: list[Row], s: dict) -> str:
     lines = [f"{'op type':<24} {'tests':>5} {'pass':>5}"]
     lines += [f"{op:<24} {c['tests']:>5} {c['passed']:>5}" for op, c in s["per_op"].items()]
     lines += ["", f"{s['cases']} node test cases; {s['supported']} use only supported op types "
                   f"({s['opset_moved']} moved to a supported opset, {s['frozen']} pass with {FROZEN})",
-              headline(s)]
+              headline(s), c_line(s)]
     fails = [r for r in rows if r.status == FAIL]
     if fails:
         lines += ["", "failures:"] + [f"  {r.name}: {r.reason}" for r in fails]
+    no_c = [r for r in rows if r.status == PASS and r.c_check]
+    if no_c:
+        lines += ["", "passing, but a node has no C kernel:"] + [f"  {r.name}: {r.c_check}" for r in no_c]
     return "\n".join(lines)
 
 
@@ -300,7 +321,7 @@ def markdown(rows: list[Row], s: dict) -> str:
              "",
              f"**{headline(s)}.** {s['cases']} node test cases in the installed `onnx`; {s['supported']} use only "
              f"operator types the importer supports ({s['opset_moved']} of them moved to a supported opset by the "
-             f"ONNX version converter; {s['frozen']} pass with {FROZEN}).",
+             f"ONNX version converter or re-stamped; {s['frozen']} pass with {FROZEN}). {c_line(s)}.",
              "",
              "| op type | tests | pass |",
              "|---|---:|---:|"]
@@ -308,6 +329,9 @@ def markdown(rows: list[Row], s: dict) -> str:
     fails = [r for r in rows if r.status == FAIL]
     lines += ["", f"## Failures ({len(fails)})", ""]
     lines += [f"- `{r.name}` ({', '.join(r.ops)}): {esc(r.reason)}" for r in fails] or ["none"]
+    no_c = [r for r in rows if r.status == PASS and r.c_check]
+    lines += ["", f"## Passing, but a node has no C kernel ({len(no_c)})", ""]
+    lines += [f"- `{r.name}`: {esc(r.c_check)}" for r in no_c] or ["none"]
     return "\n".join(lines) + "\n"
 
 
