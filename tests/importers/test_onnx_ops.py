@@ -252,6 +252,14 @@ def test_gather_elements(axis, const):
     check(m, {"x": rand(*xs)} if const else {"x": rand(*xs), "i": idx})
 
 
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_one_hot(axis):
+    """Negative indices wrap; out-of-range ones and fractional float ones match nothing."""
+    m = model([node("OneHot", ["i", "d", "v"], ["y"], axis=axis)], {"i": (2, 3)}, ["y"],
+              {"d": np.array(5, np.float32), "v": np.array([-1.0, 2.0], np.float32)})
+    check(m, {"i": np.array([[0, 4, -1], [5, -6, 2.5]], np.float32)})
+
+
 @pytest.mark.parametrize("axis", [0, -1])
 def test_hardmax_first_maximum(axis):
     m = model([node("Hardmax", ["x"], ["y"], axis=axis)], {"x": (3, 4)}, ["y"])

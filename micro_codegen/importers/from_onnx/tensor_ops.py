@@ -1,5 +1,5 @@
 """Tensor ONNX operators: reductions, LpNormalization, ArgMax / ArgMin, Hardmax, Gather,
-GatherElements, Tile, Slice, Split, Expand, ConstantOfShape, Trilu, TopK, CumSum, Range.
+GatherElements, OneHot, Tile, Slice, Split, Expand, ConstantOfShape, Trilu, TopK, CumSum, Range.
 
 The mapping is the official converter's: ``ReduceFusion`` with the mode and a constant int32
 axes input, ``StridedSlice`` in its five-input ONNX form, ``Gather`` with the axis as a third
@@ -11,7 +11,7 @@ Operators without an IR kernel are composed: ReduceLogSum (ReduceSum, Log), Redu
 (Exp, ReduceSum, Log), LpNormalization (ReduceL2 / ReduceASum, Div, and Where for a zero norm),
 ConstantOfShape (BroadcastTo of the one-element value), Trilu (Where with a constant triangle mask),
 Hardmax (ArgMax, Equal with the index range, Cast), GatherElements (Gather from the flattened input
-at computed flat indices).
+at computed flat indices), OneHot (Equal with the index range, Where).
 
 Layout: ops whose output keeps the input's rank (keepdims reductions, Slice, Split, Tile,
 CumSum, a 4-D Expand) run in the layout the input is held in, with their axes remapped by
@@ -29,6 +29,21 @@ _REDUCE = {"ReduceSum": "ReduceSum", "ReduceMean": "ReduceMean", "ReduceMax": "R
            "ReduceMin": "ReduceMin", "ReduceProd": "ReduceProd", "ReduceL1": "ReduceASum",
            "ReduceL2": "ReduceL2", "ReduceSumSquare": "ReduceSumSquare",
            "ReduceLogSum": "ReduceSum", "ReduceLogSumExp": "ReduceSum"}
+
+
+def _node(ctx: Context, op: str, ins: list[int], suffix: str, dtype: DType, shape, **attrs) -> int:
+    """Emit an intermediate IR node ``op`` writing a new ``dtype`` tensor of IR ``shape``; returns it."""
+    out = ctx.new_tensor(f"{ctx.outputs[0]}_{suffix}", dtype, shape)
+    ctx.add_node(op, ins, [out], name=f"{ctx.name}_{suffix}", **attrs)
+    return out
+
+
+def _wrap_negative(ctx: Context, it: int, dim: int, dtype: DType, shape) -> int:
+    """``where(i < 0, i + dim, i)`` of index tensor ``it``."""
+    zero, d = (ctx.const_tensor(f"{ctx.name}_{n}", np.array([v], dtype.np)) for n, v in (("zero", 0), ("dim", dim)))
+    neg = _node(ctx, "Less", [it, zero], "negative", DType.BOOL, shape)
+    return _node(ctx, "Where", [neg, _node(ctx, "AddFusion", [it, d], "plus_dim", dtype, shape), it], "index",
+                 dtype, shape)
 
 
 def _ints(a) -> list[int]:
@@ -102,14 +117,11 @@ def lp_normalization(ctx: Context) -> None:
     axis = ctx.axis(x, int(ctx.attr("axis", -1)))
     shape = ctx.ir_shape(x)
     norm_shape = tuple(1 if d == axis else n for d, n in enumerate(shape))
-    norm = ctx.new_tensor(f"{ctx.outputs[0]}_norm", dt, norm_shape)
-    ctx.add_node("ReduceFusion", [src, _i32(ctx, "axes", [axis])], [norm], name=f"{ctx.name}_norm",
+    norm = _node(ctx, "ReduceFusion", [src, _i32(ctx, "axes", [axis])], "norm", dt, norm_shape,
                  mode="ReduceL2" if p == 2 else "ReduceASum", keep_dims=True)
-    quot = ctx.new_tensor(f"{ctx.outputs[0]}_div", dt, shape)
-    ctx.add_node("DivFusion", [src, norm], [quot], name=f"{ctx.name}_div")
+    quot = _node(ctx, "DivFusion", [src, norm], "div", dt, shape)
     zero = ctx.const_tensor(f"{ctx.name}_zero", np.zeros(1, dt.np))
-    is_zero = ctx.new_tensor(f"{ctx.outputs[0]}_zero_norm", DType.BOOL, norm_shape)
-    ctx.add_node("Equal", [norm, zero], [is_zero], name=f"{ctx.name}_zero_norm")
+    is_zero = _node(ctx, "Equal", [norm, zero], "zero_norm", DType.BOOL, norm_shape)
     ctx.emit("Where", [is_zero, zero, quot], layout)
 
 
@@ -146,12 +158,11 @@ def hardmax(ctx: Context) -> None:
     layout, dt = ctx.layout(x), ctx.dtype(x)
     axis = ctx.axis(x, int(ctx.attr("axis", -1)))
     shape = ctx.ir_shape(x)
-    arg = ctx.new_tensor(f"{ctx.outputs[0]}_argmax", DType.INT32, tuple(1 if d == axis else n for d, n in enumerate(shape)))
-    ctx.add_node("ArgMaxFusion", [ctx.tensor(x)], [arg], name=f"{ctx.name}_argmax", axis=axis, top_k=1,
-                 keep_dims=True, out_max_value=False)
+    arg = _node(ctx, "ArgMaxFusion", [ctx.tensor(x)], "argmax", DType.INT32,
+                tuple(1 if d == axis else n for d, n in enumerate(shape)), axis=axis, top_k=1, keep_dims=True,
+                out_max_value=False)
     positions = np.arange(shape[axis], dtype=np.int32).reshape([-1 if d == axis else 1 for d in range(len(shape))])
-    hit = ctx.new_tensor(f"{ctx.outputs[0]}_hit", DType.BOOL, shape)
-    ctx.add_node("Equal", [arg, ctx.const_tensor(f"{ctx.name}_positions", positions)], [hit], name=f"{ctx.name}_hit")
+    hit = _node(ctx, "Equal", [arg, ctx.const_tensor(f"{ctx.name}_positions", positions)], "hit", DType.BOOL, shape)
     ctx.emit("Cast", [hit, _i32(ctx, "to", [dt.value])], layout)
 
 
@@ -191,16 +202,36 @@ def gather_elements(ctx: Context) -> None:
         flat = ctx.const_tensor(f"{ctx.name}_flat_indices",
                                 (np.where(i < 0, i + dim, i) * stride_a + base).astype(np.int32))
     else:
-        def int_node(op: str, ins: list[int], suffix: str, dtype: DType = DType.INT32) -> int:
-            out = ctx.new_tensor(f"{ctx.outputs[0]}_{suffix}", dtype, ishape)
-            ctx.add_node(op, ins, [out], name=f"{ctx.name}_{suffix}")
-            return out
-        it = ctx.tensor(idx, ONNX)
-        neg = int_node("Less", [it, _i32(ctx, "zero", [0])], "negative", DType.BOOL)
-        it = int_node("Where", [neg, int_node("AddFusion", [it, _i32(ctx, "dim", [dim])], "plus_dim"), it], "index")
-        it = int_node("MulFusion", [it, _i32(ctx, "stride", [stride_a])], "scaled")
-        flat = int_node("AddFusion", [it, ctx.const_tensor(f"{ctx.name}_base", base)], "flat_index")
+        it = _wrap_negative(ctx, ctx.tensor(idx, ONNX), dim, DType.INT32, ishape)
+        it = _node(ctx, "MulFusion", [it, _i32(ctx, "stride", [stride_a])], "scaled", DType.INT32, ishape)
+        flat = _node(ctx, "AddFusion", [it, ctx.const_tensor(f"{ctx.name}_base", base)], "flat_index", DType.INT32,
+                     ishape)
     ctx.emit("Gather", [flat_x, flat, _i32(ctx, "axis", [0])])
+
+
+@converter("OneHot")
+def one_hot(ctx: Context) -> None:
+    """``where(position == index, on, off)`` along the new ``axis`` (default -1): negative indices
+    wrapped, in the indices' own type (fractional float indices match nothing, as in ONNX);
+    ``depth`` and ``values`` constant."""
+    idx, out = ctx.inputs[0], ctx.outputs[0]
+    depth = int(np.asarray(ctx.require_const(1, "depth")).reshape(-1)[0])
+    off, on = np.asarray(ctx.require_const(2, "values")).reshape(-1)[:2]
+    rank = ctx.rank(out)
+    axis = int(ctx.attr("axis", -1))
+    if not -rank <= axis < rank:
+        raise ctx.unsupported(f"axis {axis} is out of range for the {rank}-D output")
+    axis %= rank
+    dt, ishape = ctx.dtype(idx), ctx.shape(idx)
+    it = _wrap_negative(ctx, ctx.tensor(idx, ONNX), depth, dt, ishape)
+    shape1 = ishape[:axis] + (1,) + ishape[axis:]
+    it = _node(ctx, "Reshape", [it, _i32(ctx, "shape", shape1)], "unsqueezed", dt, shape1)
+    positions = np.arange(depth).astype(dt.np).reshape([-1 if d == axis else 1 for d in range(rank)])
+    hit = _node(ctx, "Equal", [it, ctx.const_tensor(f"{ctx.name}_positions", positions)], "hit", DType.BOOL,
+                ctx.shape(out))
+    values = ctx.dtype(out).np
+    ctx.emit("Where", [hit, ctx.const_tensor(f"{ctx.name}_on", np.array([on], values)),
+                       ctx.const_tensor(f"{ctx.name}_off", np.array([off], values))])
 
 
 @converter("Slice")
