@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...ir import DType
-from .context import NHWC, ONNX_DTYPES, Context, converter, permute
+from .context import NHWC, ONNX_DTYPES, Context, channels_last, converter, permute
 
 FLT_MAX = float(np.finfo(np.float32).max)
 
@@ -52,6 +52,16 @@ def _out_layout(ctx: Context, names) -> str:
 def _const(ctx: Context, name: str, value, dtype: DType) -> int:
     """A new constant IR tensor holding scalar ``value`` in ``dtype`` (shape [1])."""
     return ctx.const_tensor(f"{ctx.name}_{name}", np.array([value], dtype=dtype.np))
+
+
+def _layout_const(ctx: Context, suffix: str, array: np.ndarray, layout: str) -> int:
+    """A new constant operand of a broadcasting op whose output is held in ``layout`` (expanded to
+    the output's rank and permuted when NHWC)."""
+    a = np.asarray(array)
+    if layout == NHWC:
+        rank = ctx.rank(ctx.outputs[0])
+        a = a.reshape((1,) * (rank - a.ndim) + a.shape).transpose(channels_last(rank))
+    return ctx.const_tensor(f"{ctx.name}_{suffix}", a)
 
 
 def _temp(ctx: Context, suffix: str, dtype: DType, ref: str, layout: str) -> int:
@@ -299,6 +309,47 @@ def is_inf(ctx: Context) -> None:
     else:
         target = np.inf if pos else -np.inf if neg else np.nan
     ctx.emit("Equal", [xt, _const(ctx, "inf", target, dt)], layout)
+
+
+def _powers_of_two(exponents: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """``2 ** exponents`` in integer ``dtype``, wrapping modulo 2**bits (``2**(bits-1)`` of a signed
+    type is its minimum, which multiplies like the unsigned value)."""
+    unsigned = np.dtype(f"u{dtype.itemsize}")
+    return np.left_shift(np.ones_like(exponents, dtype=unsigned), exponents.astype(unsigned)).view(dtype)
+
+
+@converter("BitShift")
+def bit_shift(ctx: Context) -> None:
+    """By constant amounts ``b`` (input 1): LEFT is ``x * 2**b`` (wrapping), RIGHT is ``floor(x / 2**b)``
+    (arithmetic for signed types) as one or two FloorDivs whose divisors fit the type; an amount
+    outside ``0..bits-1`` gives 0 (RIGHT of a negative signed value: -1), as ONNX opset 28."""
+    x, y = ctx.inputs[:2]
+    dt = ctx.dtype(x).np
+    if dt.kind not in "iu":
+        raise ctx.unsupported(f"BitShift needs integer inputs, got {ctx.dtype(x).short}")
+    b = np.asarray(ctx.require_const(1, "the shift amounts"), np.int64)
+    bits = dt.itemsize * 8
+    valid = (b >= 0) & (b < bits)
+    layout = _out_layout(ctx, [x, y])
+    xt = ctx.broadcast_tensor(x, layout)
+    name = ctx.outputs[0]
+    operand = lambda suffix, a: _layout_const(ctx, suffix, a, layout)  # noqa: E731
+    if ctx.attr("direction") == "LEFT":
+        mult = np.where(valid, _powers_of_two(np.where(valid, b, 0), dt), 0).astype(dt)
+        ctx.emit("MulFusion", [xt, operand("multiplier", mult)], layout)
+        return
+    if ctx.attr("direction") != "RIGHT":
+        raise ctx.unsupported(f"direction must be LEFT or RIGHT, got {ctx.attr('direction')!r}")
+    cap = bits - 1 if dt.kind == "u" else bits - 2          # the largest power of two the type holds
+    total = np.where(valid, b, cap + 1)
+    first = np.minimum(total, cap)
+    div1 = operand("divisor", _powers_of_two(first, dt))
+    if np.all(total == first):
+        ctx.emit("FloorDiv", [xt, div1], layout)
+        return
+    mid = ctx.new_tensor(f"{name}_partial", ctx.dtype(x), ctx.ir_shape(name, layout))
+    ctx.add_node("FloorDiv", [xt, div1], [mid], name=f"{ctx.name}_partial")
+    ctx.emit("FloorDiv", [mid, operand("divisor2", _powers_of_two(total - first, dt))], layout)
 
 
 @converter("Pow")
