@@ -59,6 +59,13 @@ def test_unary_positive_domain(op):
     check(m, {"x": rand(3, 5, lo=0.1, hi=4)})
 
 
+@pytest.mark.parametrize("op, lo, hi", [("Sinh", -3, 3), ("Cosh", -3, 3), ("Tan", -1.5, 1.5), ("Asinh", -5, 5),
+                                       ("Acosh", 1, 6), ("Atanh", -0.95, 0.95)])
+def test_composed_float_functions(op, lo, hi):
+    m = model([node(op, ["x"], ["y"])], {"x": (4, 6)}, ["y"])
+    check(m, {"x": rand(4, 6, lo=lo, hi=hi)}, rtol=1e-4)
+
+
 @pytest.mark.parametrize("approximate", ["none", "tanh"])
 def test_gelu_keeps_approximate(approximate):
     m = model([node("Gelu", ["x"], ["y"], approximate=approximate)], {"x": (4, 8)}, ["y"], opset=20)

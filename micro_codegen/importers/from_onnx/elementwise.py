@@ -14,7 +14,8 @@ LeakyRelu (alpha 0.01), Elu (1.0) and Celu are written; HardSigmoid keeps its al
 Selu with non-default alpha / gamma is ``gamma * ELU_alpha``. Operators without an IR kernel
 are composed from ones that have one: Mean (Add chain, Div), Celu (Div, ELU, Mul),
 ThresholdedRelu (Greater, Where), Mish (SOFTPLUS, TANH, Mul), integer Pow (Cast, Pow, Cast),
-Xor (NotEqual on bools), IsNaN (``x != x``), IsInf (Abs, Equal).
+Xor (NotEqual on bools), IsNaN (``x != x``), IsInf (Abs, Equal), Sinh, Cosh, Tan, Asinh, Acosh,
+Atanh (:data:`_COMPOSED`).
 """
 from __future__ import annotations
 
@@ -69,18 +70,20 @@ def _temp(ctx: Context, suffix: str, dtype: DType, ref: str, layout: str) -> int
     return ctx.new_tensor(f"{ctx.outputs[0]}_{suffix}", dtype, ctx.ir_shape(ref, layout))
 
 
-def _unary_chain(ctx: Context, steps: list[tuple[str, dict, int | None]]) -> None:
-    """Emit ``steps`` (IR op, attrs, optional second input tensor) one after the other on input 0,
-    in its layout; the last one writes output 0."""
+def _compose(ctx: Context, steps: list[tuple]) -> None:
+    """A float function of input 0 as IR nodes, in the input's layout: each step is ``(IR op,
+    operands, attrs)`` with operands ``"x"`` (the input), ``k`` (step k's result) or a float (a
+    constant); the last step writes output 0."""
     x = ctx.inputs[0]
-    layout = ctx.layout(x)
-    cur = ctx.tensor(x)
-    for k, (op, attrs, other) in enumerate(steps):
+    layout, dt = ctx.layout(x), ctx.dtype(x)
+    results: list[int] = []
+    for k, (op, operands, attrs) in enumerate(steps):
+        ins = [ctx.tensor(x) if a == "x" else _const(ctx, f"c{k}_{j}", a, dt) if isinstance(a, float) else results[a]
+               for j, a in enumerate(operands)]
         last = k == len(steps) - 1
-        out = ctx.output(0, layout) if last else _temp(ctx, f"{k}", ctx.dtype(x), x, layout)
-        ctx.add_node(op, [cur] if other is None else [cur, other], [out],
-                     name=ctx.name if last else f"{ctx.name}_{k}", **attrs)
-        cur = out
+        out = ctx.output(0, layout) if last else _temp(ctx, f"{k}", dt, x, layout)
+        ctx.add_node(op, ins, [out], name=ctx.name if last else f"{ctx.name}_{k}", **attrs)
+        results.append(out)
 
 
 def _activation(ctx: Context, act: str, **params) -> None:
@@ -137,9 +140,7 @@ def selu(ctx: Context) -> None:
     if (alpha, gamma) == (_f32(_SELU[0]), _f32(_SELU[1])):
         _activation(ctx, "SELU")
         return
-    dt = ctx.dtype(ctx.inputs[0])
-    _unary_chain(ctx, [("Activation", dict(activation_type="ELU", alpha=alpha), None),
-                       ("MulFusion", {}, _const(ctx, "gamma", gamma, dt))])
+    _compose(ctx, [("Activation", ["x"], dict(activation_type="ELU", alpha=alpha)), ("MulFusion", [0, gamma], {})])
 
 
 @converter("Celu")
@@ -149,10 +150,8 @@ def celu(ctx: Context) -> None:
     if alpha == 1.0:
         _activation(ctx, "ELU", alpha=1.0)
         return
-    dt = ctx.dtype(ctx.inputs[0])
-    _unary_chain(ctx, [("DivFusion", {}, _const(ctx, "alpha", alpha, dt)),
-                       ("Activation", dict(activation_type="ELU", alpha=1.0), None),
-                       ("MulFusion", {}, _const(ctx, "alpha_mul", alpha, dt))])
+    _compose(ctx, [("DivFusion", ["x", alpha], {}), ("Activation", [0], dict(activation_type="ELU", alpha=1.0)),
+                   ("MulFusion", [1, alpha], {})])
 
 
 @converter("HardSigmoid")
@@ -163,23 +162,40 @@ def hard_sigmoid(ctx: Context) -> None:
     if alpha == _f32(1 / 6) and beta == 0.5:
         _activation(ctx, "HSIGMOID")
         return
-    dt = ctx.dtype(ctx.inputs[0])
-    _unary_chain(ctx, [("MulFusion", {}, _const(ctx, "alpha", alpha, dt)),
-                       ("AddFusion", {}, _const(ctx, "beta", beta, dt)),
-                       ("Activation", dict(activation_type="HARD_TANH", min_val=0.0, max_val=1.0), None)])
+    _compose(ctx, [("MulFusion", ["x", alpha], {}), ("AddFusion", [0, beta], {}),
+                   ("Activation", [1], dict(activation_type="HARD_TANH", min_val=0.0, max_val=1.0))])
 
 
 @converter("Mish")
 def mish(ctx: Context) -> None:
     """``x * tanh(softplus(x))``."""
-    x = ctx.inputs[0]
-    layout, dt = ctx.layout(x), ctx.dtype(x)
-    xt = ctx.tensor(x)
-    sp = _temp(ctx, "softplus", dt, x, layout)
-    ctx.add_node("Activation", [xt], [sp], name=f"{ctx.name}_softplus", activation_type="SOFTPLUS")
-    th = _temp(ctx, "tanh", dt, x, layout)
-    ctx.add_node("Activation", [sp], [th], name=f"{ctx.name}_tanh", activation_type="TANH")
-    ctx.emit("MulFusion", [xt, th], layout)
+    _compose(ctx, [("Activation", ["x"], dict(activation_type="SOFTPLUS")),
+                   ("Activation", [0], dict(activation_type="TANH")), ("MulFusion", ["x", 1], {})])
+
+
+_EXP = ("ExpFusion", dict(base=-1.0, scale=1.0, shift=0.0))
+_EXP_NEG = ("ExpFusion", dict(base=-1.0, scale=-1.0, shift=0.0))
+#: float functions without an IR kernel, composed from IR ops (``_compose`` steps)
+_COMPOSED = {
+    "Sinh": [(_EXP[0], ["x"], _EXP[1]), (_EXP_NEG[0], ["x"], _EXP_NEG[1]), ("SubFusion", [0, 1], {}),
+             ("MulFusion", [2, 0.5], {})],
+    "Cosh": [(_EXP[0], ["x"], _EXP[1]), (_EXP_NEG[0], ["x"], _EXP_NEG[1]), ("AddFusion", [0, 1], {}),
+             ("MulFusion", [2, 0.5], {})],
+    "Tan": [("Sin", ["x"], {}), ("Cos", ["x"], {}), ("DivFusion", [0, 1], {})],
+    "Asinh": [("MulFusion", ["x", "x"], {}), ("AddFusion", [0, 1.0], {}), ("Sqrt", [1], {}),
+              ("AddFusion", ["x", 2], {}), ("Log", [3], {})],
+    "Acosh": [("MulFusion", ["x", "x"], {}), ("SubFusion", [0, 1.0], {}), ("Sqrt", [1], {}),
+              ("AddFusion", ["x", 2], {}), ("Log", [3], {})],
+    "Atanh": [("AddFusion", ["x", 1.0], {}), ("SubFusion", [1.0, "x"], {}), ("DivFusion", [0, 1], {}),
+              ("Log", [2], {}), ("MulFusion", [3, 0.5], {})],
+}
+
+
+@converter(*_COMPOSED)
+def composed(ctx: Context) -> None:
+    """sinh, cosh = (e^x -+ e^-x) / 2; tan = sin / cos; asinh, acosh = log(x + sqrt(x^2 +- 1));
+    atanh = log((1 + x) / (1 - x)) / 2."""
+    _compose(ctx, _COMPOSED[ctx.op_type])
 
 
 @converter("ThresholdedRelu")
