@@ -84,6 +84,8 @@ CASES = {
     "resize_nearest_default_sizes": ([node("Resize", ["x", "", "", "sz"], ["y"], mode="nearest",
                                            coordinate_transformation_mode="asymmetric")], X4,
                                      {"sz": np.array([1, 4, 16, 16], np.int64)}),
+    "resize_nearest_half_pixel_x2": ([node("Resize", ["x", "", "sc"], ["y"], mode="nearest")], X4,
+                                     {"sc": np.array([1, 1, 2, 2], np.float32)}),
     "resize_linear_half_pixel": ([node("Resize", ["x", "", "sc"], ["y"], mode="linear")], X4,
                                  {"sc": np.array([1, 1, 2, 2], np.float32)}),
     "resize_linear_align_corners": ([node("Resize", ["x", "", "sc"], ["y"], mode="linear",
@@ -120,6 +122,10 @@ CASES = {
                              X4, {"w": conv_w(3, 4)}),
     "transpose_to_nhwc_cancels": ([node("Conv", ["x", "w"], ["c"]), node("Transpose", ["c"], ["t"], perm=[0, 2, 3, 1]),
                                    node("Relu", ["t"], ["y"])], X4, {"w": conv_w(3, 4)}),
+    "tf2onnx_style_nhwc_io": ([node("Transpose", ["x"], ["t"], perm=[0, 3, 1, 2]),
+                               node("Conv", ["t", "w"], ["c"], pads=[1, 1, 1, 1]),
+                               node("Transpose", ["c"], ["y"], perm=[0, 2, 3, 1])], {"x": (1, 8, 8, 4)},
+                              {"w": conv_w(3, 4)}),
     "squeeze_unsqueeze": ([node("Unsqueeze", ["x", "a0"], ["u"]), node("Squeeze", ["u", "a1"], ["y"])],
                           {"x": (3, 1, 4)}, {"a0": np.array([0, -1], np.int64), "a1": np.array([0, 2], np.int64)}),
     "concat_nhwc_and_input": ([node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1]),
@@ -157,6 +163,7 @@ EXPECT_OPS = {
     "gemm_no_c_relu": ["MatMulFusion"],
     "matmul_add_bias": ["MatMulFusion"],
     "matmul_transpose_k": ["MatMulFusion"],
+    "tf2onnx_style_nhwc_io": ["Conv2DFusion"],                       # the model's transposes cancel the layout's
     "transpose_to_nhwc_cancels": ["Transpose", "Conv2DFusion"],      # the Relu fused into the conv
     "shape_chain_folded": ["Activation", "Reshape"],
     "mul_add_per_channel_scale": ["Transpose", "Conv2DFusion", "ScaleFusion", "Transpose"],
@@ -218,6 +225,18 @@ def test_lrn(size):
     sq = np.pad(x.astype(np.float64) ** 2, [(0, 0), (r, r), (0, 0), (0, 0)])
     s = sum(sq[:, k:k + 6] for k in range(size))
     np.testing.assert_allclose(got, x / (2.0 + 1e-2 / size * s) ** 0.75, atol=1e-6)
+
+
+def test_resize_refuses_what_no_ir_mode_computes():
+    """half_pixel + round_prefer_floor nearest of an integer upscale is asymmetric + floor in
+    the IR; downscaling 4 -> 3 has no IR equivalent and is refused naming the mapping."""
+    ok = import_model(model([node("Resize", ["x", "", "sc"], ["y"], mode="nearest")], X4, ["y"],
+                            {"sc": np.array([1, 1, 2, 2], np.float32)}))
+    assert next(n for n in ok.nodes if n.op == "Resize").attrs["coordinate_transform_mode"] == "ASYMMETRIC"
+    m = model([node("Resize", ["x", "", "", "sz"], ["y"], mode="nearest")], {"x": (1, 1, 4, 4)}, ["y"],
+              {"sz": np.array([1, 1, 3, 3], np.int64)})
+    with pytest.raises(UnsupportedOpError, match=r"nearest resize \[4, 4\] -> \[3, 3\] \(half_pixel"):
+        read_onnx(_bytes(m), "m.onnx")
 
 
 def test_conv_weight_layouts_and_attributes():

@@ -234,10 +234,14 @@ def scale_into_conv(w: _Work) -> None:
             continue
         s, b = s.reshape(-1).astype(np.float64), b.reshape(-1).astype(np.float64)
         wt = w.const(n.inputs[1]).astype(np.float64)
-        new_w = w.new_const(n.inputs[1], w.tensors[n.inputs[1]].name, wt * s.reshape((-1,) + (1,) * (wt.ndim - 1)))
-        old_b = w.const(n.inputs[2]).astype(np.float64) if len(n.inputs) > 2 else np.zeros(cout)
+        folded_w = wt * s.reshape((-1,) + (1,) * (wt.ndim - 1))
+        folded_b = (w.const(n.inputs[2]).astype(np.float64) if len(n.inputs) > 2 else np.zeros(cout)) * s + b
+        limit = np.finfo(np.float32).max
+        if not (np.all(np.abs(folded_w) <= limit) and np.all(np.abs(folded_b) <= limit)):
+            continue                  # would overflow float32: keep the ScaleFusion
+        new_w = w.new_const(n.inputs[1], w.tensors[n.inputs[1]].name, folded_w)
         new_b = w.new_const(n.inputs[1], f"{n.name}_bias" if len(n.inputs) < 3 else w.tensors[n.inputs[2]].name,
-                            old_b * s + b)
+                            folded_b)
         w.replace(k, inputs=(n.inputs[0], new_w, new_b), outputs=sc.outputs,
                   attrs={"activation_type": sc.attrs.get("activation_type")})
         w.nodes[c] = None

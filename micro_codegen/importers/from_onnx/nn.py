@@ -330,8 +330,8 @@ def layer_norm(ctx: Context) -> None:
         raise ctx.unsupported("B (input 2) must be a constant")
     params = [ctx.const_tensor(f"{ctx.name}_{n}", np.broadcast_to(a, pshape).astype(np.float32))
               for n, a in (("gamma", gamma), ("beta", beta))]
-    ctx.emit("LayerNormFusion", [ctx.tensor(x, ONNX)] + params, ONNX, begin_norm_axis=axis % rank,
-             begin_params_axis=axis % rank, epsilon=float(ctx.attr("epsilon", 1e-5)))
+    ctx.emit("LayerNormFusion", [ctx.tensor(x, ONNX)] + params, ONNX, begin_norm_axis=axis,
+             begin_params_axis=axis, epsilon=float(ctx.attr("epsilon", 1e-5)))
 
 
 @converter("LRN")
@@ -439,8 +439,8 @@ def _resize_scales(ctx: Context, in_hw, out_hw) -> tuple[float, float]:
 @converter("Resize", "Upsample")
 def resize(ctx: Context) -> None:
     """Resize of H and W -> Resize NHWC with the scales as a float [2] const (as the converter).
-    Per axis, the interpolation the IR computes must equal ONNX's (coordinate transform, scale,
-    nearest rounding, border handling), else the node is refused."""
+    On both axes the interpolation the IR computes must equal ONNX's (coordinate transform,
+    scale, nearest rounding, border handling), else the node is refused."""
     x = ctx.inputs[0]
     in_hw = _require_4d(ctx, x)
     out = ctx.shape(ctx.outputs[0])
@@ -458,14 +458,20 @@ def resize(ctx: Context) -> None:
     a = float(ctx.attr("cubic_coeff_a", -0.75))
     rounding = ctx.attr("nearest_mode", "round_prefer_floor")
     method = _METHOD[mode]
-    for axis, n, o, scale in zip("HW", in_hw, out[2:], _resize_scales(ctx, in_hw, out[2:])):
-        theirs = _onnx_matrix(n, o, coord, scale, mode, rounding, a)
-        ours = _ir_matrix(n, o, method, _COORD[coord], a, bool(ctx.qinfo.get(x)))
-        if not np.allclose(ours, theirs, atol=1e-5):
-            raise ctx.unsupported(f"{mode} resize of {axis} {n} -> {o} ({coord}, scale {scale:g}"
-                                  f"{', ' + rounding if mode == 'nearest' else ''}) maps coordinates other "
-                                  f"than the IR's Resize")
-    attrs = dict(format="NHWC", method=method, coordinate_transform_mode=_COORD[coord])
+    axes = list(zip("HW", in_hw, out[2:], _resize_scales(ctx, in_hw, out[2:])))
+    theirs = [_onnx_matrix(n, o, coord, scale, mode, rounding, a) for _, n, o, scale in axes]
+    # the IR coordinate mode computing ONNX's interpolation on both axes: the ONNX mode's own
+    # first, else another that coincides here (e.g. half_pixel + round_prefer_floor nearest of an
+    # integer upscale is asymmetric + floor)
+    modes = [_COORD[coord]] + [m for m in ("ASYMMETRIC", "HALF_PIXEL", "ALIGN_CORNERS") if m != _COORD[coord]]
+    ir_mode = next((m for m in modes if all(
+        np.allclose(_ir_matrix(n, o, method, m, a, bool(ctx.qinfo.get(x))), t, atol=1e-5)
+        for (_, n, o, _), t in zip(axes, theirs))), None)
+    if ir_mode is None:
+        raise ctx.unsupported(f"{mode} resize {list(in_hw)} -> {list(out[2:])} ({coord}, scales "
+                              f"{[round(v[3], 6) for v in axes]}{', ' + rounding if mode == 'nearest' else ''}) "
+                              f"maps coordinates other than any IR Resize")
+    attrs = dict(format="NHWC", method=method, coordinate_transform_mode=ir_mode)
     if mode == "nearest":
         attrs["nearest_mode"] = "FLOOR"
     if mode == "cubic":

@@ -109,11 +109,12 @@ def softmax(ctx: Context) -> None:
     (a Reshape to 2-D around it when that is more than the last axis)."""
     x = ctx.inputs[0]
     rank = ctx.rank(x)
-    axis = int(ctx.attr("axis", -1 if ctx.opset >= 13 else 1)) % max(rank, 1)
+    given = int(ctx.attr("axis", -1 if ctx.opset >= 13 else 1))
+    axis = given % max(rank, 1)
     op = ctx.op_type
     attr = (lambda a: {"axis": (a,)}) if op == "Softmax" else (lambda a: {"axis": a})
-    if ctx.opset >= 13 or axis == rank - 1:
-        ctx.emit(op, [ctx.tensor(x)], ctx.layout(x), **attr(ctx.axis(x, axis)))
+    if ctx.opset >= 13 or axis == rank - 1:       # the axis as given (the converter's), remapped if NHWC
+        ctx.emit(op, [ctx.tensor(x)], ctx.layout(x), **attr(ctx.axis(x, axis) if ctx.layout(x) == NHWC else given))
         return
     shape = ctx.shape(x)
     flat = (int(np.prod(shape[:axis])), int(np.prod(shape[axis:])))
