@@ -3,8 +3,7 @@
     .venv/bin/python benchmarks/onnx_node_tests.py [--only SUBSTR ...] [--json] [--write-md docs/onnx_node_tests.md]
 
 The ``onnx`` wheel ships the node test *cases* (model + inputs + expected outputs, computed by
-ONNX's own numpy implementations); this runs every case whose operator types are all in the
-importer's supported set (its converter registry): the model is
+ONNX's own numpy implementations); this runs every *supported* case (below): the model is
 serialized, imported with :func:`micro_codegen.importers.load_bytes`, run by the numpy reference
 interpreter on data set 0 and compared with the expected outputs the way ONNX's backend test
 runner does -- ``|got - expected| <= atol + rtol * |expected|`` with the case's tolerances
@@ -21,15 +20,17 @@ Two preparations, both what a user can do with stock tools before converting:
   graph inputs, which the importer needs constant), it is run again with inputs 1.. frozen into
   initializers holding the test's values (a real model carries them as initializers).
 
-A case is *supported* when every operator type is in that set, every element type of the
+A case is *supported* when every operator type has a converter (the importer's registry), every element type of the
 graph's inputs, outputs and initializers has an IR dtype (no bfloat16, float8, int4, string...;
 int64 and double count: the importer narrows them to int32 / float32) and none of them is empty
 (a 0 dimension: the IR has no empty tensors). A supported case whose import or run raises (an
 attribute refusal, say) counts as a failure.
+
 Prints one row per operator type (cases using it, passing), the total ``P of N supported tests
 pass (x %)``, how many passing cases also pass :func:`micro_codegen.check.check_graph` (a C kernel
-for every node), every failure with its reason and every passing case the check refuses; ``--json`` prints the same as JSON;
-``--write-md`` writes it as Markdown (docs/onnx_node_tests.md is the committed copy).
+for every node), every failure with its reason and every passing case the check refuses;
+``--json`` prints the same as JSON, ``--write-md`` as Markdown (docs/onnx_node_tests.md is the
+committed copy).
 """
 from __future__ import annotations
 
@@ -164,8 +165,8 @@ def compare(got, want, rtol: float, atol: float) -> str | None:
                 od, ed = o.astype(np.float64), e.astype(np.float64)
                 ok = np.isclose(od, ed, rtol=rtol, atol=atol, equal_nan=True)
                 if not ok.all():
-                    d = np.abs(od - ed)[~ok]
-                    return f"output {k}: {int((~ok).sum())} of {ok.size} values differ, max |diff| {np.nanmax(d) if np.isfinite(d).any() else d.max():g}"
+                    worst = np.nan_to_num(np.abs(od - ed)[~ok], nan=np.inf).max()    # NaN against a number: inf
+                    return f"output {k}: {int((~ok).sum())} of {ok.size} values differ, max |diff| {worst:g}"
         else:
             if o.dtype.kind in "fc":
                 return f"output {k}: dtype {o.dtype}, expected {e.dtype}"
