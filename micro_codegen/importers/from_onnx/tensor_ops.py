@@ -85,23 +85,15 @@ def reduce(ctx: Context) -> None:
     ir_axes = None if axes is None else sorted({ctx.axis(x, a) if layout == NHWC else a % ctx.rank(x)
                                                for a in axes})
     dt = ctx.dtype(x)
-    steps = []                          # (IR op, attrs) applied in order; the reduction is one of them
+    cur = src
     if ctx.op_type == "ReduceLogSumExp":
-        steps.append(("ExpFusion", dict(base=-1.0, scale=1.0, shift=0.0)))
-    steps.append(("ReduceFusion", dict(mode=_REDUCE[ctx.op_type], keep_dims=keep)))
+        cur = _node(ctx, "ExpFusion", [cur], "exp", dt, ctx.ir_shape(x, layout), base=-1.0, scale=1.0, shift=0.0)
+    ins = [cur] + ([] if ir_axes is None else [_i32(ctx, "axes", ir_axes)])
+    attrs = dict(mode=_REDUCE[ctx.op_type], keep_dims=keep)
     if ctx.op_type in ("ReduceLogSum", "ReduceLogSumExp"):
-        steps.append(("Log", {}))
-    cur, reduced = src, False
-    for k, (op, attrs) in enumerate(steps):
-        last = k == len(steps) - 1
-        ins = [cur]
-        if op == "ReduceFusion":
-            ins += [] if ir_axes is None else [_i32(ctx, "axes", ir_axes)]
-            reduced = True
-        shape = ctx.ir_shape(y, layout) if reduced else ctx.ir_shape(x, layout)
-        out = ctx.output(0, layout) if last else ctx.new_tensor(f"{y}_{k}", dt, shape)
-        ctx.add_node(op, ins, [out], name=ctx.name if last else f"{ctx.name}_{k}", **attrs)
-        cur = out
+        ctx.emit("Log", [_node(ctx, "ReduceFusion", ins, "sum", dt, ctx.ir_shape(y, layout), **attrs)], layout)
+    else:
+        ctx.emit("ReduceFusion", ins, layout, **attrs)
 
 
 @converter("LpNormalization")
@@ -140,14 +132,11 @@ def arg_max(ctx: Context) -> None:
         ctx.emit(op, [src], layout, **attrs)
         return
     shape = ctx.ir_shape(x, layout)
-    n = shape[axis]
-    rev = ctx.new_tensor(f"{ctx.outputs[0]}_reversed", ctx.dtype(x), shape)
-    ctx.add_node("StridedSlice", [src, _i32(ctx, "begin", [-1]), _i32(ctx, "end", [-(1 << 31)]),
-                                  _i32(ctx, "axes", [axis]), _i32(ctx, "steps", [-1])],
-                 [rev], name=f"{ctx.name}_reverse")
-    idx = ctx.new_tensor(f"{ctx.outputs[0]}_in_reversed", DType.INT32, ctx.ir_shape(ctx.outputs[0], layout))
-    ctx.add_node(op, [rev], [idx], name=f"{ctx.name}_arg", **attrs)
-    ctx.emit("SubFusion", [_i32(ctx, "last", [n - 1]), idx], layout)
+    rev = _node(ctx, "StridedSlice", [src, _i32(ctx, "begin", [-1]), _i32(ctx, "end", [-(1 << 31)]),
+                                      _i32(ctx, "axes", [axis]), _i32(ctx, "steps", [-1])],
+                "reversed", ctx.dtype(x), shape)
+    idx = _node(ctx, op, [rev], "in_reversed", DType.INT32, ctx.ir_shape(ctx.outputs[0], layout), **attrs)
+    ctx.emit("SubFusion", [_i32(ctx, "last", [shape[axis] - 1]), idx], layout)
 
 
 @converter("Hardmax")
@@ -317,7 +306,8 @@ def trilu(ctx: Context) -> None:
 @converter("TopK")
 def top_k(ctx: Context) -> None:
     """``TopKFusion(x, k)`` (sorted, largest first, int32 indices) in ONNX order; ``largest = 0``
-    is ``-TopK(-x)`` (the value order and the lower-index-first ties are then ONNX's)."""
+    is ``-TopK(-x)`` (the value order and the lower-index-first ties are then ONNX's; an integer
+    input must not hold its type's minimum, whose negation wraps)."""
     x = ctx.inputs[0]
     k = _ints(ctx.require_const(1, "k"))
     axis = int(ctx.attr("axis", -1))
@@ -329,12 +319,10 @@ def top_k(ctx: Context) -> None:
         ctx.emit("TopKFusion", [src, k_t], **attrs)
         return
     dt = ctx.dtype(x)
-    if dt in (DType.BOOL,) or np.issubdtype(dt.np, np.unsignedinteger):
+    if dt == DType.BOOL or np.issubdtype(dt.np, np.unsignedinteger):
         raise ctx.unsupported(f"largest = 0 (smallest) is supported for floats and signed integers, not {dt.short}")
-    values = ctx.outputs[0]
-    neg = ctx.new_tensor(f"{values}_negated_in", dt, ctx.ir_shape(x, ONNX))
-    ctx.add_node("Neg", [src], [neg], name=f"{ctx.name}_neg_in")
-    neg_vals = ctx.new_tensor(f"{values}_negated", dt, ctx.ir_shape(values, ONNX))
+    neg = _node(ctx, "Neg", [src], "negated_in", dt, ctx.ir_shape(x, ONNX))
+    neg_vals = ctx.new_tensor(f"{ctx.outputs[0]}_negated", dt, ctx.ir_shape(ctx.outputs[0], ONNX))
     ctx.add_node("TopKFusion", [neg, k_t], [neg_vals, ctx.output(1)], **attrs)
     ctx.add_node("Neg", [neg_vals], [ctx.output(0)], name=f"{ctx.name}_neg_out")
 
