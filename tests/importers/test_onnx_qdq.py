@@ -14,6 +14,7 @@ from onnx.reference import ReferenceEvaluator
 
 from conftest import require_tool
 from micro_codegen import api
+from micro_codegen.check import check_graph
 from micro_codegen.errors import UnsupportedOpError
 from micro_codegen.importers.from_onnx import read_onnx
 from micro_codegen.importers.from_onnx.qdq import QInfo, fold_qdq
@@ -293,6 +294,7 @@ def test_qdq_model_every_layer_within_one_lsb(make):
     m, samples, out_scale = make()
     g, err = _lsb_errors(m, samples, out_scale)
     _all_int8(g)
+    assert not check_graph(g)                  # C kernels for every node
     for x in samples:
         layers = _layer_errors(m, g, x)
         assert layers and all(err <= roundings for err, roundings in layers.values()), layers
@@ -342,11 +344,12 @@ def test_blocked_quantization_is_refused_naming_the_node():
 
 
 @pytest.mark.qemu
-def test_qdq_cnn_on_qemu_equals_reference(tmp_path):
+@pytest.mark.parametrize("make", [cnn, pytest.param(branchy, marks=pytest.mark.slow)], ids=["cnn", "branchy"])
+def test_qdq_model_on_qemu_equals_reference(make, tmp_path):
     require_tool("arm-none-eabi-gcc")
     require_tool("qemu-system-arm")
-    m, samples, _ = cnn()
-    path = tmp_path / "qdq_cnn.onnx"
+    m, samples, _ = make()
+    path = tmp_path / "qdq.onnx"
     onnx.save(m, path)
     g = api.load(path)
     cases = tmp_path / "cases.npz"
