@@ -20,11 +20,11 @@ Two preparations, both what a user can do with stock tools before converting:
   graph inputs, which the importer needs constant), it is run again with inputs 1.. frozen into
   initializers holding the test's values (a real model carries them as initializers).
 
-A case is *supported* when every operator type has a converter (the importer's registry), every element type of the
-graph's inputs, outputs and initializers has an IR dtype (no bfloat16, float8, int4, string...;
-int64 and double count: the importer narrows them to int32 / float32) and none of them is empty
-(a 0 dimension: the IR has no empty tensors). A supported case whose import or run raises (an
-attribute refusal, say) counts as a failure.
+A case is *supported* when every operator type has a converter (the importer's registry) and
+every element type of the graph's inputs, outputs and initializers has an IR dtype (no bfloat16,
+float8, int4, string...; int64 and double count: the importer narrows them to int32 / float32).
+A supported case whose import or run raises (an attribute refusal, an empty tensor, say) counts
+as a failure.
 
 Prints one row per operator type (cases using it, passing), the total ``P of N supported tests
 pass (x %)``, how many passing cases also pass :func:`micro_codegen.check.check_graph` (a C kernel
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 import sys
 import warnings
 from dataclasses import asdict, dataclass
@@ -201,15 +202,6 @@ def c_check(g) -> str:
     return str(problems[0])[:300] if problems else ""
 
 
-def empty_values(model) -> list[str]:
-    """Graph inputs / outputs / initializers with a 0 dimension (the IR runs no empty tensors)."""
-    g = model.graph
-    vis = [(vi.name, [d.dim_value if d.HasField("dim_value") else -1 for d in vi.type.tensor_type.shape.dim])
-           for vi in list(g.input) + list(g.output)]
-    vis += [(t.name, list(t.dims)) for t in g.initializer]
-    return sorted({name for name, dims in vis if 0 in dims})
-
-
 def foreign_types(model) -> list[str]:
     """Names of the element types of the graph's inputs, outputs and initializers that the IR has
     no dtype for (bfloat16, float8, int4, string, ...; int64 / double are narrowed, so they count)."""
@@ -236,9 +228,6 @@ def run_case(case, supported: frozenset[str], opsets: range) -> Row:
     foreign = foreign_types(case.model)
     if foreign:
         return Row(case.name, ops, UNSUPPORTED, "element types " + ", ".join(foreign))
-    empty = empty_values(case.model)
-    if empty:
-        return Row(case.name, ops, UNSUPPORTED, "empty tensors " + ", ".join(empty))
     inputs, outputs = ([_array(a) for a in arrays] for arrays in case.data_sets[0])
     notes: list[str] = []
     try:
@@ -281,12 +270,18 @@ def summary(rows: list[Row]) -> dict:
             c = per_op.setdefault(op, [0, 0])
             c[0] += 1
             c[1] += r.status == PASS
+    why_not = Counter(" ".join(r.reason.split()[:2]) for r in rows if r.status == UNSUPPORTED)
     return {"cases": len(rows), "supported": len(tested), "passed": passed,
+            "unsupported": dict(sorted(why_not.items())),        # "op types" / "element types"
             "percent": round(100.0 * passed / len(tested), 1) if tested else 0.0,
             "frozen": sum(FROZEN in r.notes for r in tested if r.status == PASS),
             "c_ok": sum(r.status == PASS and not r.c_check for r in tested),
             "opset_moved": sum(any(n.startswith("opset") for n in r.notes) for r in tested),
             "per_op": {op: {"tests": c[0], "passed": c[1]} for op, c in sorted(per_op.items())}}
+
+
+def _not_supported(s: dict) -> str:
+    return ", ".join(f"{n} by {k}" for k, n in s["unsupported"].items()) or "none"
 
 
 def headline(s: dict) -> str:
@@ -301,8 +296,8 @@ def c_line(s: dict) -> str:
 def text_report(rows: list[Row], s: dict) -> str:
     lines = [f"{'op type':<24} {'tests':>5} {'pass':>5}"]
     lines += [f"{op:<24} {c['tests']:>5} {c['passed']:>5}" for op, c in s["per_op"].items()]
-    lines += ["", f"{s['cases']} node test cases; {s['supported']} use only supported op types "
-                  f"({s['opset_moved']} moved to a supported opset, {s['frozen']} pass with {FROZEN})",
+    lines += ["", f"{s['cases']} node test cases; {s['supported']} supported ({s['opset_moved']} moved to a "
+                  f"supported opset, {s['frozen']} pass with {FROZEN}); not supported: {_not_supported(s)}",
               headline(s), c_line(s)]
     fails = [r for r in rows if r.status == FAIL]
     if fails:
@@ -320,9 +315,9 @@ def markdown(rows: list[Row], s: dict) -> str:
              "Written by `benchmarks/onnx_node_tests.py --write-md docs/onnx_node_tests.md` (do not edit by hand; "
              "the module docstring says how the cases are run and compared).",
              "",
-             f"**{headline(s)}.** {s['cases']} node test cases in the installed `onnx`; {s['supported']} use only "
-             f"operator types the importer supports ({s['opset_moved']} of them moved to a supported opset by the "
-             f"ONNX version converter or re-stamped; {s['frozen']} pass with {FROZEN}). {c_line(s)}.",
+             f"**{headline(s)}.** {s['cases']} node test cases in the installed `onnx`; {s['supported']} are "
+             f"supported ({s['opset_moved']} of them moved to a supported opset by the ONNX version converter or "
+             f"re-stamped; {s['frozen']} pass with {FROZEN}); not supported: {_not_supported(s)}. {c_line(s)}.",
              "",
              "| op type | tests | pass |",
              "|---|---:|---:|"]
