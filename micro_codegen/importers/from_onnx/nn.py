@@ -422,9 +422,8 @@ def _ir_matrix(n: int, o: int, method: str, mode: str, a: float, quant: bool) ->
 
 def _resize_scales(ctx: Context, in_hw, out_hw) -> tuple[float, float]:
     """ONNX's scale factors of H and W: the scales input (``axes`` honoured), else out / in."""
-    scales = ctx.require_const(1 if ctx.op_type == "Upsample" else 2, "scales") \
-        if ctx.has_input(1 if ctx.op_type == "Upsample" else 2) else None
-    if ctx.op_type == "Resize" and ctx.has_input(3):
+    scales = ctx.require_const(2, "scales") if ctx.has_input(2) else None
+    if ctx.has_input(3):
         ctx.require_const(3, "sizes")
     if scales is None or scales.size == 0:
         if ctx.attr("keep_aspect_ratio_policy", "stretch") != "stretch":
@@ -436,7 +435,7 @@ def _resize_scales(ctx: Context, in_hw, out_hw) -> tuple[float, float]:
     return full[2], full[3]
 
 
-@converter("Resize", "Upsample")
+@converter("Resize")
 def resize(ctx: Context) -> None:
     """Resize of H and W -> Resize NHWC with the scales as a float [2] const (as the converter).
     On both axes the interpolation the IR computes must equal ONNX's (coordinate transform,
@@ -447,7 +446,7 @@ def resize(ctx: Context) -> None:
     if tuple(out[:2]) != tuple(ctx.shape(x)[:2]):
         raise ctx.unsupported("only the H and W axes may be resized")
     mode = ctx.attr("mode", "nearest")
-    coord = ctx.attr("coordinate_transformation_mode", "half_pixel" if ctx.op_type == "Resize" else "asymmetric")
+    coord = ctx.attr("coordinate_transformation_mode", "half_pixel")
     if mode not in _METHOD:
         raise ctx.unsupported(f"mode {mode!r} is not supported (nearest, linear, cubic)")
     if coord not in _COORD:
