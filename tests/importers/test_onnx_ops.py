@@ -193,6 +193,13 @@ def test_reduce_axes_attribute(op):
     check(m)
 
 
+@pytest.mark.parametrize("op", ["ReduceSum", "ReduceProd", "ReduceMax", "ReduceMin", "ReduceLogSumExp"])
+def test_reduce_of_an_empty_input_is_the_identity(op):
+    m = model([node(op, ["x", "axes"], ["y"], keepdims=1)], {"x": (2, 0, 3)}, ["y"],
+              {"axes": np.array([1], np.int64)}, opset=18)
+    check(m, {"x": np.zeros((2, 0, 3), np.float32)})
+
+
 def test_reduce_noop_with_empty_axes():
     m = model([node("ReduceSum", ["x"], ["y"], noop_with_empty_axes=1)], {"x": (2, 3)}, ["y"], opset=13)
     check(m)

@@ -67,18 +67,31 @@ def _reduce_axes(ctx: Context) -> list[int] | None:
     return axes or None
 
 
+def _empty_reduction(ctx: Context) -> None:
+    """A reduction of an empty input is its identity (Sum 0, Prod 1, Max the lowest value, Min the
+    highest, Mean NaN, the Log ones -inf), broadcast to the output shape."""
+    dt = ctx.dtype(ctx.outputs[0]).np
+    info = np.finfo(dt) if dt.kind == "f" else np.iinfo(dt) if dt.kind in "iu" else None
+    low, high = (-np.inf, np.inf) if dt.kind == "f" else (False, True) if info is None else (info.min, info.max)
+    value = {"ReduceProd": 1, "ReduceMax": low, "ReduceMin": high, "ReduceMean": np.nan, "ReduceLogSum": -np.inf,
+             "ReduceLogSumExp": -np.inf}.get(ctx.op_type, 0)
+    ctx.emit("BroadcastTo", [ctx.const_tensor(f"{ctx.name}_identity", np.array([value], dt)),
+                             _i32(ctx, "shape", ctx.shape(ctx.outputs[0]))])
+
+
 @converter(*_REDUCE)
 def reduce(ctx: Context) -> None:
     """``ReduceFusion`` (mode, keep_dims; axes as a constant int32 input, none = all axes).
-    Empty axes with ``noop_with_empty_axes = 1`` is a copy."""
+    Empty axes with ``noop_with_empty_axes = 1`` is a copy; an empty input gives the identity."""
     x, y = ctx.inputs[0], ctx.outputs[0]
-    if 0 in ctx.shape(x):
-        raise ctx.unsupported(f"the input '{x}' is empty (shape {list(ctx.shape(x))}): the IR has no empty tensors")
     axes = _reduce_axes(ctx)
     keep = bool(ctx.attr("keepdims", 1))
     if axes is None and int(ctx.attr("noop_with_empty_axes", 0)):
         layout = ctx.layout(x)
         ctx.emit("Reshape", [ctx.tensor(x), _i32(ctx, "shape", ctx.ir_shape(x))], layout)
+        return
+    if 0 in ctx.shape(x):
+        _empty_reduction(ctx)
         return
     layout = ctx.layout(x) if keep else ONNX
     src = ctx.tensor(x, layout)
