@@ -351,10 +351,11 @@ def cumsum(ctx: Context) -> None:
 
 @converter("Range")
 def range_(ctx: Context) -> None:
-    """``Range(start, limit, delta)`` (left only when it is a graph output: with constant inputs it
-    is folded otherwise)."""
+    """``Range(start, limit, delta)``: the output length must be known at conversion (shape inference
+    found it; constant inputs are folded unless the result is a graph output)."""
     y = ctx.outputs[0]
-    if not all(ctx.is_const(n) for n in ctx.inputs[:3]):
-        raise ctx.unsupported("start, limit and delta must be constants (the output length depends on them)")
+    if y not in ctx.shapes:
+        raise ctx.unsupported("the output length depends on start / limit / delta values that are unknown at "
+                              "conversion: they must be constants")
     ctx.emit("Range", [ctx.tensor(n) for n in ctx.inputs[:3]], d_type=ctx.dtype(y).value)
 
