@@ -9,10 +9,13 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import onnx
 import pytest
 from onnx import TensorProto
 from onnx.reference import ReferenceEvaluator
 
+from conftest import require_tool
+from micro_codegen import api
 from micro_codegen.errors import UnsupportedOpError
 from micro_codegen.reference import run
 from onnx_build import check, import_model, model, node, ops, rand
@@ -244,7 +247,7 @@ def test_split(sizes):
 
 def test_tile_expand_constant_of_shape():
     m = model([node("Tile", ["x", "r"], ["t"]), node("Expand", ["t", "s"], ["e"]),
-               node("ConstantOfShape", ["shp"], ["z"], value=__import__("onnx").numpy_helper.from_array(
+               node("ConstantOfShape", ["shp"], ["z"], value=onnx.numpy_helper.from_array(
                    np.array([2.5], np.float32))), node("Add", ["e", "z"], ["y"])],
               {"x": (2, 1, 3)}, ["y"], {"r": np.array([1, 2, 1], np.int64), "s": np.array([4, 2, 2, 3], np.int64),
                                         "shp": np.array([2, 2, 3], np.int64)})
@@ -339,6 +342,37 @@ def test_elementwise_and_tensor_ops_stay_nhwc_after_a_conv():
     m = model(nodes, {"x": (1, 3, 5, 5)}, ["y"], inits, opset=18)
     g = check(m)
     assert ops(g).count("Transpose") == 2, ops(g)
+
+
+# ---------------------------------------------------------------- generated C
+
+def test_composed_ops_generate_c_that_matches_the_reference(tmp_path):
+    """The IR the converters compose (HardSigmoid chain, Clip, keepdims ReduceMean, Where, ArgMax of the
+    last maximum, smallest TopK, reverse CumSum, negative-step Slice, Tile, Mish, Trilu, GatherElements)
+    compiles (host gcc) and computes what the reference interpreter does."""
+    require_tool("gcc")
+    nodes = [node("HardSigmoid", ["x"], ["h"]), node("Clip", ["h", "lo", "hi"], ["c"]),
+             node("ReduceMean", ["c", "ax"], ["r"], keepdims=1), node("Sub", ["c", "r"], ["d"]),
+             node("Where", ["m", "d", "c"], ["w"]),
+             node("ArgMax", ["w"], ["am"], axis=1, keepdims=0, select_last_index=1),
+             node("TopK", ["w", "k"], ["tv", "ti"], axis=-1, largest=0), node("CumSum", ["tv", "cax"], ["cs"], reverse=1),
+             node("Slice", ["cs", "st", "en", "sax", "ss"], ["sl"]), node("Tile", ["sl", "rep"], ["y"]),
+             node("Mish", ["x"], ["mi"]), node("Trilu", ["mi"], ["tr"]),
+             node("GatherElements", ["tr", "gi"], ["ge"], axis=1)]
+    inits = {"lo": np.array(0.1, np.float32), "hi": np.array(0.8, np.float32), "ax": np.array([1], np.int64),
+             "m": rand(3, 6) > 0, "k": np.array([4], np.int64), "cax": np.array(1, np.int64),
+             "st": np.array([3], np.int64), "en": np.array([0], np.int64), "sax": np.array([1], np.int64),
+             "ss": np.array([-1], np.int64), "rep": np.array([1, 2], np.int64),
+             "gi": np.array([[0, 5, 2], [1, 1, 0], [4, 3, 2]], np.int64)}
+    m = model(nodes, {"x": (3, 6)}, ["y", "am", "ge"], inits, opset=18)
+    check(m, {"x": rand(3, 6, lo=-3, hi=3)})
+    path = tmp_path / "composed.onnx"
+    onnx.save(m, path)
+    x = rand(3, 6, lo=-3, hi=3)
+    outs = run(api.load(path), [x])
+    np.savez(tmp_path / "cases.npz", input_0=x, **{f"output_0_{k}": o for k, o in enumerate(outs)})
+    r = api.validate(path, "host", cases_path=tmp_path / "cases.npz", out_dir=tmp_path / "proj")
+    assert r.report.failed == 0 and r.report.passed == 1, r.report.to_json()
 
 
 # ---------------------------------------------------------------- refusals
