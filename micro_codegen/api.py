@@ -1,6 +1,8 @@
 """Library entry points (no printing). The CLI is a thin layer over these."""
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -19,6 +21,44 @@ from .progress import NO_PROGRESS, Progress  # noqa: F401  (public: subclass it 
 def load(path: str | Path) -> Graph:
     """Read a ``.ms``, ``.tflite`` or ``.onnx`` model (told apart by content)."""
     return load_model(path)
+
+
+def convert(model: str | Path, output: str | Path) -> dict:
+    """Read ``model`` (``.tflite``, ``.onnx`` or ``.ms``) and write it as a MindSpore Lite ``.ms``
+    file ``output``; return the ``convert --json`` document. The file is written next to
+    ``output`` and renamed into place only after it reads back to the same IR, so a failure
+    leaves no file behind."""
+    import os
+    import tempfile
+
+    from .errors import ModelFileError
+    from .ms_model import read_bytes, write_bytes
+
+    g = load_model(model)
+    data = write_bytes(g)
+    out = Path(output)
+    if g != read_bytes(data, str(out)):   # the writer and reader must agree (a bug, not a user error)
+        raise ModelFileError(f"{out}: the written model does not read back to the imported graph")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as e:
+        raise ModelFileError(f"{out}: cannot write: {e.strerror or e}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, out)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise ModelFileError(f"{out}: cannot write: {e.strerror or e}") from None
+    problems = check_graph(g)
+    return {
+        "model": str(model), "format": g.source_format, "output": str(out), "bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(), "nodes": len(g.nodes),
+        "op_counts": dict(sorted(Counter(n.op for n in g.nodes).items())), "weight_bytes": g.weight_bytes,
+        "supported": not problems,
+        "problems": [p.to_json() for p in problems],
+    }
 
 
 def _tensor_json(t: Tensor) -> dict:
@@ -46,7 +86,7 @@ def inspect_graph(g: Graph) -> dict:
             "weight_bytes": sum(len(g.tensors[t].data) for t in n.inputs if g.tensors[t].is_const),
         })
     return {
-        "model": g.source, "sha256": g.sha256, "version": g.version,
+        "model": g.source, "format": g.source_format, "sha256": g.sha256, "version": g.version,
         "inputs": [_tensor_json(g.tensors[i]) for i in g.inputs],
         "outputs": [_tensor_json(g.tensors[i]) for i in g.outputs],
         "nodes": nodes,
@@ -337,11 +377,12 @@ def run(project_dir: str | Path, cases_path: str | Path, out_path: str | Path | 
 
 
 def default_cases(model: str | Path) -> Path:
-    """``MODEL.npz`` beside the model (the layout of ../shared/models)."""
+    """:func:`cases_beside`, or CasesFileError when there is none."""
     from .errors import CasesFileError
-    p = Path(str(model) + ".npz")
-    if not p.is_file():
-        raise CasesFileError(f"no --cases given and {p} does not exist")
+    from .cases import cases_beside
+    p = cases_beside(model)
+    if p is None:
+        raise CasesFileError(f"no --cases given and {model}.npz does not exist")
     return p
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .cases import Case, compare, load_cases
+from .cases import Case, cases_beside, compare, load_cases
 from .compiled import CompiledModel, MemoryOptions
 from .errors import BoardConfigError, ToolchainError, ValidationError
 from .ir import DType, Graph
@@ -263,8 +263,8 @@ def bench(model, board_name: str, cases_path: str | Path | None = None, bind: di
     if port and on_qemu:
         raise BoardConfigError(f"board '{board.name}' is simulated (runner qemu): --port is only for real boards")
     g = load_model(model) if not isinstance(model, Graph) else model
-    if cases_path is None and isinstance(model, (str, Path)) and Path(str(model) + ".npz").is_file():
-        cases_path = Path(str(model) + ".npz")
+    if cases_path is None and isinstance(model, (str, Path)):
+        cases_path = cases_beside(model)
     if bind is None and cases_path is not None:
         from .cases import bound_values
         from .fold import shape_inputs

@@ -167,3 +167,13 @@ def compare(got: np.ndarray, expected: np.ndarray, atol: float = ATOL, rtol: flo
     order = np.argsort(-diff, kind="stable")[:5]
     worst = [(int(i), float(ed[i]), float(gd[i])) for i in order if bad[i]]
     return Comparison(not bad.any(), float(diff.max()) if diff.size else 0.0, int(bad.sum()), worst)
+
+
+def cases_beside(model: str | Path) -> Path | None:
+    """The cases file beside a model (the layout of ../shared/models): ``MODEL.npz``, or for a
+    ``.tflite``/``.onnx`` model the cases of its converted twin, ``<stem>.ms.npz``."""
+    model = Path(model)
+    for p in (Path(str(model) + ".npz"), model.with_suffix(".ms.npz")):
+        if p.is_file():
+            return p
+    return None

@@ -104,6 +104,42 @@ def _patch_line(patch, spec) -> str:
     return "patch: none (no patch makes the arena smaller)" if spec not in (None, "off") else "patch: off"
 
 
+def _parse_input_shapes(ctx, param, items) -> dict | None:
+    """``--input-shape NAME:D1,D2,...`` (repeatable) -> {name: dims}."""
+    out = {}
+    for item in items or ():
+        name, sep, text = item.rpartition(":")
+        try:
+            dims = tuple(int(d) for d in text.split(","))
+        except ValueError:
+            dims = ()
+        if not sep or not name or not dims or min(dims) < 1:
+            raise click.BadParameter(f"'{item}': expected NAME:D1,D2,... with positive dimensions",
+                                     ctx=ctx, param=param)
+        out[name] = dims
+    return out or None
+
+
+def _import_opts(f):
+    """``--input-layout`` and ``--input-shape`` (how an .onnx MODEL is imported): the command
+    runs inside ``importers.import_options``."""
+
+    @functools.wraps(f)
+    def command(*args, input_layout, input_shapes, **kwargs):
+        from .importers import ImportOptions, import_options
+        with import_options(ImportOptions(input_layout, input_shapes)):
+            return f(*args, **kwargs)
+
+    command = click.option("--input-shape", "input_shapes", multiple=True, callback=_parse_input_shapes,
+                           metavar="NAME:D1,D2,...",
+                           help="ONNX models: the static shape of an input whose shape is dynamic "
+                                "(repeatable).")(command)
+    return click.option("--input-layout", "input_layout", type=click.Choice(["nchw", "nhwc"]), default="nchw",
+                        show_default=True,
+                        help="ONNX models: nchw keeps 4-D inputs and outputs in their ONNX shape (the body "
+                             "runs NHWC, Transposes at the edges); nhwc makes them NHWC.")(command)
+
+
 def _board_opt(default=None):
     return click.option("--board", "board", default=default, show_default=default is not None,
                         help="Board name (boards/<name>/board.toml) or path to a board.toml.")
@@ -138,8 +174,41 @@ def _json_out(doc) -> None:
 @click.pass_context
 def main(ctx, debug):
     """Turn a MindSpore Lite .ms model into a standalone C project for a microcontroller,
-    build it, run it on the host, in QEMU or on a board, and validate its outputs."""
+    build it, run it on the host, in QEMU or on a board, and validate its outputs.
+
+    Every MODEL may also be a .tflite or .onnx file (recognised by content): it is imported
+    into the same graph the official converter writes; `convert` saves that as a .ms."""
     ctx.ensure_object(dict)["debug"] = debug
+
+
+# ---------------------------------------------------------------- convert
+
+@main.command()
+@_model_arg()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .ms file to write.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_import_opts
+def convert(model, output, as_json):
+    """Convert MODEL (.tflite or .onnx) to a MindSpore Lite .ms file.
+
+    The import runs in Python (no MindSpore converter needed) and gives the graph the official
+    converter writes: fused activations, NHWC layout (ONNX models keep NCHW inputs and outputs,
+    with transposes only at the edges), int8 from TFLite quantization or ONNX QuantizeLinear/
+    DequantizeLinear pairs. An unsupported operator or attribute is refused, naming the node;
+    nothing is written then. Every other command also takes .tflite/.onnx directly."""
+    if os.path.exists(output) and os.path.samefile(model, output):
+        raise click.BadParameter(f"'{output}' is the input model; choose another output file",
+                                 param_hint="'-o'")
+    doc = api.convert(model, output)
+    if as_json:
+        _json_out(doc)
+        return
+    counts = ", ".join(f"{k}×{v}" for k, v in doc["op_counts"].items())
+    click.echo(f"wrote {output} ({doc['bytes']:,} B) from {doc['format']} model {model}: "
+               f"{doc['nodes']} nodes ({counts}); weights {doc['weight_bytes']:,} B")
+    if doc["problems"]:
+        click.echo(f"note: {len(doc['problems'])} node(s) are not supported by code generation "
+                   f"(see `micro-codegen check {output}`)")
 
 
 # ---------------------------------------------------------------- inspect / check
@@ -151,6 +220,7 @@ def _fmt_shape(shape) -> str:
 @main.command()
 @_model_arg()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_import_opts
 def inspect(model, as_json):
     """Summarise MODEL: inputs, outputs, nodes in order, weight bytes."""
     g = api.load(model)
@@ -158,7 +228,8 @@ def inspect(model, as_json):
     if as_json:
         _json_out(doc)
         return
-    click.echo(f"{model}  ({g.version}, sha256 {g.sha256[:12]}…)")
+    origin = g.version if g.source_format == "ms" else f"{g.source_format} import as {g.version} IR"
+    click.echo(f"{model}  ({origin}, sha256 {g.sha256[:12]}…)")
     for kind in ("inputs", "outputs"):
         for t in doc[kind]:
             q = t.get("quant")
@@ -185,6 +256,7 @@ def inspect(model, as_json):
 @_separate_arenas_opt()
 @_bind_opt()
 @_memory_opts
+@_import_opts
 def check(models, board, ram_limit, as_json, separate_arenas, bind, memory):
     """Check that every node of MODEL(S) is supported; exit 1 if any is not.
 
@@ -297,6 +369,7 @@ def _echo_case(index: int, passed, max_abs_diff, comparisons, ran_text: str) -> 
               help="Write every tensor of every case to DIR/case_<k>.npz (keys t<index>) + DIR/tensors.json.")
 @click.option("--atol", type=float, default=None, help="Absolute tolerance for float outputs (default 1e-5).")
 @click.option("--rtol", type=float, default=None, help="Relative tolerance for float outputs (default 1e-5).")
+@_import_opts
 def infer(model, cases_path, output, dump_tensors, atol, rtol):
     """Run MODEL on every case with the numpy reference interpreter.
 
@@ -328,6 +401,7 @@ def infer(model, cases_path, output, dump_tensors, atol, rtol):
 @_separate_arenas_opt()
 @_bind_opt()
 @_memory_opts
+@_import_opts
 def plan(models, as_json, as_text, svg_path, board, ram_limit, separate_arenas, bind, memory):
     """Static memory plan of MODEL's arena: tensors and scratch, planned jointly.
 
@@ -440,6 +514,7 @@ def _plan_project(models, as_json, as_text, svg_path, board, ram_limit, separate
 @_ram_limit_opt()
 @_bind_opt()
 @_memory_opts
+@_import_opts
 def generate(models, board, out_dir, names, force, separate_arenas, app, ram_limit, bind, memory):
     """Write the standalone C project of MODEL(S) for a board into DIR.
 
@@ -607,6 +682,7 @@ def run(project_dir, cases_path, output, port, atol, rtol, runner, progress, mod
 @_separate_arenas_opt()
 @_bind_opt()
 @_memory_opts
+@_import_opts
 def validate(models, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress, ram_limit,
              separate_arenas, bind, memory):
     """Generate, build and run MODEL on a board and compare its outputs with the cases.
@@ -668,6 +744,7 @@ def _validate_project(models, board, cases_path, out_dir, force, port, as_json, 
 @_progress_opt()
 @_bind_opt()
 @_memory_opts
+@_import_opts
 def bench(model, board, cases_path, port, as_json, progress, bind, memory):
     """Cost of one inference of MODEL on a board, per node.
 

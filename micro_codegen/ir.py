@@ -165,6 +165,7 @@ class Graph:
     version: str = ""
     fmk_type: int = 0
     source: str = field(default="", compare=False)   # path the graph was read from (for messages)
+    source_format: str = field(default="ms", compare=False)   # "ms", "tflite" or "onnx" (importers/)
     sha256: str = field(default="", compare=False)
 
     def tensor(self, i: int) -> Tensor:
