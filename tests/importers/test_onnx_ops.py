@@ -203,6 +203,11 @@ def test_reduce_of_an_empty_input_is_the_identity(op):
     check(m, {"x": np.zeros((2, 0, 3), np.float32)})
 
 
+def test_empty_reduction_to_a_scalar():
+    m = model([node("ReduceMax", ["x"], ["y"], keepdims=0)], {"x": (0, 3)}, ["y"], opset=18)
+    check(m, {"x": np.zeros((0, 3), np.float32)})
+
+
 def test_reduce_noop_with_empty_axes():
     m = model([node("ReduceSum", ["x"], ["y"], noop_with_empty_axes=1)], {"x": (2, 3)}, ["y"], opset=13)
     check(m)
@@ -251,6 +256,12 @@ def test_tile_expand_constant_of_shape():
                    np.array([2.5], np.float32))), node("Add", ["e", "z"], ["y"])],
               {"x": (2, 1, 3)}, ["y"], {"r": np.array([1, 2, 1], np.int64), "s": np.array([4, 2, 2, 3], np.int64),
                                         "shp": np.array([2, 2, 3], np.int64)})
+    check(m)
+
+
+def test_size_folded_or_graph_output():
+    m = model([node("Size", ["x"], ["n"]), node("Cast", ["n"], ["nf"], to=TensorProto.FLOAT),
+               node("Mul", ["x", "nf"], ["y"])], {"x": (2, 3)}, ["y", "n"])
     check(m)
 
 

@@ -1,5 +1,5 @@
 """Tensor ONNX operators: reductions, LpNormalization, ArgMax / ArgMin, Hardmax, Gather,
-GatherElements, OneHot, Tile, Slice, Split, Expand, ConstantOfShape, Trilu, TopK, CumSum, Range.
+GatherElements, OneHot, Tile, Slice, Split, Expand, ConstantOfShape, Size, Trilu, TopK, CumSum, Range.
 
 The mapping is the official converter's: ``ReduceFusion`` with the mode and a constant int32
 axes input, ``StridedSlice`` in its five-input ONNX form, ``Gather`` with the axis as a third
@@ -46,6 +46,17 @@ def _wrap_negative(ctx: Context, it: int, dim: int, dtype: DType, shape) -> int:
                  dtype, shape)
 
 
+def _fill(ctx: Context, value: np.ndarray) -> None:
+    """Output 0 (ONNX layout) filled with the one-element constant ``value``: ``BroadcastTo`` to its
+    shape, or for a scalar a ``Reshape`` to the declared shape (no empty shape constant)."""
+    shape = ctx.shape(ctx.outputs[0])
+    v = ctx.const_tensor(f"{ctx.name}_value", value)
+    if shape:
+        ctx.emit("BroadcastTo", [v, _i32(ctx, "shape", shape)])
+    else:
+        ctx.emit("Reshape", [v])
+
+
 def _ints(a) -> list[int]:
     return [int(v) for v in np.asarray(a).reshape(-1)]
 
@@ -75,8 +86,7 @@ def _empty_reduction(ctx: Context) -> None:
     low, high = (-np.inf, np.inf) if dt.kind == "f" else (False, True) if info is None else (info.min, info.max)
     value = {"ReduceProd": 1, "ReduceMax": low, "ReduceMin": high, "ReduceMean": np.nan, "ReduceLogSum": -np.inf,
              "ReduceLogSumExp": -np.inf}.get(ctx.op_type, 0)
-    ctx.emit("BroadcastTo", [ctx.const_tensor(f"{ctx.name}_identity", np.array([value], dt)),
-                             _i32(ctx, "shape", ctx.shape(ctx.outputs[0]))])
+    _fill(ctx, np.array([value], dt))
 
 
 @converter(*_REDUCE)
@@ -293,9 +303,13 @@ def constant_of_shape(ctx: Context) -> None:
     left when the result is a graph output: otherwise it is folded)."""
     value = ctx.attr("value")
     value = np.zeros(1, np.float32) if value is None else np.asarray(value).reshape(1)
-    y = ctx.outputs[0]
-    ctx.emit("BroadcastTo", [ctx.const_tensor(f"{ctx.name}_value", value),
-                             _i32(ctx, "shape", ctx.shape(y))])
+    _fill(ctx, value)
+
+
+@converter("Size")
+def size(ctx: Context) -> None:
+    """The element count of a static shape (folded to a constant, unless it is a graph output)."""
+    _fill(ctx, np.array([np.prod(ctx.shape(ctx.inputs[0]), dtype=np.int64)], np.int32))
 
 
 @converter("Trilu")
