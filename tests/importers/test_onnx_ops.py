@@ -366,7 +366,8 @@ def test_composed_ops_generate_c_that_matches_the_reference(tmp_path):
              node("ReduceMean", ["c", "ax"], ["r"], keepdims=1), node("Sub", ["c", "r"], ["d"]),
              node("Where", ["m", "d", "c"], ["w"]),
              node("ArgMax", ["w"], ["am"], axis=1, keepdims=0, select_last_index=1),
-             node("TopK", ["w", "k"], ["tv", "ti"], axis=-1, largest=0), node("CumSum", ["tv", "cax"], ["cs"], reverse=1),
+             node("TopK", ["w", "k"], ["tv", "ti"], axis=-1, largest=0),
+             node("CumSum", ["tv", "cax"], ["cs"], reverse=1),
              node("Slice", ["cs", "st", "en", "sax", "ss"], ["sl"]), node("Tile", ["sl", "rep"], ["y"]),
              node("Mish", ["x"], ["mi"]), node("Trilu", ["mi"], ["tr"]),
              node("GatherElements", ["tr", "gi"], ["ge"], axis=1)]
