@@ -50,7 +50,10 @@ SELECT 0x07    model index u8                               (nothing); the other
 =============  ===========================================  ==========================================
 
 Big tensors are moved in chunks of at most ``max_chunk`` (1 KiB) so a UART with a small
-receive buffer can carry them. The host side (:class:`ProtocolClient`) resynchronises
+receive buffer can carry them. On a noisy link the chunks shrink: after a failed attempt,
+a ``SET_INPUT``/``GET_OUTPUT``/``GET_TENSOR`` is resent with half the data (down to
+:data:`MIN_CHUNK`), and later chunks keep the smaller size -- a short frame gets through
+where a long one is almost always hit. The host side (:class:`ProtocolClient`) resynchronises
 after garbage (scans for the magic, drops frames with a bad CRC or an implausible
 length, gives up on a frame still incomplete when a request times out), ignores stale
 answers (wrong seq or type), retries a request a bounded number of times with a growing
@@ -69,6 +72,7 @@ import struct
 import time
 import zlib
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..errors import ValidationError
 from ..runners.transport import Transport
@@ -77,6 +81,7 @@ MAGIC = b"\xA5\x5A"
 HEADER = struct.Struct("<2sBBI")        # magic, type, seq, length
 VERSION = 2                             # 2: INVOKE is acknowledged with ACCEPTED
 MAX_CHUNK = 1024                        # data bytes per frame (the target may announce less)
+MIN_CHUNK = 64                          # ... and the least a noisy link shrinks it to
 # the longest legitimate answer is a HELLO with 255 inputs and 255 outputs of rank 6 (~16.5 KiB);
 # a header claiming more is garbage (a false magic in data), not a frame worth waiting for
 MAX_RESPONSE_PAYLOAD = 1 << 16
@@ -343,6 +348,7 @@ class ProtocolClient:
         self.stats = LinkStats()
         self.hello_info: Hello | None = None
         self.invoke_seconds: float | None = None    # longest clean whole-model INVOKE seen
+        self.chunk_limit = MAX_CHUNK                # halved by damaged chunk transfers
 
     def backoff(self, first: float, attempt: int) -> float:
         """Seconds attempt ``attempt`` (0-based) waits: ``first`` doubled per attempt, capped."""
@@ -378,12 +384,15 @@ class ProtocolClient:
                 self.decoder.feed(data)
 
     def request(self, msg: Msg, payload: bytes = b"", timeout: float | None = None,
-                check: bool = True, run_timeout: float | None = None) -> Frame:
+                check: bool = True, run_timeout: float | None = None,
+                shrink: Callable[[], bytes | None] | None = None) -> Frame:
         """Send ``msg`` and return its answer (status checked unless ``check=False``).
 
         ``timeout``: the first attempt's wait (default ``self.timeout``), doubled per attempt.
         ``run_timeout``: the request is acknowledged (INVOKE): the attempts wait
-        ``ack_timeout``, doubled per attempt, for ACCEPTED, then ``run_timeout`` for the answer."""
+        ``ack_timeout``, doubled per attempt, for ACCEPTED, then ``run_timeout`` for the answer.
+        ``shrink``: called after a failed attempt; returns a smaller payload for the next
+        attempts (same seq) or None to keep the current one."""
         self.seq = (self.seq + 1) & 0xFF
         seq = self.seq
         frame = encode_frame(int(msg), seq, payload)
@@ -397,6 +406,9 @@ class ProtocolClient:
         for attempt in range(self.retries):
             if attempt:
                 self.stats.retries += 1
+                smaller = shrink() if shrink is not None else None
+                if smaller is not None:
+                    frame = encode_frame(int(msg), seq, smaller)
             self.transport.write(frame)
             wait = self.backoff(first, attempt)
             if acked and not accepted and attempt == self.retries - 1:
@@ -462,14 +474,34 @@ class ProtocolClient:
 
     @property
     def chunk(self) -> int:
+        """Data bytes per frame: the target's ``max_chunk``, less on a noisy link."""
         h = self.hello_info
-        return max(1, min(MAX_CHUNK, h.max_chunk if h else MAX_CHUNK))
+        return max(1, min(self.chunk_limit, h.max_chunk if h else MAX_CHUNK))
+
+    def _shrinker(self, sizes: list[int], payload: Callable[[int], bytes]) -> Callable[[], bytes | None]:
+        """A ``request(shrink=...)`` callback: halves ``sizes[-1]`` (and the chunk size of the
+        transfers that follow) down to MIN_CHUNK and returns ``payload(new size)``, appending
+        the new size to ``sizes``."""
+        def shrink() -> bytes | None:
+            if sizes[-1] <= MIN_CHUNK:
+                return None
+            sizes.append(max(MIN_CHUNK, sizes[-1] // 2))
+            self.chunk_limit = min(self.chunk_limit, sizes[-1])
+            return payload(sizes[-1])
+        return shrink
 
     def set_input(self, k: int, data: bytes) -> None:
         data = bytes(data)
-        for off in range(0, max(len(data), 1), self.chunk):
-            part = data[off:off + self.chunk]
-            self.request(Msg.SET_INPUT, struct.pack("<B3xI", k, off) + part)
+        off = 0
+        while True:
+            def payload(n: int, off: int = off) -> bytes:
+                return struct.pack("<B3xI", k, off) + data[off:off + n]
+            # the sizes sent under this seq; the answer may be any of theirs, so the smallest was written
+            sizes = [min(self.chunk, len(data) - off)]
+            self.request(Msg.SET_INPUT, payload(sizes[0]), shrink=self._shrinker(sizes, payload))
+            off += sizes[-1]
+            if off >= len(data):
+                return
 
     def invoke_wait(self) -> float:
         """Seconds to wait for an INVOKE answer once the target has ACCEPTED it (it cannot
@@ -498,9 +530,9 @@ class ProtocolClient:
         failed, kstatus, ticks = struct.unpack_from("<iiI", f.payload, 4)
         return InvokeResult(f.status, failed, kstatus, ticks)
 
-    def _answer(self, msg: Msg, payload: bytes, min_len: int) -> Frame:
+    def _answer(self, msg: Msg, payload: bytes, min_len: int, shrink=None) -> Frame:
         """``request`` whose OK answer must carry at least ``min_len`` payload bytes."""
-        f = self.request(msg, payload)
+        f = self.request(msg, payload, shrink=shrink)
         if len(f.payload) < min_len:
             raise ValidationError(f"{self.transport.description}: {msg.name} answer has {len(f.payload)} "
                                   f"bytes, expected at least {min_len}")
@@ -511,14 +543,17 @@ class ProtocolClient:
             f = self._answer(msg, struct.pack("<III", index, 0, 0), 8)
             (nbytes,) = struct.unpack_from("<I", f.payload, 4)
         out = bytearray()
-        for off in range(0, nbytes, self.chunk):
-            n = min(self.chunk, nbytes - off)
-            f = self._answer(msg, struct.pack("<III", index, off, n), 8)
+        while len(out) < nbytes:
+            def payload(n: int, off: int = len(out)) -> bytes:
+                return struct.pack("<III", index, off, n)
+            # the sizes asked under this seq: the answer may be to any of them (same offset)
+            sizes = [min(self.chunk, nbytes - len(out))]
+            f = self._answer(msg, payload(sizes[0]), 8, shrink=self._shrinker(sizes, payload))
             (size,) = struct.unpack_from("<I", f.payload, 4)
             data = f.payload[8:]
-            if size != nbytes or len(data) != n:
-                raise ValidationError(f"{self.transport.description}: {msg.name} {index}: asked {n} of "
-                                      f"{nbytes} bytes at {off}, got {len(data)} of {size}")
+            if size != nbytes or len(data) not in sizes:
+                raise ValidationError(f"{self.transport.description}: {msg.name} {index}: asked {sizes[-1]} of "
+                                      f"{nbytes} bytes at {len(out)}, got {len(data)} of {size}")
             out += data
         return bytes(out)
 

@@ -82,6 +82,8 @@ class FakeTarget(Transport):
         self.outbox = bytearray()
         self.requests = []
         self.inputs = bytearray(3000)
+        self.output = np.array([1.5, -2.0], np.float32).tobytes()
+        self.longest = None          # frames longer than this are lost (both ways)
 
     def write(self, data: bytes) -> None:
         if self.closed:
@@ -90,11 +92,13 @@ class FakeTarget(Transport):
         while (f := self.inbox.next_frame()) is not None:
             n = len(self.requests)
             self.requests.append(f)
-            if self.dead or n in self.drop:
+            if self.dead or n in self.drop or (self.longest and len(data) > self.longest):
                 continue
             if f.type == Msg.INVOKE:
                 self.outbox += encode_frame(Msg.ACCEPTED, f.seq, bytes([0, Msg.INVOKE]))
             answer = bytearray(encode_frame(f.type | 0x80, f.seq, self._answer(f)))
+            if self.longest and len(answer) > self.longest:
+                continue
             if n in self.corrupt:
                 answer[-1] ^= 0x55
             if self.stale:
@@ -117,7 +121,7 @@ class FakeTarget(Transport):
             return struct.pack("<B3xiiI", 0, -1, 0, 1234)
         if f.type == Msg.GET_OUTPUT:
             k, off, n = struct.unpack("<III", f.payload)
-            out = np.array([1.5, -2.0], np.float32).tobytes()
+            out = self.output
             return struct.pack("<B3xI", 0, len(out)) + out[off:off + n]
         return bytes([Status.BAD_TYPE])
 
@@ -242,6 +246,18 @@ def test_firmware_of_another_protocol_version_is_refused_clearly():
                                               f"version {VERSION}") as e:
         ProtocolClient(FakeTarget(version=1), timeout=0.1).hello()
     assert "regenerate" in e.value.hint
+
+
+def test_chunks_shrink_on_a_link_that_loses_long_frames():
+    t = FakeTarget()
+    t.longest = 300
+    t.output = bytes(range(256)) * 8
+    c = ProtocolClient(t, timeout=0.05)
+    data = bytes(range(255)) * 11 + b"xyz"
+    c.set_input(0, data)                           # 1024 -> 512 -> 256 data bytes per frame
+    assert bytes(t.inputs[:len(data)]) == data and c.chunk == 256
+    assert c.get_output(0, len(t.output)) == t.output
+    assert c.stats.retries == 2                    # only the first chunk needed the shrinking
 
 
 def test_client_retries_a_dropped_answer():
