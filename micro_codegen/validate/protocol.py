@@ -458,10 +458,9 @@ class ProtocolClient:
 
     def hello(self) -> Hello:
         f = self.request(Msg.HELLO)
-        version = f.payload[1] if len(f.payload) > 1 else None
-        if version != VERSION:     # checked first: another version may lay HELLO out differently
-            raise ValidationError(f"{self.transport.description}: the firmware speaks protocol version {version}, "
-                                  f"this micro-codegen speaks version {VERSION}",
+        if len(f.payload) > 1 and f.payload[1] != VERSION:     # first: another version may lay HELLO out otherwise
+            raise ValidationError(f"{self.transport.description}: the firmware speaks protocol version "
+                                  f"{f.payload[1]}, this micro-codegen speaks version {VERSION}",
                                   hint="regenerate and rebuild the project with this micro-codegen "
                                        "(micro-codegen generate ... --force, then build)")
         self.hello_info = parse_hello(f.payload)

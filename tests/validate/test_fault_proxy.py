@@ -216,11 +216,11 @@ class TimedClient(ProtocolClient):
 
     failed_request: tuple[str, float, float] | None = None     # (message, its bound, seconds taken)
 
-    def request(self, msg, payload=b"", timeout=None, check=True, run_timeout=None):
+    def request(self, msg, payload=b"", **kwargs):
         start = time.monotonic()
         bound = request_bound(self, msg.name)
         try:
-            return super().request(msg, payload, timeout=timeout, check=check, run_timeout=run_timeout)
+            return super().request(msg, payload, **kwargs)
         except ValidationError:
             self.failed_request = (msg.name, bound, time.monotonic() - start)
             raise
