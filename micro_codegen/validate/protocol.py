@@ -53,11 +53,13 @@ Big tensors are moved in chunks of at most ``max_chunk`` (1 KiB) so a UART with 
 receive buffer can carry them. On a noisy link the chunks shrink: after a failed attempt,
 a ``SET_INPUT``/``GET_OUTPUT``/``GET_TENSOR`` is resent with half the data (down to
 :data:`MIN_CHUNK`), and later chunks keep the smaller size -- a short frame gets through
-where a long one is almost always hit. The host side (:class:`ProtocolClient`) resynchronises
-after garbage (scans for the magic, drops frames with a bad CRC or an implausible
-length, gives up on a frame still incomplete when a request times out), ignores stale
-answers (wrong seq or type), retries a request a bounded number of times with a growing
-wait each (see :class:`ProtocolClient` for the numbers), and raises :class:`~micro_codegen.errors.ValidationError` on a dead or closed
+where a long one is almost always hit.
+
+The host side (:class:`ProtocolClient`) resynchronises after garbage (scans for the magic,
+drops frames with a bad CRC or an implausible length, gives up on a frame still incomplete
+when a request times out), ignores stale answers (wrong seq or type), retries a request a
+bounded number of times with a growing wait each (see :class:`ProtocolClient` for the
+numbers), and raises :class:`~micro_codegen.errors.ValidationError` on a dead or closed
 link; it never blocks without a deadline. Outputs are only ever taken from frames whose
 CRC checks, so a damaged answer is retried, never returned. The client talks over any
 :class:`~micro_codegen.runners.transport.Transport` (a plain byte stream: a subprocess pipe

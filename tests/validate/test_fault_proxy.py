@@ -38,7 +38,8 @@ import pytest
 
 from micro_codegen.errors import ValidationError
 from micro_codegen.runners.transport import LinkClosed, SerialTransport, Transport
-from micro_codegen.validate.protocol import MAGIC, FrameDecoder, Msg, ProtocolClient, Status, encode_frame
+from micro_codegen.validate.protocol import (MAGIC, RETRIES, FrameDecoder, Msg, ProtocolClient, Status,
+                                             encode_frame)
 
 from conftest import MLPERF, needs_shared, require_tool
 from fault_proxy import DIRECTIONS, KINDS, FaultProxy, Faults, LoseFrames
@@ -331,7 +332,7 @@ def test_hopeless_link_fails_clearly_and_in_bounded_time(firmware):
     faults = [Faults(drop=0.02, dup=0.02, corrupt=0.02, seed=s) for s in (7, 8)]
     out = faulty_session(firmware, *faults)
     assert not out["passed"]
-    assert "failed after 6 attempt(s)" in out["error"] and "the link is too noisy" in out["error"]
+    assert f"failed after {RETRIES} attempt(s)" in out["error"] and "the link is too noisy" in out["error"]
 
 
 @needs_shared

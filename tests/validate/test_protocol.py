@@ -282,7 +282,7 @@ def test_dead_link_raises_validation_error_in_bounded_time():
     start = time.monotonic()
     with pytest.raises(ValidationError, match=r"HELLO \(seq 1\) failed after 3 attempt\(s\).*link looks dead"):
         c.hello()
-    assert time.monotonic() - start < 1.0
+    assert time.monotonic() - start < 0.1 + 0.2 + 0.4 + 1.5       # the waits double; generous margin
     assert len(t.requests) == 3
 
 
