@@ -303,6 +303,7 @@ class InvokeResult:
 class LinkStats:
     requests: int = 0
     retries: int = 0
+    polls: int = 0            # INVOKEs resent while waiting for an ACCEPTED one's answer
     skipped_bytes: int = 0
     bad_frames: int = 0
     stale_frames: int = 0
@@ -323,7 +324,10 @@ class ProtocolClient:
       mid-frame for ``gap_timeout`` (0.25 s, the mirror of the firmware's frame timeout).
     * ``INVOKE`` waits ``min(ack_timeout * 2**k, max_wait)`` (0.3, 0.6, 1.2, 2.4, 4 s) for the
       target's ``ACCEPTED``, then for the answer as long as the model may run
-      (:meth:`invoke_wait`). So a lost INVOKE is resent after 0.3 s. The last attempt of an
+      (:meth:`invoke_wait`). So a lost INVOKE is resent after 0.3 s. While it waits for the
+      answer it sends the INVOKE again after 0.5, 1, 2, 4, 4, ... s ("polls", not counted as
+      attempts): the target reads them once the run is over and answers each from its cache,
+      so a lost answer is recovered at most 4 s after the run ended. The last attempt of an
       INVOKE none of whose attempts was ACCEPTED waits :meth:`invoke_wait` as well, in case
       the ACCEPTED was lost and the model is still running.
 
@@ -416,8 +420,19 @@ class ProtocolClient:
             if acked and not accepted and attempt == self.retries - 1:
                 wait = max(wait, run_timeout)        # its ACCEPTED may have been lost while it runs
             deadline = time.monotonic() + wait
+            run_end = None                             # once ACCEPTED: the answer is due before this
+            polls = 0
             while True:
                 f, why = self._next_frame(deadline)
+                now = time.monotonic()
+                if f is None and not why and run_end is not None and now < run_end:
+                    # still running, or its answer was lost: ask again (a resend is queued while the
+                    # target computes, then answered from its cache; it never runs twice)
+                    self.transport.write(frame)
+                    self.stats.polls += 1
+                    polls += 1
+                    deadline = min(run_end, now + self.backoff(self.timeout, polls))
+                    continue
                 if f is None:
                     if not why:                        # a cut-short frame must not swallow the retry's answer
                         self.decoder.discard_partial()
@@ -432,8 +447,10 @@ class ProtocolClient:
                         break        # our frame was damaged on the way: send it again
                     continue
                 if acked and f.type == Msg.ACCEPTED and f.seq == seq:
-                    accepted = True
-                    deadline = time.monotonic() + run_timeout
+                    if run_end is None:
+                        accepted = True
+                        run_end = now + run_timeout
+                        deadline = min(run_end, now + self.timeout)
                     continue
                 if f.seq != seq or f.type != (int(msg) | RESPONSE):
                     self.stats.stale_frames += 1
@@ -505,11 +522,10 @@ class ProtocolClient:
                 return
 
     def invoke_wait(self) -> float:
-        """Seconds to wait for an INVOKE answer once the target has ACCEPTED it (it cannot
-        answer while it computes): ``invoke_timeout`` until a whole-model INVOKE has come
-        back cleanly, then 4x its time + ``timeout`` (a lost answer is then asked for again
-        sooner; the resend is answered from the firmware's cache, never run twice).
-        Partial (layer-by-layer) invokes are no longer than the whole model."""
+        """The longest to wait for an INVOKE's answer once the target has ACCEPTED it (it
+        cannot answer while it computes; a model that never returns, a link that died):
+        ``invoke_timeout`` until a whole-model INVOKE has come back without a resend, then 4x
+        its time + ``timeout`` (a poll-recovered answer overstates the time by at most 4 s). Partial (layer-by-layer) invokes are no longer than the whole model."""
         if self.invoke_seconds is None:
             return self.invoke_timeout
         return min(self.invoke_timeout, self.timeout + 4.0 * self.invoke_seconds)

@@ -223,9 +223,19 @@ def test_lost_accepted_during_a_long_run_still_gets_its_answer_and_runs_once():
 
 def test_lost_answer_after_accepted_is_asked_again_and_served_from_the_cache():
     t = RunningTarget(0.05, lose={("answer", 0)})
-    c = ProtocolClient(t, invoke_timeout=0.5)
+    c = ProtocolClient(t, invoke_timeout=60.0)
+    start = time.monotonic()
     assert c.invoke().ticks == 5
-    assert t.runs == 1 and c.stats.retries == 1
+    assert time.monotonic() - start < 5.0                  # polled after 0.5 s, not after 60 s
+    assert t.runs == 1 and c.stats.polls == 1 and c.stats.retries == 0
+
+
+def test_polls_during_a_long_run_are_answered_from_the_cache_after_it():
+    t = RunningTarget(1.2)
+    c = ProtocolClient(t, invoke_timeout=60.0)
+    assert c.invoke().ticks == 5
+    assert t.runs == 1 and c.stats.polls >= 1 and c.stats.retries == 0      # polled after 0.5 s
+    assert c.invoke_seconds >= 1.2
 
 
 def test_retries_back_off_exponentially_and_stay_bounded():
