@@ -13,8 +13,8 @@ Fault kinds, each at a per-byte rate, per direction (:data:`KINDS`):
              than the 250 ms frame timeout cuts a frame, longer than the host's wait makes it
              resend)
 
-Also :class:`LoseFrames`, a Transport wrapper that loses chosen request frames exactly (the
-n-th INVOKE, say), for measurements that need one precise fault.
+Also :class:`LoseFrames`, a Transport wrapper that loses chosen frames exactly (the n-th
+INVOKE request, the n-th INVOKE answer), for measurements that need one precise fault.
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from micro_codegen.errors import ValidationError
 from micro_codegen.runners.transport import SerialTransport, Transport
+from micro_codegen.validate.protocol import FrameDecoder, encode_frame
 
 KINDS = ("drop", "dup", "replay", "corrupt", "delay")
 DIRECTIONS = ("to_target", "to_host")
@@ -201,25 +202,38 @@ class FaultProxy(threading.Thread):
 
 
 class LoseFrames(Transport):
-    """Wraps a Transport and loses the request frames ``lose(msg_type, n)`` picks (``n``: how
-    many frames of that type were written before); records when each frame was written."""
+    """Wraps a Transport and loses the request frames ``lose(type, n)`` picks and the frames
+    from the target ``lose_answer(type, n)`` picks (``n``: how many frames of that type went
+    that way before). Records when each request frame was written and each frame arrived.
+    (Bytes from the target outside frames are dropped: for clean links.)"""
 
-    def __init__(self, inner: Transport, lose):
+    def __init__(self, inner: Transport, lose=lambda msg_type, n: False, lose_answer=lambda msg_type, n: False):
         self.inner = inner
         self.lose = lose
+        self.lose_answer = lose_answer
         self.description = inner.description
         self.written: list[tuple[int, float, bool]] = []     # (type, time, lost)
+        self.arrived: list[tuple[int, float, bool]] = []     # (type, time, lost)
+        self.decoder = FrameDecoder()
 
     def write(self, data: bytes) -> None:
-        msg_type = data[2] if len(data) > 2 else -1
-        n = sum(1 for t, _, _ in self.written if t == msg_type)
-        lost = bool(self.lose(msg_type, n))
-        self.written.append((msg_type, time.monotonic(), lost))
+        lost = self._record(self.written, data[2] if len(data) > 2 else -1, self.lose)
         if not lost:
             self.inner.write(data)
 
     def read(self, n: int, timeout: float) -> bytes:
-        return self.inner.read(n, timeout)
+        self.decoder.feed(self.inner.read(n, timeout))
+        out = bytearray()
+        while (f := self.decoder.next_frame()) is not None:
+            if not self._record(self.arrived, f.type, self.lose_answer):
+                out += encode_frame(f.type, f.seq, f.payload)
+        return bytes(out)
+
+    @staticmethod
+    def _record(log: list, msg_type: int, pick) -> bool:
+        lost = bool(pick(msg_type, sum(1 for t, _, _ in log if t == msg_type)))
+        log.append((msg_type, time.monotonic(), lost))
+        return lost
 
     def close(self) -> None:
         self.inner.close()
