@@ -396,7 +396,8 @@ class ProtocolClient:
 
         ``timeout``: the first attempt's wait (default ``self.timeout``), doubled per attempt.
         ``run_timeout``: the request is acknowledged (INVOKE): the attempts wait
-        ``ack_timeout``, doubled per attempt, for ACCEPTED, then ``run_timeout`` for the answer.
+        ``ack_timeout``, doubled per attempt, for ACCEPTED, then up to ``run_timeout`` for the
+        answer, sending the same frame again ("polls") after ``timeout``, doubled per poll.
         ``shrink``: called after a failed attempt; returns a smaller payload for the next
         attempts (same seq) or None to keep the current one."""
         self.seq = (self.seq + 1) & 0xFF
