@@ -15,12 +15,11 @@ protocol then runs over it. A missing program raises ToolchainError with the ins
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from pathlib import Path
 
 from ..errors import ToolchainError, ValidationError
-from ..toolchain import _tail, require
+from ..toolchain import _tail, require, run_tool
 from .base import Runner, register
 from .transport import SerialTransport
 
@@ -62,12 +61,8 @@ class FlashRunner(Runner):
         exe = require(self.program)
         if not Path(self.image).is_file():
             raise ToolchainError(f"{self.image}: no such firmware image; run `micro-codegen build {self.project_dir}`")
-        try:
-            p = subprocess.run([exe] + argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               timeout=self.flash_timeout, stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            raise ToolchainError(f"{self.program} did not finish flashing {self.image} within "
-                                 f"{self.flash_timeout:.0f} s (probe connected? board powered?)") from None
+        p = run_tool([exe] + argv[1:], self.flash_timeout, what=f"{self.program} flashing {self.image}",
+                     merge_stderr=True, hint="probe connected? board powered?")
         if p.returncode != 0:
             raise ToolchainError(f"{self.program} failed to flash {self.image} onto board '{self.board.name}' "
                                  f"(exit {p.returncode}):\n{_tail(p.stdout, 15)}")

@@ -20,8 +20,10 @@ Command line (machine and CPU from the board's ``[qemu]`` table, extra ``args`` 
 
 ``-icount shift=0`` makes time deterministic (1 instruction = 1 ns of virtual time), so SysTick
 counts repeat exactly from run to run. ``-monitor none`` and ``stdin=/dev/null`` keep QEMU away
-from the terminal (a killed QEMU would otherwise leave it in raw mode); on Linux QEMU also gets
-SIGTERM if the Python process dies without cleaning up, so a hung firmware never outlives us.
+from the terminal (a killed QEMU would otherwise leave it in raw mode). QEMU runs in its own
+process group, stopped as a group (``toolchain.kill_group``: SIGTERM, SIGKILL after
+``stop_timeout``); on Linux it also gets SIGTERM if the Python process dies without cleaning
+up, so a hung firmware never outlives us.
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from ..errors import ToolchainError, ValidationError
-from ..toolchain import INSTALL_HINTS, require
+from ..toolchain import INSTALL_HINTS, kill_group, require
 from .base import Runner, register
 from .transport import SerialTransport
 
@@ -145,7 +147,7 @@ class QemuRunner(Runner):
         try:
             self.proc = subprocess.Popen(self.command(self.tcp_port, qemu), stdin=subprocess.DEVNULL,
                                          stdout=self._stdout, stderr=self._stderr, cwd=cwd,
-                                         preexec_fn=_die_with_parent)
+                                         start_new_session=True, preexec_fn=_die_with_parent)
         except OSError as e:
             raise ToolchainError(f"cannot start {qemu}: {e.strerror or e}", hint=QEMU_HINT) from None
 
@@ -215,15 +217,7 @@ class QemuRunner(Runner):
         if proc is None or proc.poll() is not None:
             return
         self.killed = True
-        try:
-            proc.terminate()
-            try:
-                proc.wait(timeout=self.stop_timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=self.stop_timeout)
-        except OSError:
-            pass
+        kill_group(proc, self.stop_timeout)
 
     def _reap(self) -> None:
         proc = self.proc

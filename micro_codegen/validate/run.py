@@ -21,7 +21,7 @@ from ..ir import DType, Graph, Tensor
 from ..manifest import read_manifest
 from ..progress import NO_PROGRESS, Progress
 from ..runners import get_runner
-from .protocol import Hello, InvokeResult, ProtocolClient
+from .protocol import TIMEOUT, Hello, InvokeResult, ProtocolClient
 
 
 def io_graph(hello: Hello) -> Graph:
@@ -166,7 +166,7 @@ def run_cases(client: ProtocolClient, hello: Hello, cases: Sequence[Case], timin
 
 def run_project(project_dir: str | Path, cases_path: str | Path, port: str | None = None,
                 graph: Graph | None = None, atol: float | None = None, rtol: float | None = None,
-                board: Board | None = None, timeout: float = 5.0, progress: Progress = NO_PROGRESS,
+                board: Board | None = None, timeout: float = TIMEOUT, progress: Progress = NO_PROGRESS,
                 runner: str | None = None, model: str | None = None) -> RunReport:
     """Start the project's firmware, run every case, compare when the file has outputs.
 

@@ -308,6 +308,7 @@ static void mc_invoke(const mc_model_t *m, uint8_t seq, const uint8_t *p, uint32
     uint32_t ticks = 0u;
     const uint32_t *node_ticks;
     uint8_t reply[16];
+    const uint8_t request_type = (uint8_t)MC_MSG_INVOKE;
 
     if (len == 4u || len == 8u) {
         last = (int32_t)mc_get_u32(p);
@@ -323,13 +324,14 @@ static void mc_invoke(const mc_model_t *m, uint8_t seq, const uint8_t *p, uint32
         mc_reply_status(MC_MSG_INVOKE, seq, MC_STATUS_BAD_INDEX);
         return;
     }
-    /* a retried INVOKE (same seq, no SET_INPUT since) gets the answer of the first one:
-       the run may have overwritten its inputs */
+    /* a retried INVOKE (same seq, no other request since) gets the answer of the first one:
+       the run may have overwritten its inputs, so it must not run twice */
     if (cache->valid && cache->seq == seq && cache->last_node == last && cache->first_node == first) {
         mc_reply_raw((uint8_t)(MC_MSG_INVOKE | MC_MSG_RESPONSE), seq, cache->reply,
                      sizeof cache->reply);
         return;
     }
+    mc_reply(MC_MSG_ACCEPTED, seq, MC_STATUS_OK, &request_type, 1u);
     status = m->invoke_range((int)first, (int)last, &failed);
     node_ticks = m->node_ticks != NULL ? m->node_ticks() : NULL;
     if (node_ticks != NULL) {
@@ -484,6 +486,9 @@ void mc_proto_serve_models(const mc_model_t *const *models, uint8_t count)
 
     memset(&cache, 0, sizeof cache);
     while (mc_recv(&type, &seq, &len)) {
+        if (type != MC_MSG_INVOKE) {
+            cache.valid = 0; /* only a resend, with nothing in between, reuses an INVOKE answer */
+        }
         switch (type) {
         case MC_MSG_HELLO:
             mc_hello(model, seq, count, selected);
@@ -494,14 +499,12 @@ void mc_proto_serve_models(const mc_model_t *const *models, uint8_t count)
             } else if (mc_rx[0] >= count) {
                 mc_reply_status(MC_MSG_SELECT, seq, MC_STATUS_BAD_INDEX);
             } else {
-                cache.valid = 0;
                 selected = mc_rx[0];
                 model = models[selected];
                 mc_reply_status(MC_MSG_SELECT, seq, MC_STATUS_OK);
             }
             break;
         case MC_MSG_SET_INPUT:
-            cache.valid = 0;
             mc_set_input(model, seq, mc_rx, len);
             break;
         case MC_MSG_INVOKE:
