@@ -101,8 +101,9 @@ class QemuRunner(Runner):
         self._final: str | None = None
 
     # ------------------------------------------------------------ command line
-    def command(self, tcp_port: int, qemu: str = QEMU) -> list[str]:
-        """The exact argv for this board and image, with the UART on ``tcp_port``."""
+    def command(self, tcp_port: int | None, qemu: str = QEMU) -> list[str]:
+        """The exact argv for this board and image, with the UART on ``tcp_port`` (None: on a new
+        pseudo-terminal, ``-serial pty``)."""
         q = getattr(self.board, "qemu", None) or {}
         if "machine" not in q:
             raise ToolchainError(f"board '{self.board.name}' has no [qemu] machine: it cannot run in QEMU")
@@ -111,7 +112,7 @@ class QemuRunner(Runner):
             argv += ["-cpu", q["cpu"]]
         argv += ["-nographic", "-monitor", "none",
                  "-semihosting-config", "enable=on,target=native",
-                 "-serial", f"tcp:127.0.0.1:{tcp_port},server=on,wait=on,nodelay=on",
+                 "-serial", "pty" if tcp_port is None else f"tcp:127.0.0.1:{tcp_port},server=on,wait=on,nodelay=on",
                  "-icount", "shift=0"]
         argv += list(q.get("args", ())) + list(self.extra_args)
         argv += ["-kernel", str(self.image)]
@@ -134,6 +135,30 @@ class QemuRunner(Runner):
             if "in use" not in last_error.lower():
                 break
         raise ToolchainError(f"{QEMU} did not start for board '{self.board.name}': {last_error}")
+
+    def launch_pty(self) -> str:
+        """Start QEMU with its UART on a new pseudo-terminal and return the pty's path (from QEMU's
+        "char device redirected to /dev/pts/N" line); the guest runs at once, ``stop()`` ends it.
+        (The labgrid runner: an exporter's ser2net serves the pty.)"""
+        qemu = qemu_program()
+        if not self.image.is_file():
+            raise ToolchainError(f"{self.image}: no such firmware image; run `micro-codegen build {self.project_dir}`")
+        self.tcp_port = None
+        self._launch(qemu)
+        deadline = time.monotonic() + self.connect_timeout
+        while True:
+            self._stdout.seek(0)
+            found = re.search(rb"char device redirected to (/dev/\S+)", self._stdout.read())
+            if found:
+                return found.group(1).decode()
+            code = self.proc.poll()
+            if code is not None or time.monotonic() > deadline:
+                self._reap()
+                why = f"exited with code {code}" if code is not None else \
+                    f"named no pty within {self.connect_timeout:.0f} s"
+                raise ToolchainError(f"{QEMU} did not start for board '{self.board.name}': {why}; "
+                                     f"{self._stderr_tail() or 'no message on stderr'}")
+            time.sleep(0.02)
 
     def _launch(self, qemu: str) -> None:
         self._close_files()
@@ -260,9 +285,9 @@ class QemuRunner(Runner):
             text = f.read().decode("utf-8", "replace")
         except (OSError, ValueError):
             return []
-        # QEMU's own note about "-serial ...,wait=on" is not an error
+        # QEMU's own notes about "-serial ...,wait=on" and "-serial pty" are not errors
         return [t.strip() for t in text.splitlines()
-                if t.strip() and "QEMU waiting for connection" not in t]
+                if t.strip() and "QEMU waiting for connection" not in t and "char device redirected" not in t]
 
     def _stderr_tail(self) -> str:
         lines = self._file_lines(self._stderr)
