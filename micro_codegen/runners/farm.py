@@ -98,8 +98,6 @@ class LabgridRunner(Runner):
 
     # ------------------------------------------------------------ lifecycle
     def check_programs(self) -> None:
-        # gRPC's fork handlers only print a note when QEMU is started (fork + exec) beside its threads
-        os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "0")
         try:
             import labgrid  # noqa: F401
         except ImportError:

@@ -21,11 +21,17 @@ Command line (machine and CPU from the board's ``[qemu]`` table, extra ``args`` 
 ``-icount shift=0`` makes time deterministic (1 instruction = 1 ns of virtual time), so SysTick
 counts repeat exactly from run to run. ``-monitor none`` and ``stdin=/dev/null`` keep QEMU away
 from the terminal (a killed QEMU would otherwise leave it in raw mode); on Linux QEMU also gets
-SIGTERM if the Python process dies without cleaning up, so a hung firmware never outlives us.
+SIGTERM if the Python process dies without cleaning up, so a hung firmware never outlives us
+(``setpriv --pdeathsig TERM`` when util-linux has it, else a ``preexec_fn``).
+
+:meth:`QemuRunner.launch_pty` boots the image with its UART on a pseudo-terminal instead (``-serial
+pty``, the guest runs at once); the labgrid runner (runners/farm.py) hands that pty to a farm's
+exporter.
 """
 from __future__ import annotations
 
 import re
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -167,10 +173,15 @@ class QemuRunner(Runner):
         self.returncode = None
         self.killed = False
         cwd = self.project_dir if self.project_dir.is_dir() else None
+        setpriv = shutil.which("setpriv")
+        # the parent-death signal: set by util-linux's setpriv when present, so that no Python code
+        # runs between fork and exec (with other threads running, gRPC's in the labgrid runner, that
+        # child sometimes crashed); else by a preexec_fn
+        prefix = [setpriv, "--pdeathsig", "TERM"] if setpriv else []
         try:
-            self.proc = subprocess.Popen(self.command(self.tcp_port, qemu), stdin=subprocess.DEVNULL,
+            self.proc = subprocess.Popen(prefix + self.command(self.tcp_port, qemu), stdin=subprocess.DEVNULL,
                                          stdout=self._stdout, stderr=self._stderr, cwd=cwd,
-                                         preexec_fn=_die_with_parent)
+                                         preexec_fn=None if setpriv else _die_with_parent)
         except OSError as e:
             raise ToolchainError(f"cannot start {qemu}: {e.strerror or e}", hint=QEMU_HINT) from None
 
