@@ -32,6 +32,7 @@ labgrid is imported only here, when the runner starts, so micro_codegen works wi
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
 from pathlib import Path
@@ -41,7 +42,7 @@ from .base import Runner, register
 from .transport import SerialTransport
 
 DEFAULT_COORDINATOR = "127.0.0.1:20408"         # labgrid's own default
-INSTALL_HINT = "pip install 'micro-codegen[labgrid]' (scripts/setup.sh installs it)"
+INSTALL_HINT = "pip install 'micro-codegen[labgrid]', or run scripts/setup.sh"
 SERIAL_CLASSES = ("NetworkSerialPort",)
 PROBE_CLASSES = ("USBDebugger", "NetworkUSBDebugger")
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -69,6 +70,25 @@ def openocd_commands(board) -> list[str]:
         # labgrid fills {filename} with str.format: literal braces are doubled
         commands.append(as_command[option].format(value).replace("{", "{{").replace("}", "}}"))
     return commands + ["program {{{filename}}} verify reset exit"]
+
+
+@contextlib.contextmanager
+def _logged_errors():
+    """The messages labgrid logs at ERROR level meanwhile (on the root logger), kept for our error
+    message instead of printed by logging's last-resort handler."""
+    said: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            said.append(record.getMessage())
+
+    handler = Keep(logging.ERROR)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield said
+    finally:
+        root.removeHandler(handler)
 
 
 def _is_local(host: str) -> bool:
@@ -135,7 +155,7 @@ class LabgridRunner(Runner):
                                                            f"release")
 
     def diagnostics(self) -> str:
-        parts = [self.where]
+        parts = []
         if self.qemu is not None and self.qemu.diagnostics():
             parts.append(self.qemu.diagnostics())
         if self.release_error:
@@ -151,12 +171,14 @@ class LabgridRunner(Runner):
         host already holds it); the release is queued on the cleanup stack."""
         from labgrid.remote.client import Error, start_session
 
-        try:
-            self.session = start_session(self.coordinator)
-        except (Error, OSError) as e:
-            raise ValidationError(f"labgrid coordinator {self.coordinator} is unreachable ({e})",
-                                  hint="start labgrid-coordinator there, or pass --coordinator HOST:PORT "
-                                       "(or set LG_COORDINATOR)") from None
+        with _logged_errors() as said:
+            try:
+                self.session = start_session(self.coordinator)
+            except (Error, OSError) as e:
+                raise ValidationError(f"labgrid coordinator {self.coordinator} is unreachable "
+                                      f"({said[-1] if said else e})",
+                                      hint="start labgrid-coordinator there, or pass --coordinator HOST:PORT "
+                                           "(or set LG_COORDINATOR)") from None
         self._cleanup.callback(self._close_session)
         place = self.session.places.get(self.place)
         if place is None:
