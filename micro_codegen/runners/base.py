@@ -85,7 +85,7 @@ def check_runner_choice(board: Board, runner: str | None = None, port: str | Non
     allowed = getattr(board, "all_runners", None) or (board.runner,)
     if runner is not None and runner not in allowed:
         raise BoardConfigError(f"board '{board.name}' cannot use runner '{runner}' "
-                               f"(its runners: {', '.join(allowed)}; any QEMU or real board: labgrid)")
+                               f"(its runners: {', '.join(allowed)})")
 
 
 def get_runner(board: Board, project_dir: str | Path, image: str | Path, port: str | None = None,

@@ -113,7 +113,7 @@ class LabgridRunner(Runner):
         self.coordinator = coordinator or os.environ.get("LG_COORDINATOR") or DEFAULT_COORDINATOR
         self.where = f"labgrid place '{place}' (coordinator {self.coordinator})"
         self.qemu = None         # runners.qemu.QemuRunner of a QEMU place
-        self.release_error = ""
+        self.cleanup_error = ""
         self._cleanup = contextlib.ExitStack()
 
     # ------------------------------------------------------------ lifecycle
@@ -134,6 +134,7 @@ class LabgridRunner(Runner):
         if self.board.is_simulated:
             self._boot_qemu(serial_port)
         else:
+            self._check_speed(serial_port)
             self._flash_openocd()
         self.link = self._open_serial(serial_port)
         return self.link
@@ -143,23 +144,23 @@ class LabgridRunner(Runner):
         try:
             self._cleanup.close()
         except Exception as e:     # a cleanup step failed; the others have run
-            self.release_error = self.release_error or f"{self.where}: cleanup failed ({e})"
+            self.cleanup_error = self.cleanup_error or f"{self.where}: cleanup failed ({e})"
         finally:
             self._cleanup = contextlib.ExitStack()
             self.link = None
 
     def __exit__(self, exc_type, exc, tb) -> None:
         self.stop()
-        if self.release_error and exc_type is None:
-            raise ValidationError(self.release_error, hint=f"labgrid-client -x {self.coordinator} -p {self.place} "
+        if self.cleanup_error and exc_type is None:
+            raise ValidationError(self.cleanup_error, hint=f"labgrid-client -x {self.coordinator} -p {self.place} "
                                                            f"release")
 
     def diagnostics(self) -> str:
         parts = []
         if self.qemu is not None and self.qemu.diagnostics():
             parts.append(self.qemu.diagnostics())
-        if self.release_error:
-            parts.append(self.release_error)
+        if self.cleanup_error:
+            parts.append(self.cleanup_error)
         return "; ".join(parts)
 
     # ------------------------------------------------------------ the place
@@ -209,7 +210,7 @@ class LabgridRunner(Runner):
         try:
             self._request("ReleasePlace", "release")
         except ValidationError as e:
-            self.release_error = str(e)
+            self.cleanup_error = str(e)
 
     def _close_session(self) -> None:
         session, self.session = self.session, None
@@ -275,8 +276,8 @@ class LabgridRunner(Runner):
             self._flash_openocd()
         finally:
             self.stop()
-        if self.release_error:
-            raise ValidationError(self.release_error)
+        if self.cleanup_error:
+            raise ValidationError(self.cleanup_error)
         return argv
 
     def _flash_openocd(self) -> None:
@@ -331,6 +332,14 @@ class LabgridRunner(Runner):
                 link.unlink()
 
     # ------------------------------------------------------------ serial port
+    def _check_speed(self, serial_port) -> None:
+        """A real board's UART runs at the board's ``uart.baud``; the exporter sets the port's."""
+        baud = (getattr(self.board, "uart", None) or {}).get("baud", 115200)
+        if serial_port.speed != baud:
+            raise ValidationError(f"{self.where}: serial port '{serial_port.name}' runs at {serial_port.speed} "
+                                  f"baud, board '{self.board.name}' at {baud}; set speed: {baud} in the "
+                                  f"exporter's config")
+
     def _open_serial(self, serial_port) -> SerialTransport:
         from labgrid.driver import SerialDriver
 

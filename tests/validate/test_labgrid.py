@@ -191,6 +191,15 @@ def test_errors_name_the_place_and_the_coordinator(farm, project):
         _run(farm, project, place="no-serial")
     assert "labgrid place 'no-serial'" in str(e.value) and "no serial port resource" in str(e.value)
     assert farm.holder("no-serial") is None
+    nrf = project.parent / "ad01-nrf"          # a real board: flashed through the place's debug probe
+    api.generate(MODEL, "nrf52840dk", nrf)
+    image = nrf / json.loads((nrf / "manifest.json").read_text())["executable"]
+    image.parent.mkdir(parents=True, exist_ok=True)
+    image.write_bytes(b"")                     # never flashed: the place has no probe
+    with pytest.raises(ValidationError) as e:
+        api.flash(nrf, runner="labgrid", place=PLACE, coordinator=farm.address)
+    assert f"labgrid place '{PLACE}'" in str(e.value) and "no debug probe resource" in str(e.value)
+    assert farm.holder(PLACE) is None
     farm.client("-p", PLACE, "acquire", env=OTHER_USER)
     try:
         with pytest.raises(ValidationError) as e:
