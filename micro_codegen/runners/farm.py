@@ -32,6 +32,7 @@ labgrid is imported only here, when the runner starts, so micro_codegen works wi
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import logging
 import os
 import socket
@@ -118,10 +119,8 @@ class LabgridRunner(Runner):
 
     # ------------------------------------------------------------ lifecycle
     def check_programs(self) -> None:
-        try:
-            import labgrid  # noqa: F401
-        except ImportError:
-            raise ToolchainError("labgrid is not installed: --runner labgrid needs it", hint=INSTALL_HINT) from None
+        if importlib.util.find_spec("labgrid") is None:
+            raise ToolchainError("labgrid is not installed: --runner labgrid needs it", hint=INSTALL_HINT)
         if self.board.is_simulated:
             from .qemu import qemu_program
             qemu_program()
