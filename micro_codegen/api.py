@@ -1,7 +1,6 @@
 """Library entry points (no printing). The CLI is a thin layer over these."""
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import re
 from collections import Counter
@@ -14,7 +13,7 @@ from .compiled import MemoryOptions
 from .errors import BoardConfigError
 from .ir import Graph, Tensor
 from .manifest import read_manifest
-from .importers import load_model
+from .importers import ImportOptions, import_options, load_model  # noqa: F401  (public: ONNX import options)
 from .progress import NO_PROGRESS, Progress  # noqa: F401  (public: subclass it to hear about slow steps)
 
 
@@ -28,9 +27,7 @@ def convert(model: str | Path, output: str | Path) -> dict:
     file ``output``; return the ``convert --json`` document. The file is written next to
     ``output`` and renamed into place only after it reads back to the same IR, so a failure
     leaves no file behind."""
-    import os
-    import tempfile
-
+    from .atomic import replace_file
     from .errors import ModelFileError
     from .ms_model import read_bytes, write_bytes
 
@@ -39,18 +36,7 @@ def convert(model: str | Path, output: str | Path) -> dict:
     out = Path(output)
     if g != read_bytes(data, str(out)):   # the writer and reader must agree (a bug, not a user error)
         raise ModelFileError(f"{out}: the written model does not read back to the imported graph")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as e:
-        raise ModelFileError(f"{out}: cannot write: {e.strerror or e}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, out)
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise ModelFileError(f"{out}: cannot write: {e.strerror or e}") from None
+    replace_file(out, lambda f: f.write(data), ModelFileError)
     problems = check_graph(g)
     return {
         "model": str(model), "format": g.source_format, "output": str(out), "bytes": len(data),
@@ -483,6 +469,30 @@ def bench(model: str | Path | Graph, board: str = DEFAULT_BOARD, cases_path: str
     from .bench import bench as run_bench
     return run_bench(model, board, cases_path=cases_path, bind=bind, port=port, progress=progress or NO_PROGRESS,
                      memory=MemoryOptions.of(patch, patch_overhead, share))
+
+
+def debug(model: str | Path | Graph, board: str = DEFAULT_BOARD, case: int = 0, cases_path: str | Path | None = None,
+          atol: float | None = None, rtol: float | None = None, port: str | None = None, runner: str | None = None,
+          out_dir: str | Path | None = None, force: bool = False, bind: dict | None = None, progress=None,
+          patch=None, patch_overhead: float = 1.3, share: bool = True, place: str | None = None,
+          coordinator: str | None = None):
+    """Run ``model`` on ``board`` node by node and compare every node's outputs with the
+    reference interpreter's (``debug.DebugReport``: a row per node, the first divergence).
+    Inputs: case ``case`` of ``cases_path`` (default ``MODEL.npz``; seeded random values without
+    one). ``out_dir`` keeps the project; ``patch``, ``share``: see :func:`generate`;
+    ``runner="labgrid"``, ``place``, ``coordinator``: see :func:`run`."""
+    from .boards import board_for
+    from .cases import cases_beside
+    from .debug import debug as run_debug
+    b = board_for(board)
+    g = model if isinstance(model, Graph) else load(model)
+    if cases_path is None and not isinstance(model, Graph):
+        cases_path = cases_beside(model)
+    d_atol, d_rtol = default_tolerance(g)
+    return run_debug(g, b, d_atol if atol is None else atol, d_rtol if rtol is None else rtol, case=case,
+                     cases_path=cases_path, port=port, runner=runner,
+                     memory=MemoryOptions.of(patch, patch_overhead, share), bind=bind, out_dir=out_dir,
+                     force=force, progress=progress or NO_PROGRESS, place=place, coordinator=coordinator)
 
 
 # ---------------------------------------------------------------- boards / fit / flash

@@ -28,8 +28,9 @@ HELLO 0x01     (empty)                                      version u8, flags u8
                                                             then output: dtype u8 (MindSpore TypeId),
                                                             rank u8, x2, nbytes u32, dims u32 x rank
 SET_INPUT 0x02 k u8, x3, offset u32, data (<= 1 KiB)        (nothing)
-INVOKE 0x03    optional last_node i32 (-1 = whole model)    x3, failed node i32 (-1), kernel status
-                                                            i32, ticks u32 (sum over the nodes run)
+INVOKE 0x03    optional last_node i32 (-1 = to the end),    x3, failed node i32 (-1), kernel status
+               then optional first_node i32 (default 0:     i32, ticks u32 (sum over the nodes run)
+               > 0 resumes on the arena as left)
 GET_OUTPUT 04  k u32, offset u32, length u32 (<= 1 KiB)     x3, total bytes u32, data
 GET_TIMING 05  first u16, count u16 (<= 256)                x3, tick_hz u32, ticks u32 x count
 GET_TENSOR 06  tensor index u32, offset u32, length u32     x3, total bytes u32, data (debug builds
@@ -430,13 +431,18 @@ class ProtocolClient:
             return self.invoke_timeout
         return min(self.invoke_timeout, self.timeout + 4.0 * self.invoke_seconds)
 
-    def invoke(self, last_node: int = -1, timeout: float | None = None) -> InvokeResult:
-        payload = b"" if last_node < 0 else struct.pack("<i", last_node)
+    def invoke(self, last_node: int = -1, first_node: int = 0, timeout: float | None = None) -> InvokeResult:
+        """Run nodes ``first_node``..``last_node`` (-1: to the end). ``first_node`` > 0 resumes
+        on the arena as the previous INVOKE left it (node-by-node debugging)."""
+        if first_node:
+            payload = struct.pack("<ii", last_node, first_node)
+        else:
+            payload = b"" if last_node < 0 else struct.pack("<i", last_node)
         retries0 = self.stats.retries
         start = time.monotonic()
         f = self.request(Msg.INVOKE, payload, timeout=self.invoke_wait() if timeout is None else timeout,
                          check=False)
-        if last_node < 0 and self.stats.retries == retries0 and f.status == Status.OK:
+        if last_node < 0 and not first_node and self.stats.retries == retries0 and f.status == Status.OK:
             took = time.monotonic() - start
             self.invoke_seconds = took if self.invoke_seconds is None else max(self.invoke_seconds, took)
         if f.status not in (Status.OK, Status.INVOKE_FAILED) or len(f.payload) < 16:

@@ -284,6 +284,7 @@ typedef struct mc_invoke_cache_t {
     int valid;
     uint8_t seq;
     int32_t last_node;
+    int32_t first_node;
     uint8_t reply[16];
 } mc_invoke_cache_t;
 
@@ -300,38 +301,43 @@ static void mc_invoke(const mc_model_t *m, uint8_t seq, const uint8_t *p, uint32
                       mc_invoke_cache_t *cache)
 {
     int32_t last = -1;
+    int32_t first = 0;
+    int32_t end;
     int failed = -1;
     int status;
     uint32_t ticks = 0u;
     const uint32_t *node_ticks;
     uint8_t reply[16];
 
-    if (len == 4u) {
+    if (len == 4u || len == 8u) {
         last = (int32_t)mc_get_u32(p);
+        if (len == 8u) {
+            first = (int32_t)mc_get_u32(&p[4]);
+        }
     } else if (len != 0u) {
         mc_reply_status(MC_MSG_INVOKE, seq, MC_STATUS_BAD_LENGTH);
         return;
     }
-    if (last < -1 || last >= (int32_t)m->node_count) {
+    end = (last < 0) ? (int32_t)m->node_count - 1 : last;
+    if (last < -1 || last >= (int32_t)m->node_count || first < 0 || first > end) {
         mc_reply_status(MC_MSG_INVOKE, seq, MC_STATUS_BAD_INDEX);
         return;
     }
     /* a retried INVOKE (same seq, no SET_INPUT since) gets the answer of the first one:
-       the inputs may have been overwritten by the run */
-    if (cache->valid && cache->seq == seq && cache->last_node == last) {
+       the run may have overwritten its inputs */
+    if (cache->valid && cache->seq == seq && cache->last_node == last && cache->first_node == first) {
         mc_reply_raw((uint8_t)(MC_MSG_INVOKE | MC_MSG_RESPONSE), seq, cache->reply,
                      sizeof cache->reply);
         return;
     }
-    status = m->invoke_until((int)last, &failed);
+    status = m->invoke_range((int)first, (int)last, &failed);
     node_ticks = m->node_ticks != NULL ? m->node_ticks() : NULL;
     if (node_ticks != NULL) {
         int32_t i;
-        int32_t end = (last < 0) ? (int32_t)m->node_count - 1 : last;
         if (status != 0 && failed >= 0 && failed < end) {
             end = failed;
         }
-        for (i = 0; i <= end; ++i) {
+        for (i = first; i <= end; ++i) {
             ticks += node_ticks[i];
         }
     }
@@ -344,6 +350,7 @@ static void mc_invoke(const mc_model_t *m, uint8_t seq, const uint8_t *p, uint32
     cache->valid = 1;
     cache->seq = seq;
     cache->last_node = last;
+    cache->first_node = first;
     memcpy(cache->reply, reply, sizeof reply);
     mc_reply_raw((uint8_t)(MC_MSG_INVOKE | MC_MSG_RESPONSE), seq, reply, sizeof reply);
 }

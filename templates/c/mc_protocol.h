@@ -87,8 +87,9 @@ typedef struct mc_model_t {
     const mc_tensor_info_t *outputs;
     void *(*input)(int k);
     void *(*output)(int k);
-    /* runs nodes 0..last_node (all when last_node < 0); 0 or the failing kernel's status */
-    int (*invoke_until)(int last_node, int *failed_node);
+    /* runs nodes first_node..last_node (last_node < 0: to the end) on the arena as it is;
+     * 0 or the failing kernel's status */
+    int (*invoke_range)(int first_node, int last_node, int *failed_node);
     /* NULL or node_count per-node tick counts of the last invoke */
     const uint32_t *(*node_ticks)(void);
     /* debug builds: arena address of model tensor `index` and its byte size, NULL if not in the

@@ -343,5 +343,15 @@ def test_debug_build_serves_every_tensor_layer_by_layer(firmware):
             assert np.array_equal(got, dump[ti].reshape(-1)), f"node {i}"
         with pytest.raises(ProtocolError, match="BAD_INDEX"):
             c.get_tensor(1)                       # a constant: not in the arena
+        # node by node: the inputs once, then each node alone on the arena as the last left it
+        c.set_input(0, x.tobytes())
+        for i, node in enumerate(g.nodes):
+            assert c.invoke(last_node=i, first_node=i).status == 0
+            ti = node.outputs[0]
+            got = np.frombuffer(c.get_tensor(ti), g.tensors[ti].dtype.np)
+            assert np.array_equal(got, dump[ti].reshape(-1)), f"node {i} alone"
+        for last, first in ((2, 3), (-1, 6), (1, -1)):  # first after last, past the end, negative
+            f = _raw(proc.t, encode_frame(Msg.INVOKE, 90, struct.pack("<ii", last, first)))[0]
+            assert (f.type, f.status) == (0x83, Status.BAD_INDEX)
     finally:
         proc.close()

@@ -1,0 +1,677 @@
+"""Layout-sensitive ONNX operators (run NHWC) and the matrix / recurrent ones.
+
+Conv / ConvTranspose / pools / BatchNormalization / InstanceNormalization / LRN / Resize /
+DepthToSpace / SpaceToDepth take their 4-D input NHWC (``ctx.tensor(x, NHWC)``) and hold
+their output NHWC; weights are re-laid out as the official converter writes them
+(Conv ``[O, I/g, kh, kw]`` -> OHWI, ConvTranspose ``[I, O/g, kh, kw]`` -> ``[I, kh, kw, O/g]``).
+Gemm / MatMul become ``MatMulFusion`` (bias as the third input), LayerNormalization
+``LayerNormFusion``, PRelu ``PReLUFusion``, Pad ``PadFusion`` (in the layout its input is
+held in), LSTM / GRU the IR recurrent ops. Every geometry is checked against the ONNX
+inferred output shape, so a variant the IR computes differently is refused, not mis-converted.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ... import numerics
+from ...errors import UnsupportedOpError
+from .context import NHWC, ONNX, TO_NHWC, Context, channels_last, converter, full_attrs
+
+_AUTO_PAD = ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID")
+
+
+# ----------------------------------------------------------------------------- geometry helpers
+
+def _spatial(ctx: Context, x: str, what: str) -> tuple[int, int]:
+    """(H, W) of a 4-D NCHW input, or (1, L) of a 3-D NCL one (1-D ops run as H = 1); refuse
+    other ranks."""
+    shape = ctx.shape(x)
+    if len(shape) == 3:
+        return 1, shape[2]
+    if len(shape) != 4:
+        raise ctx.unsupported(f"{what} needs a 3-D NCL or 4-D NCHW input (1-D or 2-D spatial); '{x}' is "
+                              f"{len(shape)}-D {list(shape)}")
+    return shape[2], shape[3]
+
+
+def _require_4d(ctx: Context, x: str) -> tuple[int, int]:
+    """(H, W) of a 4-D NCHW input; refuse other ranks."""
+    if ctx.rank(x) != 4:
+        raise ctx.unsupported(f"{ctx.op_type} needs a 4-D NCHW input; '{x}' is {ctx.rank(x)}-D")
+    return _spatial(ctx, x, ctx.op_type)
+
+
+def _one_d(ctx: Context) -> bool:
+    return ctx.rank(ctx.inputs[0]) == 3
+
+
+def _pairs(ctx: Context, key: str, default: int) -> tuple[int, int]:
+    """A 2-D spatial attribute (H, W); a 1-D op's single value is W (H takes ``default``)."""
+    v = ctx.attr(key)
+    n = 1 if _one_d(ctx) else 2
+    if v is None:
+        return default, default
+    if len(v) != n:
+        raise ctx.unsupported(f"{key} {list(v)} must have {n} value(s) ({n}-D spatial)")
+    return (default, int(v[0])) if n == 1 else (int(v[0]), int(v[1]))
+
+
+def _out_hw(ctx: Context) -> tuple[int, int]:
+    """The ONNX output's spatial size as (H, W) ((1, L) for 1-D)."""
+    shape = ctx.shape(ctx.outputs[0])
+    return (1, shape[2]) if len(shape) == 3 else (shape[2], shape[3])
+
+
+def _pad_list(ctx: Context, in_hw, k_eff, strides, out_hw) -> tuple[str, tuple[int, int, int, int]]:
+    """(pad_mode, pad_list [top, bottom, left, right]) of a conv/pool: explicit ``pads``
+    (PAD), SAME_UPPER (SAME, as the converter writes it), SAME_LOWER (explicit pads) or VALID."""
+    auto = ctx.attr("auto_pad", "NOTSET")
+    if auto not in _AUTO_PAD:
+        raise ctx.unsupported(f"auto_pad {auto!r} is not one of {', '.join(_AUTO_PAD)}")
+    if auto == "SAME_UPPER":
+        return "SAME", (0, 0, 0, 0)
+    if auto == "VALID":
+        return "VALID", (0, 0, 0, 0)
+    if auto == "SAME_LOWER":
+        pads = []
+        for n, k, s, o in zip(in_hw, k_eff, strides, out_hw):
+            total = max((o - 1) * s + k - n, 0)
+            pads.append((total - total // 2, total // 2))
+        return "PAD", (pads[0][0], pads[0][1], pads[1][0], pads[1][1])
+    n = 1 if _one_d(ctx) else 2
+    p = [int(v) for v in ctx.attr("pads", [0] * 2 * n)]
+    if len(p) != 2 * n:
+        raise ctx.unsupported(f"pads {p} must have {2 * n} values ({n}-D spatial)")
+    if min(p) < 0:
+        raise ctx.unsupported(f"negative pads {p} are not supported")
+    return "PAD", ((0, 0, p[0], p[1]) if n == 1 else (p[0], p[2], p[1], p[3]))
+
+
+def _check_out(ctx: Context, got_hw, what: str) -> None:
+    want = _out_hw(ctx)
+    if tuple(got_hw) != tuple(want):
+        raise ctx.unsupported(f"{what}: the IR computes an output of {list(got_hw)} (H, W), ONNX {list(want)}")
+
+
+def _input_nhwc(ctx: Context, x: str) -> int:
+    """The 4-D NHWC IR tensor a conv-like op reads: ``x`` held NHWC; a 3-D input [N, L, C]
+    (held channels-last) gets a Reshape to [N, 1, L, C]."""
+    t = ctx.tensor(x, NHWC)
+    if ctx.rank(x) == 4:
+        return t
+    n, c, length = ctx.shape(x)
+    return ctx.reshape(t, (n, 1, length, c), f"{ctx.name}_in4d")
+
+
+def _emit_nhwc(ctx: Context, op: str, inputs, **attrs) -> None:
+    """Emit ``op`` with its output held NHWC; a 1-D op writes a 4-D [N, 1, L, C] tensor that
+    a Reshape turns into the 3-D channels-last value [N, L, C]."""
+    y = ctx.outputs[0]
+    if ctx.rank(y) == 4:
+        ctx.emit(op, inputs, NHWC, **attrs)
+        return
+    n, c, length = ctx.shape(y)
+    dtype = ctx.dtype(y)
+    mid = ctx.new_tensor(f"{ctx.name}_out4d", dtype, (n, 1, length, c), quant=ctx.quant_of(y, dtype))
+    ctx.add_node(op, inputs, [mid], **attrs)
+    out = ctx.output(0, NHWC)
+    ctx.add_node("Reshape", [mid, ctx.const_tensor(f"{ctx.name}_out3d_shape", np.array((n, length, c), np.int32))],
+                 [out], name=f"{ctx.name}_out3d")
+
+
+def _weight_4d(w: np.ndarray) -> np.ndarray:
+    """A conv weight [O, I, kh, kw] (1-D: [O, I, k] -> [O, I, 1, k]) channels-last: [O, kh, kw, I]."""
+    return (w[:, :, None, :] if w.ndim == 3 else w).transpose(TO_NHWC)
+
+
+def _geometry_error(ctx: Context, e: UnsupportedOpError) -> UnsupportedOpError:
+    return ctx.unsupported(str(e))
+
+
+# ----------------------------------------------------------------------------- convolution
+
+@converter("Conv")
+def conv(ctx: Context) -> None:
+    """Conv (normal, grouped, depthwise) -> Conv2DFusion, weights OHWI."""
+    x, w_name = ctx.inputs[0], ctx.inputs[1]
+    in_hw = _spatial(ctx, x, "Conv")
+    w = ctx.require_const(1, "the weight")
+    cout, cg, kh, kw = _weight_4d(w).transpose(0, 3, 1, 2).shape
+    cin = ctx.shape(x)[1]
+    group = int(ctx.attr("group", 1))
+    if group <= 0 or cin != cg * group or cout % group:
+        raise ctx.unsupported(f"group {group} does not fit input channels {cin} and weights {list(w.shape)}")
+    strides, dil = _pairs(ctx, "strides", 1), _pairs(ctx, "dilations", 1)
+    ks = ctx.attr("kernel_shape")
+    if ks is not None and tuple(ks) != tuple(w.shape[2:]):
+        raise ctx.unsupported(f"kernel_shape {list(ks)} does not match the weight {list(w.shape)}")
+    k_eff = ((kh - 1) * dil[0] + 1, (kw - 1) * dil[1] + 1)
+    mode, pads = _pad_list(ctx, in_hw, k_eff, strides, _out_hw(ctx))
+    attrs = dict(format="NHWC", kernel_size=(kh, kw), stride=strides, dilation=dil, pad_list=pads, group=group,
+                 in_channel=cin, out_channel=cout)
+    if mode != "PAD":
+        attrs["pad_mode"] = mode
+    try:
+        win = numerics.conv_window(in_hw, (kh, kw), full_attrs("Conv2DFusion", attrs))
+    except UnsupportedOpError as e:
+        raise _geometry_error(ctx, e) from None
+    _check_out(ctx, (win.out_h, win.out_w), "Conv geometry")
+    inputs = [_input_nhwc(ctx, x), ctx.weight(w_name, _weight_4d(w))]
+    if ctx.has_input(2):
+        inputs.append(ctx.tensor(ctx.inputs[2]))
+    _emit_nhwc(ctx, "Conv2DFusion", inputs, **attrs)
+
+
+@converter("ConvTranspose")
+def conv_transpose(ctx: Context) -> None:
+    """ConvTranspose -> Conv2dTransposeFusion, weights [I, kh, kw, O/g], explicit pads."""
+    x, w_name = ctx.inputs[0], ctx.inputs[1]
+    in_hw = _spatial(ctx, x, "ConvTranspose")
+    w = ctx.require_const(1, "the weight")
+    cin, og, kh, kw = _weight_4d(w).transpose(0, 3, 1, 2).shape
+    group = int(ctx.attr("group", 1))
+    cout = og * group
+    if ctx.shape(x)[1] != cin or cin % group:
+        raise ctx.unsupported(f"group {group} does not fit input channels {ctx.shape(x)[1]} and weights "
+                              f"{list(w.shape)}")
+    strides, dil = _pairs(ctx, "strides", 1), _pairs(ctx, "dilations", 1)
+    out_pad = _pairs(ctx, "output_padding", 0)
+    out_hw = _out_hw(ctx)
+    auto = ctx.attr("auto_pad", "NOTSET")
+    if auto not in _AUTO_PAD:
+        raise ctx.unsupported(f"auto_pad {auto!r} is not one of {', '.join(_AUTO_PAD)}")
+    pads = []
+    explicit = [int(v) for v in ctx.attr("pads", [0, 0, 0, 0] if w.ndim == 4 else [0, 0])]
+    if w.ndim == 3:
+        explicit = [0, explicit[0], 0, explicit[1]]
+    for d in range(2):
+        eff = ((kh, kw)[d] - 1) * dil[d] + 1
+        total = strides[d] * (in_hw[d] - 1) + out_pad[d] + eff - out_hw[d]
+        if auto == "NOTSET" and ctx.attr("output_shape") is None:
+            pads.append((explicit[d], explicit[d + 2]))
+        elif auto == "SAME_UPPER":
+            pads.append((total // 2, total - total // 2))
+        else:
+            pads.append((total - total // 2, total // 2))
+    # a negative end padding (output_shape larger than the natural size): extra output rows
+    # reached by no tap, i.e. output padding
+    out_pad = tuple(op - min(e, 0) for op, (_, e) in zip(out_pad, pads))
+    pads = [(b, max(e, 0)) for b, e in pads]
+    pad_list = (pads[0][0], pads[0][1], pads[1][0], pads[1][1])
+    if min(pad_list) < 0:
+        raise ctx.unsupported(f"the output shape needs negative padding {list(pad_list)}")
+    attrs = dict(format="NHWC", kernel_size=(kh, kw), stride=strides, dilation=dil, pad=(0, 0, 0, 0),
+                 pad_list=pad_list, group=group, in_channel=cin, out_channel=cout, output_paddings=out_pad)
+    try:
+        win = numerics.deconv_window(in_hw, (kh, kw), full_attrs("Conv2dTransposeFusion", attrs))
+    except UnsupportedOpError as e:
+        raise _geometry_error(ctx, e) from None
+    _check_out(ctx, (win.out_h, win.out_w), "ConvTranspose geometry")
+    inputs = [_input_nhwc(ctx, x), ctx.weight(w_name, _weight_4d(w))]
+    if ctx.has_input(2):
+        inputs.append(ctx.tensor(ctx.inputs[2]))
+    _emit_nhwc(ctx, "Conv2dTransposeFusion", inputs, **attrs)
+
+
+# ----------------------------------------------------------------------------- pooling
+
+@converter("MaxPool", "AveragePool")
+def pool(ctx: Context) -> None:
+    """MaxPool / AveragePool -> MaxPoolFusion / AvgPoolFusion (count_include_pad with pads:
+    an explicit zero PadFusion first, then a VALID average)."""
+    x = ctx.inputs[0]
+    in_hw = _spatial(ctx, x, ctx.op_type)
+    if len([o for o in ctx.outputs if o]) > 1:
+        raise ctx.unsupported("the Indices output of MaxPool is not supported")
+    if any(d != 1 for d in _pairs(ctx, "dilations", 1)):
+        raise ctx.unsupported(f"dilations {ctx.attr('dilations')} on a pool are not supported (only 1)")
+    if int(ctx.attr("storage_order", 0)) != 0:
+        raise ctx.unsupported("storage_order 1 is not supported")
+    if ctx.attr("kernel_shape") is None:
+        raise ctx.unsupported("kernel_shape is required")
+    ks, strides = _pairs(ctx, "kernel_shape", 1), _pairs(ctx, "strides", 1)
+    out_hw = _out_hw(ctx)
+    mode, pads = _pad_list(ctx, in_hw, ks, strides, out_hw)
+    ceil = bool(ctx.attr("ceil_mode", 0))
+    src = _input_nhwc(ctx, x)
+    if ctx.op_type == "AveragePool" and int(ctx.attr("count_include_pad", 0)) and (mode == "SAME" or any(pads)):
+        if mode == "SAME":
+            total = [max((o - 1) * s + k - n, 0) for n, k, s, o in zip(in_hw, ks, strides, out_hw)]
+            pads = (total[0] // 2, total[0] - total[0] // 2, total[1] // 2, total[1] - total[1] // 2)
+        if ceil:
+            raise ctx.unsupported("count_include_pad with ceil_mode is not supported")
+        src = _zero_pad_nhwc(ctx, src, pads)
+        in_hw, mode, pads = (in_hw[0] + pads[0] + pads[1], in_hw[1] + pads[2] + pads[3]), "PAD", (0, 0, 0, 0)
+    attrs = dict(kernel_size=ks, strides=strides, pad=pads, format="NHWC")
+    if mode != "PAD":
+        attrs["pad_mode"] = mode
+    if ceil:
+        attrs["round_mode"] = "CEIL"
+    op = "MaxPoolFusion" if ctx.op_type == "MaxPool" else "AvgPoolFusion"
+    try:
+        win = numerics.pool_window(in_hw, full_attrs(op, attrs))
+    except UnsupportedOpError as e:
+        raise _geometry_error(ctx, e) from None
+    _check_out(ctx, (win.out_h, win.out_w), f"{ctx.op_type} geometry (ceil_mode {int(ceil)})")
+    _emit_nhwc(ctx, op, [src], **attrs)
+
+
+def _zero_pad_nhwc(ctx: Context, src: int, pads) -> int:
+    """PadFusion of NHWC tensor ``src`` by [top, bottom, left, right] zeros; the new tensor."""
+    t = ctx.tensors[src]
+    n, h, w, c = t.shape
+    out = ctx.new_tensor(f"{ctx.name}_pad", t.dtype, (n, h + pads[0] + pads[1], w + pads[2] + pads[3], c),
+                         quant=t.quant)
+    paddings = np.array([[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]], np.int32)
+    ctx.add_node("PadFusion", [src, ctx.const_tensor(f"{ctx.name}_pad_paddings", paddings)], [out],
+                 name=f"{ctx.name}_pad")
+    return out
+
+
+@converter("GlobalAveragePool", "GlobalMaxPool")
+def global_pool(ctx: Context) -> None:
+    x = ctx.inputs[0]
+    _spatial(ctx, x, ctx.op_type)
+    op = "AvgPoolFusion" if ctx.op_type == "GlobalAveragePool" else "MaxPoolFusion"
+    _emit_nhwc(ctx, op, [_input_nhwc(ctx, x)], strides=(1, 1), pad=(0, 0, 0, 0), format="NHWC", **{"global": True})
+
+
+# ----------------------------------------------------------------------------- normalization
+
+@converter("BatchNormalization")
+def batch_norm(ctx: Context) -> None:
+    """Inference BatchNormalization -> ScaleFusion with folded scale/bias on the channel axis
+    (NHWC for 4-D inputs); after a Conv the fusion pass folds it into the conv weights."""
+    if int(ctx.attr("training_mode", 0)) or len([o for o in ctx.outputs if o]) > 1:
+        raise ctx.unsupported("training_mode BatchNormalization (running mean/var outputs) is not supported")
+    x = ctx.inputs[0]
+    gamma, beta, mean, var = (ctx.require_const(k, n).astype(np.float64)
+                              for k, n in ((1, "scale"), (2, "B"), (3, "input_mean"), (4, "input_var")))
+    eps = float(np.float32(ctx.attr("epsilon", 1e-5)))
+    if not np.all(var + eps > 0):
+        raise ctx.unsupported("input_var + epsilon must be positive")
+    scale = gamma / np.sqrt(var + eps)
+    bias = beta - mean * scale
+    rank = ctx.rank(x)
+    if rank < 2:
+        raise ctx.unsupported(f"input '{x}' must be at least 2-D, got {rank}-D")
+    layout = NHWC if rank >= 3 else ONNX          # the channel axis last (2-D: it is already)
+    axis = -1
+    s = ctx.const_tensor(f"{ctx.name}_scale", scale.astype(np.float32))
+    b = ctx.const_tensor(f"{ctx.name}_bias", bias.astype(np.float32))
+    ctx.emit("ScaleFusion", [ctx.tensor(x, layout), s, b], layout, axis=axis)
+
+
+@converter("InstanceNormalization")
+def instance_norm(ctx: Context) -> None:
+    x = ctx.inputs[0]
+    layout = NHWC if ctx.rank(x) >= 3 else ONNX
+    for k, what in ((1, "scale"), (2, "B")):
+        ctx.require_const(k, what)
+    ctx.emit("InstanceNorm", [ctx.tensor(x, layout), ctx.tensor(ctx.inputs[1]), ctx.tensor(ctx.inputs[2])],
+             layout, epsilon=float(ctx.attr("epsilon", 1e-5)))
+
+
+@converter("LayerNormalization")
+def layer_norm(ctx: Context) -> None:
+    """LayerNormalization -> LayerNormFusion over the axes from ``axis`` (ONNX layout); the
+    epsilon is kept (the official converter writes 0.0, a deliberate difference)."""
+    if len([o for o in ctx.outputs if o]) > 1:
+        raise ctx.unsupported("the Mean / InvStdDev outputs are not supported")
+    x = ctx.inputs[0]
+    rank = ctx.rank(x)
+    axis = int(ctx.attr("axis", -1))
+    if not -rank <= axis < rank:
+        raise ctx.unsupported(f"axis {axis} is out of range for a {rank}-D input")
+    pshape = ctx.shape(x)[axis % rank:]
+    gamma = ctx.require_const(1, "scale")
+    beta = ctx.const(ctx.inputs[2]) if ctx.has_input(2) else np.zeros(pshape, np.float32)
+    if beta is None:
+        raise ctx.unsupported("B (input 2) must be a constant")
+    params = [ctx.const_tensor(f"{ctx.name}_{n}", np.broadcast_to(a, pshape).astype(np.float32))
+              for n, a in (("gamma", gamma), ("beta", beta))]
+    ctx.emit("LayerNormFusion", [ctx.tensor(x, ONNX)] + params, ONNX, begin_norm_axis=axis,
+             begin_params_axis=axis, epsilon=float(ctx.attr("epsilon", 1e-5)))
+
+
+@converter("LRN")
+def lrn(ctx: Context) -> None:
+    """LRN (odd ``size``) -> LRN NHWC with depth_radius (size-1)/2 and alpha/size."""
+    x = ctx.inputs[0]
+    _spatial(ctx, x, "LRN")
+    size = int(ctx.attr("size"))
+    if size % 2 == 0:
+        raise ctx.unsupported(f"size {size}: only odd sizes (a symmetric window) are supported")
+    ctx.emit("LRN", [ctx.tensor(x, NHWC)], NHWC, depth_radius=(size - 1) // 2,
+             alpha=float(ctx.attr("alpha", 1e-4)) / size, beta=float(ctx.attr("beta", 0.75)),
+             bias=float(ctx.attr("bias", 1.0)), norm_region="ACROSS_CHANNELS")
+
+
+@converter("DepthToSpace", "SpaceToDepth")
+def depth_to_space(ctx: Context) -> None:
+    x = ctx.inputs[0]
+    _require_4d(ctx, x)
+    attrs = dict(block_size=int(ctx.attr("blocksize")), format="NHWC")
+    if ctx.op_type == "SpaceToDepth" and ctx.attr("mode", "DCR") != "DCR":
+        raise ctx.unsupported(f"mode {ctx.attr('mode')!r} is not supported (DCR)")
+    if ctx.op_type == "DepthToSpace":
+        mode = ctx.attr("mode", "DCR")
+        if mode not in ("DCR", "CRD"):
+            raise ctx.unsupported(f"mode {mode!r} is not DCR or CRD")
+        attrs["mode"] = mode
+    ctx.emit(ctx.op_type, [ctx.tensor(x, NHWC)], NHWC, **attrs)
+
+
+# ----------------------------------------------------------------------------- resize
+
+_COORD = {"asymmetric": "ASYMMETRIC", "align_corners": "ALIGN_CORNERS", "half_pixel": "HALF_PIXEL",
+          "pytorch_half_pixel": "HALF_PIXEL"}
+_METHOD = {"nearest": "NEAREST", "linear": "LINEAR", "cubic": "CUBIC"}
+
+
+def _onnx_source(n: int, o: int, coord: str, scale: float) -> np.ndarray:
+    """ONNX's source coordinate of each output index along one axis (float64); ONNX's resized
+    length is ``n * scale``, not rounded."""
+    j = np.arange(o, dtype=np.float64)
+    length = n * scale
+    if coord == "asymmetric":
+        return j / scale
+    if coord == "align_corners":
+        return j * (n - 1) / (length - 1) if length != 1 else np.zeros(o)
+    if coord == "pytorch_half_pixel" and length <= 1:
+        return np.zeros(o)
+    return (j + 0.5) / scale - 0.5
+
+
+def _onnx_matrix(n: int, o: int, coord: str, scale: float, mode: str, rounding: str, a: float) -> np.ndarray:
+    """The [o, n] interpolation matrix ONNX's Resize applies along one axis (neighbours
+    outside the input take the edge value)."""
+    src = _onnx_source(n, o, coord, scale)
+    f = np.floor(src)
+    t = src - f
+    if mode == "nearest":
+        idx = {"floor": f, "ceil": np.ceil(src), "round_prefer_floor": np.where(t == 0.5, f, np.round(src)),
+               "round_prefer_ceil": np.where(t == 0.5, f + 1, np.round(src))}[rounding]
+        taps = [(idx, np.ones(o))]
+    elif mode == "linear":
+        taps = [(f, 1 - t), (f + 1, t)]
+    else:
+        def keys(x):
+            x = np.abs(x)
+            return np.where(x <= 1, ((a + 2) * x - (a + 3)) * x * x + 1,
+                            np.where(x < 2, a * x ** 3 - 5 * a * x * x + 8 * a * x - 4 * a, 0.0))
+        taps = [(f + d, keys(t - d)) for d in (-1, 0, 1, 2)]
+    m = np.zeros((o, n))
+    for idx, w in taps:
+        np.add.at(m, (np.arange(o), np.clip(idx, 0, n - 1).astype(np.int64)), w)
+    return m
+
+
+def _ir_matrix(n: int, o: int, method: str, mode: str, a: float, quant: bool) -> np.ndarray:
+    """The [o, n] interpolation matrix the IR's Resize applies along one axis."""
+    if method == "NEAREST":
+        idx, w = numerics.resize_nearest_index(n, o, mode, tflite=quant)[:, None], np.ones((o, 1))
+    elif method == "LINEAR":
+        idx, w = numerics.resize_linear_taps(n, o, mode)
+    else:
+        idx, w = numerics.resize_cubic_taps(n, o, mode, a)
+    m = np.zeros((o, n))
+    np.add.at(m, (np.repeat(np.arange(o), idx.shape[1]), idx.reshape(-1)), np.asarray(w, np.float64).reshape(-1))
+    return m
+
+
+def _resize_scales(ctx: Context, in_hw, out_hw) -> tuple[float, float]:
+    """ONNX's scale factors of H and W: the scales input (``axes`` honoured), else out / in."""
+    scales = ctx.require_const(2, "scales") if ctx.has_input(2) else None
+    if ctx.has_input(3):
+        ctx.require_const(3, "sizes")
+    if scales is None or scales.size == 0:
+        if ctx.attr("keep_aspect_ratio_policy", "stretch") != "stretch":
+            raise ctx.unsupported("keep_aspect_ratio_policy other than 'stretch' is not supported")
+        return out_hw[0] / in_hw[0], out_hw[1] / in_hw[1]
+    full = [1.0] * 4
+    for k, ax in enumerate(ctx.attr("axes", list(range(4)))):
+        full[int(ax) % 4] = float(scales.reshape(-1)[k])
+    return full[2], full[3]
+
+
+@converter("Resize")
+def resize(ctx: Context) -> None:
+    """Resize of H and W -> Resize NHWC with the scales as a float [2] const (as the converter).
+    On both axes the interpolation the IR computes must equal ONNX's (coordinate transform,
+    scale, nearest rounding, border handling), else the node is refused."""
+    x = ctx.inputs[0]
+    in_hw = _require_4d(ctx, x)
+    out = ctx.shape(ctx.outputs[0])
+    if tuple(out[:2]) != tuple(ctx.shape(x)[:2]):
+        raise ctx.unsupported("only the H and W axes may be resized")
+    mode = ctx.attr("mode", "nearest")
+    coord = ctx.attr("coordinate_transformation_mode", "half_pixel")
+    if mode not in _METHOD:
+        raise ctx.unsupported(f"mode {mode!r} is not supported (nearest, linear, cubic)")
+    if coord not in _COORD:
+        raise ctx.unsupported(f"coordinate_transformation_mode {coord!r} is not supported "
+                              f"({', '.join(_COORD)})")
+    if int(ctx.attr("antialias", 0)) or int(ctx.attr("exclude_outside", 0)):
+        raise ctx.unsupported("antialias / exclude_outside are not supported")
+    a = float(ctx.attr("cubic_coeff_a", -0.75))
+    rounding = ctx.attr("nearest_mode", "round_prefer_floor")
+    method = _METHOD[mode]
+    axes = list(zip("HW", in_hw, out[2:], _resize_scales(ctx, in_hw, out[2:])))
+    theirs = [_onnx_matrix(n, o, coord, scale, mode, rounding, a) for _, n, o, scale in axes]
+    # the IR coordinate mode computing ONNX's interpolation on both axes: the ONNX mode's own
+    # first, else another that coincides here (e.g. half_pixel + round_prefer_floor nearest of an
+    # integer upscale is asymmetric + floor)
+    modes = [_COORD[coord]] + [m for m in ("ASYMMETRIC", "HALF_PIXEL", "ALIGN_CORNERS") if m != _COORD[coord]]
+    ir_mode = next((m for m in modes if all(
+        np.allclose(_ir_matrix(n, o, method, m, a, bool(ctx.qinfo.get(x))), t, atol=1e-5)
+        for (_, n, o, _), t in zip(axes, theirs))), None)
+    if ir_mode is None:
+        raise ctx.unsupported(f"{mode} resize {list(in_hw)} -> {list(out[2:])} ({coord}, scales "
+                              f"{[round(v[3], 6) for v in axes]}{', ' + rounding if mode == 'nearest' else ''}) "
+                              f"maps coordinates other than any IR Resize")
+    attrs = dict(format="NHWC", method=method, coordinate_transform_mode=ir_mode)
+    if mode == "nearest":
+        attrs["nearest_mode"] = "FLOOR"
+    if mode == "cubic":
+        attrs["cubic_coeff"] = a
+    scales = ctx.const_tensor(f"{ctx.name}_scales",
+                              np.array([out[2] / in_hw[0], out[3] / in_hw[1]], np.float32))
+    ctx.emit("Resize", [ctx.tensor(x, NHWC), scales], NHWC, **attrs)
+
+
+# ----------------------------------------------------------------------------- matrix products
+
+@converter("MatMul")
+def matmul(ctx: Context) -> None:
+    """MatMul -> MatMulFusion (numpy matmul rules, 1-D operands included; a following Add of a
+    constant becomes its bias in :mod:`.fuse`)."""
+    a, b = ctx.inputs[0], ctx.inputs[1]
+    ctx.emit("MatMulFusion", [ctx.tensor(a, ONNX), ctx.tensor(b, ONNX)])
+
+
+def _scaled(ctx: Context, name: str, factor: float, what: str) -> int:
+    """The IR tensor of ``name`` times the scalar ``factor`` (a MulFusion for an activation)."""
+    if ctx.is_const(name) and factor != 1.0:
+        return ctx.const_tensor(f"{name}_x{factor:g}", (ctx.const(name) * factor).astype(ctx.const(name).dtype))
+    src = ctx.tensor(name, ONNX)
+    if factor == 1.0:
+        return src
+    t = ctx.tensors[src]
+    out = ctx.new_tensor(f"{ctx.name}_{what}", t.dtype, t.shape)
+    ctx.add_node("MulFusion", [src, ctx.const_tensor(f"{ctx.name}_{what}_factor", np.array([factor], np.float32))],
+                 [out], name=f"{ctx.name}_{what}")
+    return out
+
+
+@converter("Gemm")
+def gemm(ctx: Context) -> None:
+    """Gemm -> MatMulFusion: B kept as stored with ``transpose_b = transB`` (alpha folded into a
+    constant B), C as the bias input when it is a constant per output column (beta folded);
+    any other C is added by an AddFusion."""
+    a, b = ctx.inputs[0], ctx.inputs[1]
+    alpha, beta = float(ctx.attr("alpha", 1.0)), float(ctx.attr("beta", 1.0))
+    trans_a, trans_b = bool(ctx.attr("transA", 0)), bool(ctx.attr("transB", 0))
+    n = ctx.shape(ctx.outputs[0])[1]
+    bw = ctx.const(b)
+    if bw is not None and ctx.qinfo.get(b) is not None and alpha != 1.0:
+        raise ctx.unsupported(f"alpha {alpha} with a quantized B is not supported")
+    if bw is not None:
+        b_t = ctx.weight(b, bw if alpha == 1.0 else (bw * alpha).astype(bw.dtype))
+        a_t = ctx.tensor(a, ONNX)
+    else:
+        b_t, a_t = ctx.tensor(b, ONNX), _scaled(ctx, a, alpha, "alpha")
+    inputs = [a_t, b_t]
+    c = ctx.inputs[2] if ctx.has_input(2) else None
+    cv = ctx.const(c) if c else None
+    add_c = False
+    if cv is not None and cv.size in (1, n) and (cv.ndim < 2 or cv.shape[0] == 1):
+        bias = np.broadcast_to(cv.reshape(-1), (n,)) * beta
+        inputs.append(ctx.weight(c, bias.astype(cv.dtype)) if ctx.qinfo.get(c) else
+                      ctx.const_tensor(c, bias.astype(np.float32)))
+    elif c:
+        add_c = True
+    attrs = dict(transpose_a=trans_a, transpose_b=trans_b)
+    if not add_c:
+        ctx.emit("MatMulFusion", inputs, **attrs)
+        return
+    y_name = ctx.outputs[0]
+    dtype = ctx.dtype(y_name)
+    mid = ctx.new_tensor(f"{ctx.name}_mm", dtype, ctx.shape(y_name))
+    ctx.add_node("MatMulFusion", inputs, [mid], **attrs)
+    ctx.add_node("AddFusion", [mid, _scaled(ctx, c, beta, "beta")], [ctx.output(0)], name=f"{ctx.name}_bias")
+
+
+# ----------------------------------------------------------------------------- misc
+
+@converter("PRelu")
+def prelu(ctx: Context) -> None:
+    """PRelu -> PReLUFusion; a per-channel slope [C, 1, 1] of an NHWC input is kept as stored
+    (the IR treats a slope with the last-dim count of values as per channel)."""
+    x, slope = ctx.inputs[0], ctx.inputs[1]
+    layout = ctx.layout(x)
+    sv = ctx.const(slope)
+    if sv is None:
+        raise ctx.unsupported("the slope (input 1) must be a constant")
+    if layout == NHWC and sv.size not in (1, ctx.shape(x)[1]):
+        layout = ONNX
+    if layout == NHWC and sv.size > 1 and sv.ndim == 4:
+        s_t = ctx.tensor(slope, NHWC)
+    else:
+        s_t = ctx.tensor(slope)
+    ctx.emit("PReLUFusion", [ctx.tensor(x, layout), s_t], layout)
+
+
+_PAD_MODES = {"constant": "CONSTANT", "reflect": "REFLECT", "edge": "SYMMETRIC"}
+
+
+@converter("Pad")
+def pad(ctx: Context) -> None:
+    """Pad -> PadFusion in the layout the input is held in, the pads as an int32 [rank, 2]
+    (begin, end) input; ``edge`` only with pads <= 1 (where it equals SYMMETRIC)."""
+    x = ctx.inputs[0]
+    rank = ctx.rank(x)
+    mode = ctx.attr("mode", "constant")
+    if mode not in _PAD_MODES:
+        raise ctx.unsupported(f"mode {mode!r} is not supported (constant, reflect, edge)")
+    pads = ctx.require_const(1, "pads").reshape(-1).astype(np.int64)
+    axes = list(range(rank))
+    if ctx.has_input(3):
+        axes = [int(a) % rank for a in ctx.require_const(3, "axes").reshape(-1)]
+    if len(pads) != 2 * len(axes):
+        raise ctx.unsupported(f"pads has {len(pads)} values for {len(axes)} axes")
+    pairs = np.zeros((rank, 2), np.int64)
+    for k, a in enumerate(axes):
+        pairs[a] = (pads[k], pads[k + len(axes)])
+    if pairs.min() < 0:
+        raise ctx.unsupported(f"negative pads {pads.tolist()} (cropping) are not supported")
+    if mode == "edge" and pairs.max() > 1:
+        raise ctx.unsupported("edge padding by more than 1 is not supported")
+    layout = ctx.layout(x)
+    if layout == NHWC:
+        pairs = pairs[list(channels_last(rank))]
+    inputs = [ctx.tensor(x, layout), ctx.const_tensor(f"{ctx.name}_paddings", pairs.astype(np.int32))]
+    value = 0.0
+    if ctx.has_input(2):
+        value = float(ctx.require_const(2, "constant_value").reshape(-1)[0])
+    ctx.emit("PadFusion", inputs, layout, padding_mode=_PAD_MODES[mode], constant_value=value)
+
+
+def _recurrent_common(ctx: Context, gates: int) -> tuple[str, int, int]:
+    """(direction, num_directions, hidden) after refusing the variants the IR lacks."""
+    direction = ctx.attr("direction", "forward")
+    if direction not in ("forward", "bidirectional"):
+        raise ctx.unsupported(f"direction {direction!r} is not supported (forward, bidirectional)")
+    if int(ctx.attr("layout", 0)):
+        raise ctx.unsupported("layout 1 (batch-first) is not supported")
+    if ctx.attr("clip") is not None:
+        raise ctx.unsupported("clip is not supported")
+    acts = ctx.attr("activations")
+    default = ["Sigmoid", "Tanh", "Tanh"] if gates == 4 else ["Sigmoid", "Tanh"]
+    if acts is not None and [a.lower() for a in acts] != [a.lower() for a in default * (2 if direction ==
+                                                                                          "bidirectional" else 1)]:
+        raise ctx.unsupported(f"activations {acts} are not supported (the defaults {default})")
+    if ctx.has_input(4):
+        sl = ctx.const(ctx.inputs[4])
+        if sl is None or np.any(sl != ctx.shape(ctx.inputs[0])[0]):
+            raise ctx.unsupported("sequence_lens must be a constant equal to the sequence length")
+    dirs = 2 if direction == "bidirectional" else 1
+    hidden = int(ctx.attr("hidden_size", ctx.require_const(2, "R").shape[-1]))
+    return direction, dirs, hidden
+
+
+def _state(ctx: Context, k: int, dirs: int, batch: int, hidden: int, what: str) -> int:
+    if ctx.has_input(k):
+        return ctx.tensor(ctx.inputs[k], ONNX)
+    return ctx.const_tensor(f"{ctx.name}_{what}", np.zeros((dirs, batch, hidden), np.float32))
+
+
+def _recurrent_outputs(ctx: Context, count: int, shapes) -> list[int]:
+    """IR tensors for the ``count`` outputs (those ONNX omits get unnamed internal tensors)."""
+    outs = []
+    for k in range(count):
+        if k < len(ctx.outputs) and ctx.outputs[k]:
+            outs.append(ctx.output(k, ONNX))
+        else:
+            outs.append(ctx.new_tensor(f"{ctx.name}_out{k}", ctx.dtype(ctx.inputs[0]), shapes[k]))
+    return outs
+
+
+@converter("LSTM")
+def lstm(ctx: Context) -> None:
+    """LSTM -> LSTM with the 6 inputs X, W, R, B, h0, c0 in ONNX layout (zeros when omitted)."""
+    if ctx.has_input(7):
+        raise ctx.unsupported("peephole weights P are not supported")
+    if int(ctx.attr("input_forget", 0)):
+        raise ctx.unsupported("input_forget is not supported")
+    _, dirs, hidden = _recurrent_common(ctx, 4)
+    seq, batch, _ = ctx.shape(ctx.inputs[0])
+    ctx.require_const(1, "W")
+    b = ctx.const(ctx.inputs[3]) if ctx.has_input(3) else np.zeros((dirs, 8 * hidden), np.float32)
+    if b is None:
+        raise ctx.unsupported("B (input 3) must be a constant")
+    inputs = [ctx.tensor(ctx.inputs[0], ONNX), ctx.tensor(ctx.inputs[1]), ctx.tensor(ctx.inputs[2]),
+              ctx.tensor(ctx.inputs[3]) if ctx.has_input(3) else ctx.const_tensor(f"{ctx.name}_B", b),
+              _state(ctx, 5, dirs, batch, hidden, "h0"), _state(ctx, 6, dirs, batch, hidden, "c0")]
+    outs = _recurrent_outputs(ctx, 3, [(seq, dirs, batch, hidden)] + [(dirs, batch, hidden)] * 2)
+    ctx.add_node("LSTM", inputs, outs, hidden_size=hidden, num_directions=dirs,
+                 bidirectional=dirs == 2)
+
+
+@converter("GRU")
+def gru(ctx: Context) -> None:
+    """GRU (linear_before_reset 0) -> GRU with inputs X, W, R, B, h0 in ONNX layout."""
+    if int(ctx.attr("linear_before_reset", 0)):
+        raise ctx.unsupported("linear_before_reset 1 is not supported (the IR GRU applies the reset "
+                              "before the recurrent weights)")
+    _, dirs, hidden = _recurrent_common(ctx, 3)
+    seq, batch, _ = ctx.shape(ctx.inputs[0])
+    b = ctx.const(ctx.inputs[3]) if ctx.has_input(3) else np.zeros((dirs, 6 * hidden), np.float32)
+    if b is None:
+        raise ctx.unsupported("B (input 3) must be a constant")
+    ctx.require_const(1, "W")
+    inputs = [ctx.tensor(ctx.inputs[0], ONNX), ctx.tensor(ctx.inputs[1]), ctx.tensor(ctx.inputs[2]),
+              ctx.tensor(ctx.inputs[3]) if ctx.has_input(3) else ctx.const_tensor(f"{ctx.name}_B", b),
+              _state(ctx, 5, dirs, batch, hidden, "h0")]
+    outs = _recurrent_outputs(ctx, 2, [(seq, dirs, batch, hidden), (dirs, batch, hidden)])
+    ctx.add_node("GRU", inputs, outs, bidirectional=dirs == 2)
