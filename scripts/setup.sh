@@ -37,6 +37,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test,labgrid]"
+# pyserial and labgrid's fork pyserial-labgrid both install the `serial` package; the fork must own
+# it (upstream 3.5 re-negotiates RFC 2217 settings at every read timeout: `--runner labgrid` fails)
+.venv/bin/python -m pip install -q --force-reinstall --no-deps "pyserial-labgrid>=3.5.0.2"
 
 export PATH="$PATH:/usr/sbin"                 # ser2net
 for tool in gcc make cmake arm-none-eabi-gcc qemu-system-arm flatc ser2net; do

@@ -92,6 +92,20 @@ def _logged_errors():
         root.removeHandler(handler)
 
 
+def _check_rfc2217_client() -> None:
+    """ToolchainError unless the ``serial`` package is labgrid's fork (pyserial-labgrid). Upstream
+    pyserial 3.5 re-sends every RFC 2217 port setting whenever ``timeout`` changes, which the
+    transport does on every read (runners/transport.py): the frames arrive damaged. Both packages
+    install ``serial``; whichever pip installed last owns it."""
+    import serial.rfc2217
+
+    if "timeout" not in vars(serial.rfc2217.Serial):       # the fork's setter skips the re-negotiation
+        raise ToolchainError("the installed 'serial' package is upstream pyserial, whose RFC 2217 client "
+                             "re-negotiates the port at every read: labgrid's serial ports need its fork",
+                             hint="pip install --force-reinstall --no-deps pyserial-labgrid "
+                                  "(scripts/setup.sh does)")
+
+
 def _is_local(host: str) -> bool:
     return host in LOCAL_HOSTS or host.startswith("127.") or host in (socket.gethostname(), socket.getfqdn())
 
@@ -346,6 +360,8 @@ class LabgridRunner(Runner):
             raise ValidationError(f"{self.where}: the exporter gives no TCP port for serial port "
                                   f"'{serial_port.name}' (its ser2net did not start?)")
         url = f"{serial_port.protocol}://{serial_port.host}:{serial_port.port}"
+        if serial_port.protocol == "rfc2217":
+            _check_rfc2217_client()
         driver = SerialDriver(self.target, "serial")
         try:
             self.target.activate(driver)
