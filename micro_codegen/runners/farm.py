@@ -1,6 +1,7 @@
 """The ``labgrid`` runner: a board of a labgrid farm (``--runner labgrid --place NAME
 [--coordinator HOST:PORT]``), reached through labgrid's client API (https://labgrid.org,
-the gRPC ``labgrid-coordinator`` of labgrid >= 24; ``pip install 'micro-codegen[labgrid]'``).
+the gRPC ``labgrid-coordinator`` of labgrid >= 24, no crossbar; ``pip install
+'micro-codegen[labgrid]'`` installs labgrid >= 26).
 
 1. Connect to the coordinator (``--coordinator``, else ``$LG_COORDINATOR``, else labgrid's
    default 127.0.0.1:20408) and acquire the place. A place this user already holds on this
@@ -24,9 +25,10 @@ the gRPC ``labgrid-coordinator`` of labgrid >= 24; ``pip install 'micro-codegen[
    :class:`~micro_codegen.runners.transport.SerialTransport`: the same protocol code as every
    other runner.
 
-``stop()`` (also on errors and Ctrl-C, from ``with runner``) closes the port, stops QEMU,
-removes the symlink and releases the place; a failed release is an error of its own. A
-process killed outright (SIGKILL) cannot release: ``labgrid-client -p NAME release`` does.
+``stop()`` (also on errors, Ctrl-C and SIGTERM, which the CLI turns into SystemExit: from
+``with runner``) closes the port, stops QEMU, removes the symlink and releases the place; a
+failed release is an error of its own. A process killed outright (SIGKILL) cannot release:
+``labgrid-client -p NAME release`` does (QEMU dies with it: runners/qemu.py).
 labgrid is imported only here, when the runner starts, so micro_codegen works without it.
 """
 from __future__ import annotations
