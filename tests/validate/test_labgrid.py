@@ -11,7 +11,7 @@ Checked: `validate` through the place passes bit-exact and leaves the place rele
 errors naming the place and the coordinator (coordinator unreachable, place unknown, acquired
 by another user, no serial resource, a real board's place without a debug probe); the place is
 released after an error and after Ctrl-C; a place this user acquired beforehand stays acquired;
-`debug` runs through a place too.
+(``-m slow``) `debug` runs through a place too.
 About 20 s; needs labgrid and ser2net (scripts/setup.sh). Flashing a real board through
 OpenOCD on an exporter needs the hardware: only the command (dry run) is checked here.
 """
@@ -233,14 +233,19 @@ def test_place_is_released_after_an_error_and_ctrl_c(farm, project, tmp_path, mo
 
 @on_farm
 def test_a_place_acquired_beforehand_stays_acquired(farm, project):
-    """... also through `debug` (node by node over the place's serial port)."""
     farm.client("-p", PLACE, "acquire")
     try:
         report = _run(farm, project)
         assert report.failed == 0 and report.passed > 0
         assert farm.holder(PLACE) is not None
-        debug = api.debug(MODEL, runner="labgrid", place=PLACE, coordinator=farm.address)
-        assert debug.passed and len(debug.nodes) > 0
-        assert farm.holder(PLACE) is not None
     finally:
         farm.client("-p", PLACE, "release")
+
+
+@pytest.mark.slow
+@on_farm
+def test_debug_through_a_labgrid_place(farm):
+    """`debug` (node by node over the place's serial port)."""
+    report = api.debug(MODEL, runner="labgrid", place=PLACE, coordinator=farm.address)
+    assert report.passed and len(report.nodes) > 0
+    assert farm.holder(PLACE) is None
