@@ -126,9 +126,7 @@ class QemuRunner(Runner):
 
     # ------------------------------------------------------------ lifecycle
     def start(self) -> SerialTransport:
-        qemu = qemu_program()
-        if not self.image.is_file():
-            raise ToolchainError(f"{self.image}: no such firmware image; run `micro-codegen build {self.project_dir}`")
+        qemu = self._program()
         last_error = ""
         for _attempt in range(3):
             self.tcp_port = free_tcp_port()
@@ -146,9 +144,7 @@ class QemuRunner(Runner):
         """Start QEMU with its UART on a new pseudo-terminal and return the pty's path (from QEMU's
         "char device redirected to /dev/pts/N" line); the guest runs at once, ``stop()`` ends it.
         (The labgrid runner: an exporter's ser2net serves the pty.)"""
-        qemu = qemu_program()
-        if not self.image.is_file():
-            raise ToolchainError(f"{self.image}: no such firmware image; run `micro-codegen build {self.project_dir}`")
+        qemu = self._program()
         self.tcp_port = None
         self._launch(qemu)
         deadline = time.monotonic() + self.connect_timeout
@@ -165,6 +161,13 @@ class QemuRunner(Runner):
                 raise ToolchainError(f"{QEMU} did not start for board '{self.board.name}': {why}; "
                                      f"{self._stderr_tail() or 'no message on stderr'}")
             time.sleep(0.02)
+
+    def _program(self) -> str:
+        """qemu-system-arm's path, once the image is known to exist."""
+        qemu = qemu_program()
+        if not self.image.is_file():
+            raise ToolchainError(f"{self.image}: no such firmware image; run `micro-codegen build {self.project_dir}`")
+        return qemu
 
     def _launch(self, qemu: str) -> None:
         self._close_files()
