@@ -69,7 +69,11 @@ def test_runner_choice_is_checked_before_the_work(tmp_path):
 # ---------------------------------------------------------------- a farm on localhost
 
 def _lg(module: str, *args: str, cwd=None, env=None, **kw) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", f"labgrid.remote.{module}", *args], cwd=cwd,
+    """``python -m labgrid.remote.MODULE ARGS`` in a process group of its own, terminated if this
+    process dies (setpriv --pdeathsig, as QEMU)."""
+    setpriv = shutil.which("setpriv")
+    prefix = [setpriv, "--pdeathsig", "TERM"] if setpriv else []
+    return subprocess.Popen(prefix + [sys.executable, "-m", f"labgrid.remote.{module}", *args], cwd=cwd,
                             env=dict(os.environ, **(env or {})), stdin=subprocess.DEVNULL,
                             start_new_session=True, **kw)
 
