@@ -66,6 +66,7 @@ CORES = ("host", "cortex-m0", "cortex-m0plus", "cortex-m3", "cortex-m4", "cortex
          "cortex-m35p", "cortex-m55", "cortex-m85")
 RUNNER_NAMES = ("host", "qemu", "openocd", "pyocd")      # runners/ registers these
 SIMULATED_RUNNERS = ("host", "qemu")
+FARM_RUNNER = "labgrid"      # runners/farm.py: any QEMU or real board on a labgrid place; never a board's own runner
 MEMORY_KINDS = ("ram", "flash", "weights")
 UART_KINDS = ("cmsdk", "nrf_uarte", "stm32_usart")       # templates/c/cortex_m/board_uart_<kind>.c.j2
 

@@ -615,8 +615,18 @@ def _progress(flag: bool | None):
 
 
 def _runner_opt():
-    return click.option("--runner", type=click.Choice(api.RUNNER_NAMES), default=None,
-                        help="Runner (default: the board's; real boards: openocd or pyocd flashes, then --port).")
+    return click.option("--runner", type=click.Choice(api.RUNNER_NAMES + (api.FARM_RUNNER,)), default=None,
+                        help="Runner (default: the board's; real boards: openocd or pyocd flashes, then --port; "
+                             "labgrid: the board on a labgrid place, with --place).")
+
+
+def _farm_opts(f):
+    """``--place NAME`` and ``--coordinator HOST:PORT`` of ``--runner labgrid``."""
+    f = click.option("--coordinator", default=None, metavar="HOST:PORT",
+                     help="With --runner labgrid: the labgrid coordinator (default: $LG_COORDINATOR, "
+                          "else 127.0.0.1:20408).")(f)
+    return click.option("--place", default=None, metavar="NAME",
+                        help="With --runner labgrid: the labgrid place to acquire (released afterwards).")(f)
 
 
 def _progress_opt():
@@ -651,16 +661,18 @@ def _port_opt():
 @click.option("--atol", type=float, default=None, help="Absolute tolerance for float outputs (default 1e-5).")
 @click.option("--rtol", type=float, default=None, help="Relative tolerance for float outputs (default 1e-5).")
 @_runner_opt()
+@_farm_opts
 @_progress_opt()
 @click.option("--model", "model", default=None,
               help="A project of several models: the one to run (its name, as in `generate --name`).")
-def run(project_dir, cases_path, output, port, atol, rtol, runner, progress, model):
+def run(project_dir, cases_path, output, port, atol, rtol, runner, place, coordinator, progress, model):
     """Run a built project on its board, feeding every case over the protocol.
 
     The board's runner starts it: a host process, QEMU, or (real boards, with --port) the
-    board's flash tool followed by its serial port."""
+    board's flash tool followed by its serial port; --runner labgrid --place NAME: the board
+    of a labgrid place (acquired, flashed, released)."""
     report = api.run(project_dir, cases_path, output, port=port, atol=atol, rtol=rtol, progress=_progress(progress),
-                     runner=runner, model=model)
+                     runner=runner, model=model, place=place, coordinator=coordinator)
     _print_cases(report)
     compared = [c for c in report.cases if c.passed is not None]
     if output:
@@ -684,14 +696,15 @@ def run(project_dir, cases_path, output, port, atol, rtol, runner, progress, mod
 @click.option("--atol", type=float, default=None, help="Absolute tolerance for float outputs (default 1e-5).")
 @click.option("--rtol", type=float, default=None, help="Relative tolerance for float outputs (default 1e-5).")
 @_runner_opt()
+@_farm_opts
 @_progress_opt()
 @_ram_limit_opt()
 @_separate_arenas_opt()
 @_bind_opt()
 @_memory_opts
 @_import_opts
-def validate(models, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress, ram_limit,
-             separate_arenas, bind, memory):
+def validate(models, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, place, coordinator,
+             progress, ram_limit, separate_arenas, bind, memory):
     """Generate, build and run MODEL on a board and compare its outputs with the cases.
 
     int8 outputs must match exactly, float outputs within atol + rtol*|expected|.
@@ -701,14 +714,18 @@ def validate(models, board, cases_path, out_dir, force, port, as_json, atol, rto
     --bind gives it.
 
     Several models: one firmware holding them all (as `generate A.ms B.ms`), each model run on
-    the cases beside it (MODEL.npz); exit 0 iff every case of every model passes."""
+    the cases beside it (MODEL.npz); exit 0 iff every case of every model passes.
+
+    --runner labgrid --place NAME [--coordinator HOST:PORT]: the board of a labgrid place
+    (acquired, flashed through its debug probe or, QEMU boards, booted; always released)."""
+    farm = dict(place=place, coordinator=coordinator)
     if len(models) > 1:
         _validate_project(models, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress,
-                          ram_limit, separate_arenas, bind, memory)
+                          ram_limit, separate_arenas, bind, memory, farm)
         return
     model = models[0]
     r = api.validate(model, board, cases_path, out_dir=out_dir, force=force, atol=atol, rtol=rtol, port=port,
-                     progress=_progress(progress), runner=runner, bind=bind, ram_limit=ram_limit, **memory)
+                     progress=_progress(progress), runner=runner, bind=bind, ram_limit=ram_limit, **memory, **farm)
     report = r.report
     if as_json:
         _json_out(report.to_json())
@@ -721,13 +738,13 @@ def validate(models, board, cases_path, out_dir, force, port, as_json, atol, rto
 
 
 def _validate_project(models, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress,
-                      ram_limit, separate_arenas, bind, memory):
+                      ram_limit, separate_arenas, bind, memory, farm):
     if bind or cases_path:
         raise click.UsageError(f"{'--bind' if bind else '--cases'} applies to one model (several models: each "
                                f"runs the cases beside it, MODEL.npz)")
     results = api.validate_project(list(models), board, out_dir=out_dir, force=force, separate_arenas=separate_arenas,
                                    atol=atol, rtol=rtol, port=port, progress=_progress(progress), runner=runner,
-                                   ram_limit=ram_limit, **memory)
+                                   ram_limit=ram_limit, **memory, **farm)
     if as_json:
         _json_out({"models": [dict(r.report.to_json(), model=m) for m, r in zip(models, results)]})
     else:
@@ -783,11 +800,13 @@ def bench(model, board, cases_path, port, as_json, progress, bind, memory):
 @click.option("--atol", type=float, default=None, help="Absolute tolerance for float tensors (default 1e-5).")
 @click.option("--rtol", type=float, default=None, help="Relative tolerance for float tensors (default 1e-5).")
 @_runner_opt()
+@_farm_opts
 @_progress_opt()
 @_bind_opt()
 @_memory_opts
 @_import_opts
-def debug(model, board, case, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress, bind, memory):
+def debug(model, board, case, cases_path, out_dir, force, port, as_json, atol, rtol, runner, place, coordinator,
+          progress, bind, memory):
     """Run MODEL on a board node by node and compare every tensor with the reference.
 
     The project is generated as `generate` makes it and built with debug tensor access; the
@@ -797,7 +816,8 @@ def debug(model, board, case, cases_path, out_dir, force, port, as_json, atol, r
     per node and the first diverging node with its largest difference (element and both
     values); exit 1 if any node diverges."""
     r = api.debug(model, board, case=case, cases_path=cases_path, atol=atol, rtol=rtol, port=port, runner=runner,
-                  out_dir=out_dir, force=force, bind=bind, progress=_progress(progress), **memory)
+                  out_dir=out_dir, force=force, bind=bind, progress=_progress(progress), place=place,
+                  coordinator=coordinator, **memory)
     if as_json:
         _json_out(r.to_json())
     else:
@@ -840,15 +860,17 @@ def boards(as_json):
 
 @main.command()
 @click.argument("project_dir", type=click.Path(file_okay=False, exists=True))
-@click.option("--runner", type=click.Choice(["openocd", "pyocd"]), default=None,
-              help="Flash tool (default: the board's runner).")
+@click.option("--runner", type=click.Choice(["openocd", "pyocd", api.FARM_RUNNER]), default=None,
+              help="Flash tool (default: the board's runner); labgrid: through the debug probe of --place.")
+@_farm_opts
 @click.option("--dry-run", is_flag=True, help="Print the exact command (shell-quoted) and run nothing.")
-def flash(project_dir, runner, dry_run):
-    """Flash the built firmware of PROJECT_DIR onto its real board (openocd or pyocd).
+def flash(project_dir, runner, place, coordinator, dry_run):
+    """Flash the built firmware of PROJECT_DIR onto its real board (openocd or pyocd, or with
+    --runner labgrid --place NAME the board of a labgrid place, by OpenOCD on its exporter).
 
     Builds nothing: run `micro-codegen build DIR` first. The board comes from DIR/manifest.json."""
     import shlex
-    r = api.flash(project_dir, runner=runner, dry_run=dry_run)
+    r = api.flash(project_dir, runner=runner, dry_run=dry_run, place=place, coordinator=coordinator)
     if dry_run:
         click.echo(shlex.join(r.argv))
         if not r.image.is_file():

@@ -187,12 +187,14 @@ def debug_case(g: Graph, cases_path, case: int, bound) -> tuple[Case, str]:
 def debug(g: Graph, board: Board, atol: float, rtol: float, case: int = 0, cases_path: str | Path | None = None,
           port: str | None = None, runner: str | None = None, memory: MemoryOptions = MemoryOptions(),
           bind: dict | None = None, out_dir: str | Path | None = None, force: bool = False,
-          progress: Progress = NO_PROGRESS, timeout: float = 5.0) -> DebugReport:
+          progress: Progress = NO_PROGRESS, timeout: float = 5.0, place: str | None = None,
+          coordinator: str | None = None) -> DebugReport:
     """Generate, build (debug) and run ``g`` on ``board`` node by node; compare every node's
     outputs with the reference interpreter's (see the module docstring). Inputs: case ``case``
     of ``cases_path`` (seeded random values without one); inputs that only set output shapes
     take their value from the cases unless ``bind`` gives it. ``out_dir`` keeps the project
-    (its debug image in ``build-debug/``)."""
+    (its debug image in ``build-debug/``). ``runner="labgrid"``, ``place``, ``coordinator``: on
+    the board of a labgrid place (runners/farm.py)."""
     from . import reference
     from .cases import bound_values
     from .emit import check_target, render_project, write_project
@@ -212,7 +214,7 @@ def debug(g: Graph, board: Board, atol: float, rtol: float, case: int = 0, cases
             cm = compile_model(g, board=board, bound=bound, memory=memory)
             rendered = render_project(cm, board, toolchain(board.toolchain).cc)
             image = project / BUILD_DIR / Path(rendered.manifest["executable"]).name
-            run = get_runner(board, project, image, port, runner=runner)
+            run = get_runner(board, project, image, port, runner=runner, place=place, coordinator=coordinator)
             run.check_programs()
             write_project(rendered, project, force)
         with progress.step("build"):

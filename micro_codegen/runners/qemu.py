@@ -23,11 +23,17 @@ counts repeat exactly from run to run. ``-monitor none`` and ``stdin=/dev/null``
 from the terminal (a killed QEMU would otherwise leave it in raw mode). QEMU runs in its own
 process group, stopped as a group (``toolchain.kill_group``: SIGTERM, SIGKILL after
 ``stop_timeout``); on Linux it also gets SIGTERM if the Python process dies without cleaning
-up, so a hung firmware never outlives us.
+up, so a hung firmware never outlives us (``setpriv --pdeathsig TERM`` when util-linux has it,
+else a ``preexec_fn``).
+
+:meth:`QemuRunner.launch_pty` boots the image with its UART on a pseudo-terminal instead (``-serial
+pty``, the guest runs at once); the labgrid runner (runners/farm.py) hands that pty to a farm's
+exporter.
 """
 from __future__ import annotations
 
 import re
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -103,8 +109,9 @@ class QemuRunner(Runner):
         self._final: str | None = None
 
     # ------------------------------------------------------------ command line
-    def command(self, tcp_port: int, qemu: str = QEMU) -> list[str]:
-        """The exact argv for this board and image, with the UART on ``tcp_port``."""
+    def command(self, tcp_port: int | None, qemu: str = QEMU) -> list[str]:
+        """The exact argv for this board and image, with the UART on ``tcp_port`` (None: on a new
+        pseudo-terminal, ``-serial pty``)."""
         q = getattr(self.board, "qemu", None) or {}
         if "machine" not in q:
             raise ToolchainError(f"board '{self.board.name}' has no [qemu] machine: it cannot run in QEMU")
@@ -113,7 +120,7 @@ class QemuRunner(Runner):
             argv += ["-cpu", q["cpu"]]
         argv += ["-nographic", "-monitor", "none",
                  "-semihosting-config", "enable=on,target=native",
-                 "-serial", f"tcp:127.0.0.1:{tcp_port},server=on,wait=on,nodelay=on",
+                 "-serial", "pty" if tcp_port is None else f"tcp:127.0.0.1:{tcp_port},server=on,wait=on,nodelay=on",
                  "-icount", "shift=0"]
         argv += list(q.get("args", ())) + list(self.extra_args)
         argv += ["-kernel", str(self.image)]
@@ -121,9 +128,7 @@ class QemuRunner(Runner):
 
     # ------------------------------------------------------------ lifecycle
     def start(self) -> SerialTransport:
-        qemu = qemu_program()
-        if not self.image.is_file():
-            raise ToolchainError(f"{self.image}: no such firmware image; run `micro-codegen build {self.project_dir}`")
+        qemu = self._program()
         last_error = ""
         for _attempt in range(3):
             self.tcp_port = free_tcp_port()
@@ -137,6 +142,35 @@ class QemuRunner(Runner):
                 break
         raise ToolchainError(f"{QEMU} did not start for board '{self.board.name}': {last_error}")
 
+    def launch_pty(self) -> str:
+        """Start QEMU with its UART on a new pseudo-terminal and return the pty's path (from QEMU's
+        "char device redirected to /dev/pts/N" line); the guest runs at once, ``stop()`` ends it.
+        (The labgrid runner: an exporter's ser2net serves the pty.)"""
+        qemu = self._program()
+        self.tcp_port = None
+        self._launch(qemu)
+        deadline = time.monotonic() + self.connect_timeout
+        while True:
+            self._stdout.seek(0)
+            found = re.search(rb"char device redirected to (/dev/\S+)", self._stdout.read())
+            if found:
+                return found.group(1).decode()
+            code = self.proc.poll()
+            if code is not None or time.monotonic() > deadline:
+                self._reap()
+                why = f"exited with code {code}" if code is not None else \
+                    f"named no pty within {self.connect_timeout:.0f} s"
+                raise ToolchainError(f"{QEMU} did not start for board '{self.board.name}': {why}; "
+                                     f"{self._stderr_tail() or 'no message on stderr'}")
+            time.sleep(0.02)
+
+    def _program(self) -> str:
+        """qemu-system-arm's path, once the image is known to exist."""
+        qemu = qemu_program()
+        if not self.image.is_file():
+            raise ToolchainError(f"{self.image}: no such firmware image; run `micro-codegen build {self.project_dir}`")
+        return qemu
+
     def _launch(self, qemu: str) -> None:
         self._close_files()
         self._stderr = tempfile.TemporaryFile()
@@ -144,10 +178,16 @@ class QemuRunner(Runner):
         self.returncode = None
         self.killed = False
         cwd = self.project_dir if self.project_dir.is_dir() else None
+        setpriv = shutil.which("setpriv")
+        # the parent-death signal: set by util-linux's setpriv when present, so that no Python code
+        # runs between fork and exec (with other threads running, gRPC's in the labgrid runner, that
+        # child sometimes crashed); else by a preexec_fn
+        prefix = [setpriv, "--pdeathsig", "TERM"] if setpriv else []
         try:
-            self.proc = subprocess.Popen(self.command(self.tcp_port, qemu), stdin=subprocess.DEVNULL,
+            self.proc = subprocess.Popen(prefix + self.command(self.tcp_port, qemu), stdin=subprocess.DEVNULL,
                                          stdout=self._stdout, stderr=self._stderr, cwd=cwd,
-                                         start_new_session=True, preexec_fn=_die_with_parent)
+                                         start_new_session=True,
+                                         preexec_fn=None if setpriv else _die_with_parent)
         except OSError as e:
             raise ToolchainError(f"cannot start {qemu}: {e.strerror or e}", hint=QEMU_HINT) from None
 
@@ -254,9 +294,9 @@ class QemuRunner(Runner):
             text = f.read().decode("utf-8", "replace")
         except (OSError, ValueError):
             return []
-        # QEMU's own note about "-serial ...,wait=on" is not an error
+        # QEMU's own notes about "-serial ...,wait=on" and "-serial pty" are not errors
         return [t.strip() for t in text.splitlines()
-                if t.strip() and "QEMU waiting for connection" not in t]
+                if t.strip() and "QEMU waiting for connection" not in t and "char device redirected" not in t]
 
     def _stderr_tail(self) -> str:
         lines = self._file_lines(self._stderr)

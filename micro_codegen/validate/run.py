@@ -167,11 +167,12 @@ def run_cases(client: ProtocolClient, hello: Hello, cases: Sequence[Case], timin
 def run_project(project_dir: str | Path, cases_path: str | Path, port: str | None = None,
                 graph: Graph | None = None, atol: float | None = None, rtol: float | None = None,
                 board: Board | None = None, timeout: float = TIMEOUT, progress: Progress = NO_PROGRESS,
-                runner: str | None = None, model: str | None = None) -> RunReport:
+                runner: str | None = None, model: str | None = None, place: str | None = None,
+                coordinator: str | None = None) -> RunReport:
     """Start the project's firmware, run every case, compare when the file has outputs.
 
     The runner is ``runner`` or the board's (``runner`` in its board.toml: host, qemu,
-    openocd/pyocd + ``port``).
+    openocd/pyocd + ``port``; ``labgrid``: the board on labgrid place ``place`` of ``coordinator``).
     With ``graph`` (the model) the cases are checked against the model's I/O; otherwise
     against what the firmware announces in HELLO. A failed run raises ValidationError with
     what the runner saw appended in brackets (exit code, fault report, QEMU's stderr).
@@ -183,7 +184,7 @@ def run_project(project_dir: str | Path, cases_path: str | Path, port: str | Non
     manifest, index = select_model(manifest, model, project_dir)
     board = board or board_for(manifest["board"], manifest.get("ram_limit_bytes"))
     image = project_dir / manifest["executable"]
-    runner = get_runner(board, project_dir, image, port, runner=runner)
+    runner = get_runner(board, project_dir, image, port, runner=runner, place=place, coordinator=coordinator)
     runner.check_programs()
     with runner_diagnostics(runner), contextlib.ExitStack() as stack:
         with progress.step("boot"):                 # start (QEMU / flash) + HELLO
