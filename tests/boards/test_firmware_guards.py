@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import struct
 import subprocess
-from pathlib import Path
 
 import pytest
 
