@@ -24,7 +24,7 @@ from micro_codegen.runners.flash import OpenOcdRunner
 from micro_codegen.runners.qemu import FAULT_EXIT_CODE, QemuRunner
 from micro_codegen.validate.run import runner_diagnostics
 
-from conftest import require_tool
+from conftest import MLPERF, needs_shared, require_tool
 from test_boards_qemu import board_ns, board_table, build_bringup, elf_symbols, render_board
 
 UICR_APPROTECT, HW_DISABLED = 0x10001208, 0x5A
@@ -164,3 +164,28 @@ def test_flash_runner_reports_the_uart_fault_report(tmp_path, monkeypatch):
             raise ValidationError("nrf52840dk UART: no answer")
     assert "pc=0x00001234 lr=0x00005679 cfsr=0x00010000" in str(e.value)
     assert "flashed with openocd; UART loop://" in str(e.value)
+
+
+@pytest.mark.qemu
+@pytest.mark.slow           # ~6-15 s: generates and builds KWS
+@needs_shared
+def test_run_reports_a_stack_overflow_during_invoke(tmp_path):
+    """KWS on qemu-mps2-an386 with its stack cut to 768 B (512 B usable above the guard; it needs
+    ~870 B): HELLO fits, the first INVOKE does not. `run` fails with the firmware's report of a
+    MemManage fault at the guard. Without the guard the pushes went below RAM, where QEMU drops
+    writes and reads 0: the report was an INVSTATE UsageFault from a return to address 0."""
+    require_tool("arm-none-eabi-gcc")
+    require_tool("qemu-system-arm")
+    from micro_codegen import api
+    proj = tmp_path / "kws"
+    api.generate(MLPERF / "kws_ref_model.ms", "qemu-mps2-an386", proj)
+    ld = proj / "board.ld"
+    ld.write_text(re.sub(r"__stack_size = 0x[0-9A-F]+;", "__stack_size = 0x300;", ld.read_text()))
+    api.build(proj)
+    with pytest.raises(ValidationError) as e:
+        api.run(proj, str(MLPERF / "kws_ref_model.ms.npz"))
+    msg = str(e.value)
+    assert "*** HardFault (exception 3) stack overflow: sp=0x200000" in msg, msg
+    cfsr = int(re.search(r"cfsr=0x([0-9A-F]{8})", msg).group(1), 16)
+    mmfar = int(re.search(r"mmfar=0x([0-9A-F]{8})", msg).group(1), 16)
+    assert cfsr & 0x80 and cfsr & 0x12 and 0x20000000 <= mmfar < 0x20000100, msg
