@@ -235,6 +235,8 @@ def _check_words(path: Path, key: str, words, schema: dict) -> None:
                 raise BoardConfigError(f"{path}: key '{key}[{i}].{field_}' must be a 32-bit value; got {w[field_]:#x}")
         if w["address"] % 4:
             raise BoardConfigError(f"{path}: key '{key}[{i}].address' must be word-aligned; got {w['address']:#x}")
+        if ("if_address" in w) != ("if_at_least" in w):
+            raise BoardConfigError(f"{path}: key '{key}[{i}]' needs both if_address and if_at_least, or neither")
 
 
 def parse_board(path: str | Path, doc: dict[str, Any]) -> Board:

@@ -189,3 +189,22 @@ def test_run_reports_a_stack_overflow_during_invoke(tmp_path):
     cfsr = int(re.search(r"cfsr=0x([0-9A-F]{8})", msg).group(1), 16)
     mmfar = int(re.search(r"mmfar=0x([0-9A-F]{8})", msg).group(1), 16)
     assert cfsr & 0x80 and cfsr & 0x12 and 0x20000000 <= mmfar < 0x20000100, msg
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"image_words": [{"name": "UICR.X", "address": 0x10001209, "value": 0x5A}]},
+     "key 'image_words[0].address' must be word-aligned"),
+    ({"image_words": [{"name": "UICR.X", "address": 0x10001208, "value": 1 << 32}]},
+     "key 'image_words[0].value' must be a 32-bit value"),
+    ({"startup_writes": [{"name": "R", "address": 0x40000558, "value": 0x5A, "if_address": 0x10000134}]},
+     "needs both if_address and if_at_least"),
+    ({"startup_writes": [{"name": "R", "address": 0x40000558}]}, "missing required key 'startup_writes[0].value'"),
+    ({"stack_guard": "msplim"}, "key 'stack_guard' = 'msplim' needs one of the cores cortex-m23"),
+    ({"stack_guard": "canary"}, "unknown stack guard 'canary'"),
+    ({"systick_in_sleep": "no"}, "key 'systick_in_sleep' must be true or false"),
+])
+def test_board_schema_checks_the_start_up_keys(change, message, tmp_path):
+    from micro_codegen.boards import parse_board
+    from micro_codegen.errors import BoardConfigError
+    with pytest.raises(BoardConfigError, match=re.escape(message)):
+        parse_board(tmp_path / "nrf52840dk" / "board.toml", dict(board_table("nrf52840dk"), **change))
