@@ -11,6 +11,8 @@ The flash command comes from board data only: the probe/target arguments are the
 --dry-run`` prints it). :meth:`FlashRunner.start` flashes (the board resets into the new image)
 and opens the serial port given with ``--port`` at the board's baud rate; the validation
 protocol then runs over it. A missing program raises ToolchainError with the install hint.
+:meth:`FlashRunner.diagnostics` carries what the firmware printed on the UART besides the protocol
+(its fault report, ``*** HardFault ... pc=... lr=... cfsr=... ***``), as the QEMU runner does.
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ class FlashRunner(Runner):
     serial = None
     link: SerialTransport | None = None
     log = ""                  # output of the last flash
+    uart_text = ""            # what the firmware printed on the UART (SerialTransport.printed), kept by stop()
 
     def runner_args(self) -> list[str]:
         args = (getattr(self.board, "runner_args", None) or {}).get(self.name)
@@ -96,11 +99,16 @@ class FlashRunner(Runner):
     def stop(self) -> None:
         link, self.link = self.link, None
         if link is not None:
+            link.drain()
+            self.uart_text = link.printed()
             link.close()
         self.serial = None
 
     def diagnostics(self) -> str:
-        return f"flashed with {self.program}; UART {self.port}" if self.port else ""
+        if not self.port:
+            return ""
+        text = f" said: {self.uart_text}" if self.uart_text else ""
+        return f"flashed with {self.program}; UART {self.port}{text}"
 
 
 @register

@@ -78,13 +78,6 @@ def _die_with_parent() -> None:
         pass
 
 
-def uart_text(data: bytes, min_run: int = 6) -> list[str]:
-    """Printable ASCII runs of at least ``min_run`` characters in ``data`` (the firmware's text
-    among protocol frames), e.g. ``*** HardFault (exception 3) pc=0x... ***``."""
-    runs = re.findall(rb"[\x20-\x7e]{%d,}" % min_run, data)
-    return [r.decode("ascii") for r in runs]
-
-
 @register
 class QemuRunner(Runner):
     """Runs a board's ELF in QEMU; ``start()`` returns the UART link, ``wait()`` the exit code."""
@@ -238,19 +231,10 @@ class QemuRunner(Runner):
     def stop(self) -> None:
         try:
             if self.link is not None:
-                self._drain()
+                self.link.drain()
                 self.link.close()
         finally:
             self._reap()
-
-    def _drain(self, limit: float = 0.5) -> None:
-        """Keep what the firmware sent after the caller stopped reading (a fault report)."""
-        deadline = time.monotonic() + limit
-        try:
-            while time.monotonic() < deadline and self.link.read(4096, 0.05):
-                pass
-        except ValidationError:
-            pass
 
     def _kill(self) -> None:
         proc = self.proc
@@ -323,11 +307,8 @@ class QemuRunner(Runner):
         other = [t for t in console if not t.startswith("*** ")]
         if faults:
             parts.append("firmware: " + " | ".join(faults[-2:]))
-        elif self.link is not None:
-            text = uart_text(bytes(self.link.tail))
-            shown = [t for t in text if t.startswith("*** ")] or text[-3:]
-            if shown:
-                parts.append("UART: " + " | ".join(shown))
+        elif self.link is not None and self.link.printed():
+            parts.append("UART: " + self.link.printed())
         if other:
             parts.append("QEMU: " + " | ".join(other[-5:]))
         return "; ".join(parts)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import MLPERF, needs_shared, require_tool
+from conftest import MLPERF, needs_shared, require_tool, skip_unless_shared
 from micro_codegen import api, cli
 from micro_codegen.boards import DEFAULT_BOARD, Memory, load_board, parse_board
 from micro_codegen.builder import GraphBuilder
@@ -263,8 +263,7 @@ def test_check_board_fits(tmp_path):
 @pytest.fixture(scope="module")
 def real_projects(tmp_path_factory):
     """kws_ref_model generated and built for both real boards: {board: project dir}."""
-    if not MLPERF.is_dir():
-        pytest.skip("reference models not found")
+    skip_unless_shared(MLPERF)
     require_tool("arm-none-eabi-gcc")
     root = tmp_path_factory.mktemp("real")
     out = {}

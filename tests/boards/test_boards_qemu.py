@@ -69,10 +69,11 @@ def render_board(doc: dict, out: Path, extra: tuple[str, ...] = ("cortex_m/bring
     return files
 
 
-def build_bringup(name: str, out: Path) -> Path:
-    """Render + compile + link the bring-up firmware for board ``name``; return the ELF."""
+def build_bringup(name: str, out: Path, doc: dict | None = None) -> Path:
+    """Render + compile + link the bring-up firmware for board ``name`` (or its table ``doc``,
+    e.g. with a key changed); return the ELF."""
     gcc = require_tool("arm-none-eabi-gcc")
-    doc = board_table(name)
+    doc = doc or board_table(name)
     files = render_board(doc, out)
     srcs = [f for f in files if f.endswith(".c")]
     cmd = [gcc, *doc["cflags"], *OPT, *WARN, *srcs, *doc.get("ldflags", []), "-Wl,--gc-sections",

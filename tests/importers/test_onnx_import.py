@@ -17,7 +17,7 @@ from micro_codegen.ir import DType
 from micro_codegen.ms_model import read_model
 from micro_codegen.reference import run
 
-from conftest import OP_FAMILIES, require_tool
+from conftest import OP_FAMILIES, require_tool, skip_unless_shared
 from onnx_build import check, expected, import_model, model, node, ops, rand
 
 X4 = {"x": (1, 4, 8, 8)}
@@ -356,8 +356,7 @@ def test_op_families_model(stem):
     """Import the .onnx, compare the node list with the official .ms and run the stored cases
     against the ONNX outputs (misc_shapes too: we keep the Cast pair the converter deletes)."""
     path = OP_FAMILIES / f"{stem}.onnx"
-    if not path.is_file():
-        pytest.skip(f"op_families models not found at {OP_FAMILIES}")
+    skip_unless_shared(path)
     missing = NEEDS.get(stem, set()) - set(CONVERTERS)
     if missing:
         pytest.skip(f"needs the converters of {sorted(missing)}")
@@ -566,8 +565,7 @@ def test_op_families_on_qemu(stem):
     require_tool("arm-none-eabi-gcc")
     require_tool("qemu-system-arm")
     path = OP_FAMILIES / f"{stem}.onnx"
-    if not path.is_file():
-        pytest.skip(f"op_families models not found at {OP_FAMILIES}")
+    skip_unless_shared(path)
     missing = NEEDS.get(stem, set()) - set(CONVERTERS)
     if missing:
         pytest.skip(f"needs the converters of {sorted(missing)}")
