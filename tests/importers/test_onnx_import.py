@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from onnx import helper, numpy_helper
+from onnx import TensorProto, helper, numpy_helper
 
 from micro_codegen import api
 from micro_codegen.builder import GraphBuilder
@@ -229,14 +229,36 @@ def test_lrn(size):
 
 def test_resize_refuses_what_no_ir_mode_computes():
     """half_pixel + round_prefer_floor nearest of an integer upscale is asymmetric + floor in
-    the IR; downscaling 4 -> 3 has no IR equivalent and is refused naming the mapping."""
+    the IR; downscaling 4 -> 3 has no IR equivalent: a float one becomes one MatMulFusion per
+    axis (see below), an integer one is refused naming the mapping."""
     ok = import_model(model([node("Resize", ["x", "", "sc"], ["y"], mode="nearest")], X4, ["y"],
                             {"sc": np.array([1, 1, 2, 2], np.float32)}))
     assert next(n for n in ok.nodes if n.op == "Resize").attrs["coordinate_transform_mode"] == "ASYMMETRIC"
     m = model([node("Resize", ["x", "", "", "sz"], ["y"], mode="nearest")], {"x": (1, 1, 4, 4)}, ["y"],
-              {"sz": np.array([1, 1, 3, 3], np.int64)})
+              {"sz": np.array([1, 1, 3, 3], np.int64)}, in_types={"x": TensorProto.UINT8})
     with pytest.raises(UnsupportedOpError, match=r"nearest resize \[4, 4\] -> \[3, 3\] \(half_pixel"):
         read_onnx(_bytes(m), "m.onnx")
+
+
+RESIZE_MATRIX = {
+    "nearest_4to3": dict(mode="nearest"),
+    "cubic_antialias": dict(mode="cubic", antialias=1),
+    "linear_half_pixel_symmetric": dict(mode="linear", coordinate_transformation_mode="half_pixel_symmetric"),
+    "tf_crop_and_resize_extrapolation": dict(mode="linear", coordinate_transformation_mode="tf_crop_and_resize",
+                                             extrapolation_value=10.0),
+}
+
+
+@pytest.mark.parametrize("case", sorted(RESIZE_MATRIX))
+def test_resize_without_ir_equivalent_as_matrix_products(case):
+    """A float Resize no IR Resize computes: each resized axis one MatMulFusion by its ONNX
+    interpolation matrix (extrapolated positions as the bias), equal to onnx.reference."""
+    attrs = RESIZE_MATRIX[case]
+    roi = np.array([0, 0, 0.4, 0.6, 1, 1, 1.2, 0.7], np.float32)
+    m = model([node("Resize", ["x", "roi", "", "sz"], ["y"], **attrs)], {"x": (1, 2, 4, 5)}, ["y"],
+              {"roi": roi, "sz": np.array([1, 2, 3, 7], np.int64)}, opset=19)
+    g = check(m)
+    assert "Resize" not in ops(g) and ops(g).count("MatMulFusion") == 2
 
 
 def test_conv_weight_layouts_and_attributes():
@@ -614,3 +636,36 @@ def test_op_family_cases_on_qemu(case, tmp_path):
     np.savez(tmp_path / "cases.npz", **arrays)
     doc = api.validate(tmp_path / "m.onnx", cases_path=tmp_path / "cases.npz").report.to_json()
     assert doc["failed"] == 0 and doc["passed"] == 2, doc
+
+
+@pytest.mark.parametrize("outputs", [["y", "mean"], ["y", "mean", "inv_std"], ["y", "", "inv_std"]])
+def test_layer_norm_mean_and_inv_std_dev_outputs(outputs):
+    """The optional Mean / InvStdDev outputs: ReduceMean, and Rsqrt of the mean squared
+    difference plus epsilon, over the normalized axes (dims kept)."""
+    m = model([node("LayerNormalization", ["x", "s", "b"], outputs, axis=1, epsilon=1e-3)], {"x": (2, 3, 4)},
+              [o for o in outputs if o], {"s": rand(3, 4), "b": rand(3, 4)})
+    check(m)
+
+
+def test_graph_input_without_ir_dtype_is_refused():
+    """A bfloat16 graph input: UnsupportedOpError naming the input (not a crash)."""
+    m = model([node("Identity", ["x"], ["y"])], {"x": (2, 3)}, ["y"], in_types={"x": TensorProto.BFLOAT16})
+    with pytest.raises(UnsupportedOpError, match=r"m.onnx: graph input 'x' has ONNX element type BFLOAT16"):
+        read_onnx(_bytes(m), "m.onnx")
+
+
+def test_uint64_constants_stay_uint64():
+    """uint64 constants keep their type, like uint64 activations (no uint32 narrowing)."""
+    m = model([node("BitShift", ["x", "s"], ["y"], direction="LEFT")], {"x": (3,)}, ["y"],
+              {"s": np.array([1, 2, 3], np.uint64)}, in_types={"x": TensorProto.UINT64})
+    check(m, {"x": np.array([16, 4, 1], np.uint64)})
+
+
+def test_batch_norm_training_mode():
+    """training_mode 1: Y from the batch statistics, outputs 1 / 2 the running mean / variance
+    (momentum 0.8)."""
+    c = 3
+    m = model([node("BatchNormalization", ["x", "s", "b", "mean", "var"], ["y", "rm", "rv"], training_mode=1,
+                    momentum=0.8, epsilon=1e-3)], {"x": (2, c, 4, 5)}, ["y", "rm", "rv"],
+              {"s": rand(c), "b": rand(c), "mean": rand(c), "var": rand(c, lo=0.5, hi=2)}, opset=15)
+    check(m)

@@ -15,6 +15,7 @@ import numpy as np
 
 from ... import numerics
 from ...errors import UnsupportedOpError
+from ...ir import DType
 from .context import NHWC, ONNX, TO_NHWC, Context, channels_last, converter, full_attrs
 
 _AUTO_PAD = ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID")
@@ -282,8 +283,11 @@ def global_pool(ctx: Context) -> None:
 def batch_norm(ctx: Context) -> None:
     """Inference BatchNormalization -> ScaleFusion with folded scale/bias on the channel axis
     (NHWC for 4-D inputs); after a Conv the fusion pass folds it into the conv weights."""
-    if int(ctx.attr("training_mode", 0)) or len([o for o in ctx.outputs if o]) > 1:
-        raise ctx.unsupported("training_mode BatchNormalization (running mean/var outputs) is not supported")
+    if int(ctx.attr("training_mode", 0)):
+        _batch_norm_training(ctx)
+        return
+    if len([o for o in ctx.outputs if o]) > 1:
+        raise ctx.unsupported("the running mean / var outputs need training_mode 1")
     x = ctx.inputs[0]
     gamma, beta, mean, var = (ctx.require_const(k, n).astype(np.float64)
                               for k, n in ((1, "scale"), (2, "B"), (3, "input_mean"), (4, "input_var")))
@@ -302,6 +306,39 @@ def batch_norm(ctx: Context) -> None:
     ctx.emit("ScaleFusion", [ctx.tensor(x, layout), s, b], layout, axis=axis)
 
 
+def _batch_norm_training(ctx: Context) -> None:
+    """training_mode BatchNormalization (ONNX layout): Y normalized by the batch statistics over
+    every axis but 1 (``ReduceMean``, ``SquaredDifference``, ``Rsqrt``); outputs 1 / 2 the running
+    ``input_mean * momentum + batch_mean * (1 - momentum)`` (the same for the variance)."""
+    x = ctx.inputs[0]
+    shape, dt = ctx.shape(x), DType.FLOAT32
+    if len(shape) < 2 or ctx.dtype(x) != dt:
+        raise ctx.unsupported(f"input '{x}' must be float32 and at least 2-D")
+    gamma, beta, mean_in, var_in = (ctx.require_const(k, n).astype(np.float32)
+                                    for k, n in ((1, "scale"), (2, "B"), (3, "input_mean"), (4, "input_var")))
+    momentum = float(ctx.attr("momentum", 0.9))
+    c = shape[1]
+    stat = [1, c] + [1] * (len(shape) - 2)
+    const = lambda n, a: ctx.const_tensor(f"{ctx.name}_{n}", np.asarray(a, np.float32))  # noqa: E731
+    src = ctx.tensor(x, ONNX)
+    axes = ctx.const_tensor(f"{ctx.name}_axes", np.array([a for a in range(len(shape)) if a != 1], np.int32))
+    mean = ctx.intermediate("ReduceFusion", [src, axes], "mean", dt, stat, mode="ReduceMean", keep_dims=True)
+    sq = ctx.intermediate("SquaredDifference", [src, mean], "sq_diff", dt, shape)
+    var = ctx.intermediate("ReduceFusion", [sq, axes], "var", dt, stat, mode="ReduceMean", keep_dims=True)
+    inv = ctx.intermediate("Rsqrt", [ctx.intermediate("AddFusion", [var, const("epsilon", [ctx.attr("epsilon", 1e-5)])],
+                                                      "var_eps", dt, stat)], "inv_std", dt, stat)
+    mul = ctx.intermediate("MulFusion", [inv, const("scale", gamma.reshape(stat))], "mul", dt, stat)
+    norm = ctx.intermediate("MulFusion", [ctx.intermediate("SubFusion", [src, mean], "centered", dt, shape), mul],
+                            "scaled", dt, shape)
+    ctx.add_node("AddFusion", [norm, const("bias", beta.reshape(stat))], [ctx.output(0, ONNX)])
+    for k, (batch, running) in ((1, (mean, mean_in)), (2, (var, var_in))):
+        if k < len(ctx.outputs) and ctx.outputs[k]:
+            flat = ctx.reshape(batch, [c], f"{ctx.outputs[k]}_batch")
+            part = ctx.intermediate("MulFusion", [flat, const(f"keep{k}", [1 - momentum])], f"new{k}", dt, [c])
+            ctx.add_node("AddFusion", [part, const(f"running{k}", running * momentum)], [ctx.output(k, ONNX)],
+                         name=f"{ctx.name}_{k}")
+
+
 @converter("InstanceNormalization")
 def instance_norm(ctx: Context) -> None:
     x = ctx.inputs[0]
@@ -315,9 +352,8 @@ def instance_norm(ctx: Context) -> None:
 @converter("LayerNormalization")
 def layer_norm(ctx: Context) -> None:
     """LayerNormalization -> LayerNormFusion over the axes from ``axis`` (ONNX layout); the
-    epsilon is kept (the official converter writes 0.0, a deliberate difference)."""
-    if len([o for o in ctx.outputs if o]) > 1:
-        raise ctx.unsupported("the Mean / InvStdDev outputs are not supported")
+    epsilon is kept (the official converter writes 0.0, a deliberate difference). The optional
+    Mean / InvStdDev outputs are computed beside it (:func:`_layer_norm_stats`)."""
     x = ctx.inputs[0]
     rank = ctx.rank(x)
     axis = int(ctx.attr("axis", -1))
@@ -330,8 +366,37 @@ def layer_norm(ctx: Context) -> None:
         raise ctx.unsupported("B (input 2) must be a constant")
     params = [ctx.const_tensor(f"{ctx.name}_{n}", np.broadcast_to(a, pshape).astype(np.float32))
               for n, a in (("gamma", gamma), ("beta", beta))]
-    ctx.emit("LayerNormFusion", [ctx.tensor(x, ONNX)] + params, ONNX, begin_norm_axis=axis,
-             begin_params_axis=axis, epsilon=float(ctx.attr("epsilon", 1e-5)))
+    src = ctx.tensor(x, ONNX)
+    ctx.add_node("LayerNormFusion", [src] + params, [ctx.output(0, ONNX)], begin_norm_axis=axis,
+                 begin_params_axis=axis, epsilon=float(ctx.attr("epsilon", 1e-5)))
+    if len(ctx.outputs) > 1 and any(ctx.outputs[1:]):
+        _layer_norm_stats(ctx, src, list(range(axis % rank, rank)))
+
+
+def _layer_norm_stats(ctx: Context, src: int, axes: list[int]) -> None:
+    """LayerNormalization outputs 1 / 2 (those present): ``Mean = ReduceMean(x)`` and
+    ``InvStdDev = Rsqrt(ReduceMean((x - Mean)^2) + epsilon)`` over ``axes``, dims kept."""
+    shape, dt = ctx.shape(ctx.inputs[0]), ctx.dtype(ctx.inputs[0])
+    stat_shape = [1 if d in axes else n for d, n in enumerate(shape)]
+    axes_t = ctx.const_tensor(f"{ctx.name}_axes", np.array(axes, np.int32))
+
+    def out(k: int, suffix: str, shape_) -> int:
+        if 0 <= k < len(ctx.outputs) and ctx.outputs[k]:
+            return ctx.output(k, ONNX)
+        return ctx.new_tensor(f"{ctx.name}_{suffix}", dt, shape_)
+
+    def node(op: str, ins: list[int], k: int, suffix: str, shape_=stat_shape, **attrs) -> int:
+        t = out(k, suffix, shape_)
+        ctx.add_node(op, ins, [t], name=f"{ctx.name}_{suffix}", **attrs)
+        return t
+
+    mean = node("ReduceFusion", [src, axes_t], 1, "mean", mode="ReduceMean", keep_dims=True)
+    if len(ctx.outputs) < 3 or not ctx.outputs[2]:
+        return
+    sq = node("SquaredDifference", [src, mean], -1, "sq_diff", shape)
+    var = node("ReduceFusion", [sq, axes_t], -1, "var", mode="ReduceMean", keep_dims=True)
+    eps = ctx.const_tensor(f"{ctx.name}_epsilon", np.array([ctx.attr("epsilon", 1e-5)], np.float32))
+    node("Rsqrt", [node("AddFusion", [var, eps], -1, "var_eps")], 2, "inv_std_dev")
 
 
 @converter("LRN")
@@ -435,11 +500,119 @@ def _resize_scales(ctx: Context, in_hw, out_hw) -> tuple[float, float]:
     return full[2], full[3]
 
 
+def _resize_axes(ctx: Context) -> list[tuple[int, dict, np.ndarray | None]]:
+    """The axes an ONNX Resize changes: ``(axis, how, roi)``; ``how`` says how ONNX sizes the
+    axis: ``{"scale": s}`` (the scales input), ``{"size": o}`` (sizes, stretched) or, under a
+    keep_aspect_ratio_policy, ``{"size": o, "ref": (n_k, o_k)}`` (the common scale is set by axis k
+    resized from n_k to o_k); ``roi`` the axis's ``[start, end]`` (tf_crop_and_resize only)."""
+    x = ctx.inputs[0]
+    shape, out = ctx.shape(x), ctx.shape(ctx.outputs[0])
+    rank = len(shape)
+    axes = [int(a) % rank for a in ctx.attr("axes", list(range(rank)))]
+    scales = ctx.require_const(2, "scales") if ctx.has_input(2) else None
+    if scales is not None and scales.size:
+        how = {a: {"scale": float(v)} for a, v in zip(axes, scales.reshape(-1))}
+    else:
+        sizes = dict(zip(axes, (int(v) for v in ctx.require_const(3, "sizes").reshape(-1))))
+        how = {a: {"size": sizes[a]} for a in axes}
+        policy = ctx.attr("keep_aspect_ratio_policy", "stretch")
+        if policy != "stretch":
+            k = (min if policy == "not_larger" else max)(axes, key=lambda a: sizes[a] / shape[a])
+            how = {a: {"size": sizes[a], "ref": (shape[k], sizes[k])} for a in axes}
+    roi = ctx.const(ctx.inputs[1]) if ctx.has_input(1) else None
+    if ctx.attr("coordinate_transformation_mode", "half_pixel") != "tf_crop_and_resize":
+        roi = None
+    elif roi is None or roi.size != 2 * len(axes):
+        raise ctx.unsupported("tf_crop_and_resize needs a constant roi with a start and an end per axis")
+    plan = []
+    for k, a in enumerate(axes):
+        r = None if roi is None else np.array([roi.reshape(-1)[k], roi.reshape(-1)[k + len(axes)]], np.float32)
+        if out[a] != shape[a] or how[a].get("scale", 1.0) != 1.0 or (r is not None and not np.allclose(r, [0, 1])):
+            plan.append((a, how[a], r))
+    return plan
+
+
+def _axis_resize_map(ctx: Context, n: int, o: int, how: dict, roi: np.ndarray | None) -> tuple[np.ndarray,
+                                                                                                np.ndarray]:
+    """``(A, b)``: ONNX's Resize along one axis of length ``n`` (see :func:`_resize_axes`) is
+    ``y = A @ x + b`` (``A`` [o, n]; ``b`` the extrapolated positions): the ONNX reference's Resize
+    of the unit vectors and of zeros, the batch on an axis it leaves alone (and, under a
+    keep_aspect_ratio_policy, the axis setting the common scale beside it, the data constant there)."""
+    from onnx import TensorProto, helper, numpy_helper
+    from onnx.reference import ReferenceEvaluator
+    attrs = {a.name: helper.get_attribute_value(a) for a in ctx.node.attribute if a.name != "axes"}
+    data = np.vstack([np.eye(n), np.zeros((1, n))]).astype(np.float32)
+    start, end = (0.0, 1.0) if roi is None else (float(roi[0]), float(roi[1]))
+    if "scale" in how:
+        ins = {"roi": np.array([0, start, 1, end], np.float32), "scales": np.array([1, how["scale"]], np.float32)}
+    elif "ref" in how:
+        (n_k, o_k), attrs["axes"] = how["ref"], [1, 2]
+        data = np.repeat(data[:, None, :], n_k, axis=1)
+        ins = {"roi": np.array([0, start, 1, end], np.float32), "": None,
+               "sizes": np.array([o_k, how["size"]], np.int64)}
+    else:
+        ins = {"roi": np.array([0, start, 1, end], np.float32), "": None, "sizes": np.array([n + 1, o], np.int64)}
+    node = helper.make_node("Resize", ["x"] + list(ins), ["y"], **attrs)
+    graph = helper.make_graph([node], "axis", [helper.make_tensor_value_info("x", TensorProto.FLOAT, data.shape)],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                              [numpy_helper.from_array(v, k) for k, v in ins.items() if k])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", ctx.opset)])
+    z = np.asarray(ReferenceEvaluator(model).run(None, {"x": data})[0], np.float64)
+    z = z[:, 0, :] if z.ndim == 3 else z
+    if z.shape != (n + 1, o):
+        raise ctx.unsupported(f"resizing an axis of {n} ({how}) gives {z.shape[1]} values, the output has {o}")
+    return (z[:n] - z[n]).T, z[n]
+
+
+def _matrix_resize(ctx: Context) -> None:
+    """A float Resize no IR Resize computes, as ONNX defines it: interpolation is separable, so
+    each resized axis is one ``MatMulFusion`` by its constant [n, o] interpolation matrix (plus
+    the extrapolation values as bias), the axis moved last by Transposes around it."""
+    x = ctx.inputs[0]
+    plan = _resize_axes(ctx)
+    rank = ctx.rank(x)
+    cur = ctx.tensor(x, ONNX)
+    shape = list(ctx.shape(x))
+    for i, (a, how, roi) in enumerate(plan):
+        m, b = _axis_resize_map(ctx, shape[a], ctx.shape(ctx.outputs[0])[a], how, roi)
+        perm = list(range(rank))
+        perm[a], perm[-1] = perm[-1], perm[a]
+        tag, final, moved = f"{ctx.name}_axis{a}", i == len(plan) - 1, a != rank - 1
+        if moved:
+            cur = ctx.transpose(cur, perm, f"{tag}_in")
+        shape[a] = m.shape[0]
+        out = ctx.output(0, ONNX) if final and not moved else ctx.new_tensor(tag, DType.FLOAT32,
+                                                                             [shape[p] for p in perm])
+        ins = [cur, ctx.const_tensor(f"{tag}_matrix", m.T.astype(np.float32))]
+        ins += [ctx.const_tensor(f"{tag}_bias", b.astype(np.float32))] if np.any(b) else []
+        ctx.add_node("MatMulFusion", ins, [out], name=tag)
+        cur = out
+        if moved and final:
+            ctx.add_node("Transpose", [cur, ctx.const_tensor(f"{tag}_perm", np.array(perm, np.int32))],
+                         [ctx.output(0, ONNX)], name=f"{tag}_out")
+        elif moved:
+            cur = ctx.transpose(cur, perm, f"{tag}_out")
+    if not plan:
+        ctx.alias(0, cur, ONNX)
+
+
 @converter("Resize")
 def resize(ctx: Context) -> None:
-    """Resize of H and W -> Resize NHWC with the scales as a float [2] const (as the converter).
-    On both axes the interpolation the IR computes must equal ONNX's (coordinate transform,
-    scale, nearest rounding, border handling), else the node is refused."""
+    """Resize of H and W -> Resize NHWC with the scales as a float [2] const (as the converter)
+    when the interpolation the IR computes equals ONNX's on both axes (coordinate transform,
+    scale, nearest rounding, border handling); any other float Resize -> :func:`_matrix_resize`;
+    any other quantized / integer one is refused."""
+    try:
+        _ir_resize(ctx)
+    except UnsupportedOpError:
+        x = ctx.inputs[0]
+        if ctx.dtype(x) != DType.FLOAT32 or ctx.qinfo.get(x) or ctx.qinfo.get(ctx.outputs[0]):
+            raise
+        _matrix_resize(ctx)
+
+
+def _ir_resize(ctx: Context) -> None:
+    """Resize as the IR Resize op (NHWC), or UnsupportedOpError before anything is emitted."""
     x = ctx.inputs[0]
     in_hw = _require_4d(ctx, x)
     out = ctx.shape(ctx.outputs[0])
@@ -630,7 +803,7 @@ def _recurrent_outputs(ctx: Context, count: int, shapes) -> list[int]:
     """IR tensors for the ``count`` outputs (those ONNX omits get unnamed internal tensors)."""
     outs = []
     for k in range(count):
-        if k < len(ctx.outputs) and ctx.outputs[k]:
+        if 0 <= k < len(ctx.outputs) and ctx.outputs[k]:
             outs.append(ctx.output(k, ONNX))
         else:
             outs.append(ctx.new_tensor(f"{ctx.name}_out{k}", ctx.dtype(ctx.inputs[0]), shapes[k]))
