@@ -424,10 +424,10 @@ def test_refuses_opset_outside_range(opset):
 
 
 @pytest.mark.parametrize("nodes, rule", [
-    ([node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2], dilations=[2, 2])], "dilations"),
+    ([node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2], storage_order=1)], "storage_order 1"),
     ([node("Conv", ["x", "w"], ["y"], auto_pad="SAME_MIDDLE")], "auto_pad 'SAME_MIDDLE'"),
     ([node("LRN", ["x"], ["y"], size=4)], "only odd sizes"),
-    ([node("BatchNormalization", ["x", "w", "w", "w", "w"], ["y", "m", "v"], training_mode=1)], "training_mode"),
+    ([node("BatchNormalization", ["x", "w", "w", "w", "w"], ["y", "m", "v"])], "need training_mode 1"),
     ([node("Resize", ["x", "", "sc"], ["y"], mode="nearest", coordinate_transformation_mode="tf_crop_and_resize")],
      "tf_crop_and_resize"),
     ([node("Conv", ["x", "x2"], ["y"])], "the weight \\(input 1\\) must be a constant"),
@@ -669,3 +669,22 @@ def test_batch_norm_training_mode():
                     momentum=0.8, epsilon=1e-3)], {"x": (2, c, 4, 5)}, ["y", "rm", "rv"],
               {"s": rand(c), "b": rand(c), "mean": rand(c), "var": rand(c, lo=0.5, hi=2)}, opset=15)
     check(m)
+
+
+SLICED_POOLS = {
+    "max_3d_dilated": ("MaxPool", (1, 2, 5, 6, 7), dict(kernel_shape=[2, 2, 2], dilations=[2, 1, 2], pads=[1, 0, 1, 1, 1, 0])),
+    "avg_2d_dilated": ("AveragePool", (1, 2, 7, 7), dict(kernel_shape=[3, 3], dilations=[2, 2], strides=[2, 1])),
+    "avg_3d_ceil_pads_excluded": ("AveragePool", (1, 1, 5, 6, 5), dict(kernel_shape=[3, 3, 2], strides=[2, 2, 2],
+                                                                        pads=[1, 1, 0, 0, 1, 1], ceil_mode=1)),
+    "avg_2d_ceil_pads_counted": ("AveragePool", (1, 1, 5, 5), dict(kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1],
+                                                                    ceil_mode=1, count_include_pad=1)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SLICED_POOLS))
+def test_pool_without_ir_equivalent_as_strided_slices(case):
+    """A float pool the IR pools cannot compute (3-D, dilations, ceil_mode with counted pads):
+    one StridedSlice per kernel tap, Maximum / AddFusion, the average scaled per window."""
+    op, shape, attrs = SLICED_POOLS[case]
+    g = check(model([node(op, ["x"], ["y"], **attrs)], {"x": shape}, ["y"], opset=19))
+    assert "StridedSlice" in ops(g) and not {"MaxPoolFusion", "AvgPoolFusion"} & set(ops(g))

@@ -219,7 +219,77 @@ def conv_transpose(ctx: Context) -> None:
 @converter("MaxPool", "AveragePool")
 def pool(ctx: Context) -> None:
     """MaxPool / AveragePool -> MaxPoolFusion / AvgPoolFusion (count_include_pad with pads:
-    an explicit zero PadFusion first, then a VALID average)."""
+    an explicit zero PadFusion first, then a VALID average); a float pool those cannot compute
+    (3-D, dilations, a ceil_mode geometry of their own) -> :func:`_sliced_pool`."""
+    try:
+        _ir_pool(ctx)
+    except UnsupportedOpError:
+        x = ctx.inputs[0]
+        if (ctx.dtype(x) != DType.FLOAT32 or ctx.qinfo.get(x) or ctx.rank(x) < 3
+                or len([o for o in ctx.outputs if o]) > 1 or int(ctx.attr("storage_order", 0))):
+            raise
+        _sliced_pool(ctx)
+
+
+def _sliced_pool(ctx: Context) -> None:
+    """A pool as ONNX defines it, any spatial rank (ONNX layout): the input padded (MaxPool with
+    the lowest float, AveragePool with 0; the ceil_mode tail too), one strided ``StridedSlice``
+    per kernel tap (dilated offsets), combined by ``Maximum`` / ``AddFusion``; the average then
+    multiplied by the constant reciprocal of each window's count (pads counted or not, the ceil
+    tail never). The output size is ONNX's inferred one."""
+    x, y = ctx.inputs[0], ctx.outputs[0]
+    shape, out = ctx.shape(x), ctx.shape(y)
+    nsp = len(shape) - 2
+    ks = [int(k) for k in ctx.attr("kernel_shape")]
+    strides = [int(v) for v in ctx.attr("strides", [1] * nsp)]
+    dil = [int(v) for v in ctx.attr("dilations", [1] * nsp)]
+    auto = ctx.attr("auto_pad", "NOTSET")
+    pads = [int(v) for v in ctx.attr("pads", [0] * 2 * nsp)]
+    begin, end = pads[:nsp], pads[nsp:]
+    if auto in ("SAME_UPPER", "SAME_LOWER"):
+        total = [max((o - 1) * s + (k - 1) * d + 1 - n, 0) for n, o, s, k, d in zip(shape[2:], out[2:], strides, ks, dil)]
+        begin = [t // 2 if auto == "SAME_UPPER" else t - t // 2 for t in total]
+        end = [t - b for t, b in zip(total, begin)]
+    elif auto == "VALID":
+        begin, end = [0] * nsp, [0] * nsp
+    need = [(o - 1) * s + (k - 1) * d + 1 for o, s, k, d in zip(out[2:], strides, ks, dil)]
+    tail = [max(0, nd - (n + b + e)) for nd, n, b, e in zip(need, shape[2:], begin, end)]
+    is_max = ctx.op_type == "MaxPool"
+    src, dt = ctx.tensor(x, ONNX), DType.FLOAT32
+    padded = [n + b + e + t for n, b, e, t in zip(shape[2:], begin, end, tail)]
+    if any(begin) or any(e + t for e, t in zip(end, tail)):
+        paddings = np.array([[0, 0], [0, 0]] + [[b, e + t] for b, e, t in zip(begin, end, tail)], np.int32)
+        src = ctx.intermediate("PadFusion", [src, ctx.const_tensor(f"{ctx.name}_paddings", paddings)], "padded", dt,
+                               list(shape[:2]) + padded, padding_mode="CONSTANT",
+                               constant_value=float(np.finfo(np.float32).min) if is_max else 0.0)
+    axes = ctx.const_tensor(f"{ctx.name}_axes", np.arange(2, 2 + nsp, dtype=np.int32))
+    steps = ctx.const_tensor(f"{ctx.name}_steps", np.array(strides, np.int32))
+    taps = list(np.ndindex(*ks))
+    acc = None
+    for i, tap in enumerate(taps):
+        first = [t * d for t, d in zip(tap, dil)]
+        last = [f + (o - 1) * s + 1 for f, o, s in zip(first, out[2:], strides)]
+        part = ctx.intermediate("StridedSlice", [src, ctx.const_tensor(f"{ctx.name}_begin{i}", np.array(first, np.int32)),
+                                                 ctx.const_tensor(f"{ctx.name}_end{i}", np.array(last, np.int32)), axes,
+                                                 steps], f"tap{i}", dt, out)
+        acc = part if acc is None else ctx.intermediate("Maximum" if is_max else "AddFusion", [acc, part],
+                                                        f"acc{i}", dt, out)
+    if is_max:
+        ctx.add_node("Reshape", [acc, ctx.const_tensor(f"{ctx.name}_shape", np.array(out, np.int32))],
+                     [ctx.output(0, ONNX)])
+        return
+    counted = np.zeros(padded)
+    inner = tuple(slice(b, b + n) for b, n in zip(begin, shape[2:]))
+    counted[inner if not int(ctx.attr("count_include_pad", 0)) else
+            tuple(slice(0, n + b + e) for n, b, e in zip(shape[2:], begin, end))] = 1
+    count = sum(counted[tuple(slice(t * d, t * d + (o - 1) * s + 1, s) for t, d, o, s in zip(tap, dil, out[2:], strides))]
+                for tap in taps)
+    ctx.add_node("MulFusion", [acc, ctx.const_tensor(f"{ctx.name}_inv_count", (1.0 / count)[None, None]
+                                                     .astype(np.float32))], [ctx.output(0, ONNX)])
+
+
+def _ir_pool(ctx: Context) -> None:
+    """MaxPool / AveragePool as the IR pool ops, or UnsupportedOpError before anything is emitted."""
     x = ctx.inputs[0]
     in_hw = _spatial(ctx, x, ctx.op_type)
     if len([o for o in ctx.outputs if o]) > 1:
@@ -234,14 +304,14 @@ def pool(ctx: Context) -> None:
     out_hw = _out_hw(ctx)
     mode, pads = _pad_list(ctx, in_hw, ks, strides, out_hw)
     ceil = bool(ctx.attr("ceil_mode", 0))
-    src = _input_nhwc(ctx, x)
+    zero_pads = None
     if ctx.op_type == "AveragePool" and int(ctx.attr("count_include_pad", 0)) and (mode == "SAME" or any(pads)):
         if mode == "SAME":
             total = [max((o - 1) * s + k - n, 0) for n, k, s, o in zip(in_hw, ks, strides, out_hw)]
             pads = (total[0] // 2, total[0] - total[0] // 2, total[1] // 2, total[1] - total[1] // 2)
         if ceil:
             raise ctx.unsupported("count_include_pad with ceil_mode is not supported")
-        src = _zero_pad_nhwc(ctx, src, pads)
+        zero_pads = pads
         in_hw, mode, pads = (in_hw[0] + pads[0] + pads[1], in_hw[1] + pads[2] + pads[3]), "PAD", (0, 0, 0, 0)
     attrs = dict(kernel_size=ks, strides=strides, pad=pads, format="NHWC")
     if mode != "PAD":
@@ -254,6 +324,9 @@ def pool(ctx: Context) -> None:
     except UnsupportedOpError as e:
         raise _geometry_error(ctx, e) from None
     _check_out(ctx, (win.out_h, win.out_w), f"{ctx.op_type} geometry (ceil_mode {int(ceil)})")
+    src = _input_nhwc(ctx, x)
+    if zero_pads is not None:
+        src = _zero_pad_nhwc(ctx, src, zero_pads)
     _emit_nhwc(ctx, op, [src], **attrs)
 
 
