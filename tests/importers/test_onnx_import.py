@@ -318,6 +318,20 @@ def test_lstm_and_gru():
     assert ops(g) == ["GRU"]
 
 
+@pytest.mark.parametrize("op", ["LSTM", "GRU"])
+@pytest.mark.parametrize("direction, layout", [("reverse", 0), ("forward", 1), ("reverse", 1)])
+def test_recurrent_reverse_and_batch_first(op, direction, layout):
+    """direction 'reverse': the forward op on X reversed in time, Y reversed back; layout 1:
+    X / initial_h transposed to time-major, every output back to batch-first."""
+    t, b, i, h = 4, 2, 3, 5
+    g = 4 if op == "LSTM" else 3
+    x_shape, h_shape = ((b, t, i), (b, 1, h)) if layout else ((t, b, i), (1, b, h))
+    m = model([node(op, ["x", "w", "r", "bias", "", "h0"], ["y", "yh"], hidden_size=h, direction=direction,
+                    layout=layout)], {"x": x_shape, "h0": h_shape}, ["y", "yh"],
+              {"w": rand(1, g * h, i), "r": rand(1, g * h, h), "bias": rand(1, 2 * g * h)})
+    check(m)
+
+
 def test_softmax_before_opset13_flattens():
     """opset < 13: Softmax(axis=1) of a 3-D input normalises over the last two axes."""
     x = rand(2, 3, 4)
@@ -688,3 +702,12 @@ def test_pool_without_ir_equivalent_as_strided_slices(case):
     op, shape, attrs = SLICED_POOLS[case]
     g = check(model([node(op, ["x"], ["y"], **attrs)], {"x": shape}, ["y"], opset=19))
     assert "StridedSlice" in ops(g) and not {"MaxPoolFusion", "AvgPoolFusion"} & set(ops(g))
+
+
+def test_wrap_pad_as_gathers():
+    """Pad mode 'wrap' (opset 19): one Gather of circular indices per padded axis (pads larger
+    than the axis included)."""
+    m = model([node("Pad", ["x", "p"], ["y"], mode="wrap")], {"x": (1, 2, 3, 4)}, ["y"],
+              {"p": np.array([0, 0, 1, 5, 0, 1, 2, 0], np.int64)}, opset=19)
+    g = check(m)
+    assert ops(g).count("Gather") == 3

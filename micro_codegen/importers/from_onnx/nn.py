@@ -7,7 +7,10 @@ their output NHWC; weights are re-laid out as the official converter writes them
 Gemm / MatMul become ``MatMulFusion`` (bias as the third input), LayerNormalization
 ``LayerNormFusion``, PRelu ``PReLUFusion``, Pad ``PadFusion`` (in the layout its input is
 held in), LSTM / GRU the IR recurrent ops. Every geometry is checked against the ONNX
-inferred output shape, so a variant the IR computes differently is refused, not mis-converted.
+inferred output shape, so a variant the IR computes differently is refused, not mis-converted,
+except two float fallbacks that compute ONNX's definition from other IR ops: a Resize no IR
+Resize matches (one MatMulFusion per resized axis, :func:`_matrix_resize`) and a pool the IR
+pools cannot compute (one StridedSlice per kernel tap, :func:`_sliced_pool`).
 """
 from __future__ import annotations
 
@@ -811,15 +814,35 @@ def prelu(ctx: Context) -> None:
 _PAD_MODES = {"constant": "CONSTANT", "reflect": "REFLECT", "edge": "SYMMETRIC"}
 
 
+def _wrap_pad(ctx: Context, src: int, pairs: np.ndarray, layout: str) -> None:
+    """Circular padding: along each padded (IR) axis a ``Gather`` of the indices
+    ``(j - begin) mod n``; the last one writes output 0."""
+    padded = [a for a in range(len(pairs)) if pairs[a].any()]
+    if not padded:
+        ctx.alias(0, src, layout)
+        return
+    shape, dt = list(ctx.tensors[src].shape), ctx.tensors[src].dtype
+    for i, a in enumerate(padded):
+        n, (b, e) = shape[a], pairs[a]
+        shape[a] = n + int(b) + int(e)
+        idx = ctx.const_tensor(f"{ctx.name}_wrap{a}", ((np.arange(shape[a]) - b) % n).astype(np.int32))
+        axis = ctx.const_tensor(f"{ctx.name}_axis{a}", np.array([a], np.int32))
+        if i == len(padded) - 1:
+            ctx.emit("Gather", [src, idx, axis], layout)
+        else:
+            src = ctx.intermediate("Gather", [src, idx, axis], f"wrap{a}", dt, shape)
+
+
 @converter("Pad")
 def pad(ctx: Context) -> None:
     """Pad -> PadFusion in the layout the input is held in, the pads as an int32 [rank, 2]
-    (begin, end) input; ``edge`` only with pads <= 1 (where it equals SYMMETRIC)."""
+    (begin, end) input; ``edge`` only with pads <= 1 (where it equals SYMMETRIC); ``wrap`` as
+    :func:`_wrap_pad`."""
     x = ctx.inputs[0]
     rank = ctx.rank(x)
     mode = ctx.attr("mode", "constant")
-    if mode not in _PAD_MODES:
-        raise ctx.unsupported(f"mode {mode!r} is not supported (constant, reflect, edge)")
+    if mode not in _PAD_MODES and mode != "wrap":
+        raise ctx.unsupported(f"mode {mode!r} is not supported (constant, reflect, edge, wrap)")
     pads = ctx.require_const(1, "pads").reshape(-1).astype(np.int64)
     axes = list(range(rank))
     if ctx.has_input(3):
@@ -836,6 +859,9 @@ def pad(ctx: Context) -> None:
     layout = ctx.layout(x)
     if layout == NHWC:
         pairs = pairs[list(channels_last(rank))]
+    if mode == "wrap":
+        _wrap_pad(ctx, ctx.tensor(x, layout), pairs, layout)
+        return
     inputs = [ctx.tensor(x, layout), ctx.const_tensor(f"{ctx.name}_paddings", pairs.astype(np.int32))]
     value = 0.0
     if ctx.has_input(2):
@@ -846,10 +872,8 @@ def pad(ctx: Context) -> None:
 def _recurrent_common(ctx: Context, gates: int) -> tuple[str, int, int]:
     """(direction, num_directions, hidden) after refusing the variants the IR lacks."""
     direction = ctx.attr("direction", "forward")
-    if direction not in ("forward", "bidirectional"):
-        raise ctx.unsupported(f"direction {direction!r} is not supported (forward, bidirectional)")
-    if int(ctx.attr("layout", 0)):
-        raise ctx.unsupported("layout 1 (batch-first) is not supported")
+    if direction not in ("forward", "reverse", "bidirectional"):
+        raise ctx.unsupported(f"direction {direction!r} is not supported (forward, reverse, bidirectional)")
     if ctx.attr("clip") is not None:
         raise ctx.unsupported("clip is not supported")
     acts = ctx.attr("activations")
@@ -859,28 +883,71 @@ def _recurrent_common(ctx: Context, gates: int) -> tuple[str, int, int]:
         raise ctx.unsupported(f"activations {acts} are not supported (the defaults {default})")
     if ctx.has_input(4):
         sl = ctx.const(ctx.inputs[4])
-        if sl is None or np.any(sl != ctx.shape(ctx.inputs[0])[0]):
+        if sl is None or np.any(sl != _seq_batch(ctx)[0]):
             raise ctx.unsupported("sequence_lens must be a constant equal to the sequence length")
     dirs = 2 if direction == "bidirectional" else 1
     hidden = int(ctx.attr("hidden_size", ctx.require_const(2, "R").shape[-1]))
     return direction, dirs, hidden
 
 
+def _batch_first(ctx: Context) -> bool:
+    return bool(int(ctx.attr("layout", 0)))
+
+
+def _seq_batch(ctx: Context) -> tuple[int, int]:
+    """(sequence length, batch) of the input X ([seq, batch, in], or [batch, seq, in] for layout 1)."""
+    a, b, _ = ctx.shape(ctx.inputs[0])
+    return (b, a) if _batch_first(ctx) else (a, b)
+
+
+def _reverse_time(ctx: Context, t: int, name: str, out: int | None = None) -> int:
+    """``t`` reversed along axis 0 (a StridedSlice with step -1) into ``out`` (default: a new tensor)."""
+    src = ctx.tensors[t]
+    i32 = lambda n, v: ctx.const_tensor(f"{name}_{n}", np.array(v, np.int32))  # noqa: E731
+    out = ctx.new_tensor(name, src.dtype, src.shape) if out is None else out
+    ctx.add_node("StridedSlice", [t, i32("begin", [-1]), i32("end", [np.iinfo(np.int32).min]), i32("axes", [0]),
+                                  i32("steps", [-1])], [out], name=name)
+    return out
+
+
+def _sequence(ctx: Context) -> int:
+    """X as the IR recurrent ops read it: time-major, in processing order (reversed for
+    direction 'reverse')."""
+    x = ctx.tensor(ctx.inputs[0], ONNX)
+    if _batch_first(ctx):
+        x = ctx.transpose(x, (1, 0, 2), f"{ctx.name}_x_time_major")
+    if ctx.attr("direction", "forward") == "reverse":
+        x = _reverse_time(ctx, x, f"{ctx.name}_x_reversed")
+    return x
+
+
 def _state(ctx: Context, k: int, dirs: int, batch: int, hidden: int, what: str) -> int:
     if ctx.has_input(k):
-        return ctx.tensor(ctx.inputs[k], ONNX)
+        t = ctx.tensor(ctx.inputs[k], ONNX)
+        return ctx.transpose(t, (1, 0, 2), f"{ctx.name}_{what}_dirs_first") if _batch_first(ctx) else t
     return ctx.const_tensor(f"{ctx.name}_{what}", np.zeros((dirs, batch, hidden), np.float32))
 
 
-def _recurrent_outputs(ctx: Context, count: int, shapes) -> list[int]:
-    """IR tensors for the ``count`` outputs (those ONNX omits get unnamed internal tensors)."""
-    outs = []
-    for k in range(count):
-        if 0 <= k < len(ctx.outputs) and ctx.outputs[k]:
-            outs.append(ctx.output(k, ONNX))
-        else:
-            outs.append(ctx.new_tensor(f"{ctx.name}_out{k}", ctx.dtype(ctx.inputs[0]), shapes[k]))
-    return outs
+def _recurrent(ctx: Context, op: str, inputs: list[int], shapes, **attrs) -> None:
+    """Emit the IR recurrent ``op`` (time-major outputs of IR ``shapes``: Y, then the final
+    states); Y is reversed back in time for direction 'reverse', and with layout 1 every output
+    is transposed to batch-first. Outputs ONNX omits get internal tensors."""
+    reverse, batch_first = ctx.attr("direction", "forward") == "reverse", _batch_first(ctx)
+    dt = ctx.dtype(ctx.inputs[0])
+    present = [0 <= k < len(ctx.outputs) and bool(ctx.outputs[k]) for k in range(len(shapes))]
+    direct = [p and not batch_first and not (k == 0 and reverse) for k, p in enumerate(present)]
+    outs = [ctx.output(k, ONNX) if direct[k] else ctx.new_tensor(f"{ctx.name}_out{k}", dt, shapes[k])
+            for k in range(len(shapes))]
+    ctx.add_node(op, inputs, outs, **attrs)
+    for k, t in enumerate(outs):
+        if direct[k] or not present[k]:
+            continue
+        if k == 0 and reverse:
+            t = _reverse_time(ctx, t, f"{ctx.name}_y_in_time", None if batch_first else ctx.output(0, ONNX))
+        if batch_first:
+            perm = (2, 0, 1, 3) if k == 0 else (1, 0, 2)
+            ctx.add_node("Transpose", [t, ctx.const_tensor(f"{ctx.name}_out{k}_perm", np.array(perm, np.int32))],
+                         [ctx.output(k, ONNX)], name=f"{ctx.name}_out{k}")
 
 
 @converter("LSTM")
@@ -891,17 +958,16 @@ def lstm(ctx: Context) -> None:
     if int(ctx.attr("input_forget", 0)):
         raise ctx.unsupported("input_forget is not supported")
     _, dirs, hidden = _recurrent_common(ctx, 4)
-    seq, batch, _ = ctx.shape(ctx.inputs[0])
+    seq, batch = _seq_batch(ctx)
     ctx.require_const(1, "W")
     b = ctx.const(ctx.inputs[3]) if ctx.has_input(3) else np.zeros((dirs, 8 * hidden), np.float32)
     if b is None:
         raise ctx.unsupported("B (input 3) must be a constant")
-    inputs = [ctx.tensor(ctx.inputs[0], ONNX), ctx.tensor(ctx.inputs[1]), ctx.tensor(ctx.inputs[2]),
+    inputs = [_sequence(ctx), ctx.tensor(ctx.inputs[1]), ctx.tensor(ctx.inputs[2]),
               ctx.tensor(ctx.inputs[3]) if ctx.has_input(3) else ctx.const_tensor(f"{ctx.name}_B", b),
               _state(ctx, 5, dirs, batch, hidden, "h0"), _state(ctx, 6, dirs, batch, hidden, "c0")]
-    outs = _recurrent_outputs(ctx, 3, [(seq, dirs, batch, hidden)] + [(dirs, batch, hidden)] * 2)
-    ctx.add_node("LSTM", inputs, outs, hidden_size=hidden, num_directions=dirs,
-                 bidirectional=dirs == 2)
+    _recurrent(ctx, "LSTM", inputs, [(seq, dirs, batch, hidden)] + [(dirs, batch, hidden)] * 2, hidden_size=hidden,
+               num_directions=dirs, bidirectional=dirs == 2)
 
 
 @converter("GRU")
@@ -911,13 +977,12 @@ def gru(ctx: Context) -> None:
         raise ctx.unsupported("linear_before_reset 1 is not supported (the IR GRU applies the reset "
                               "before the recurrent weights)")
     _, dirs, hidden = _recurrent_common(ctx, 3)
-    seq, batch, _ = ctx.shape(ctx.inputs[0])
+    seq, batch = _seq_batch(ctx)
     b = ctx.const(ctx.inputs[3]) if ctx.has_input(3) else np.zeros((dirs, 6 * hidden), np.float32)
     if b is None:
         raise ctx.unsupported("B (input 3) must be a constant")
     ctx.require_const(1, "W")
-    inputs = [ctx.tensor(ctx.inputs[0], ONNX), ctx.tensor(ctx.inputs[1]), ctx.tensor(ctx.inputs[2]),
+    inputs = [_sequence(ctx), ctx.tensor(ctx.inputs[1]), ctx.tensor(ctx.inputs[2]),
               ctx.tensor(ctx.inputs[3]) if ctx.has_input(3) else ctx.const_tensor(f"{ctx.name}_B", b),
               _state(ctx, 5, dirs, batch, hidden, "h0")]
-    outs = _recurrent_outputs(ctx, 2, [(seq, dirs, batch, hidden), (dirs, batch, hidden)])
-    ctx.add_node("GRU", inputs, outs, bidirectional=dirs == 2)
+    _recurrent(ctx, "GRU", inputs, [(seq, dirs, batch, hidden), (dirs, batch, hidden)], bidirectional=dirs == 2)
