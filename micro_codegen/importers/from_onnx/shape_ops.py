@@ -93,11 +93,11 @@ def dropout(ctx: Context) -> None:
     when ``training_mode`` (input 2) is absent or a constant false, or true with a constant
     ``ratio`` (input 1) of 0; a training-mode Dropout that drops is random and is refused."""
     if ctx.has_input(2):
-        training = ctx.require_const(2, "training_mode")
-        ratio = ctx.require_const(1, "ratio") if ctx.has_input(1) else np.array(0.5)
-        if bool(np.asarray(training).reshape(-1)[0]) and float(np.asarray(ratio).reshape(-1)[0]) != 0.0:
-            raise ctx.unsupported(f"training_mode Dropout with ratio {float(np.asarray(ratio).reshape(-1)[0])} "
-                                  f"drops at random; only inference mode (or ratio 0) is supported")
+        training = bool(ctx.require_const(2, "training_mode").reshape(-1)[0])
+        ratio = float(ctx.require_const(1, "ratio").reshape(-1)[0]) if ctx.has_input(1) else 0.5
+        if training and ratio != 0.0:
+            raise ctx.unsupported(f"training_mode Dropout with ratio {ratio:g} drops at random; only inference "
+                                  f"mode (or ratio 0) is supported")
     identity(ctx)
     if len(ctx.outputs) > 1 and ctx.outputs[1]:
         ctx.fill_output(1, np.ones(1, np.bool_))
