@@ -11,8 +11,7 @@ from micro_codegen import api
 from micro_codegen.builder import GraphBuilder
 from micro_codegen.errors import ModelFileError, UnsupportedOpError
 from micro_codegen.importers import load_bytes
-from micro_codegen.importers.from_onnx import fuse, read_onnx
-from micro_codegen.importers.from_onnx.context import CONVERTERS
+from micro_codegen.importers.from_onnx import fuse, read_onnx, supported_ops
 from micro_codegen.ir import DType
 from micro_codegen.ms_model import read_model
 from micro_codegen.reference import run
@@ -394,7 +393,7 @@ def test_op_families_model(stem):
     path = OP_FAMILIES / f"{stem}.onnx"
     if not path.is_file():
         pytest.skip(f"op_families models not found at {OP_FAMILIES}")
-    missing = NEEDS.get(stem, set()) - set(CONVERTERS)
+    missing = NEEDS.get(stem, set()) - supported_ops()
     if missing:
         pytest.skip(f"needs the converters of {sorted(missing)}")
     g = api.load(path)
@@ -604,7 +603,7 @@ def test_op_families_on_qemu(stem):
     path = OP_FAMILIES / f"{stem}.onnx"
     if not path.is_file():
         pytest.skip(f"op_families models not found at {OP_FAMILIES}")
-    missing = NEEDS.get(stem, set()) - set(CONVERTERS)
+    missing = NEEDS.get(stem, set()) - supported_ops()
     if missing:
         pytest.skip(f"needs the converters of {sorted(missing)}")
     doc = api.validate(path, cases_path=str(path.with_suffix(".ms")) + ".npz").report.to_json()
