@@ -74,11 +74,9 @@ def collect(only: list[str] | None = None):
 
 
 def supported_ops() -> frozenset[str]:
-    """The ONNX op types the importer has a converter for (its registry, all modules loaded)."""
-    from micro_codegen.importers import from_onnx
-    from micro_codegen.importers.from_onnx.context import CONVERTERS
-    from_onnx._load_converters()
-    return frozenset(CONVERTERS)
+    """The ONNX op types the importer has a converter for."""
+    from micro_codegen.importers.from_onnx import supported_ops as ops
+    return ops()
 
 
 def opset_range() -> range:

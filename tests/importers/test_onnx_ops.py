@@ -265,6 +265,40 @@ def test_size_folded_or_graph_output():
     check(m)
 
 
+@pytest.mark.parametrize("attrs, want", [({"start": 1}, [3, 4]), ({"end": -1}, [2, 3]), ({"start": -5, "end": 9},
+                                                                                       [2, 3, 4])])
+def test_shape_start_end_as_graph_output(attrs, want):
+    """Shape with start / end (clamped) whose result is a graph output: a constant-filled output."""
+    m = model([node("Shape", ["x"], ["s"], **attrs), node("Relu", ["x"], ["y"])], {"x": (2, 3, 4)}, ["s", "y"],
+              opset=17)
+    g = check(m)
+    np.testing.assert_array_equal(run(g, [rand(2, 3, 4)])[0], want)
+
+
+@pytest.mark.parametrize("training, ratio", [(None, None), (False, 0.5), (True, 0.0)])
+def test_dropout_mask_output_all_true(training, ratio):
+    """Dropout in inference semantics (or training with ratio 0): the output is the input, the
+    mask all true."""
+    inits = {} if training is None else {"r": np.array(ratio, np.float32), "t": np.array(training)}
+    ins = ["x"] if training is None else ["x", "r", "t"]
+    g = check(model([node("Dropout", ins, ["y", "mask"])], {"x": (2, 3)}, ["y", "mask"], inits, opset=13))
+    assert "BroadcastTo" in ops(g)
+
+
+def test_training_dropout_that_drops_is_refused():
+    m = model([node("Dropout", ["x", "r", "t"], ["y"])], {"x": (2, 3)}, ["y"],
+              {"r": np.array(0.5, np.float32), "t": np.array(True)}, opset=13)
+    with pytest.raises(UnsupportedOpError, match=r"Dropout 'Dropout_0' \(node 0\): training_mode Dropout with ratio"):
+        import_model(m)
+
+
+def test_constant_graph_output():
+    m = model([node("Constant", [], ["c"], value=onnx.numpy_helper.from_array(np.arange(6, dtype=np.float32)
+                                                                             .reshape(2, 3))),
+               node("Relu", ["x"], ["y"])], {"x": (2, 3)}, ["c", "y"])
+    check(m)
+
+
 @pytest.mark.parametrize("largest", [1, 0])
 def test_top_k(largest):
     """largest = 0 (written as 0 for every TopK by the official converter) as -TopK(-x)."""

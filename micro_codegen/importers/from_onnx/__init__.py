@@ -20,7 +20,7 @@ from pathlib import Path
 from ...errors import ModelFileError, UnsupportedOpError
 from ...ir import Graph, SubGraph
 from ...ms_model.reader import validate
-from .context import CONVERTERS, NHWC, ONNX, Context, Value, permute
+from .context import CONVERTERS, NHWC, ONNX, ONNX_DTYPES, Context, Value, permute
 from .model import load_external, merge_folded, parse, prepare
 
 #: fmk_type of models converted from ONNX (MindSpore FmkType)
@@ -38,6 +38,21 @@ def _load_converters() -> None:
         except ModuleNotFoundError as e:
             if e.name != f"{__name__}.{mod}":
                 raise
+
+
+def supported_ops() -> frozenset[str]:
+    """The ONNX operator types (default domain) the importer has a converter for."""
+    _load_converters()
+    return frozenset(CONVERTERS)
+
+
+def _check_input_type(name: str, elem_type: int | None, source: str) -> None:
+    """UnsupportedOpError naming graph input ``name`` when its element type has no IR dtype."""
+    if elem_type not in ONNX_DTYPES:
+        from onnx import TensorProto
+        what = TensorProto.DataType.Name(elem_type) if elem_type in TensorProto.DataType.values() else elem_type
+        raise UnsupportedOpError(f"{source}: graph input '{name}' has ONNX element type {what}, which has no "
+                                 f"IR dtype")
 
 
 def _fold_qdq(model):
@@ -78,6 +93,7 @@ def read_onnx(data: bytes, source: str = "<bytes>", base_dir: Path | None = None
     for vi in g.input:
         if vi.name in prep.consts:
             continue
+        _check_input_type(vi.name, prep.elem_types.get(vi.name), source)
         rank = len(prep.shapes[vi.name])
         layout = NHWC if input_layout == "nhwc" and rank == 4 else ONNX
         dtype = ctx.dtype(vi.name)

@@ -59,7 +59,7 @@ ONNX_DTYPES = {
     7: DType.INT32, 9: DType.BOOL, 10: DType.FLOAT16, 11: DType.FLOAT32, 12: DType.UINT32,
     13: DType.UINT64,
 }
-_NP_NARROW = {np.dtype(np.int64): np.int32, np.dtype(np.float64): np.float32, np.dtype(np.uint64): np.uint32}
+_NP_NARROW = {np.dtype(np.int64): np.int32, np.dtype(np.float64): np.float32}
 _NP_TO_DTYPE = {np.dtype(d.np): d for d in DType}
 
 Converter = Callable[["Context"], None]
@@ -339,6 +339,28 @@ class Context:
         t = self.new_tensor(name, dtype, shape, quant=self.quant_of(name, dtype), fmt=fmt)
         self.values[name] = Value(t, layout)
         return t
+
+    def intermediate(self, op: str, ins: Sequence[int], suffix: str, dtype: DType, shape: Sequence[int],
+                     **attrs) -> int:
+        """Emit an intermediate IR node ``op`` writing a new ``dtype`` tensor of IR ``shape``; returns it."""
+        out = self.new_tensor(f"{self.outputs[0]}_{suffix}", dtype, shape)
+        self.add_node(op, ins, [out], name=f"{self.name}_{suffix}", **attrs)
+        return out
+
+    def fill_output(self, k: int, value: np.ndarray) -> int:
+        """Output ``k`` (ONNX layout) as a constant: ``value`` (one element, or the whole output)
+        ``BroadcastTo`` its shape, or for a scalar a ``Reshape`` (no empty shape constant). Used
+        where a value is known at conversion but is a graph output (micro_codegen.fold keeps it)."""
+        shape = self.shape(self.outputs[k])
+        name = self.name if k == 0 else f"{self.name}_{k}"
+        v = self.const_tensor(f"{name}_value", np.asarray(value))
+        out = self.output(k, ONNX)
+        if shape:
+            self.add_node("BroadcastTo", [v, self.const_tensor(f"{name}_shape", np.array(shape, np.int32))], [out],
+                          name=name)
+        else:
+            self.add_node("Reshape", [v], [out], name=name)
+        return out
 
     def alias(self, k: int, tensor: int, layout: str) -> None:
         """Make the current node's output ``k`` the existing IR tensor ``tensor`` (no node)."""

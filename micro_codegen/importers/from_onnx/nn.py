@@ -7,7 +7,10 @@ their output NHWC; weights are re-laid out as the official converter writes them
 Gemm / MatMul become ``MatMulFusion`` (bias as the third input), LayerNormalization
 ``LayerNormFusion``, PRelu ``PReLUFusion``, Pad ``PadFusion`` (in the layout its input is
 held in), LSTM / GRU the IR recurrent ops. Every geometry is checked against the ONNX
-inferred output shape, so a variant the IR computes differently is refused, not mis-converted.
+inferred output shape, so a variant the IR computes differently is refused, not mis-converted,
+except two float fallbacks that compute ONNX's definition from other IR ops: a Resize no IR
+Resize matches (one MatMulFusion per resized axis, :func:`_matrix_resize`) and a pool the IR
+pools cannot compute (one StridedSlice per kernel tap, :func:`_sliced_pool`).
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import numpy as np
 
 from ... import numerics
 from ...errors import UnsupportedOpError
+from ...ir import DType
 from .context import NHWC, ONNX, TO_NHWC, Context, channels_last, converter, full_attrs
 
 _AUTO_PAD = ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID")
@@ -218,7 +222,77 @@ def conv_transpose(ctx: Context) -> None:
 @converter("MaxPool", "AveragePool")
 def pool(ctx: Context) -> None:
     """MaxPool / AveragePool -> MaxPoolFusion / AvgPoolFusion (count_include_pad with pads:
-    an explicit zero PadFusion first, then a VALID average)."""
+    an explicit zero PadFusion first, then a VALID average); a float pool those cannot compute
+    (3-D, dilations, a ceil_mode geometry of their own) -> :func:`_sliced_pool`."""
+    try:
+        _ir_pool(ctx)
+    except UnsupportedOpError:
+        x = ctx.inputs[0]
+        if (ctx.dtype(x) != DType.FLOAT32 or ctx.qinfo.get(x) or ctx.rank(x) < 3
+                or len([o for o in ctx.outputs if o]) > 1 or int(ctx.attr("storage_order", 0))):
+            raise
+        _sliced_pool(ctx)
+
+
+def _sliced_pool(ctx: Context) -> None:
+    """A pool as ONNX defines it, any spatial rank (ONNX layout): the input padded (MaxPool with
+    the lowest float, AveragePool with 0; the ceil_mode tail too), one strided ``StridedSlice``
+    per kernel tap (dilated offsets), combined by ``Maximum`` / ``AddFusion``; the average then
+    multiplied by the constant reciprocal of each window's count (pads counted or not, the ceil
+    tail never). The output size is ONNX's inferred one."""
+    x, y = ctx.inputs[0], ctx.outputs[0]
+    shape, out = ctx.shape(x), ctx.shape(y)
+    nsp = len(shape) - 2
+    ks = [int(k) for k in ctx.attr("kernel_shape")]
+    strides = [int(v) for v in ctx.attr("strides", [1] * nsp)]
+    dil = [int(v) for v in ctx.attr("dilations", [1] * nsp)]
+    auto = ctx.attr("auto_pad", "NOTSET")
+    pads = [int(v) for v in ctx.attr("pads", [0] * 2 * nsp)]
+    begin, end = pads[:nsp], pads[nsp:]
+    if auto in ("SAME_UPPER", "SAME_LOWER"):
+        total = [max((o - 1) * s + (k - 1) * d + 1 - n, 0) for n, o, s, k, d in zip(shape[2:], out[2:], strides, ks, dil)]
+        begin = [t // 2 if auto == "SAME_UPPER" else t - t // 2 for t in total]
+        end = [t - b for t, b in zip(total, begin)]
+    elif auto == "VALID":
+        begin, end = [0] * nsp, [0] * nsp
+    need = [(o - 1) * s + (k - 1) * d + 1 for o, s, k, d in zip(out[2:], strides, ks, dil)]
+    tail = [max(0, nd - (n + b + e)) for nd, n, b, e in zip(need, shape[2:], begin, end)]
+    is_max = ctx.op_type == "MaxPool"
+    src, dt = ctx.tensor(x, ONNX), DType.FLOAT32
+    padded = [n + b + e + t for n, b, e, t in zip(shape[2:], begin, end, tail)]
+    if any(begin) or any(e + t for e, t in zip(end, tail)):
+        paddings = np.array([[0, 0], [0, 0]] + [[b, e + t] for b, e, t in zip(begin, end, tail)], np.int32)
+        src = ctx.intermediate("PadFusion", [src, ctx.const_tensor(f"{ctx.name}_paddings", paddings)], "padded", dt,
+                               list(shape[:2]) + padded, padding_mode="CONSTANT",
+                               constant_value=float(np.finfo(np.float32).min) if is_max else 0.0)
+    axes = ctx.const_tensor(f"{ctx.name}_axes", np.arange(2, 2 + nsp, dtype=np.int32))
+    steps = ctx.const_tensor(f"{ctx.name}_steps", np.array(strides, np.int32))
+    taps = list(np.ndindex(*ks))
+    acc = None
+    for i, tap in enumerate(taps):
+        first = [t * d for t, d in zip(tap, dil)]
+        last = [f + (o - 1) * s + 1 for f, o, s in zip(first, out[2:], strides)]
+        part = ctx.intermediate("StridedSlice", [src, ctx.const_tensor(f"{ctx.name}_begin{i}", np.array(first, np.int32)),
+                                                 ctx.const_tensor(f"{ctx.name}_end{i}", np.array(last, np.int32)), axes,
+                                                 steps], f"tap{i}", dt, out)
+        acc = part if acc is None else ctx.intermediate("Maximum" if is_max else "AddFusion", [acc, part],
+                                                        f"acc{i}", dt, out)
+    if is_max:
+        ctx.add_node("Reshape", [acc, ctx.const_tensor(f"{ctx.name}_shape", np.array(out, np.int32))],
+                     [ctx.output(0, ONNX)])
+        return
+    counted = np.zeros(padded)
+    inner = tuple(slice(b, b + n) for b, n in zip(begin, shape[2:]))
+    counted[inner if not int(ctx.attr("count_include_pad", 0)) else
+            tuple(slice(0, n + b + e) for n, b, e in zip(shape[2:], begin, end))] = 1
+    count = sum(counted[tuple(slice(t * d, t * d + (o - 1) * s + 1, s) for t, d, o, s in zip(tap, dil, out[2:], strides))]
+                for tap in taps)
+    ctx.add_node("MulFusion", [acc, ctx.const_tensor(f"{ctx.name}_inv_count", (1.0 / count)[None, None]
+                                                     .astype(np.float32))], [ctx.output(0, ONNX)])
+
+
+def _ir_pool(ctx: Context) -> None:
+    """MaxPool / AveragePool as the IR pool ops, or UnsupportedOpError before anything is emitted."""
     x = ctx.inputs[0]
     in_hw = _spatial(ctx, x, ctx.op_type)
     if len([o for o in ctx.outputs if o]) > 1:
@@ -233,14 +307,14 @@ def pool(ctx: Context) -> None:
     out_hw = _out_hw(ctx)
     mode, pads = _pad_list(ctx, in_hw, ks, strides, out_hw)
     ceil = bool(ctx.attr("ceil_mode", 0))
-    src = _input_nhwc(ctx, x)
+    zero_pads = None
     if ctx.op_type == "AveragePool" and int(ctx.attr("count_include_pad", 0)) and (mode == "SAME" or any(pads)):
         if mode == "SAME":
             total = [max((o - 1) * s + k - n, 0) for n, k, s, o in zip(in_hw, ks, strides, out_hw)]
             pads = (total[0] // 2, total[0] - total[0] // 2, total[1] // 2, total[1] - total[1] // 2)
         if ceil:
             raise ctx.unsupported("count_include_pad with ceil_mode is not supported")
-        src = _zero_pad_nhwc(ctx, src, pads)
+        zero_pads = pads
         in_hw, mode, pads = (in_hw[0] + pads[0] + pads[1], in_hw[1] + pads[2] + pads[3]), "PAD", (0, 0, 0, 0)
     attrs = dict(kernel_size=ks, strides=strides, pad=pads, format="NHWC")
     if mode != "PAD":
@@ -253,6 +327,9 @@ def pool(ctx: Context) -> None:
     except UnsupportedOpError as e:
         raise _geometry_error(ctx, e) from None
     _check_out(ctx, (win.out_h, win.out_w), f"{ctx.op_type} geometry (ceil_mode {int(ceil)})")
+    src = _input_nhwc(ctx, x)
+    if zero_pads is not None:
+        src = _zero_pad_nhwc(ctx, src, zero_pads)
     _emit_nhwc(ctx, op, [src], **attrs)
 
 
@@ -282,8 +359,11 @@ def global_pool(ctx: Context) -> None:
 def batch_norm(ctx: Context) -> None:
     """Inference BatchNormalization -> ScaleFusion with folded scale/bias on the channel axis
     (NHWC for 4-D inputs); after a Conv the fusion pass folds it into the conv weights."""
-    if int(ctx.attr("training_mode", 0)) or len([o for o in ctx.outputs if o]) > 1:
-        raise ctx.unsupported("training_mode BatchNormalization (running mean/var outputs) is not supported")
+    if int(ctx.attr("training_mode", 0)):
+        _batch_norm_training(ctx)
+        return
+    if len([o for o in ctx.outputs if o]) > 1:
+        raise ctx.unsupported("the running mean / var outputs need training_mode 1")
     x = ctx.inputs[0]
     gamma, beta, mean, var = (ctx.require_const(k, n).astype(np.float64)
                               for k, n in ((1, "scale"), (2, "B"), (3, "input_mean"), (4, "input_var")))
@@ -302,6 +382,39 @@ def batch_norm(ctx: Context) -> None:
     ctx.emit("ScaleFusion", [ctx.tensor(x, layout), s, b], layout, axis=axis)
 
 
+def _batch_norm_training(ctx: Context) -> None:
+    """training_mode BatchNormalization (ONNX layout): Y normalized by the batch statistics over
+    every axis but 1 (``ReduceMean``, ``SquaredDifference``, ``Rsqrt``); outputs 1 / 2 the running
+    ``input_mean * momentum + batch_mean * (1 - momentum)`` (the same for the variance)."""
+    x = ctx.inputs[0]
+    shape, dt = ctx.shape(x), DType.FLOAT32
+    if len(shape) < 2 or ctx.dtype(x) != dt:
+        raise ctx.unsupported(f"input '{x}' must be float32 and at least 2-D")
+    gamma, beta, mean_in, var_in = (ctx.require_const(k, n).astype(np.float32)
+                                    for k, n in ((1, "scale"), (2, "B"), (3, "input_mean"), (4, "input_var")))
+    momentum = float(ctx.attr("momentum", 0.9))
+    c = shape[1]
+    stat = [1, c] + [1] * (len(shape) - 2)
+    const = lambda n, a: ctx.const_tensor(f"{ctx.name}_{n}", np.asarray(a, np.float32))  # noqa: E731
+    src = ctx.tensor(x, ONNX)
+    axes = ctx.const_tensor(f"{ctx.name}_axes", np.array([a for a in range(len(shape)) if a != 1], np.int32))
+    mean = ctx.intermediate("ReduceFusion", [src, axes], "mean", dt, stat, mode="ReduceMean", keep_dims=True)
+    sq = ctx.intermediate("SquaredDifference", [src, mean], "sq_diff", dt, shape)
+    var = ctx.intermediate("ReduceFusion", [sq, axes], "var", dt, stat, mode="ReduceMean", keep_dims=True)
+    inv = ctx.intermediate("Rsqrt", [ctx.intermediate("AddFusion", [var, const("epsilon", [ctx.attr("epsilon", 1e-5)])],
+                                                      "var_eps", dt, stat)], "inv_std", dt, stat)
+    mul = ctx.intermediate("MulFusion", [inv, const("scale", gamma.reshape(stat))], "mul", dt, stat)
+    norm = ctx.intermediate("MulFusion", [ctx.intermediate("SubFusion", [src, mean], "centered", dt, shape), mul],
+                            "scaled", dt, shape)
+    ctx.add_node("AddFusion", [norm, const("bias", beta.reshape(stat))], [ctx.output(0, ONNX)])
+    for k, (batch, running) in ((1, (mean, mean_in)), (2, (var, var_in))):
+        if k < len(ctx.outputs) and ctx.outputs[k]:
+            flat = ctx.reshape(batch, [c], f"{ctx.outputs[k]}_batch")
+            part = ctx.intermediate("MulFusion", [flat, const(f"keep{k}", [1 - momentum])], f"new{k}", dt, [c])
+            ctx.add_node("AddFusion", [part, const(f"running{k}", running * momentum)], [ctx.output(k, ONNX)],
+                         name=f"{ctx.name}_{k}")
+
+
 @converter("InstanceNormalization")
 def instance_norm(ctx: Context) -> None:
     x = ctx.inputs[0]
@@ -315,9 +428,8 @@ def instance_norm(ctx: Context) -> None:
 @converter("LayerNormalization")
 def layer_norm(ctx: Context) -> None:
     """LayerNormalization -> LayerNormFusion over the axes from ``axis`` (ONNX layout); the
-    epsilon is kept (the official converter writes 0.0, a deliberate difference)."""
-    if len([o for o in ctx.outputs if o]) > 1:
-        raise ctx.unsupported("the Mean / InvStdDev outputs are not supported")
+    epsilon is kept (the official converter writes 0.0, a deliberate difference). The optional
+    Mean / InvStdDev outputs are computed beside it (:func:`_layer_norm_stats`)."""
     x = ctx.inputs[0]
     rank = ctx.rank(x)
     axis = int(ctx.attr("axis", -1))
@@ -330,8 +442,37 @@ def layer_norm(ctx: Context) -> None:
         raise ctx.unsupported("B (input 2) must be a constant")
     params = [ctx.const_tensor(f"{ctx.name}_{n}", np.broadcast_to(a, pshape).astype(np.float32))
               for n, a in (("gamma", gamma), ("beta", beta))]
-    ctx.emit("LayerNormFusion", [ctx.tensor(x, ONNX)] + params, ONNX, begin_norm_axis=axis,
-             begin_params_axis=axis, epsilon=float(ctx.attr("epsilon", 1e-5)))
+    src = ctx.tensor(x, ONNX)
+    ctx.add_node("LayerNormFusion", [src] + params, [ctx.output(0, ONNX)], begin_norm_axis=axis,
+                 begin_params_axis=axis, epsilon=float(ctx.attr("epsilon", 1e-5)))
+    if len(ctx.outputs) > 1 and any(ctx.outputs[1:]):
+        _layer_norm_stats(ctx, src, list(range(axis % rank, rank)))
+
+
+def _layer_norm_stats(ctx: Context, src: int, axes: list[int]) -> None:
+    """LayerNormalization outputs 1 / 2 (those present): ``Mean = ReduceMean(x)`` and
+    ``InvStdDev = Rsqrt(ReduceMean((x - Mean)^2) + epsilon)`` over ``axes``, dims kept."""
+    shape, dt = ctx.shape(ctx.inputs[0]), ctx.dtype(ctx.inputs[0])
+    stat_shape = [1 if d in axes else n for d, n in enumerate(shape)]
+    axes_t = ctx.const_tensor(f"{ctx.name}_axes", np.array(axes, np.int32))
+
+    def out(k: int, suffix: str, shape_) -> int:
+        if 0 <= k < len(ctx.outputs) and ctx.outputs[k]:
+            return ctx.output(k, ONNX)
+        return ctx.new_tensor(f"{ctx.name}_{suffix}", dt, shape_)
+
+    def node(op: str, ins: list[int], k: int, suffix: str, shape_=stat_shape, **attrs) -> int:
+        t = out(k, suffix, shape_)
+        ctx.add_node(op, ins, [t], name=f"{ctx.name}_{suffix}", **attrs)
+        return t
+
+    mean = node("ReduceFusion", [src, axes_t], 1, "mean", mode="ReduceMean", keep_dims=True)
+    if len(ctx.outputs) < 3 or not ctx.outputs[2]:
+        return
+    sq = node("SquaredDifference", [src, mean], -1, "sq_diff", shape)
+    var = node("ReduceFusion", [sq, axes_t], -1, "var", mode="ReduceMean", keep_dims=True)
+    eps = ctx.const_tensor(f"{ctx.name}_epsilon", np.array([ctx.attr("epsilon", 1e-5)], np.float32))
+    node("Rsqrt", [node("AddFusion", [var, eps], -1, "var_eps")], 2, "inv_std_dev")
 
 
 @converter("LRN")
@@ -435,11 +576,119 @@ def _resize_scales(ctx: Context, in_hw, out_hw) -> tuple[float, float]:
     return full[2], full[3]
 
 
+def _resize_axes(ctx: Context) -> list[tuple[int, dict, np.ndarray | None]]:
+    """The axes an ONNX Resize changes: ``(axis, how, roi)``; ``how`` says how ONNX sizes the
+    axis: ``{"scale": s}`` (the scales input), ``{"size": o}`` (sizes, stretched) or, under a
+    keep_aspect_ratio_policy, ``{"size": o, "ref": (n_k, o_k)}`` (the common scale is set by axis k
+    resized from n_k to o_k); ``roi`` the axis's ``[start, end]`` (tf_crop_and_resize only)."""
+    x = ctx.inputs[0]
+    shape, out = ctx.shape(x), ctx.shape(ctx.outputs[0])
+    rank = len(shape)
+    axes = [int(a) % rank for a in ctx.attr("axes", list(range(rank)))]
+    scales = ctx.require_const(2, "scales") if ctx.has_input(2) else None
+    if scales is not None and scales.size:
+        how = {a: {"scale": float(v)} for a, v in zip(axes, scales.reshape(-1))}
+    else:
+        sizes = dict(zip(axes, (int(v) for v in ctx.require_const(3, "sizes").reshape(-1))))
+        how = {a: {"size": sizes[a]} for a in axes}
+        policy = ctx.attr("keep_aspect_ratio_policy", "stretch")
+        if policy != "stretch":
+            k = (min if policy == "not_larger" else max)(axes, key=lambda a: sizes[a] / shape[a])
+            how = {a: {"size": sizes[a], "ref": (shape[k], sizes[k])} for a in axes}
+    roi = ctx.const(ctx.inputs[1]) if ctx.has_input(1) else None
+    if ctx.attr("coordinate_transformation_mode", "half_pixel") != "tf_crop_and_resize":
+        roi = None
+    elif roi is None or roi.size != 2 * len(axes):
+        raise ctx.unsupported("tf_crop_and_resize needs a constant roi with a start and an end per axis")
+    plan = []
+    for k, a in enumerate(axes):
+        r = None if roi is None else np.array([roi.reshape(-1)[k], roi.reshape(-1)[k + len(axes)]], np.float32)
+        if out[a] != shape[a] or how[a].get("scale", 1.0) != 1.0 or (r is not None and not np.allclose(r, [0, 1])):
+            plan.append((a, how[a], r))
+    return plan
+
+
+def _axis_resize_map(ctx: Context, n: int, o: int, how: dict, roi: np.ndarray | None) -> tuple[np.ndarray,
+                                                                                                np.ndarray]:
+    """``(A, b)``: ONNX's Resize along one axis of length ``n`` (see :func:`_resize_axes`) is
+    ``y = A @ x + b`` (``A`` [o, n]; ``b`` the extrapolated positions): the ONNX reference's Resize
+    of the unit vectors and of zeros, the batch on an axis it leaves alone (and, under a
+    keep_aspect_ratio_policy, the axis setting the common scale beside it, the data constant there)."""
+    from onnx import TensorProto, helper, numpy_helper
+    from onnx.reference import ReferenceEvaluator
+    attrs = {a.name: helper.get_attribute_value(a) for a in ctx.node.attribute if a.name != "axes"}
+    data = np.vstack([np.eye(n), np.zeros((1, n))]).astype(np.float32)
+    start, end = (0.0, 1.0) if roi is None else (float(roi[0]), float(roi[1]))
+    if "scale" in how:
+        ins = {"roi": np.array([0, start, 1, end], np.float32), "scales": np.array([1, how["scale"]], np.float32)}
+    elif "ref" in how:
+        (n_k, o_k), attrs["axes"] = how["ref"], [1, 2]
+        data = np.repeat(data[:, None, :], n_k, axis=1)
+        ins = {"roi": np.array([0, start, 1, end], np.float32), "": None,
+               "sizes": np.array([o_k, how["size"]], np.int64)}
+    else:
+        ins = {"roi": np.array([0, start, 1, end], np.float32), "": None, "sizes": np.array([n + 1, o], np.int64)}
+    node = helper.make_node("Resize", ["x"] + list(ins), ["y"], **attrs)
+    graph = helper.make_graph([node], "axis", [helper.make_tensor_value_info("x", TensorProto.FLOAT, data.shape)],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                              [numpy_helper.from_array(v, k) for k, v in ins.items() if k])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", ctx.opset)])
+    z = np.asarray(ReferenceEvaluator(model).run(None, {"x": data})[0], np.float64)
+    z = z[:, 0, :] if z.ndim == 3 else z
+    if z.shape != (n + 1, o):
+        raise ctx.unsupported(f"resizing an axis of {n} ({how}) gives {z.shape[1]} values, the output has {o}")
+    return (z[:n] - z[n]).T, z[n]
+
+
+def _matrix_resize(ctx: Context) -> None:
+    """A float Resize no IR Resize computes, as ONNX defines it: interpolation is separable, so
+    each resized axis is one ``MatMulFusion`` by its constant [n, o] interpolation matrix (plus
+    the extrapolation values as bias), the axis moved last by Transposes around it."""
+    x = ctx.inputs[0]
+    plan = _resize_axes(ctx)
+    rank = ctx.rank(x)
+    cur = ctx.tensor(x, ONNX)
+    shape = list(ctx.shape(x))
+    for i, (a, how, roi) in enumerate(plan):
+        m, b = _axis_resize_map(ctx, shape[a], ctx.shape(ctx.outputs[0])[a], how, roi)
+        perm = list(range(rank))
+        perm[a], perm[-1] = perm[-1], perm[a]
+        tag, final, moved = f"{ctx.name}_axis{a}", i == len(plan) - 1, a != rank - 1
+        if moved:
+            cur = ctx.transpose(cur, perm, f"{tag}_in")
+        shape[a] = m.shape[0]
+        out = ctx.output(0, ONNX) if final and not moved else ctx.new_tensor(tag, DType.FLOAT32,
+                                                                             [shape[p] for p in perm])
+        ins = [cur, ctx.const_tensor(f"{tag}_matrix", m.T.astype(np.float32))]
+        ins += [ctx.const_tensor(f"{tag}_bias", b.astype(np.float32))] if np.any(b) else []
+        ctx.add_node("MatMulFusion", ins, [out], name=tag)
+        cur = out
+        if moved and final:
+            ctx.add_node("Transpose", [cur, ctx.const_tensor(f"{tag}_perm", np.array(perm, np.int32))],
+                         [ctx.output(0, ONNX)], name=f"{tag}_out")
+        elif moved:
+            cur = ctx.transpose(cur, perm, f"{tag}_out")
+    if not plan:
+        ctx.alias(0, cur, ONNX)
+
+
 @converter("Resize")
 def resize(ctx: Context) -> None:
-    """Resize of H and W -> Resize NHWC with the scales as a float [2] const (as the converter).
-    On both axes the interpolation the IR computes must equal ONNX's (coordinate transform,
-    scale, nearest rounding, border handling), else the node is refused."""
+    """Resize of H and W -> Resize NHWC with the scales as a float [2] const (as the converter)
+    when the interpolation the IR computes equals ONNX's on both axes (coordinate transform,
+    scale, nearest rounding, border handling); any other float Resize -> :func:`_matrix_resize`;
+    any other quantized / integer one is refused."""
+    try:
+        _ir_resize(ctx)
+    except UnsupportedOpError:
+        x = ctx.inputs[0]
+        if ctx.dtype(x) != DType.FLOAT32 or ctx.qinfo.get(x) or ctx.qinfo.get(ctx.outputs[0]):
+            raise
+        _matrix_resize(ctx)
+
+
+def _ir_resize(ctx: Context) -> None:
+    """Resize as the IR Resize op (NHWC), or UnsupportedOpError before anything is emitted."""
     x = ctx.inputs[0]
     in_hw = _require_4d(ctx, x)
     out = ctx.shape(ctx.outputs[0])
@@ -565,15 +814,35 @@ def prelu(ctx: Context) -> None:
 _PAD_MODES = {"constant": "CONSTANT", "reflect": "REFLECT", "edge": "SYMMETRIC"}
 
 
+def _wrap_pad(ctx: Context, src: int, pairs: np.ndarray, layout: str) -> None:
+    """Circular padding: along each padded (IR) axis a ``Gather`` of the indices
+    ``(j - begin) mod n``; the last one writes output 0."""
+    padded = [a for a in range(len(pairs)) if pairs[a].any()]
+    if not padded:
+        ctx.alias(0, src, layout)
+        return
+    shape, dt = list(ctx.tensors[src].shape), ctx.tensors[src].dtype
+    for i, a in enumerate(padded):
+        n, (b, e) = shape[a], pairs[a]
+        shape[a] = n + int(b) + int(e)
+        idx = ctx.const_tensor(f"{ctx.name}_wrap{a}", ((np.arange(shape[a]) - b) % n).astype(np.int32))
+        axis = ctx.const_tensor(f"{ctx.name}_axis{a}", np.array([a], np.int32))
+        if i == len(padded) - 1:
+            ctx.emit("Gather", [src, idx, axis], layout)
+        else:
+            src = ctx.intermediate("Gather", [src, idx, axis], f"wrap{a}", dt, shape)
+
+
 @converter("Pad")
 def pad(ctx: Context) -> None:
     """Pad -> PadFusion in the layout the input is held in, the pads as an int32 [rank, 2]
-    (begin, end) input; ``edge`` only with pads <= 1 (where it equals SYMMETRIC)."""
+    (begin, end) input; ``edge`` only with pads <= 1 (where it equals SYMMETRIC); ``wrap`` as
+    :func:`_wrap_pad`."""
     x = ctx.inputs[0]
     rank = ctx.rank(x)
     mode = ctx.attr("mode", "constant")
-    if mode not in _PAD_MODES:
-        raise ctx.unsupported(f"mode {mode!r} is not supported (constant, reflect, edge)")
+    if mode not in _PAD_MODES and mode != "wrap":
+        raise ctx.unsupported(f"mode {mode!r} is not supported (constant, reflect, edge, wrap)")
     pads = ctx.require_const(1, "pads").reshape(-1).astype(np.int64)
     axes = list(range(rank))
     if ctx.has_input(3):
@@ -590,6 +859,9 @@ def pad(ctx: Context) -> None:
     layout = ctx.layout(x)
     if layout == NHWC:
         pairs = pairs[list(channels_last(rank))]
+    if mode == "wrap":
+        _wrap_pad(ctx, ctx.tensor(x, layout), pairs, layout)
+        return
     inputs = [ctx.tensor(x, layout), ctx.const_tensor(f"{ctx.name}_paddings", pairs.astype(np.int32))]
     value = 0.0
     if ctx.has_input(2):
@@ -600,10 +872,8 @@ def pad(ctx: Context) -> None:
 def _recurrent_common(ctx: Context, gates: int) -> tuple[str, int, int]:
     """(direction, num_directions, hidden) after refusing the variants the IR lacks."""
     direction = ctx.attr("direction", "forward")
-    if direction not in ("forward", "bidirectional"):
-        raise ctx.unsupported(f"direction {direction!r} is not supported (forward, bidirectional)")
-    if int(ctx.attr("layout", 0)):
-        raise ctx.unsupported("layout 1 (batch-first) is not supported")
+    if direction not in ("forward", "reverse", "bidirectional"):
+        raise ctx.unsupported(f"direction {direction!r} is not supported (forward, reverse, bidirectional)")
     if ctx.attr("clip") is not None:
         raise ctx.unsupported("clip is not supported")
     acts = ctx.attr("activations")
@@ -613,28 +883,71 @@ def _recurrent_common(ctx: Context, gates: int) -> tuple[str, int, int]:
         raise ctx.unsupported(f"activations {acts} are not supported (the defaults {default})")
     if ctx.has_input(4):
         sl = ctx.const(ctx.inputs[4])
-        if sl is None or np.any(sl != ctx.shape(ctx.inputs[0])[0]):
+        if sl is None or np.any(sl != _seq_batch(ctx)[0]):
             raise ctx.unsupported("sequence_lens must be a constant equal to the sequence length")
     dirs = 2 if direction == "bidirectional" else 1
     hidden = int(ctx.attr("hidden_size", ctx.require_const(2, "R").shape[-1]))
     return direction, dirs, hidden
 
 
+def _batch_first(ctx: Context) -> bool:
+    return bool(int(ctx.attr("layout", 0)))
+
+
+def _seq_batch(ctx: Context) -> tuple[int, int]:
+    """(sequence length, batch) of the input X ([seq, batch, in], or [batch, seq, in] for layout 1)."""
+    a, b, _ = ctx.shape(ctx.inputs[0])
+    return (b, a) if _batch_first(ctx) else (a, b)
+
+
+def _reverse_time(ctx: Context, t: int, name: str, out: int | None = None) -> int:
+    """``t`` reversed along axis 0 (a StridedSlice with step -1) into ``out`` (default: a new tensor)."""
+    src = ctx.tensors[t]
+    i32 = lambda n, v: ctx.const_tensor(f"{name}_{n}", np.array(v, np.int32))  # noqa: E731
+    out = ctx.new_tensor(name, src.dtype, src.shape) if out is None else out
+    ctx.add_node("StridedSlice", [t, i32("begin", [-1]), i32("end", [np.iinfo(np.int32).min]), i32("axes", [0]),
+                                  i32("steps", [-1])], [out], name=name)
+    return out
+
+
+def _sequence(ctx: Context) -> int:
+    """X as the IR recurrent ops read it: time-major, in processing order (reversed for
+    direction 'reverse')."""
+    x = ctx.tensor(ctx.inputs[0], ONNX)
+    if _batch_first(ctx):
+        x = ctx.transpose(x, (1, 0, 2), f"{ctx.name}_x_time_major")
+    if ctx.attr("direction", "forward") == "reverse":
+        x = _reverse_time(ctx, x, f"{ctx.name}_x_reversed")
+    return x
+
+
 def _state(ctx: Context, k: int, dirs: int, batch: int, hidden: int, what: str) -> int:
     if ctx.has_input(k):
-        return ctx.tensor(ctx.inputs[k], ONNX)
+        t = ctx.tensor(ctx.inputs[k], ONNX)
+        return ctx.transpose(t, (1, 0, 2), f"{ctx.name}_{what}_dirs_first") if _batch_first(ctx) else t
     return ctx.const_tensor(f"{ctx.name}_{what}", np.zeros((dirs, batch, hidden), np.float32))
 
 
-def _recurrent_outputs(ctx: Context, count: int, shapes) -> list[int]:
-    """IR tensors for the ``count`` outputs (those ONNX omits get unnamed internal tensors)."""
-    outs = []
-    for k in range(count):
-        if k < len(ctx.outputs) and ctx.outputs[k]:
-            outs.append(ctx.output(k, ONNX))
-        else:
-            outs.append(ctx.new_tensor(f"{ctx.name}_out{k}", ctx.dtype(ctx.inputs[0]), shapes[k]))
-    return outs
+def _recurrent(ctx: Context, op: str, inputs: list[int], shapes, **attrs) -> None:
+    """Emit the IR recurrent ``op`` (time-major outputs of IR ``shapes``: Y, then the final
+    states); Y is reversed back in time for direction 'reverse', and with layout 1 every output
+    is transposed to batch-first. Outputs ONNX omits get internal tensors."""
+    reverse, batch_first = ctx.attr("direction", "forward") == "reverse", _batch_first(ctx)
+    dt = ctx.dtype(ctx.inputs[0])
+    present = [0 <= k < len(ctx.outputs) and bool(ctx.outputs[k]) for k in range(len(shapes))]
+    direct = [p and not batch_first and not (k == 0 and reverse) for k, p in enumerate(present)]
+    outs = [ctx.output(k, ONNX) if direct[k] else ctx.new_tensor(f"{ctx.name}_out{k}", dt, shapes[k])
+            for k in range(len(shapes))]
+    ctx.add_node(op, inputs, outs, **attrs)
+    for k, t in enumerate(outs):
+        if direct[k] or not present[k]:
+            continue
+        if k == 0 and reverse:
+            t = _reverse_time(ctx, t, f"{ctx.name}_y_in_time", None if batch_first else ctx.output(0, ONNX))
+        if batch_first:
+            perm = (2, 0, 1, 3) if k == 0 else (1, 0, 2)
+            ctx.add_node("Transpose", [t, ctx.const_tensor(f"{ctx.name}_out{k}_perm", np.array(perm, np.int32))],
+                         [ctx.output(k, ONNX)], name=f"{ctx.name}_out{k}")
 
 
 @converter("LSTM")
@@ -645,17 +958,16 @@ def lstm(ctx: Context) -> None:
     if int(ctx.attr("input_forget", 0)):
         raise ctx.unsupported("input_forget is not supported")
     _, dirs, hidden = _recurrent_common(ctx, 4)
-    seq, batch, _ = ctx.shape(ctx.inputs[0])
+    seq, batch = _seq_batch(ctx)
     ctx.require_const(1, "W")
     b = ctx.const(ctx.inputs[3]) if ctx.has_input(3) else np.zeros((dirs, 8 * hidden), np.float32)
     if b is None:
         raise ctx.unsupported("B (input 3) must be a constant")
-    inputs = [ctx.tensor(ctx.inputs[0], ONNX), ctx.tensor(ctx.inputs[1]), ctx.tensor(ctx.inputs[2]),
+    inputs = [_sequence(ctx), ctx.tensor(ctx.inputs[1]), ctx.tensor(ctx.inputs[2]),
               ctx.tensor(ctx.inputs[3]) if ctx.has_input(3) else ctx.const_tensor(f"{ctx.name}_B", b),
               _state(ctx, 5, dirs, batch, hidden, "h0"), _state(ctx, 6, dirs, batch, hidden, "c0")]
-    outs = _recurrent_outputs(ctx, 3, [(seq, dirs, batch, hidden)] + [(dirs, batch, hidden)] * 2)
-    ctx.add_node("LSTM", inputs, outs, hidden_size=hidden, num_directions=dirs,
-                 bidirectional=dirs == 2)
+    _recurrent(ctx, "LSTM", inputs, [(seq, dirs, batch, hidden)] + [(dirs, batch, hidden)] * 2, hidden_size=hidden,
+               num_directions=dirs, bidirectional=dirs == 2)
 
 
 @converter("GRU")
@@ -665,13 +977,12 @@ def gru(ctx: Context) -> None:
         raise ctx.unsupported("linear_before_reset 1 is not supported (the IR GRU applies the reset "
                               "before the recurrent weights)")
     _, dirs, hidden = _recurrent_common(ctx, 3)
-    seq, batch, _ = ctx.shape(ctx.inputs[0])
+    seq, batch = _seq_batch(ctx)
     b = ctx.const(ctx.inputs[3]) if ctx.has_input(3) else np.zeros((dirs, 6 * hidden), np.float32)
     if b is None:
         raise ctx.unsupported("B (input 3) must be a constant")
     ctx.require_const(1, "W")
-    inputs = [ctx.tensor(ctx.inputs[0], ONNX), ctx.tensor(ctx.inputs[1]), ctx.tensor(ctx.inputs[2]),
+    inputs = [_sequence(ctx), ctx.tensor(ctx.inputs[1]), ctx.tensor(ctx.inputs[2]),
               ctx.tensor(ctx.inputs[3]) if ctx.has_input(3) else ctx.const_tensor(f"{ctx.name}_B", b),
               _state(ctx, 5, dirs, batch, hidden, "h0")]
-    outs = _recurrent_outputs(ctx, 2, [(seq, dirs, batch, hidden), (dirs, batch, hidden)])
-    ctx.add_node("GRU", inputs, outs, bidirectional=dirs == 2)
+    _recurrent(ctx, "GRU", inputs, [(seq, dirs, batch, hidden), (dirs, batch, hidden)], bidirectional=dirs == 2)

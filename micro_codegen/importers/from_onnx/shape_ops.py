@@ -80,27 +80,49 @@ def concat(ctx: Context) -> None:
     ctx.emit("Concat", [ctx.tensor(n, layout) for n in names], layout, axis=ir_axis)
 
 
-@converter("Identity", "Dropout")
+@converter("Identity")
 def identity(ctx: Context) -> None:
-    """The output is the input (Dropout: inference mode, the mask output is refused)."""
-    if ctx.op_type == "Dropout" and (len([o for o in ctx.outputs if o]) > 1 or (
-            ctx.has_input(2) and ctx.const(ctx.inputs[2]) is not None and bool(ctx.const(ctx.inputs[2])))):
-        raise ctx.unsupported("only inference-mode Dropout without the mask output is supported")
+    """The output is the input."""
     x = ctx.inputs[0]
     ctx.alias(0, ctx.tensor(x), ctx.layout(x))
 
 
+@converter("Dropout")
+def dropout(ctx: Context) -> None:
+    """Inference semantics: the output is the input and the optional mask all true. That holds
+    when ``training_mode`` (input 2) is absent or a constant false, or true with a constant
+    ``ratio`` (input 1) of 0; a training-mode Dropout that drops is random and is refused."""
+    if ctx.has_input(2):
+        training = bool(ctx.require_const(2, "training_mode").reshape(-1)[0])
+        ratio = float(ctx.require_const(1, "ratio").reshape(-1)[0]) if ctx.has_input(1) else 0.5
+        if training and ratio != 0.0:
+            raise ctx.unsupported(f"training_mode Dropout with ratio {ratio:g} drops at random; only inference "
+                                  f"mode (or ratio 0) is supported")
+    identity(ctx)
+    if len(ctx.outputs) > 1 and ctx.outputs[1]:
+        ctx.fill_output(1, np.ones(1, np.bool_))
+
+
 @converter("Constant")
 def constant(ctx: Context) -> None:
-    raise ctx.unsupported("a Constant that is a graph output cannot be converted (outputs must be computed)")
+    """A Constant left unfolded (it is a graph output): its value as a constant-filled output."""
+    value = next((ctx.attr(k) for k in ("value", "value_float", "value_floats", "value_int", "value_ints")
+                  if ctx.attr(k) is not None), None)
+    if value is None:
+        raise ctx.unsupported("only the value, value_float(s) and value_int(s) attributes are supported")
+    value = np.asarray(value)
+    ctx.fill_output(0, value.astype(np.float32) if value.dtype == np.float64 else value)
 
 
 @converter("Shape")
 def shape(ctx: Context) -> None:
-    """A Shape not folded (its output is a graph output): IR Shape of the ONNX-layout input."""
-    if ctx.attr("start") is not None or ctx.attr("end") is not None:
-        raise ctx.unsupported("Shape with start/end is only supported when it can be folded")
-    ctx.emit("Shape", [ctx.tensor(ctx.inputs[0], ONNX)])
+    """A Shape not folded (its output is a graph output): IR Shape of the ONNX-layout input; with
+    ``start`` / ``end`` the (static) slice of the shape as a constant-filled output."""
+    if ctx.attr("start") is None and ctx.attr("end") is None:
+        ctx.emit("Shape", [ctx.tensor(ctx.inputs[0], ONNX)])
+        return
+    dims = ctx.shape(ctx.inputs[0])
+    ctx.fill_output(0, np.array(dims[int(ctx.attr("start", 0)):int(ctx.attr("end", len(dims)))], np.int32))
 
 
 @converter("Softmax", "LogSoftmax")

@@ -31,11 +31,8 @@ _REDUCE = {"ReduceSum": "ReduceSum", "ReduceMean": "ReduceMean", "ReduceMax": "R
            "ReduceLogSum": "ReduceSum", "ReduceLogSumExp": "ReduceSum"}
 
 
-def _node(ctx: Context, op: str, ins: list[int], suffix: str, dtype: DType, shape, **attrs) -> int:
-    """Emit an intermediate IR node ``op`` writing a new ``dtype`` tensor of IR ``shape``; returns it."""
-    out = ctx.new_tensor(f"{ctx.outputs[0]}_{suffix}", dtype, shape)
-    ctx.add_node(op, ins, [out], name=f"{ctx.name}_{suffix}", **attrs)
-    return out
+#: emit an intermediate IR node into a new tensor (see :meth:`Context.intermediate`)
+_node = Context.intermediate
 
 
 def _wrap_negative(ctx: Context, it: int, dim: int, dtype: DType, shape) -> int:
@@ -44,17 +41,6 @@ def _wrap_negative(ctx: Context, it: int, dim: int, dtype: DType, shape) -> int:
     neg = _node(ctx, "Less", [it, zero], "negative", DType.BOOL, shape)
     return _node(ctx, "Where", [neg, _node(ctx, "AddFusion", [it, d], "plus_dim", dtype, shape), it], "index",
                  dtype, shape)
-
-
-def _fill(ctx: Context, value: np.ndarray) -> None:
-    """Output 0 (ONNX layout) filled with the one-element constant ``value``: ``BroadcastTo`` to its
-    shape, or for a scalar a ``Reshape`` to the declared shape (no empty shape constant)."""
-    shape = ctx.shape(ctx.outputs[0])
-    v = ctx.const_tensor(f"{ctx.name}_value", value)
-    if shape:
-        ctx.emit("BroadcastTo", [v, _i32(ctx, "shape", shape)])
-    else:
-        ctx.emit("Reshape", [v])
 
 
 def _ints(a) -> list[int]:
@@ -86,7 +72,7 @@ def _empty_reduction(ctx: Context) -> None:
     low, high = (-np.inf, np.inf) if dt.kind == "f" else (False, True) if info is None else (info.min, info.max)
     value = {"ReduceProd": 1, "ReduceMax": low, "ReduceMin": high, "ReduceMean": np.nan, "ReduceLogSum": -np.inf,
              "ReduceLogSumExp": -np.inf}.get(ctx.op_type, 0)
-    _fill(ctx, np.array([value], dt))
+    ctx.fill_output(0, np.array([value], dt))
 
 
 @converter(*_REDUCE)
@@ -303,13 +289,13 @@ def constant_of_shape(ctx: Context) -> None:
     left when the result is a graph output: otherwise it is folded)."""
     value = ctx.attr("value")
     value = np.zeros(1, np.float32) if value is None else np.asarray(value).reshape(1)
-    _fill(ctx, value)
+    ctx.fill_output(0, value)
 
 
 @converter("Size")
 def size(ctx: Context) -> None:
     """The element count of a static shape (folded to a constant, unless it is a graph output)."""
-    _fill(ctx, np.array([np.prod(ctx.shape(ctx.inputs[0]), dtype=np.int64)], np.int32))
+    ctx.fill_output(0, np.array([np.prod(ctx.shape(ctx.inputs[0]), dtype=np.int64)], np.int32))
 
 
 @converter("Trilu")
