@@ -68,7 +68,7 @@ RUNNER_NAMES = ("host", "qemu", "openocd", "pyocd")      # runners/ registers th
 SIMULATED_RUNNERS = ("host", "qemu")
 FARM_RUNNER = "labgrid"      # runners/farm.py: any QEMU or real board on a labgrid place; never a board's own runner
 MEMORY_KINDS = ("ram", "flash", "weights")
-UART_KINDS = ("cmsdk", "nrf_uarte", "stm32_usart")       # templates/c/cortex_m/board_uart_<kind>.c.j2
+UART_KINDS = ("cmsdk", "nrf_uarte", "stm32_usart", "stm32f4_usart")  # templates/c/cortex_m/board_uart_<kind>.c.j2
 
 
 def _str(v):

@@ -27,11 +27,12 @@ from conftest import require_tool
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "templates" / "c"
-QEMU_BOARDS = ["qemu-mps2-an386", "qemu-mps2-an500", "qemu-mps2-an505", "qemu-mps3-an547"]
+QEMU_BOARDS = ["qemu-mps2-an386", "qemu-mps2-an500", "qemu-mps2-an505", "qemu-mps3-an547", "qemu-netduinoplus2"]
 REAL_BOARDS = ["nrf52840dk", "stm32f746g-disco"]
 ALL_BOARDS = QEMU_BOARDS + REAL_BOARDS
 UART_DRIVERS = {"cmsdk": "cortex_m/board_uart_cmsdk.c.j2", "nrf_uarte": "cortex_m/board_uart_nrf_uarte.c.j2",
-                "stm32_usart": "cortex_m/board_uart_stm32_usart.c.j2"}
+                "stm32_usart": "cortex_m/board_uart_stm32_usart.c.j2",
+                "stm32f4_usart": "cortex_m/board_uart_stm32f4_usart.c.j2"}
 # the generated projects' warning bar (STYLE.md) and optimisation flags (emit/project.py)
 WARN = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-Wshadow", "-Wdouble-promotion", "-Wvla",
         "-Wstrict-prototypes", "-Wmissing-prototypes"]
@@ -160,6 +161,7 @@ def test_board_memory_maps():
         "qemu-mps3-an547": (0x00000000, 512 << 10, 0x21000000, 4 << 20, 0x49303000),
         "nrf52840dk": (0x00000000, 1 << 20, 0x20000000, 256 << 10, 0x40002000),
         "stm32f746g-disco": (0x08000000, 1 << 20, 0x20000000, 320 << 10, 0x40011000),
+        "qemu-netduinoplus2": (0x08000000, 1 << 20, 0x20000000, 128 << 10, 0x40011000),
     }
     for name, (fo, fl, ro, rl, uart) in expect.items():
         doc = board_table(name)
@@ -252,9 +254,7 @@ def bringup_session(link, doc: dict, blob_name: str, blob: bytes, exit_code: int
 
 
 @pytest.mark.qemu
-@pytest.mark.parametrize("name", [
-    "qemu-mps2-an386", "qemu-mps2-an500", "qemu-mps2-an505", "qemu-mps3-an547",
-])
+@pytest.mark.parametrize("name", QEMU_BOARDS)
 def test_bringup_in_qemu(name, tmp_path, record_property):
     """Start-up, UART both ways, FPU (MVE on M55), SysTick, semihosting read and exit code, per board
     (each takes 2-4 s, so all of them run by default)."""
