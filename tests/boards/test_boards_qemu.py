@@ -425,7 +425,7 @@ def test_qemu_missing_program(tmp_path, monkeypatch):
                                    "-f", "target/nrf52.cfg"]),
     ("stm32f746g-disco", OpenOcdRunner, ["-f", "board/stm32f746g-disco.cfg"]),
     ("nrf52840dk", PyOcdRunner, ["flash", "-t", "nrf52840"]),
-    ("stm32f746g-disco", PyOcdRunner, ["flash", "-t", "stm32f746ng"]),
+    ("stm32f746g-disco", PyOcdRunner, ["flash", "-t", "stm32f746nghx"]),
 ])
 @pytest.mark.parametrize("image_name", ["fw.elf", "fw.hex"])
 def test_flash_dry_run(name, runner_cls, expect, image_name, tmp_path, monkeypatch):
