@@ -19,7 +19,6 @@ import json
 import re
 import time
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -29,9 +28,9 @@ from micro_codegen.cli import main
 from micro_codegen.errors import BoardConfigError
 
 from conftest import MLPERF, MLPERF_MODELS, needs_shared, require_tool
+from mlperf_checks import check_all_passed
 
 DEFAULT_BOARD = "qemu-mps2-an386"
-INT8_MODELS = {"ad01_int8", "kws_ref_model", "pretrainedResnet_quant", "str_ww_ref_model", "vww_96_int8"}
 VENDOR_BOARD = "qemu-netduinoplus2"
 # (board, model) -> the memory the memory-fit check finds too small: weights (+ code) above the
 # board's flash, or arena + stack above its RAM
@@ -50,23 +49,6 @@ pytestmark = [needs_shared, pytest.mark.qemu]
 def tools():
     require_tool("arm-none-eabi-gcc")
     require_tool("qemu-system-arm")
-
-
-def case_count(model: str) -> int:
-    """Cases in the model's .npz (``input_k`` or ``input_k_t`` keys)."""
-    with np.load(MLPERF / f"{model}.ms.npz") as z:
-        return len({m.group(1) for k in z.files if (m := re.fullmatch(r"input_(\d+)(?:_\d+)?", k))})
-
-
-def check_all_passed(model: str, doc: dict) -> None:
-    n = case_count(model)
-    assert doc["failed"] == 0 and doc["passed"] == n == len(doc["cases"]), doc
-    assert all(c["passed"] for c in doc["cases"]), doc
-    worst = max(c["max_abs_diff"] for c in doc["cases"])
-    if model in INT8_MODELS:
-        assert worst == 0, f"{model}: int8 outputs must be bit-exact, max |diff| {worst}"
-    else:
-        assert worst < 1e-3, f"{model}: max |diff| {worst}"
 
 
 # ------------------------------------------------------------------ default run (CI subset)
