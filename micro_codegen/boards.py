@@ -31,7 +31,8 @@ Keys (``*`` = required)::
                   sections [str]
     [uart]        kind* str (UART_KINDS), base* int, clock int, clock_hz int, baud int, irq int,
                   tx_pin / rx_pin int|str (pin number or name), af int (pin alternate function)
-    [qemu]        machine* str, cpu str, args [str]
+    [qemu]        machine* str, cpu str, args [str], settle_ms int (wait after connecting to the UART
+                  before sending: for UART models that drop bytes until the firmware enables them)
     [runner_args] <runner> = [str]
 
 Addresses and sizes are TOML integers (``origin = 0x20000000``, not a string). A file that is not
@@ -111,7 +112,7 @@ _MEMORY = {"name": (_str, True), "origin": (_int, True), "length": (_int, True),
 _UART = {"kind": (_str, True), "base": (_int, True), "clock": (_int, False), "clock_hz": (_int, False),
          "baud": (_int, False), "irq": (_int, False), "tx_pin": (_int_or_str, False),
          "rx_pin": (_int_or_str, False), "af": (_int, False)}
-_QEMU = {"machine": (_str, True), "cpu": (_str, False), "args": (_str_list, False)}
+_QEMU = {"machine": (_str, True), "cpu": (_str, False), "args": (_str_list, False), "settle_ms": (_int, False)}
 _TABLES = ("memory", "uart", "qemu", "runner_args")
 
 

@@ -317,6 +317,30 @@ def test_timing_is_monotonic_and_deterministic(name, tmp_path):
 
 
 @pytest.mark.qemu
+def test_bytes_sent_at_once_reach_the_stm32_usart(tmp_path):
+    """QEMU's STM32 USART drops what arrives before the firmware enables it; the runner waits the
+    board's settle_ms after connecting, so a host that writes at once (as the protocol's HELLO does)
+    loses nothing. Before, the first request was lost in most boots and only a retry answered it."""
+    require_tool("qemu-system-arm")
+    elf = build_bringup("qemu-netduinoplus2", tmp_path)
+    doc = board_table("qemu-netduinoplus2")
+    assert doc["qemu"]["settle_ms"] >= 50
+    data = bytes(range(32))
+
+    def session(link):
+        link.write(b"E" + struct.pack("<I", len(data)) + data)      # before the firmware said hello
+        hello = b"hello qemu-netduinoplus2\r\n"
+        got = link.read_until(hello, 20.0)
+        echoed = got[got.index(hello) + len(hello):]
+        echoed += link.read_exactly(len(data) - len(echoed), 10.0)
+        link.write(b"X\x00")
+        return echoed
+
+    code, echoed = QemuRunner(board_ns(doc), tmp_path, elf).run(session, timeout=60.0)
+    assert code == 0 and echoed == data
+
+
+@pytest.mark.qemu
 def test_hardfault_is_reported_and_exits(an386_elf):
     """An undefined instruction: the fault handler reports pc/cfsr over the UART and the semihosting
     console, then exits with BOARD_EXIT_FAULT; the runner's diagnostics carry the report."""
