@@ -281,7 +281,8 @@ def test_bringup_in_qemu(name, tmp_path, record_property):
 
 
 @pytest.mark.qemu
-@pytest.mark.parametrize("name", ["qemu-mps2-an386", pytest.param("qemu-mps3-an547", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("name", ["qemu-mps2-an386", pytest.param("qemu-mps3-an547", marks=pytest.mark.slow),
+                                  pytest.param("qemu-netduinoplus2", marks=pytest.mark.slow)])
 def test_timing_is_monotonic_and_deterministic(name, tmp_path):
     """board_ticks() across WFI sleeps and 1 kHz SysTick wraps: a streamed 27 KB never trips the
     250 ms byte timeout, time never runs backwards, and a fixed loop always takes the same ticks
