@@ -11,19 +11,25 @@ with the board file). Here each name is looked up where the tool looks it up:
 - OpenOCD: every ``-f FILE`` must be found on OpenOCD's script search path
   (``openocd -c "puts [find FILE]"``), e.g. ``target/nrf52.cfg``, ``board/stm32f746g-disco.cfg``.
 
+The README's "Flashing a real board" shows each real board's flash commands; they must be the ones
+the runners build from the board files.
+
 pyOCD comes with the ``flash`` extra and OpenOCD from apt (scripts/setup.sh installs both); a missing
 tool fails these tests, as a missing compiler does.
 """
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from conftest import require_tool
+from conftest import REPO, require_tool
 from micro_codegen.boards import list_boards
+from micro_codegen.runners import get_runner
 
 FLASHED = [b for b in list_boards() if b.runner_args]
 
@@ -95,6 +101,19 @@ def test_openocd_scripts_exist(board, args):
         p = subprocess.run([openocd, "-c", f"puts [find {f}]", "-c", "shutdown"], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True, timeout=60, stdin=subprocess.DEVNULL)
         assert p.returncode == 0 and p.stdout.strip().endswith(f), f"{board}: openocd cannot find {f}:\n{p.stderr}"
+
+
+# the README's example project of each real board
+README_IMAGES = {"nrf52840dk": "/home/me/micro_codegen/out/kws-nrf/build/kws.elf",
+                 "stm32f746g-disco": "/home/me/micro_codegen/out/kws-stm/build/kws.elf"}
+
+
+@pytest.mark.parametrize("board, runner", [pytest.param(b, r, id=f"{b.name}-{r}")
+                                           for b in FLASHED for r in b.runner_args])
+def test_readme_shows_the_runners_commands(board, runner):
+    image = README_IMAGES[board.name]
+    argv = get_runner(board, Path(image).parent.parent, Path(image), runner=runner).dry_run()
+    assert shlex.join(argv) in (REPO / "README.md").read_text(encoding="utf-8"), shlex.join(argv)
 
 
 def load_text(board: str) -> str:
