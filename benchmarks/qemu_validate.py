@@ -3,9 +3,11 @@
     python3 benchmarks/qemu_validate.py [--shared ../shared] [--boards B,...] [--models M,...]
                                         [--quick] [--jobs N] [--json OUT.json]
 
-Default: the sweep of tests/test_qemu_validate.py (`-m slow`): all 9 MLPerf Tiny models on
-qemu-mps2-an386 and qemu-mps3-an547, KWS + ResNet int8 on qemu-mps2-an500 and qemu-mps2-an505.
-``--quick``: the CI subset (KWS int8 + fp32 ResNet on qemu-mps2-an386).
+Default: the sweep of tests/validate/test_qemu_validate.py (`-m slow`): all 9 MLPerf Tiny models on
+qemu-mps2-an386, qemu-mps3-an547 and qemu-netduinoplus2, KWS + ResNet int8 on qemu-mps2-an500 and
+qemu-mps2-an505.
+``--quick``: the CI subset (KWS int8 + fp32 ResNet on qemu-mps2-an386, KWS int8 on
+qemu-netduinoplus2).
 
 Each row is one ``api.validate`` (generate + cross-build + QEMU + compare every case of
 MODEL.ms.npz, default tolerances: int8 exact, fp32 1e-5 + 1e-5*|ref|). Columns: result
@@ -32,8 +34,10 @@ from sweep import add_jobs_option, sweep  # noqa: E402  (benchmarks/sweep.py)
 MLPERF = ["ad01_fp32", "ad01_int8", "kws_ref_model", "kws_ref_model_float32", "pretrainedResnet",
           "pretrainedResnet_quant", "str_ww_ref_model", "vww_96_float", "vww_96_int8"]
 SWEEP = ([("qemu-mps2-an386", m) for m in MLPERF] + [("qemu-mps3-an547", m) for m in MLPERF]
-         + [(b, m) for b in ("qemu-mps2-an500", "qemu-mps2-an505") for m in ("kws_ref_model", "pretrainedResnet_quant")])
-QUICK = [("qemu-mps2-an386", "kws_ref_model"), ("qemu-mps2-an386", "pretrainedResnet")]
+         + [(b, m) for b in ("qemu-mps2-an500", "qemu-mps2-an505") for m in ("kws_ref_model", "pretrainedResnet_quant")]
+         + [("qemu-netduinoplus2", m) for m in MLPERF])
+QUICK = [("qemu-mps2-an386", "kws_ref_model"), ("qemu-mps2-an386", "pretrainedResnet"),
+         ("qemu-netduinoplus2", "kws_ref_model")]
 
 
 def run_one(path: Path, board: str) -> dict:

@@ -35,7 +35,8 @@ Keys (``*`` = required)::
                   sections [str]
     [uart]        kind* str (UART_KINDS), base* int, clock int, clock_hz int, baud int, irq int,
                   tx_pin / rx_pin int|str (pin number or name), af int (pin alternate function)
-    [qemu]        machine* str, cpu str, args [str]
+    [qemu]        machine* str, cpu str, args [str], settle_ms int (wait after connecting to the UART
+                  before sending: for UART models that drop bytes until the firmware enables them)
     [runner_args] <runner> = [str]
     [[image_words]]    name* str, address* int, value* int: 32-bit words the image places at fixed
                   addresses outside the memory regions (nRF52 UICR); the flash tool writes them with it
@@ -76,7 +77,7 @@ RUNNER_NAMES = ("host", "qemu", "openocd", "pyocd")      # runners/ registers th
 SIMULATED_RUNNERS = ("host", "qemu")
 FARM_RUNNER = "labgrid"      # runners/farm.py: any QEMU or real board on a labgrid place; never a board's own runner
 MEMORY_KINDS = ("ram", "flash", "weights")
-UART_KINDS = ("cmsdk", "nrf_uarte", "stm32_usart")       # templates/c/cortex_m/board_uart_<kind>.c.j2
+UART_KINDS = ("cmsdk", "nrf_uarte", "stm32_usart", "stm32f4_usart")  # templates/c/cortex_m/board_uart_<kind>.c.j2
 #: stack_guard -> the cores that have it (templates/c/cortex_m/board_startup.c.j2)
 STACK_GUARDS = {"msplim": ("cortex-m23", "cortex-m33", "cortex-m35p", "cortex-m55", "cortex-m85"),
                 "mpu": ("cortex-m3", "cortex-m4", "cortex-m7"), "none": CORES}
@@ -123,7 +124,7 @@ _MEMORY = {"name": (_str, True), "origin": (_int, True), "length": (_int, True),
 _UART = {"kind": (_str, True), "base": (_int, True), "clock": (_int, False), "clock_hz": (_int, False),
          "baud": (_int, False), "irq": (_int, False), "tx_pin": (_int_or_str, False),
          "rx_pin": (_int_or_str, False), "af": (_int, False)}
-_QEMU = {"machine": (_str, True), "cpu": (_str, False), "args": (_str_list, False)}
+_QEMU = {"machine": (_str, True), "cpu": (_str, False), "args": (_str_list, False), "settle_ms": (_int, False)}
 _WORD = {"name": (_str, True), "address": (_int, True), "value": (_int, True)}
 _WRITE = dict(_WORD, if_address=(_int, False), if_at_least=(_int, False))
 _WORD_LISTS = {"image_words": _WORD, "startup_writes": _WRITE}

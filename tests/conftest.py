@@ -87,6 +87,15 @@ def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite tests/codegen/golden/, README's supported-operators table and "
                           "nnacl_subset/README.md's kernel table from the current code (review the diff, then commit)")
+    hw = parser.getgroup("hardware", "hardware tier (pytest -m hardware; tests/hardware/, README "
+                                     "'Testing on a real board')")
+    hw.addoption("--board", default=None, metavar="B",
+                 help="board to flash and validate on: a real board (nrf52840dk, stm32f746g-disco) with --port, "
+                      "or a QEMU board (no --port); without it the hardware tests are skipped")
+    hw.addoption("--port", default=None, metavar="P",
+                 help="the real board's serial port (/dev/ttyACM0) or a pyserial URL (rfc2217://host:4000)")
+    hw.addoption("--runner", default=None, metavar="R",
+                 help="flash tool for the real board (openocd, pyocd; default: the board's runner)")
 
 
 @pytest.fixture

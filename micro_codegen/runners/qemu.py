@@ -11,7 +11,9 @@ Command line (machine and CPU from the board's ``[qemu]`` table, extra ``args`` 
    makes QEMU fail with "Address already in use": retry with a new port (3 attempts).
 2. Connect with ``serial.serial_for_url("socket://127.0.0.1:PORT")``, polling until QEMU
    listens or exits (stderr then becomes the error message).
-3. Hand the link to the caller as a :class:`~micro_codegen.runners.transport.Transport`; every
+3. Wait the board's ``[qemu] settle_ms`` (QEMU's STM32 USART drops what arrives before the
+   firmware enables it), then hand the link to the caller as a
+   :class:`~micro_codegen.runners.transport.Transport`; every
    byte received is also kept (last 4 KiB) so that text the firmware printed outside the protocol
    (a HardFault report) can be shown in error messages.
 4. The firmware ends with semihosting ``SYS_EXIT_EXTENDED``: QEMU exits with that code, which
@@ -119,6 +121,13 @@ class QemuRunner(Runner):
         argv += ["-kernel", str(self.image)]
         return argv
 
+    def settle_time(self) -> float:
+        """Seconds to give the guest after connecting, before the host sends anything: the
+        board's ``[qemu] settle_ms`` (default 0), for UART models that drop bytes until the
+        firmware has enabled the UART (QEMU's STM32 USART) where the host would otherwise lose
+        its first request to a retry."""
+        return ((getattr(self.board, "qemu", None) or {}).get("settle_ms", 0)) / 1000.0
+
     # ------------------------------------------------------------ lifecycle
     def start(self) -> SerialTransport:
         qemu = self._program()
@@ -129,6 +138,7 @@ class QemuRunner(Runner):
             link, last_error = self._connect()
             if link is not None:
                 self.link = link
+                time.sleep(self.settle_time())
                 return link
             self._reap()
             if "in use" not in last_error.lower():
