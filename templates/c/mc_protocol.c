@@ -326,7 +326,8 @@ static void mc_invoke(const mc_model_t *m, uint8_t seq, const uint8_t *p, uint32
     }
     /* a retried INVOKE (same seq, no other request since) gets the answer of the first one:
        the run may have overwritten its inputs, so it must not run twice */
-    if (cache->valid && cache->seq == seq && cache->last_node == last && cache->first_node == first) {
+    if (cache->valid && cache->seq == seq && cache->last_node == last &&
+        cache->first_node == first) {
         mc_reply_raw((uint8_t)(MC_MSG_INVOKE | MC_MSG_RESPONSE), seq, cache->reply,
                      sizeof cache->reply);
         return;
