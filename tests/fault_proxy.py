@@ -24,8 +24,8 @@ must skip by its seq.
 
 The proxy's forwarding thread records any exception, and running out of its time or byte
 budget, as :attr:`FaultProxy.error`; :meth:`FaultProxy.check` (call it at teardown) fails the
-test with it -- a broken proxy must not pass for a noisy link. Only the host closing its end
-is a normal end.
+test with it -- a broken proxy must not pass for a noisy link. Only a side closing its end is
+a normal end (the tests check QEMU itself).
 
 ``tests/fault_qemu.py`` puts the proxy inside a ``qemu-system-arm`` wrapper, so the real
 ``micro-codegen validate`` runs through it.
@@ -42,7 +42,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from micro_codegen.runners.transport import SerialTransport, Transport
+from micro_codegen.runners.transport import LinkClosed, SerialTransport, Transport
 from micro_codegen.validate.protocol import RESPONSE, Frame, FrameDecoder, encode_frame
 
 KINDS = ("drop", "dup", "replay", "corrupt", "delay", "reorder")
@@ -197,8 +197,8 @@ class FaultProxy(threading.Thread):
     """Listens on 127.0.0.1:<free port> for the host side (pyserial ``socket://``), forwards
     bytes to and from ``upstream`` (the QEMU UART link), passing each direction through its
     :class:`Faults` (and the host's requests through ``stale``, :class:`StaleAnswers`). One
-    connection; ends when the host closes its end or on ``stop()``. Anything else that ends
-    it -- an exception (the target's side closed too), ``PROXY_LIMIT`` seconds,
+    connection; ends when either side closes its end or on ``stop()``. Anything else that ends
+    it -- an exception, ``PROXY_LIMIT`` seconds,
     ``PROXY_MAX_BYTES`` bytes, no connection -- is kept in :attr:`error` for :meth:`check`.
     ``server``: a listening socket to serve on (default: a new one on a free port)."""
 
@@ -249,8 +249,8 @@ class FaultProxy(threading.Thread):
                     continue
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self._forward(conn, deadline)
-        except (ConnectionResetError, BrokenPipeError):
-            pass                                     # the host closed its end while bytes were on the way
+        except (ConnectionResetError, BrokenPipeError, LinkClosed):
+            pass                                     # a side closed its end while bytes were on the way
         except BaseException as e:  # noqa: BLE001 -- kept for check(): a broken proxy must fail the test
             self.error = f"{type(e).__name__}: {e}"
         finally:

@@ -391,6 +391,7 @@ def faulty_session(firmware, to_target: Faults, to_host: Faults, stale: StaleAns
                "stale_frames": client.stats.stale_frames}
         print(f"\n  fault session [{rates}]: {'completed' if error is None else 'ValidationError'} in {took:.2f} s, "
               f"{client.stats.retries} retries; to target {to_target.counts}, to host {to_host.counts}"
+              + (f"; {len(proxy.stale.injected)} stale answers sent" if proxy.stale.injected else "")
               + (f"; {error}" if error is not None else ""))
         return out
 
