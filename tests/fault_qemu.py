@@ -6,7 +6,8 @@ The QEMU runner starts ``qemu-system-arm ... -serial tcp:127.0.0.1:PORT,server=o
 connects to PORT. Found first on PATH, this script listens on PORT itself, starts the real QEMU
 (same arguments, its UART on another free port), connects to that and serves PORT through a
 :class:`~fault_proxy.FaultProxy`. QEMU inherits stdout/stderr and the process group (the runner
-stops both as a group); the exit code is QEMU's. ``-serial pty`` runs the real QEMU directly.
+stops both as a group; SIGTERM to this script alone, e.g. its parent-death signal, stops QEMU
+too); the exit code is QEMU's. ``-serial pty`` runs the real QEMU directly.
 
 ``$FAULT_QEMU`` names a JSON file::
 
@@ -35,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fault_proxy import FaultProxy, Faults, StaleAnswers  # noqa: E402
 
-from micro_codegen.runners.qemu import _die_with_parent, free_tcp_port  # noqa: E402
+from micro_codegen.runners.qemu import free_tcp_port  # noqa: E402
 from micro_codegen.runners.transport import SerialTransport  # noqa: E402
 
 SERIAL = re.compile(r"tcp:127\.0\.0\.1:(\d+)(,.*)")
@@ -73,7 +74,7 @@ def main(argv: list[str]) -> int:
     server.listen(1)
     inner = free_tcp_port()
     qemu_argv = argv[:k + 1] + [f"tcp:127.0.0.1:{inner}{m.group(2)}"] + argv[k + 2:]
-    qemu = subprocess.Popen([cfg["qemu"]] + qemu_argv, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+    qemu = subprocess.Popen([cfg["qemu"]] + qemu_argv, stdin=subprocess.DEVNULL)   # in our process group
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     proxy = None
     try:

@@ -84,12 +84,14 @@ def validate_through(cli_env, cases: str, to_target: dict, to_host: dict, stale:
                         "--cases", str(d / f"{cases}.npz"), "--no-progress"],
                        env=dict(env, FAULT_QEMU=str(d / f"{tag}.json")), capture_output=True, text=True,
                        timeout=RUN_LIMIT, cwd=d)
+    assert Path(cfg["report"]).is_file(), f"the proxy never ran: {p.stderr}"
     report = json.loads(Path(cfg["report"]).read_text())
     out = {"rc": p.returncode, "stdout": p.stdout, "stderr": p.stderr, "report": report,
            "verdicts": [line for line in p.stdout.splitlines() if line.startswith("case ")]}
+    said = p.stdout.splitlines()[-1] if p.returncode == 0 else p.stderr.strip() or out["verdicts"]
     print(f"\n  validate [{cases}; to target {to_target or 'clean'}, to host {to_host or 'clean'}, stale {stale:g}]: "
-          f"exit {p.returncode}; {p.stdout.splitlines()[-1] if p.returncode == 0 else p.stderr.strip() or out['verdicts']}"
-          f"; injected to target {report['to_target']}, to host {report['to_host']}, stale {report['stale']}")
+          f"exit {p.returncode}; {said}; injected to target {report['to_target']}, to host {report['to_host']}, "
+          f"stale {report['stale']}")
 
     assert report["error"] is None, f"fault proxy broke: {report['error']}"
     assert p.returncode in (0, 1), p.stderr
