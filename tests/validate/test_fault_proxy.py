@@ -1,7 +1,8 @@
 """Fault injection on the serial link: the host side of the protocol against the real
 validation firmware in QEMU, through a TCP proxy on 127.0.0.1 (``tests/fault_proxy.py``) that
-drops, duplicates, replays, corrupts and delays bytes (seeded, each fault kind in each
-direction, at several rates).
+drops, duplicates, replays, corrupts, delays and reorders bytes (seeded, each fault kind in
+each direction, at several rates) and sends the host stale answers (an earlier seq) ahead of
+the true ones. (``test_cli_faults.py``: the same through the real ``validate`` command.)
 
 Properties checked
   * no wrong result is ever reported as a pass: the host side either finishes every case with
@@ -21,10 +22,12 @@ Also here (no QEMU): :class:`SerialTransport` over pyserial ``socket://`` and a 
 ``/dev/tty*`` path) -- one code path that returns what has arrived without waiting out its
 timeout -- and the host decoder giving up on a cut-short frame after a timeout.
 
+Every session also fails if the proxy's forwarding thread broke (``FaultProxy.check``).
+
 Default run: every fault kind in both directions at once at a low rate (must complete), a
-hopeless link (must fail clearly), a lost first INVOKE / INVOKE answer and the malformed-frame
-test. ``-m slow``
-runs the matrix: 5 kinds x 2 directions x rates 1e-4, 1e-3, 1e-2 x 2 seeds (60 sessions).
+hopeless link (must fail clearly), stale answers ahead of every true one (must complete,
+each skipped), a lost first INVOKE / INVOKE answer and the malformed-frame test. ``-m slow``
+runs the matrix: 6 kinds x 2 directions x rates 1e-4, 1e-3, 1e-2 x 2 seeds (72 sessions).
 """
 from __future__ import annotations
 
@@ -44,7 +47,7 @@ from micro_codegen.validate.protocol import (MAGIC, RETRIES, FrameDecoder, Msg, 
                                              encode_frame)
 
 from conftest import MLPERF, needs_shared, require_tool
-from fault_proxy import DIRECTIONS, KINDS, FaultProxy, Faults, LoseFrames
+from fault_proxy import DIRECTIONS, KINDS, FaultProxy, Faults, LoseFrames, StaleAnswers
 
 MODEL = MLPERF / "ad01_int8.ms"          # 640 int8 in, 640 int8 out: ~700 bytes each way per case
 BOARD = "qemu-mps2-an386"
@@ -180,28 +183,113 @@ def firmware(tmp_path_factory):
     return load_board(BOARD), proj, image, cases
 
 
+# ================================================================ the proxy itself (no QEMU)
+
 @contextmanager
-def proxied_qemu(firmware, to_target: Faults, to_host: Faults):
+def echo_upstream():
+    """A SerialTransport to a local TCP peer that echoes what it gets (a stand-in target)."""
+    import serial
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    port = serial.serial_for_url(f"socket://127.0.0.1:{srv.getsockname()[1]}", timeout=1.0)
+    peer, _ = srv.accept()
+
+    def echo():
+        while data := peer.recv(4096):
+            peer.sendall(data)
+    threading.Thread(target=echo, daemon=True).start()
+    try:
+        yield SerialTransport(port, "echo")
+    finally:
+        port.close()
+        peer.close()
+        srv.close()
+
+
+def echo_through(proxy: FaultProxy, data: bytes, want: int) -> bytes:
+    import serial
+    host = SerialTransport(serial.serial_for_url(f"socket://127.0.0.1:{proxy.port}", timeout=1.0))
+    try:
+        host.write(data)
+        return _collect(host, want, 2.0)[0]
+    finally:
+        host.close()
+
+
+class _Broken(Faults):
+    def apply(self, data: bytes):
+        raise RuntimeError("bug in the fault code")
+
+
+def test_proxy_thread_errors_fail_the_test():
+    """An exception in the forwarding thread is kept and raised by check(), not just printed
+    by the thread (the host would only see a dead link: a "clear failure")."""
+    with echo_upstream() as up:
+        proxy = FaultProxy(up, _Broken(drop=0.5), Faults())
+        proxy.start()
+        with pytest.raises(LinkClosed):                 # all the host sees: the link closed
+            echo_through(proxy, b"hello", 5)
+        proxy.stop()
+    with pytest.raises(AssertionError, match="RuntimeError: bug in the fault code"):
+        proxy.check()
+
+
+def test_clean_proxy_passes_its_check():
+    with echo_upstream() as up:
+        proxy = FaultProxy(up, Faults(), Faults())
+        proxy.start()
+        assert echo_through(proxy, b"hello", 5) == b"hello"
+        proxy.stop()
+    proxy.check()
+
+
+def test_reorder_swaps_adjacent_chunks_and_sends_a_lone_one_late():
+    f = Faults(reorder=1.0)
+    assert f.apply(b"first") == []                       # held back ...
+    assert f.apply(b"second") == [(0.0, b"second"), (0.0, b"first")]   # ... sent after the next chunk
+    assert f.apply(b"third") == [] and not f.overdue(time.monotonic())
+    assert f.overdue(time.monotonic() + 1.0) and f.release() == [(0.0, b"third")]
+    assert f.counts["reorder"] == len(b"first" b"second" b"third")
+
+
+def test_stale_answers_are_older_answers_of_the_request_type_with_another_seq():
+    st = StaleAnswers(rate=1.0)
+    st.seen_answers(encode_frame(0x84, 3, b"\x00old") + encode_frame(0x82, 4, b"\x00"))
+    assert st.on_requests(encode_frame(0x04, 3, b"")) == b""      # same seq: that is its true answer
+    assert st.on_requests(encode_frame(0x04, 9, b"")) == encode_frame(0x84, 3, b"\x00old")
+    assert st.on_requests(encode_frame(0x01, 10, b"")) == b""      # no older HELLO answer
+    assert [(t, s) for t, s, _ in st.injected] == [(0x04, 9)]
+
+
+@contextmanager
+def proxied_qemu(firmware, to_target: Faults, to_host: Faults, stale: StaleAnswers | None = None):
     """QEMU running the firmware, the proxy in front of its UART, the host's pyserial link to
-    the proxy. Everything is torn down on exit."""
+    the proxy. Everything is torn down on exit; then the proxy's thread must not have broken."""
     import serial
 
     from micro_codegen.runners.qemu import QemuRunner
     board, proj, image, _ = firmware
     runner = QemuRunner(board, proj, image)
     upstream = runner.start()
-    proxy = FaultProxy(upstream, to_target, to_host)
+    proxy = FaultProxy(upstream, to_target, to_host, stale)
     link = None
     try:
         proxy.start()
         link = SerialTransport(serial.serial_for_url(f"socket://127.0.0.1:{proxy.port}", timeout=1.0),
                                "proxied QEMU UART")
         yield runner, proxy, link
+    except BaseException as e:
+        proxy.stop()
+        if proxy.error is not None:
+            e.add_note(f"fault proxy: {proxy.error}")
+        raise
     finally:
         if link is not None:
             link.close()
         proxy.stop()
         runner.stop()
+    proxy.check()
 
 
 def request_bound(client: ProtocolClient, msg: str) -> float:
@@ -263,10 +351,10 @@ def bounded(fn, limit: float, on_timeout):
     return box.get("result"), box.get("error"), took
 
 
-def faulty_session(firmware, to_target: Faults, to_host: Faults) -> dict:
+def faulty_session(firmware, to_target: Faults, to_host: Faults, stale: StaleAnswers | None = None) -> dict:
     """One session through the proxy; checks every property; returns what happened."""
     cases = firmware[3]
-    with proxied_qemu(firmware, to_target, to_host) as (runner, proxy, link):
+    with proxied_qemu(firmware, to_target, to_host, stale) as (runner, proxy, link):
         client = new_client(link)
         result, error, took = bounded(lambda: run_session(client, cases), SESSION_LIMIT, link.close)
 
@@ -290,6 +378,7 @@ def faulty_session(firmware, to_target: Faults, to_host: Faults) -> dict:
         # the firmware survived: stop the faults, a fresh client gets HELLO and a correct case
         to_target.off()
         to_host.off()
+        proxy.stale.off()
         assert runner.proc.poll() is None, f"QEMU exited: {runner.diagnostics()}"
         time.sleep(DELAY_DRAIN)                # stalled bytes of the faulty session are still on the way
         clean = new_client(link)
@@ -298,9 +387,11 @@ def faulty_session(firmware, to_target: Faults, to_host: Faults) -> dict:
         assert np.array_equal(outs[0][0], cases[0].expected[0])
         assert b"***" not in upstream_tail(runner), "firmware reported a fault"
         out = {"passed": error is None, "error": None if error is None else str(error), "seconds": took,
-               "injected": (dict(to_target.counts), dict(to_host.counts)), "retries": client.stats.retries}
+               "injected": (dict(to_target.counts), dict(to_host.counts)), "retries": client.stats.retries,
+               "stale_frames": client.stats.stale_frames}
         print(f"\n  fault session [{rates}]: {'completed' if error is None else 'ValidationError'} in {took:.2f} s, "
               f"{client.stats.retries} retries; to target {to_target.counts}, to host {to_host.counts}"
+              + (f"; {len(proxy.stale.injected)} stale answers sent" if proxy.stale.injected else "")
               + (f"; {error}" if error is not None else ""))
         return out
 
@@ -335,6 +426,25 @@ def test_hopeless_link_fails_clearly_and_in_bounded_time(firmware):
     out = faulty_session(firmware, *faults)
     assert not out["passed"]
     assert f"failed after {RETRIES} attempt(s)" in out["error"] and "the link is too noisy" in out["error"]
+
+
+@needs_shared
+@pytest.mark.qemu
+def test_stale_answers_on_a_live_link_are_skipped(firmware):
+    """Ahead of the true answer to every request, the proxy sends an OLD answer of the same
+    type (an earlier seq: the previous case's output, an earlier INVOKE's result). The host
+    must skip each one by its seq and still return every output bit-exactly; the stale
+    outputs differ from the true ones, so taking one would fail the comparison."""
+    stale = StaleAnswers(rate=1.0, seed=3)
+    out = faulty_session(firmware, Faults(), Faults(), stale)
+    assert out["passed"], out["error"]
+    kinds = {t for t, _, _ in stale.injected}
+    assert {Msg.SET_INPUT, Msg.INVOKE, Msg.GET_OUTPUT} <= kinds, kinds
+    # one GET_OUTPUT per case: a stale output is another case's, and the cases' outputs differ
+    expected = [c.expected[0].tobytes() for c in firmware[3]]
+    assert len(set(expected)) == len(expected)
+    assert all(a.payload[8:] in expected for t, _, a in stale.injected if t == Msg.GET_OUTPUT)
+    assert out["stale_frames"] >= len(stale.injected)
 
 
 @needs_shared
