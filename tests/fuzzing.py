@@ -64,6 +64,12 @@ MAX_RSS_BYTES = 1536 << 20
 #: the worker's address-space limit: an allocation beyond it is a MemoryError, not a swapped machine
 ADDRESS_SPACE_BYTES = 6 << 30
 
+#: the options a case adds to a command (one set each, chosen by the seed)
+CHECK_OPTIONS = ((), (), ("--json",), ("--board", "qemu-mps2-an386"), ("--board", "nrf52840dk", "--ram-limit", "64K"))
+PLAN_OPTIONS = ((), (), ("--json",), ("--text",), ("--patch", "auto"), ("--whole-tensors",),
+                ("--board", "stm32f746g-disco"))
+GENERATE_OPTIONS = ((), (), ("--board", "host"), ("--board", "nrf52840dk"), ("--patch", "auto"), ("--app", "none"))
+
 MUTATIONS = ("truncate", "bitflip", "word", "offset", "vtable", "dims", "count", "index", "splice", "insert",
              "delete", "zero")
 GRAPH_MUTATIONS = ("shape", "dtype", "quant", "weights", "attr", "input", "output", "graph-output", "order")
@@ -397,11 +403,17 @@ def mutate_graph(rng: np.random.Generator, g) -> tuple[str, object]:
         qs = [q if i == 0 else x for i, x in enumerate(qs)]
         tensors[ti] = dc.replace(t, quant=tuple(qs))
     elif kind == "weights":
+        # random bytes; float weights random but finite (sums that overflow give inf or nan
+        # depending on the summation order, which kernels and the reference need not share)
         consts = [i for i, x in enumerate(tensors) if x.data]
         if consts:
-            ti = consts[pick(consts)]
-            data = rng.integers(0, 256, len(tensors[ti].data), dtype=np.uint8).tobytes()
-            tensors[ti] = dc.replace(tensors[ti], data=data)
+            ci = consts[pick(consts)]
+            c = tensors[ci]
+            if np.issubdtype(c.dtype.np, np.floating):
+                data = (rng.standard_normal(c.size) * 10 ** rng.uniform(-3, 3)).astype(c.dtype.np).tobytes()
+            else:
+                data = rng.integers(0, 256, len(c.data), dtype=np.uint8).tobytes()
+            tensors[ci] = dc.replace(c, data=data)
     elif kind == "attr" and n.attrs:
         key = sorted(n.attrs)[pick(n.attrs)]
         v = n.attrs[key]
@@ -527,9 +539,9 @@ class FuzzFailure(Exception):
     """A command ended in something other than success, refusal or a one-line typed error."""
 
 
-def _invoke(args: list[str]) -> str:
-    """Run ``micro-codegen --debug ARGS`` in process: "ok", "exit1" (a refusal: problems listed,
-    outputs differ) or the CodegenError's class name; FuzzFailure otherwise."""
+def _invoke(args: list[str]) -> tuple[str, str]:
+    """Run ``micro-codegen --debug ARGS`` in process: ("ok" | "exit1" (a refusal: problems
+    listed, outputs differ) | the CodegenError's class name, the output); FuzzFailure otherwise."""
     from click.testing import CliRunner
 
     from micro_codegen.cli import main
@@ -537,10 +549,10 @@ def _invoke(args: list[str]) -> str:
     res = CliRunner().invoke(main, ["--debug", *args])
     e = res.exception
     if e is None:
-        return "ok"
+        return "ok", res.output
     if isinstance(e, SystemExit):
         if e.code == 1:
-            return "exit1"
+            return "exit1", res.output
         raise FuzzFailure(f"exit code {e.code}: {res.output.strip()[-300:]}")
     if isinstance(e, CodegenError):
         msg, hint = str(e), e.hint or ""
@@ -548,7 +560,7 @@ def _invoke(args: list[str]) -> str:
             raise FuzzFailure(f"{type(e).__name__} message is not one line: {msg!r}")
         if "MemoryError" in msg:
             raise FuzzFailure(f"allocation driven by a size from the file: {msg}")
-        return type(e).__name__
+        return type(e).__name__, msg
     tb = "".join(traceback.format_exception(type(e), e, e.__traceback__))
     raise FuzzFailure(f"{type(e).__name__}: {e}\n{tb}")
 
@@ -559,9 +571,13 @@ def run_case(seed: int, index: int, shared: Path, workdir: Path, build_every: in
     cf = make_case(seed, index, shared, workdir, build_every)
     m, out = str(cf.model), {}
     cases = str(cf.cases) if cf.cases is not None else str(workdir / "absent.npz")
-    argv = {"inspect": ["inspect", m], "check": ["check", m], "plan": ["plan", m],
+    opt = np.random.default_rng([seed, index, 1])
+    choose = lambda options: list(options[int(opt.integers(len(options)))])    # noqa: E731
+    argv = {"inspect": ["inspect", m, *choose(([], ["--json"]))],
+            "check": ["check", m, *choose(CHECK_OPTIONS)],
+            "plan": ["plan", m, *choose(PLAN_OPTIONS)],
             "infer": ["infer", m, "--cases", cases],
-            "generate": ["generate", m, "-o", str(workdir / "gen"), "--force"]}
+            "generate": ["generate", m, "-o", str(workdir / "gen"), "--force", *choose(GENERATE_OPTIONS)]}
     if cf.build:
         argv["validate"] = ["validate", m, "--board", "host", "--cases", cases, "-o", str(workdir / "host"), "--force"]
     result = {"index": index, "label": cf.label, "outcomes": out, "failure": None}
@@ -570,11 +586,11 @@ def run_case(seed: int, index: int, shared: Path, workdir: Path, build_every: in
         for cmd in argv:
             if cmd == "validate" and out["check"] != "ok":
                 break
-            out[cmd] = _invoke(argv[cmd])
+            out[cmd], text = _invoke(argv[cmd])
             if cmd == "inspect" and out[cmd] == "ModelFileError":
                 break                        # every other command reads the file the same way
         if out.get("validate", "ok") != "ok":
-            raise FuzzFailure(f"passes check but host validate gave {out['validate']}")
+            raise FuzzFailure(f"passes check but host validate gave {out['validate']}:\n{text[-2000:]}")
     except FuzzFailure as e:
         result["failure"] = f"{cmd}: {e}"
     except CaseTimeout:
@@ -583,6 +599,11 @@ def run_case(seed: int, index: int, shared: Path, workdir: Path, build_every: in
 
 
 # ---------------------------------------------------------------- worker processes
+
+def case_seconds(index: int, build_every: int) -> float:
+    """The time limit of case ``index`` (longer for a case that may build a project)."""
+    return BUILD_SECONDS if is_build_case(index, build_every) else CASE_SECONDS
+
 
 def _worker(seed: int, shared: Path, build_every: int) -> None:
     """Read case indices on stdin, run each in a fresh folder, write one JSON line per case."""
@@ -602,7 +623,7 @@ def _worker(seed: int, shared: Path, build_every: int) -> None:
             work = root / str(index)
             work.mkdir()
             t0 = time.monotonic()
-            signal.setitimer(signal.ITIMER_REAL, BUILD_SECONDS if is_build_case(index, build_every) else CASE_SECONDS)
+            signal.setitimer(signal.ITIMER_REAL, case_seconds(index, build_every))
             try:
                 r = run_case(seed, index, shared, work, build_every)
             except CaseTimeout:
@@ -614,13 +635,12 @@ def _worker(seed: int, shared: Path, build_every: int) -> None:
                 signal.setitimer(signal.ITIMER_REAL, 0)
             shutil.rmtree(work, ignore_errors=True)
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-            if rss > MAX_RSS_BYTES and r["failure"] is None:
-                r["failure"] = f"allocation: the worker's peak memory reached {rss >> 20} MiB"
+            if rss > MAX_RSS_BYTES:         # the peak only grows: a fresh worker measures the next cases
+                r["restart"] = True
+                r["failure"] = r["failure"] or f"allocation: the worker's peak memory reached {rss >> 20} MiB"
             r["seconds"] = round(time.monotonic() - t0, 3)
             proto.write(json.dumps(r) + "\n")
             proto.flush()
-            if rss > MAX_RSS_BYTES:
-                return                      # a fresh worker measures the next cases
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -662,17 +682,21 @@ def run_cases(seed: int, indices, shared: Path, jobs: int = 2, build_every: int 
     def feed(w: _Worker) -> None:
         if todo:
             i = todo.pop()
-            w.send(i, (BUILD_SECONDS if is_build_case(i, build_every) else CASE_SECONDS) + 10 + (60 if w.index is None else 0))
+            startup = 60 if w.index is None else 0     # a new worker imports numpy, click, the package
+            w.send(i, case_seconds(i, build_every) + 10 + startup)
         else:
             w.index = None
 
-    def replace(w: _Worker, failure: str) -> _Worker:
-        results[w.index] = {"index": w.index, "label": "?", "outcomes": {}, "failure": failure}
+    def replace(w: _Worker, failure: str | None) -> None:
+        """Kill ``w`` (its case failed with ``failure`` unless None) and feed a new worker."""
+        if failure is not None:
+            results[w.index] = {"index": w.index, "label": "?", "outcomes": {}, "failure": failure}
         sel.unregister(w.proc.stdout)
         w.kill()
         nw = _Worker(seed, shared, build_every)
         sel.register(nw.proc.stdout, selectors.EVENT_READ, nw)
-        return nw
+        workers[workers.index(w)] = nw
+        feed(nw)
 
     for w in workers:
         sel.register(w.proc.stdout, selectors.EVENT_READ, w)
@@ -684,22 +708,23 @@ def run_cases(seed: int, indices, shared: Path, jobs: int = 2, build_every: int 
                 line = w.proc.stdout.readline()
                 if not line:
                     code = w.proc.wait()
-                    if w.index is not None and w.index not in results:
-                        nw = replace(w, f"crash: the worker died (exit {code}, signal {-code if code < 0 else 0})")
-                        workers[workers.index(w)] = nw
-                        feed(nw)
+                    if w.index is None:     # idle: nothing left to run
+                        sel.unregister(w.proc.stdout)
+                        continue
+                    replace(w, f"crash: the worker died (exit {code}, signal {-code if code < 0 else 0})")
                     continue
                 r = json.loads(line)
                 results[r["index"]] = r
                 if progress:
                     progress(r)
-                feed(w)
+                if r.pop("restart", False):
+                    replace(w, None)
+                else:
+                    feed(w)
             now = time.monotonic()
-            for k, w in enumerate(workers):
+            for w in list(workers):
                 if w.index is not None and now > w.deadline:
-                    nw = replace(w, "hang: the worker did not answer within the time limit")
-                    workers[k] = nw
-                    feed(nw)
+                    replace(w, "hang: the worker did not answer within the time limit")
     finally:
         for w in workers:
             w.proc.stdin.close()

@@ -217,6 +217,8 @@ def _options(op) -> dict:
 
 
 def _check_consistency(model: TflModel, source: str) -> None:
+    from ..ms_model.reader import check_sizes
+    check_sizes(source, model.tensors, len(model.ops))
     nt = len(model.tensors)
     for t in model.tensors:
         if any(d < 0 for d in t.shape):

@@ -87,24 +87,25 @@ def _check_counts(source: str, tensors: int, nodes: int) -> None:
             raise ModelFileError(f"{source}: the model states {n:,} {what}; at most {limit:,} are read")
 
 
-def check_sizes(g: Graph) -> None:
-    """Every tensor's rank and element count, and their total, are within MAX_RANK,
-    MAX_ELEMENTS and MAX_TOTAL_ELEMENTS (before anything allocates by a tensor's shape)."""
-    _check_counts(g.source, len(g.tensors), len(g.nodes))
+def check_sizes(source: str, tensors, nodes: int) -> None:
+    """The counts are within MAX_TENSORS / MAX_NODES and every tensor's rank and element
+    count, and their total, within MAX_RANK, MAX_ELEMENTS and MAX_TOTAL_ELEMENTS (before
+    anything allocates by a tensor's shape). ``tensors``: anything with ``name`` and ``shape``."""
+    _check_counts(source, len(tensors), nodes)
     total = 0
-    for i, t in enumerate(g.tensors):
+    for i, t in enumerate(tensors):
         if len(t.shape) > MAX_RANK:
-            raise ModelFileError(f"{g.source}: tensor '{t.name}' (index {i}) has {len(t.shape)} dims; "
+            raise ModelFileError(f"{source}: tensor '{t.name}' (index {i}) has {len(t.shape)} dims; "
                                  f"at most {MAX_RANK} are supported")
         n = 1
         for d in t.shape:
             n *= max(d, 1)
         if n > MAX_ELEMENTS:
-            raise ModelFileError(f"{g.source}: tensor '{t.name}' (index {i}) has {n:,} elements (shape "
+            raise ModelFileError(f"{source}: tensor '{t.name}' (index {i}) has {n:,} elements (shape "
                                  f"{list(t.shape)}); at most {MAX_ELEMENTS:,} per tensor are supported")
         total += n
         if total > MAX_TOTAL_ELEMENTS:
-            raise ModelFileError(f"{g.source}: the tensors up to '{t.name}' (index {i}) hold {total:,} elements; "
+            raise ModelFileError(f"{source}: the tensors up to '{t.name}' (index {i}) hold {total:,} elements; "
                                  f"at most {MAX_TOTAL_ELEMENTS:,} in all are supported")
 
 
@@ -178,7 +179,7 @@ def _node(n, index: int, source: str) -> Node:
 def validate(g: Graph) -> None:
     """Consistency checks on a decoded graph; raise ModelFileError on the first problem."""
     src, nt = g.source, len(g.tensors)
-    check_sizes(g)
+    check_sizes(src, g.tensors, len(g.nodes))
 
     def idx_ok(i: int, what: str) -> None:
         if not 0 <= i < nt:
