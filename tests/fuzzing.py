@@ -82,7 +82,7 @@ def corpus(shared: Path) -> dict[str, list[Path]]:
     group (so the 400 ONNX-op files do not drown the MLPerf models), then a file."""
     models = shared / "models"
     mlperf = models / "mlperf_tiny"
-    small = ["kws_ref_model", "kws_ref_model_float32", "ad01_int8", "str_ww_ref_model"]
+    small = ["kws_ref_model", "kws_ref_model_float32", "ad01_int8", "str_ww_ref_model", "pretrainedResnet_quant"]
     groups = {
         "mlperf.ms": [mlperf / f"{m}.ms" for m in small],
         "mlperf.tflite": [mlperf / f"{m}.tflite" for m in small],
@@ -588,6 +588,8 @@ def run_case(seed: int, index: int, shared: Path, workdir: Path, build_every: in
                 break
             out[cmd], text = _invoke(argv[cmd])
             if cmd == "inspect" and out[cmd] == "ModelFileError":
+                if not text.startswith(f"{m}: "):
+                    raise FuzzFailure(f"the message does not start with the file's name: {text}")
                 break                        # every other command reads the file the same way
         if out.get("validate", "ok") != "ok":
             raise FuzzFailure(f"passes check but host validate gave {out['validate']}:\n{text[-2000:]}")

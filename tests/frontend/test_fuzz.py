@@ -60,7 +60,7 @@ def test_cases_are_a_function_of_seed_and_index(tmp_path):
 
 # ---------------------------------------------------------------- what the fuzzer found
 
-def _conv_graph(shape=(1, 4, 4, 2)):
+def _relu_graph(shape=(1, 4, 4, 2)):
     b = GraphBuilder("g")
     x = b.input("x", F32, shape)
     y = b.node("Activation", [x], [("y", F32, shape)], activation_type="RELU")
@@ -69,10 +69,10 @@ def _conv_graph(shape=(1, 4, 4, 2)):
 
 def test_sizes_read_from_a_file_are_bounded(tmp_path):
     """A shape from the file is bounded before anything allocates by it; the message states the limit."""
-    b, x, y = _conv_graph((1, 4096, 4096, 3))
+    b, x, y = _relu_graph((1, 4096, 4096, 3))
     with pytest.raises(ModelFileError, match=r"has 50,331,648 elements .*at most 16,777,216 per tensor"):
         read_bytes(write_bytes(b.build([y])), "big.ms")
-    b, x, y = _conv_graph((1,) * 33)
+    b, x, y = _relu_graph((1,) * 33)
     with pytest.raises(ModelFileError, match="has 33 dims; at most 32"):
         read_bytes(write_bytes(b.build([y])), "deep.ms")
     b = GraphBuilder("g")
@@ -82,7 +82,7 @@ def test_sizes_read_from_a_file_are_bounded(tmp_path):
 
 
 def test_file_size_is_bounded_before_reading(tmp_path, monkeypatch):
-    b, x, y = _conv_graph()
+    b, x, y = _relu_graph()
     path = tmp_path / "m.ms"
     path.write_bytes(write_bytes(b.build([y])))
     monkeypatch.setattr(reader, "MAX_FILE_BYTES", 100)
@@ -95,7 +95,7 @@ def test_file_size_is_bounded_before_reading(tmp_path, monkeypatch):
 
 def test_input_count_rule_runs_before_the_rules_that_read_inputs():
     """A pooling node without inputs is refused by its input-count rule (its dtype rule read input 0)."""
-    b, x, y = _conv_graph()
+    b, x, y = _relu_graph()
     b.node("MaxPoolFusion", [], [("z", F32, (1, 2, 2, 2))], kernel_size=(2, 2), strides=(2, 2), pad_mode="VALID",
            pad=(0, 0, 0, 0), round_mode="FLOOR", format="NHWC", activation_type="NO_ACTIVATION")
     problems = check_graph(b.build([y, len(b.tensors) - 1]))
@@ -116,7 +116,7 @@ def test_reference_refuses_a_node_check_refuses_with_its_rule():
 
 
 def test_reference_returns_a_constant_graph_output():
-    b, x, y = _conv_graph((1, 2))
+    b, x, y = _relu_graph((1, 2))
     k = b.const("k", np.arange(3, dtype=np.float32))
     outs = run(b.build([y, k]), [np.array([[-1.0, 2.0]], np.float32)])
     assert outs[0].tolist() == [[0.0, 2.0]] and outs[1].tolist() == [0.0, 1.0, 2.0]
