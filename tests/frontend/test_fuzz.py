@@ -9,16 +9,19 @@ replays it in the foreground.
 """
 from __future__ import annotations
 
+import struct
+
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
 import fuzzing
-from conftest import SHARED, require_tool
+from conftest import MLPERF, SHARED, needs_shared, require_tool
 from micro_codegen.builder import GraphBuilder
 from micro_codegen.check import check_graph
 from micro_codegen.cli import main
 from micro_codegen.errors import ModelFileError
+from micro_codegen.importers.from_tflite import parse
 from micro_codegen.ir import DType
 from micro_codegen.ms_model import read_bytes, read_model, reader, write_bytes
 from micro_codegen.reference import run
@@ -56,6 +59,21 @@ def test_cases_are_a_function_of_seed_and_index(tmp_path):
         b.mkdir()
         ca, cb = (fuzzing.make_case(5, k, SHARED, d, build_every=120) for d in (a, b))
         assert ca.label == cb.label and ca.model.read_bytes() == cb.model.read_bytes()
+
+
+@needs_shared
+@pytest.mark.parametrize("suffix", [".ms", ".tflite"])
+def test_layout_finds_every_tensor_shape(suffix):
+    """The structure-aware mutations (dims, counts, indices, vtables) aim where the walk says."""
+    path = MLPERF / f"kws_ref_model{suffix}"
+    data = path.read_bytes()
+    lay = fuzzing.layout(data, suffix[1:])
+    shapes = sorted(struct.unpack_from(f"<{n}i", data, vec + 4) for kind, vec, n in lay.vectors if kind == "dims")
+    if suffix == ".ms":
+        assert shapes == sorted(t.shape for t in read_model(path).tensors if t.shape)
+    else:
+        assert shapes == sorted(t.shape for t in parse(data, str(path)).tensors if t.shape)
+    assert len(lay.tables) > len(shapes)
 
 
 # ---------------------------------------------------------------- what the fuzzer found
