@@ -20,7 +20,7 @@ from conftest import MLPERF, SHARED, needs_shared, require_tool
 from micro_codegen.builder import GraphBuilder
 from micro_codegen.check import check_graph
 from micro_codegen.cli import main
-from micro_codegen.errors import ModelFileError
+from micro_codegen.errors import ModelFileError, UnsupportedOpError
 from micro_codegen.importers.from_tflite import parse
 from micro_codegen.ir import DType
 from micro_codegen.ms_model import read_bytes, read_model, reader, write_bytes
@@ -122,7 +122,6 @@ def test_input_count_rule_runs_before_the_rules_that_read_inputs():
 
 def test_reference_refuses_a_node_check_refuses_with_its_rule():
     """A reference kernel failing on a malformed node gives the rule the node breaks, typed."""
-    from micro_codegen.errors import UnsupportedOpError
     b = GraphBuilder("g")
     x = b.input("x", F32, (2, 3))
     idx = b.const("i", np.array([0], np.int32))
@@ -138,3 +137,24 @@ def test_reference_returns_a_constant_graph_output():
     k = b.const("k", np.arange(3, dtype=np.float32))
     outs = run(b.build([y, k]), [np.array([[-1.0, 2.0]], np.float32)])
     assert outs[0].tolist() == [[0.0, 2.0]] and outs[1].tolist() == [0.0, 1.0, 2.0]
+
+
+@pytest.mark.parametrize("op,operands", [
+    ("TileFusion", [np.array([100000, 100000], np.int32)]),
+    ("BroadcastTo", [np.array([100000, 100000], np.int32)]),
+    ("Range", [np.array([0], np.float32), np.array([1e12], np.float32), np.array([1], np.float32)]),
+])
+def test_folding_does_not_allocate_by_operand_values(op, operands):
+    """A node folded at generation time whose output size comes from operand values (multiples,
+    a target shape, a range) is refused before the kernel allocates it (it was a MemoryError)."""
+    b = GraphBuilder("g")
+    x = b.input("x", F32, (2, 3))
+    ins = ([] if op == "Range" else [b.const("c", np.ones((2, 3), np.float32))])
+    ins += [b.const(f"k{i}", a) for i, a in enumerate(operands)]
+    y = b.node(op, ins, [("y", F32, (4, 6))], name="big")
+    z = b.node("AddFusion", [x, x], [("z", F32, (2, 3))])
+    g = read_bytes(write_bytes(b.build([y, z])), "g.ms")
+    assert [p.index for p in check_graph(g)] == [0]
+    with pytest.raises(UnsupportedOpError, match=r"'big' \(node 0\): the output would have [\d,]+ elements .*at most "
+                                                 r"16,777,216 per tensor"):
+        run(g, [np.zeros((2, 3), np.float32)])
