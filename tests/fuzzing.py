@@ -72,7 +72,8 @@ GENERATE_OPTIONS = ((), (), ("--board", "host"), ("--board", "nrf52840dk"), ("--
 
 MUTATIONS = ("truncate", "bitflip", "word", "offset", "vtable", "dims", "count", "index", "splice", "insert",
              "delete", "zero")
-GRAPH_MUTATIONS = ("shape", "dtype", "quant", "weights", "attr", "input", "output", "graph-output", "order")
+GRAPH_MUTATIONS = ("shape", "dtype", "quant", "weights", "attr", "input", "const-input", "output", "graph-output",
+                   "order")
 
 
 # ---------------------------------------------------------------- the corpus of real files
@@ -321,6 +322,33 @@ class _Chain:
                                [self._out((1, h + p[0] + p[1], w + p[2] + p[3], c), self._same_q(self.cur))],
                                padding_mode="CONSTANT")
 
+    def reshape_op(self) -> None:
+        """Transpose (H <-> W), StridedSlice, TileFusion or nearest Resize: ops whose shapes
+        come from constant operands (which the IR mutations then garble)."""
+        rng = self.rng
+        _, h, w, c = self.shape()
+        q = self._same_q(self.cur)
+        kind = int(rng.integers(4))
+        if kind == 0:
+            perm = self.b.const(f"perm{len(self.b.tensors)}", np.array([0, 2, 1, 3], np.int32))
+            self.cur = self.b.node("Transpose", [self.cur, perm], [self._out((1, w, h, c), q)])
+        elif kind == 1:
+            begin = [0, int(rng.integers(h)), int(rng.integers(w)), 0]
+            strides = [1, int(rng.integers(1, 3)), int(rng.integers(1, 3)), 1]
+            shape = [1] + [-(-(n - b0) // s0) for n, b0, s0 in zip((h, w), begin[1:3], strides[1:3])] + [c]
+            ks = [self.b.const(f"s{len(self.b.tensors)}", np.array(v, np.int32)) for v in (begin, [1, h, w, c], strides)]
+            self.cur = self.b.node("StridedSlice", [self.cur, *ks], [self._out(shape, q)], begin_mask=0, end_mask=0,
+                                   ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0)
+        elif kind == 2 and h * w <= 36:
+            m = [1, int(rng.integers(1, 3)), int(rng.integers(1, 3)), 1]
+            mult = self.b.const(f"m{len(self.b.tensors)}", np.array(m, np.int32))
+            self.cur = self.b.node("TileFusion", [self.cur, mult], [self._out((1, h * m[1], w * m[2], c), q)])
+        elif kind == 3 and h * w <= 36:
+            size = [h * int(rng.integers(1, 3)), w * int(rng.integers(1, 3))]
+            sizes = self.b.const(f"r{len(self.b.tensors)}", np.array(size, np.int32))
+            self.cur = self.b.node("Resize", [self.cur, sizes], [self._out((1, *size, c), q)], method="NEAREST",
+                                   coordinate_transform_mode="ASYMMETRIC", nearest_mode="FLOOR", format="NHWC")
+
     def head(self) -> None:
         """Reshape to 1 x N, a fully connected layer, and (half the time) a softmax."""
         rng = self.rng
@@ -344,7 +372,8 @@ class _Chain:
             self.cur = self.b.node("Softmax", [self.cur], [self._out((1, units), q)], axis=(-1,))
 
     def step(self) -> None:
-        layers = (self.conv, self.conv, self.pool, self.eltwise, self.activation, self.concat, self.pad)
+        layers = (self.conv, self.conv, self.pool, self.eltwise, self.activation, self.concat, self.pad,
+                  self.reshape_op)
         layers[int(self.rng.integers(len(layers)))]()
         self.seen.append(self.cur)
 
@@ -441,6 +470,13 @@ def mutate_graph(rng: np.random.Generator, g) -> tuple[str, object]:
         else:
             ins.append(ins[pick(ins)])
         nodes[ni] = dc.replace(n, inputs=tuple(ins))
+    elif kind == "const-input" and n.inputs:   # an activation input becomes a constant: the node folds
+        k = pick(n.inputs)
+        x = tensors[n.inputs[k]]
+        if all(d >= 0 for d in x.shape) and x.size <= 1 << 16:
+            from tiny_models import random_input
+            tensors.append(dc.replace(x, name=f"{x.name}/const", data=random_input(rng, x).tobytes()))
+            nodes[ni] = dc.replace(n, inputs=n.inputs[:k] + (len(tensors) - 1,) + n.inputs[k + 1:])
     elif kind == "output":
         outs = list(n.outputs)
         outs[pick(outs)] = pick(tensors)
