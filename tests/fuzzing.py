@@ -643,8 +643,9 @@ def case_seconds(index: int, build_every: int) -> float:
     return BUILD_SECONDS if is_build_case(index, build_every) else CASE_SECONDS
 
 
-def _worker(seed: int, shared: Path, build_every: int) -> None:
-    """Read case indices on stdin, run each in a fresh folder, write one JSON line per case."""
+def _worker(seed: int, shared: Path, build_every: int, root: Path) -> None:
+    """Read case indices on stdin, run each in a fresh folder under ``root``, write one JSON
+    line per case."""
     import resource
     proto = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)                           # anything else printed goes to stderr
@@ -654,41 +655,42 @@ def _worker(seed: int, shared: Path, build_every: int) -> None:
         raise CaseTimeout()
 
     signal.signal(signal.SIGALRM, alarm)
-    root = Path(tempfile.mkdtemp(prefix="mc-fuzz-"))
-    try:
-        for line in sys.stdin:
-            index = int(line)
-            work = root / str(index)
-            work.mkdir()
-            t0 = time.monotonic()
-            signal.setitimer(signal.ITIMER_REAL, case_seconds(index, build_every))
-            try:
-                r = run_case(seed, index, shared, work, build_every)
-            except CaseTimeout:
-                r = {"index": index, "label": "?", "outcomes": {}, "failure": "hang: over the time limit"}
-            except Exception as e:          # noqa: BLE001 - a fuzzer bug is still reported with its seed
-                r = {"index": index, "label": "?", "outcomes": {},
-                     "failure": f"fuzzer: {type(e).__name__}: {e}\n{traceback.format_exc()}"}
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-            shutil.rmtree(work, ignore_errors=True)
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-            if rss > MAX_RSS_BYTES:         # the peak only grows: a fresh worker measures the next cases
-                r["restart"] = True
-                r["failure"] = r["failure"] or f"allocation: the worker's peak memory reached {rss >> 20} MiB"
-            r["seconds"] = round(time.monotonic() - t0, 3)
-            proto.write(json.dumps(r) + "\n")
-            proto.flush()
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    for line in sys.stdin:
+        index = int(line)
+        work = root / str(index)
+        work.mkdir()
+        t0 = time.monotonic()
+        signal.setitimer(signal.ITIMER_REAL, case_seconds(index, build_every))
+        try:
+            r = run_case(seed, index, shared, work, build_every)
+        except CaseTimeout:
+            r = {"index": index, "label": "?", "outcomes": {}, "failure": "hang: over the time limit"}
+        except Exception as e:          # noqa: BLE001 - a fuzzer bug is still reported with its seed
+            r = {"index": index, "label": "?", "outcomes": {},
+                 "failure": f"fuzzer: {type(e).__name__}: {e}\n{traceback.format_exc()}"}
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        shutil.rmtree(work, ignore_errors=True)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        if rss > MAX_RSS_BYTES:         # the peak only grows: a fresh worker measures the next cases
+            r["restart"] = True
+            r["failure"] = r["failure"] or f"allocation: the worker's peak memory reached {rss >> 20} MiB"
+        r["seconds"] = round(time.monotonic() - t0, 3)
+        proto.write(json.dumps(r) + "\n")
+        proto.flush()
 
 
 class _Worker:
+    """A worker process (its own session: killing it kills its compilers and firmware too) and
+    its folder of cases, removed with it."""
+
     def __init__(self, seed: int, shared: Path, build_every: int):
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(TESTS), os.environ.get("PYTHONPATH", "")]),
                    OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+        self.root = tempfile.mkdtemp(prefix="mc-fuzz-")
         self.proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", str(seed),
-                                      str(shared), str(build_every)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      str(shared), str(build_every), self.root],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, env=env, text=True, bufsize=1,
                                      start_new_session=True)
         self.index: int | None = None
@@ -705,6 +707,7 @@ class _Worker:
         except ProcessLookupError:
             pass
         self.proc.wait()
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def run_cases(seed: int, indices, shared: Path, jobs: int = 2, build_every: int = BUILD_EVERY,
@@ -792,4 +795,4 @@ def failure_report(seed: int, results: list[dict]) -> str:
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--worker"]:
-    _worker(int(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))
+    _worker(int(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]), Path(sys.argv[5]))

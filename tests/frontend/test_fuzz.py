@@ -9,6 +9,7 @@ replays it in the foreground.
 """
 from __future__ import annotations
 
+import re
 import struct
 
 import numpy as np
@@ -158,3 +159,29 @@ def test_folding_does_not_allocate_by_operand_values(op, operands):
     with pytest.raises(UnsupportedOpError, match=r"'big' \(node 0\): the output would have [\d,]+ elements .*at most "
                                                  r"16,777,216 per tensor"):
         run(g, [np.zeros((2, 3), np.float32)])
+
+
+def test_window_attributes_are_bounded():
+    """A 1x1 conv ignores its dilation, but a dilation past int32 was accepted by check and
+    overflowed the reference's strides (seed 1017 case 4876); a pooling window from the
+    attributes is bounded before its patches are gathered."""
+    b = GraphBuilder("g")
+    x = b.input("x", F32, (1, 4, 4, 2))
+    w = b.const("w", np.ones((3, 1, 1, 2), np.float32))
+    y = b.node("Conv2DFusion", [x, w], [("y", F32, (1, 4, 4, 3))], name="conv", kernel_size=(1, 1), stride=(1, 1),
+               dilation=(1, 2**61), pad_mode="VALID", pad_list=(0, 0, 0, 0), group=1, in_channel=2, out_channel=3,
+               format="NHWC")
+    g = read_bytes(write_bytes(b.build([y])), "g.ms")
+    reason = r"dilation=\[1, 2305843009213693952\]: need two values \(h, w\) in \[1, 2147483647\]"
+    assert re.search(reason, str(check_graph(g)[0]))
+    with pytest.raises(UnsupportedOpError, match=reason):
+        run(g, [np.zeros((1, 4, 4, 2), np.float32)])
+    b = GraphBuilder("g")
+    x = b.input("x", F32, (1, 4, 4, 2))
+    y = b.node("MaxPoolFusion", [x], [("y", F32, (1, 1, 1, 2))], name="pool", kernel_size=(100000, 100000),
+               strides=(1, 1), pad_mode="SAME", pad=(0, 0, 0, 0), round_mode="FLOOR", format="NHWC",
+               activation_type="NO_ACTIVATION")
+    g = read_bytes(write_bytes(b.build([y])), "g.ms")
+    assert check_graph(g)
+    with pytest.raises(UnsupportedOpError, match="at most 16,777,216 per tensor"):
+        run(g, [np.zeros((1, 4, 4, 2), np.float32)])
