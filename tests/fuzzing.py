@@ -379,11 +379,14 @@ class _Chain:
 
 
 def random_graph(rng: np.random.Generator):
-    """A random valid int8 or fp32 graph: 1-6 layers, then a classifier head half the time."""
+    """A random valid int8 or fp32 graph: 1-6 layers (at least one node), then a classifier head
+    half the time."""
     from micro_codegen.ir import DType
     chain = _Chain(rng, DType.INT8 if rng.random() < 0.5 else DType.FLOAT32)
     for _ in range(int(rng.integers(1, 7))):
         chain.step()
+    if not chain.b.nodes:              # every layer drawn was skipped (a concat of other quantization, ...)
+        chain.conv()
     if rng.random() < 0.5:
         chain.head()
     return chain.b.build(outputs=[chain.cur])
