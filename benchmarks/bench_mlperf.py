@@ -1,12 +1,13 @@
 """Instructions per inference of the MLPerf Tiny models on the QEMU boards, against TFLM + CMSIS-NN.
 
     python3 benchmarks/bench_mlperf.py [--shared ../shared] [--boards B,...] [--models M,...]
-                                       [--nodes] [--json OUT.json]
+                                       [--nodes] [--jobs N] [--json OUT.json]
 
 Each row is one ``micro-codegen bench`` (``api.bench``): generate, cross-build with
 ``-DMC_BENCH``, run case 0 of MODEL.ms.npz in QEMU with the instruction-count plugin; exact
 guest instructions per inference, deterministic. ``match`` says whether the outputs of that case
-equal the reference (int8 exact, fp32 within 1e-5 + 1e-5*|ref|).
+equal the reference (int8 exact, fp32 within 1e-5 + 1e-5*|ref|). ``--jobs N``: N pairs at once,
+one QEMU per worker process (benchmarks/sweep.py; the counts do not depend on it).
 
 The TFLM columns are the figures issue 13 quotes (QEMU 7.2 with an instruction-count plugin,
 case 0): TFLM with CMSIS-NN kernels (int8; MVE kernels on the M55) and TFLM's reference kernels
@@ -26,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from micro_codegen import api  # noqa: E402
 from micro_codegen.errors import BoardConfigError  # noqa: E402
+from sweep import add_jobs_option, sweep  # noqa: E402  (benchmarks/sweep.py)
 
 AN386, AN547 = "qemu-mps2-an386", "qemu-mps3-an547"
 #: model -> {board: TFLM instructions per inference}, as measured for issue 13
@@ -46,33 +48,35 @@ MODELS = ["kws_ref_model", "vww_96_int8", "pretrainedResnet_quant", "ad01_int8",
 KINDS = ("conv", "depthwise", "1x1", "fc")
 
 
-def run(shared: Path, boards: list[str], models: list[str]) -> list[dict]:
-    rows = []
-    for board in boards:
-        for model in models:
-            path = shared / "models" / "mlperf_tiny" / f"{model}.ms"
-            if not path.is_file():
-                print(f"skip {model}: {path} not found", file=sys.stderr)
-                continue
-            try:
-                r = api.bench(path, board)
-            except BoardConfigError as e:            # e.g. ad01_fp32's 1 MB of weights on the an547's 512 KiB
-                print(f"skip {model} on {board}: {e}", file=sys.stderr)
-                continue
-            tflm = TFLM.get(model, {}).get(board)
-            ratio = r.total / tflm if tflm else None
-            goal = GOAL.get((board, model in FLOAT))
-            kinds = r.by_kind()
-            rows.append({"board": board, "model": model, "macs": r.macs, "instructions": r.total,
-                         "tflm_instructions": tflm, "ratio": ratio,
-                         "goal": goal, "meets_goal": None if ratio is None or goal is None else ratio <= goal,
-                         "outputs_match": r.outputs_match, "kernel_text_bytes": r.kernel_text_bytes,
-                         "arena_bytes": r.arena_bytes,
-                         "per_mac": {k: kinds[k]["instructions_per_mac"] for k in KINDS if k in kinds},
-                         "nodes": [{"node": n.index, "op": n.op, "kind": n.kind, "macs": n.macs,
-                                    "instructions": n.cost} for n in r.nodes]})
-            print(f"{board} {model}: {r.total:,}", file=sys.stderr)
-    return rows
+def run_one(shared: Path, board: str, model: str) -> dict | None:
+    """The row of ``model`` on ``board`` (None: skipped, with the reason on stderr)."""
+    path = shared / "models" / "mlperf_tiny" / f"{model}.ms"
+    if not path.is_file():
+        print(f"skip {model}: {path} not found", file=sys.stderr)
+        return None
+    try:
+        r = api.bench(path, board)
+    except BoardConfigError as e:            # e.g. ad01_fp32's 1 MB of weights on the an547's 512 KiB
+        print(f"skip {model} on {board}: {e}", file=sys.stderr)
+        return None
+    tflm = TFLM.get(model, {}).get(board)
+    ratio = r.total / tflm if tflm else None
+    goal = GOAL.get((board, model in FLOAT))
+    kinds = r.by_kind()
+    print(f"{board} {model}: {r.total:,}", file=sys.stderr)
+    return {"board": board, "model": model, "macs": r.macs, "instructions": r.total,
+            "tflm_instructions": tflm, "ratio": ratio,
+            "goal": goal, "meets_goal": None if ratio is None or goal is None else ratio <= goal,
+            "outputs_match": r.outputs_match, "kernel_text_bytes": r.kernel_text_bytes,
+            "arena_bytes": r.arena_bytes,
+            "per_mac": {k: kinds[k]["instructions_per_mac"] for k in KINDS if k in kinds},
+            "nodes": [{"node": n.index, "op": n.op, "kind": n.kind, "macs": n.macs,
+                       "instructions": n.cost} for n in r.nodes]}
+
+
+def run(shared: Path, boards: list[str], models: list[str], jobs: int = 1) -> list[dict]:
+    rows = sweep(run_one, [(shared, board, model) for board in boards for model in models], jobs)
+    return [r for r in rows if r is not None]
 
 
 def table(rows: list[dict]) -> str:
@@ -106,8 +110,9 @@ def main() -> int:
     ap.add_argument("--models", default=",".join(MODELS))
     ap.add_argument("--nodes", action="store_true", help="Also print every node's count.")
     ap.add_argument("--json", help="Write the rows to this file.")
+    add_jobs_option(ap)
     args = ap.parse_args()
-    rows = run(Path(args.shared), args.boards.split(","), args.models.split(","))
+    rows = run(Path(args.shared), args.boards.split(","), args.models.split(","), args.jobs)
     print(table(rows))
     if args.nodes:
         print(node_table(rows))

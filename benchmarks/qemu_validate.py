@@ -1,18 +1,21 @@
 """`validate` sweep on the QEMU boards: pass/fail and wall time per model and board.
 
     python3 benchmarks/qemu_validate.py [--shared ../shared] [--boards B,...] [--models M,...]
-                                        [--quick] [--json OUT.json]
+                                        [--quick] [--jobs N] [--json OUT.json]
 
-Default: the sweep of tests/test_qemu_validate.py (`-m slow`): all 9 MLPerf Tiny models on
-qemu-mps2-an386 and qemu-mps3-an547, KWS + ResNet int8 on qemu-mps2-an500 and qemu-mps2-an505.
-``--quick``: the CI subset (KWS int8 + fp32 ResNet on qemu-mps2-an386).
+Default: the sweep of tests/validate/test_qemu_validate.py (`-m slow`): all 9 MLPerf Tiny models on
+qemu-mps2-an386, qemu-mps3-an547 and qemu-netduinoplus2, KWS + ResNet int8 on qemu-mps2-an500 and
+qemu-mps2-an505.
+``--quick``: the CI subset (KWS int8 + fp32 ResNet on qemu-mps2-an386, KWS int8 on
+qemu-netduinoplus2).
 
 Each row is one ``api.validate`` (generate + cross-build + QEMU + compare every case of
 MODEL.ms.npz, default tolerances: int8 exact, fp32 1e-5 + 1e-5*|ref|). Columns: result
 (PASS, FAIL, REFUSED = the memory-fit check refused the model before building, ERROR),
 cases passed / total, the largest |diff|, the target's time per inference from its SysTick
 (virtual time under ``-icount shift=0``: 1 instruction = 1 ns) and the wall time of the
-whole step. Prints a Markdown table.
+whole step. Prints a Markdown table. ``--jobs N``: N pairs at once, one QEMU per worker process
+(benchmarks/sweep.py); the wall times then include the contention.
 """
 from __future__ import annotations
 
@@ -26,12 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from micro_codegen import api  # noqa: E402
 from micro_codegen.errors import BoardConfigError, CodegenError  # noqa: E402
+from sweep import add_jobs_option, sweep  # noqa: E402  (benchmarks/sweep.py)
 
 MLPERF = ["ad01_fp32", "ad01_int8", "kws_ref_model", "kws_ref_model_float32", "pretrainedResnet",
           "pretrainedResnet_quant", "str_ww_ref_model", "vww_96_float", "vww_96_int8"]
 SWEEP = ([("qemu-mps2-an386", m) for m in MLPERF] + [("qemu-mps3-an547", m) for m in MLPERF]
-         + [(b, m) for b in ("qemu-mps2-an500", "qemu-mps2-an505") for m in ("kws_ref_model", "pretrainedResnet_quant")])
-QUICK = [("qemu-mps2-an386", "kws_ref_model"), ("qemu-mps2-an386", "pretrainedResnet")]
+         + [(b, m) for b in ("qemu-mps2-an500", "qemu-mps2-an505") for m in ("kws_ref_model", "pretrainedResnet_quant")]
+         + [("qemu-netduinoplus2", m) for m in MLPERF])
+QUICK = [("qemu-mps2-an386", "kws_ref_model"), ("qemu-mps2-an386", "pretrainedResnet"),
+         ("qemu-netduinoplus2", "kws_ref_model")]
 
 
 def run_one(path: Path, board: str) -> dict:
@@ -77,6 +83,7 @@ def main() -> int:
     ap.add_argument("--models", help="comma-separated MLPerf model names (default: the sweep's)")
     ap.add_argument("--quick", action="store_true", help="only the CI subset")
     ap.add_argument("--json", type=Path, help="also write the rows as JSON")
+    add_jobs_option(ap)
     args = ap.parse_args()
     pairs = QUICK if args.quick else SWEEP
     if args.boards or args.models:
@@ -88,12 +95,12 @@ def main() -> int:
     if missing:
         print(f"models not found in {folder}: {', '.join(missing)}", file=sys.stderr)
         return 1
-    rows = []
     start = time.monotonic()
-    for board, model in pairs:
-        row = run_one(folder / f"{model}.ms", board)
-        rows.append(row)
-        print(f"  {board:18s} {model:24s} {row['result']:8s} {row['seconds']:6.1f} s", file=sys.stderr, flush=True)
+
+    def done(_pair, row):
+        print(f"  {row['board']:18s} {row['model']:24s} {row['result']:8s} {row['seconds']:6.1f} s",
+              file=sys.stderr, flush=True)
+    rows = sweep(run_one, [(folder / f"{model}.ms", board) for board, model in pairs], args.jobs, done)
     print(table(rows))
     print(f"\ntotal wall time {time.monotonic() - start:.0f} s")
     if args.json:

@@ -1,20 +1,19 @@
 """Library entry points (no printing). The CLI is a thin layer over these."""
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .boards import DEFAULT_BOARD, RUNNER_NAMES, parse_size  # noqa: F401  (public: the CLI's defaults and choices)
+from .boards import DEFAULT_BOARD, FARM_RUNNER, RUNNER_NAMES, parse_size  # noqa: F401  (public: CLI defaults, choices)
 from .check import Problem, check_graph
 from .compiled import MemoryOptions
 from .errors import BoardConfigError
 from .ir import Graph, Tensor
 from .manifest import read_manifest
-from .importers import load_model
+from .importers import ImportOptions, import_options, load_model  # noqa: F401  (public: ONNX import options)
 from .progress import NO_PROGRESS, Progress  # noqa: F401  (public: subclass it to hear about slow steps)
 
 
@@ -28,9 +27,7 @@ def convert(model: str | Path, output: str | Path) -> dict:
     file ``output``; return the ``convert --json`` document. The file is written next to
     ``output`` and renamed into place only after it reads back to the same IR, so a failure
     leaves no file behind."""
-    import os
-    import tempfile
-
+    from .atomic import replace_file
     from .errors import ModelFileError
     from .ms_model import read_bytes, write_bytes
 
@@ -39,18 +36,7 @@ def convert(model: str | Path, output: str | Path) -> dict:
     out = Path(output)
     if g != read_bytes(data, str(out)):   # the writer and reader must agree (a bug, not a user error)
         raise ModelFileError(f"{out}: the written model does not read back to the imported graph")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as e:
-        raise ModelFileError(f"{out}: cannot write: {e.strerror or e}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, out)
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise ModelFileError(f"{out}: cannot write: {e.strerror or e}") from None
+    replace_file(out, lambda f: f.write(data), ModelFileError)
     problems = check_graph(g)
     return {
         "model": str(model), "format": g.source_format, "output": str(out), "bytes": len(data),
@@ -364,13 +350,15 @@ def build(project_dir: str | Path, jobs: int | None = None) -> BuildResult:
 
 def run(project_dir: str | Path, cases_path: str | Path, out_path: str | Path | None = None,
         port: str | None = None, atol: float | None = None, rtol: float | None = None, progress=None,
-        runner: str | None = None, model: str | None = None):
+        runner: str | None = None, model: str | None = None, place: str | None = None,
+        coordinator: str | None = None):
     """Run every case of ``cases_path`` on the built project (validate.run.RunReport) with its
     board's runner (or ``runner``); ``port`` is the serial port / pyserial URL of a real board.
-    ``model``: which model of a project of several (its name)."""
+    ``model``: which model of a project of several (its name). ``runner="labgrid"``: on labgrid
+    place ``place`` of ``coordinator`` (HOST:PORT; default $LG_COORDINATOR, else 127.0.0.1:20408)."""
     from .validate.run import run_project
     report = run_project(project_dir, cases_path, port=port, atol=atol, rtol=rtol, progress=progress or NO_PROGRESS,
-                         runner=runner, model=model)
+                         runner=runner, model=model, place=place, coordinator=coordinator)
     if out_path is not None:
         save_outputs(out_path, report.cases)
     return report
@@ -390,9 +378,11 @@ def validate(model: str | Path, board: str = DEFAULT_BOARD, cases_path: str | Pa
              out_dir: str | Path | None = None, force: bool = False, atol: float | None = None,
              rtol: float | None = None, port: str | None = None, progress=None,
              runner: str | None = None, bind: dict | None = None, patch=None,
-             patch_overhead: float = 1.3, ram_limit: str | int | None = None, share: bool = True) -> ValidateResult:
+             patch_overhead: float = 1.3, ram_limit: str | int | None = None, share: bool = True,
+             place: str | None = None, coordinator: str | None = None) -> ValidateResult:
     """generate + build + run + compare. Without ``out_dir`` the project lives in a temporary folder.
-    ``ram_limit``: run in that much of the board's RAM (see :func:`generate`).
+    ``ram_limit``: run in that much of the board's RAM (see :func:`generate`). ``runner="labgrid"``,
+    ``place``, ``coordinator``: on a board of a labgrid farm (see :func:`run`).
 
     Inputs that only set output shapes (``fold.shape_inputs``) are bound to their value in the
     cases file (every case must have the same) unless ``bind`` gives values.
@@ -402,11 +392,11 @@ def validate(model: str | Path, board: str = DEFAULT_BOARD, cases_path: str | Pa
 
     from .boards import board_for
     from .cases import load_cases
+    from .runners.base import check_runner_choice
     from .validate.run import run_project
     progress = progress or NO_PROGRESS
     b = board_for(board, ram_limit)
-    if runner is not None and runner not in b.all_runners:
-        raise BoardConfigError(f"board '{b.name}' cannot use runner '{runner}' (its runners: {', '.join(b.all_runners)})")
+    check_runner_choice(b, runner, port, place, coordinator)     # before the work
     if port and b.is_simulated:
         raise BoardConfigError(f"board '{b.name}' is simulated (runner {b.runner}): --port is only for real boards")
     g = load(model)
@@ -426,7 +416,7 @@ def validate(model: str | Path, board: str = DEFAULT_BOARD, cases_path: str | Pa
         with progress.step("build"):
             built = build(project)
         report = run_project(project, cases_path, port=port, graph=bind_graph(g, bind), atol=atol, rtol=rtol,
-                             board=b, progress=progress, runner=runner)
+                             board=b, progress=progress, runner=runner, place=place, coordinator=coordinator)
         manifest_arena = report.hello.arena_size
     return ValidateResult(report, built, manifest_arena, Path(out_dir) if out_dir is not None else None)
 
@@ -435,7 +425,8 @@ def validate_project(models, board: str = DEFAULT_BOARD, out_dir: str | Path | N
                      names=None, separate_arenas: bool = False, atol: float | None = None, rtol: float | None = None,
                      port: str | None = None, progress=None, runner: str | None = None, patch=None,
                      patch_overhead: float = 1.3, ram_limit: str | int | None = None,
-                     share: bool = True) -> list[ValidateResult]:
+                     share: bool = True, place: str | None = None,
+                     coordinator: str | None = None) -> list[ValidateResult]:
     """Several models in one firmware: generate the project once, build it, then run each
     model on the cases beside it (``MODEL.npz``), selected over the protocol. One
     ValidateResult per model, in order (they share the build)."""
@@ -463,7 +454,7 @@ def validate_project(models, board: str = DEFAULT_BOARD, out_dir: str | Path | N
             d_atol, d_rtol = default_tolerance(g)
             report = run_project(project, c, port=port, graph=g, atol=d_atol if atol is None else atol,
                                  rtol=d_rtol if rtol is None else rtol, board=b, progress=progress, runner=runner,
-                                 model=m.prefix)
+                                 model=m.prefix, place=place, coordinator=coordinator)
             out.append(ValidateResult(report, built, report.hello.arena_size,
                                       Path(out_dir) if out_dir is not None else None))
     return out
@@ -478,6 +469,30 @@ def bench(model: str | Path | Graph, board: str = DEFAULT_BOARD, cases_path: str
     from .bench import bench as run_bench
     return run_bench(model, board, cases_path=cases_path, bind=bind, port=port, progress=progress or NO_PROGRESS,
                      memory=MemoryOptions.of(patch, patch_overhead, share))
+
+
+def debug(model: str | Path | Graph, board: str = DEFAULT_BOARD, case: int = 0, cases_path: str | Path | None = None,
+          atol: float | None = None, rtol: float | None = None, port: str | None = None, runner: str | None = None,
+          out_dir: str | Path | None = None, force: bool = False, bind: dict | None = None, progress=None,
+          patch=None, patch_overhead: float = 1.3, share: bool = True, place: str | None = None,
+          coordinator: str | None = None):
+    """Run ``model`` on ``board`` node by node and compare every node's outputs with the
+    reference interpreter's (``debug.DebugReport``: a row per node, the first divergence).
+    Inputs: case ``case`` of ``cases_path`` (default ``MODEL.npz``; seeded random values without
+    one). ``out_dir`` keeps the project; ``patch``, ``share``: see :func:`generate`;
+    ``runner="labgrid"``, ``place``, ``coordinator``: see :func:`run`."""
+    from .boards import board_for
+    from .cases import cases_beside
+    from .debug import debug as run_debug
+    b = board_for(board)
+    g = model if isinstance(model, Graph) else load(model)
+    if cases_path is None and not isinstance(model, Graph):
+        cases_path = cases_beside(model)
+    d_atol, d_rtol = default_tolerance(g)
+    return run_debug(g, b, d_atol if atol is None else atol, d_rtol if rtol is None else rtol, case=case,
+                     cases_path=cases_path, port=port, runner=runner,
+                     memory=MemoryOptions.of(patch, patch_overhead, share), bind=bind, out_dir=out_dir,
+                     force=force, progress=progress or NO_PROGRESS, place=place, coordinator=coordinator)
 
 
 # ---------------------------------------------------------------- boards / fit / flash
@@ -589,13 +604,16 @@ class FlashResult:
     log: str = ""
 
 
-def flash(project_dir: str | Path, runner: str | None = None, dry_run: bool = False) -> FlashResult:
-    """Flash the built image of a generated project onto its (real) board with openocd or pyocd.
+def flash(project_dir: str | Path, runner: str | None = None, dry_run: bool = False, place: str | None = None,
+          coordinator: str | None = None) -> FlashResult:
+    """Flash the built image of a generated project onto its (real) board with openocd or pyocd,
+    or (``runner="labgrid"``) onto the board of labgrid place ``place`` through its debug probe.
 
     Builds nothing. ``dry_run`` returns the exact command without running it (the image and
     the program need not exist)."""
     from .boards import board_for
     from .runners import get_runner
+    from .runners.farm import LabgridRunner
     from .runners.flash import FlashRunner
     project_dir = Path(project_dir)
     manifest = read_manifest(project_dir)
@@ -606,9 +624,9 @@ def flash(project_dir: str | Path, runner: str | None = None, dry_run: bool = Fa
         raise BoardConfigError(f"board '{b.name}' is simulated (runner {b.runner}), there is nothing to flash; "
                                f"use `micro-codegen run` or `validate`")
     image = project_dir / manifest["executable"]
-    r = get_runner(b, project_dir, image, runner=runner)
-    if not isinstance(r, FlashRunner):
-        raise BoardConfigError(f"runner '{r.name}' of board '{b.name}' does not flash (use openocd or pyocd)")
+    r = get_runner(b, project_dir, image, runner=runner, place=place, coordinator=coordinator)
+    if not isinstance(r, (FlashRunner, LabgridRunner)):
+        raise BoardConfigError(f"runner '{r.name}' of board '{b.name}' does not flash (use openocd, pyocd or labgrid)")
     if not dry_run and not image.is_file():
         from .errors import ToolchainError
         raise ToolchainError(f"{image}: no firmware image; run `micro-codegen build {project_dir}` first")
@@ -617,7 +635,7 @@ def flash(project_dir: str | Path, runner: str | None = None, dry_run: bool = Fa
 
 
 # ---------------------------------------------------------------- for front ends (the CLI imports only api)
-# Also public here: DEFAULT_BOARD and RUNNER_NAMES (from boards), Progress and NO_PROGRESS (from progress).
+# Also public here: DEFAULT_BOARD, RUNNER_NAMES and FARM_RUNNER (from boards), Progress and NO_PROGRESS (from progress).
 
 def plan_text(mp) -> str:
     """The memory plan of :func:`memory_plan` as text: summary line (with the lower bound of

@@ -15,7 +15,6 @@ outputs matched (the fast paths must stay exact).
 """
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +26,7 @@ from .compiled import CompiledModel, MemoryOptions
 from .errors import BoardConfigError, ToolchainError, ValidationError
 from .ir import DType, Graph
 from .progress import NO_PROGRESS, Progress
-from .toolchain import SizeSummary, require
+from .toolchain import TOOL_TIMEOUT, SizeSummary, require, run_tool
 
 MAC_OPS = ("Conv2DFusion", "FullConnection", "MatMulFusion", "Conv2dTransposeFusion")
 
@@ -189,7 +188,7 @@ def bench_case(g: Graph, cases_path: str | Path | None, bound) -> tuple[Case, st
 
 def _symbols(nm: str, path: Path) -> dict[str, tuple[int, int, str]]:
     """{name: (address, size, type)} of the defined symbols of an object or image (``nm -S``)."""
-    p = subprocess.run([nm, "-S", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = run_tool([nm, "-S", str(path)], TOOL_TIMEOUT)
     if p.returncode != 0:
         raise ToolchainError(f"{nm} -S {path} failed: {p.stderr.strip()}")
     out = {}

@@ -26,13 +26,22 @@ Keys (``*`` = required)::
     semihosting   bool        QEMU/debugger semihosting available (exit codes, file reads)
     dwt_cyccnt    bool        DWT cycle counter usable (not in QEMU)
     caches        any         cache set-up (board templates interpret it)
+    systick_in_sleep  bool    SysTick keeps counting while the core sleeps in WFI (default true); false
+                              (nRF52: the CPU clock stops) makes timed waits poll instead of sleeping
+    stack_guard   str         "msplim" (v8-M cores, their default), "mpu" (Cortex-M3/M4/M7, their default:
+                              a no-access MPU region over the lowest 256 B of the stack) or "none"
     heap_size, stack_size, irq_count   int
     [[memory]]    name* str, origin* int, length* int, kind str ("ram" | "flash" | "weights"),
                   sections [str]
     [uart]        kind* str (UART_KINDS), base* int, clock int, clock_hz int, baud int, irq int,
                   tx_pin / rx_pin int|str (pin number or name), af int (pin alternate function)
-    [qemu]        machine* str, cpu str, args [str]
+    [qemu]        machine* str, cpu str, args [str], settle_ms int (wait after connecting to the UART
+                  before sending: for UART models that drop bytes until the firmware enables them)
     [runner_args] <runner> = [str]
+    [[image_words]]    name* str, address* int, value* int: 32-bit words the image places at fixed
+                  addresses outside the memory regions (nRF52 UICR); the flash tool writes them with it
+    [[startup_writes]] name* str, address* int, value* int, if_address int, if_at_least int: register
+                  writes Reset_Handler does first (only when the word at if_address >= if_at_least)
 
 Addresses and sizes are TOML integers (``origin = 0x20000000``, not a string). A file that is not
 valid TOML is reported with the line and the key on it.
@@ -66,8 +75,12 @@ CORES = ("host", "cortex-m0", "cortex-m0plus", "cortex-m3", "cortex-m4", "cortex
          "cortex-m35p", "cortex-m55", "cortex-m85")
 RUNNER_NAMES = ("host", "qemu", "openocd", "pyocd")      # runners/ registers these
 SIMULATED_RUNNERS = ("host", "qemu")
+FARM_RUNNER = "labgrid"      # runners/farm.py: any QEMU or real board on a labgrid place; never a board's own runner
 MEMORY_KINDS = ("ram", "flash", "weights")
-UART_KINDS = ("cmsdk", "nrf_uarte", "stm32_usart")       # templates/c/cortex_m/board_uart_<kind>.c.j2
+UART_KINDS = ("cmsdk", "nrf_uarte", "stm32_usart", "stm32f4_usart")  # templates/c/cortex_m/board_uart_<kind>.c.j2
+#: stack_guard -> the cores that have it (templates/c/cortex_m/board_startup.c.j2)
+STACK_GUARDS = {"msplim": ("cortex-m23", "cortex-m33", "cortex-m35p", "cortex-m55", "cortex-m85"),
+                "mpu": ("cortex-m3", "cortex-m4", "cortex-m7"), "none": CORES}
 
 
 def _str(v):
@@ -104,14 +117,18 @@ _TOP = {
     "runners": (_str_list, False), "sources": (_str_list, False), "templates": (_str_list, False),
     "cpu_hz": (_int, False), "semihosting": (_bool, False), "dwt_cyccnt": (_bool, False), "caches": (_any, False),
     "heap_size": (_int, False), "stack_size": (_int, False), "irq_count": (_int, False),
+    "systick_in_sleep": (_bool, False), "stack_guard": (_str, False),
 }
 _MEMORY = {"name": (_str, True), "origin": (_int, True), "length": (_int, True), "kind": (_str, False),
            "sections": (_str_list, False)}
 _UART = {"kind": (_str, True), "base": (_int, True), "clock": (_int, False), "clock_hz": (_int, False),
          "baud": (_int, False), "irq": (_int, False), "tx_pin": (_int_or_str, False),
          "rx_pin": (_int_or_str, False), "af": (_int, False)}
-_QEMU = {"machine": (_str, True), "cpu": (_str, False), "args": (_str_list, False)}
-_TABLES = ("memory", "uart", "qemu", "runner_args")
+_QEMU = {"machine": (_str, True), "cpu": (_str, False), "args": (_str_list, False), "settle_ms": (_int, False)}
+_WORD = {"name": (_str, True), "address": (_int, True), "value": (_int, True)}
+_WRITE = dict(_WORD, if_address=(_int, False), if_at_least=(_int, False))
+_WORD_LISTS = {"image_words": _WORD, "startup_writes": _WRITE}
+_TABLES = ("memory", "uart", "qemu", "runner_args") + tuple(_WORD_LISTS)
 
 
 @dataclass(frozen=True)
@@ -209,6 +226,21 @@ def _one_of(path: Path, key: str, value: str, allowed: tuple[str, ...], what: st
         raise BoardConfigError(f"{path}: key '{key}' has unknown {what} {value!r} (known: {', '.join(allowed)})")
 
 
+def _check_words(path: Path, key: str, words, schema: dict) -> None:
+    """``[[image_words]]`` / ``[[startup_writes]]``: tables of 32-bit words at word-aligned addresses."""
+    if not isinstance(words, list) or not all(isinstance(w, dict) for w in words):
+        raise BoardConfigError(f"{path}: key '{key}' must be an array of tables ([[{key}]])")
+    for i, w in enumerate(words):
+        _check_table(path, f"{key}[{i}].", w, schema)
+        for field_ in ("address", "value", "if_address", "if_at_least"):
+            if field_ in w and not 0 <= w[field_] <= 0xFFFFFFFF:
+                raise BoardConfigError(f"{path}: key '{key}[{i}].{field_}' must be a 32-bit value; got {w[field_]:#x}")
+        if w["address"] % 4:
+            raise BoardConfigError(f"{path}: key '{key}[{i}].address' must be word-aligned; got {w['address']:#x}")
+        if ("if_address" in w) != ("if_at_least" in w):
+            raise BoardConfigError(f"{path}: key '{key}[{i}]' needs both if_address and if_at_least, or neither")
+
+
 def parse_board(path: str | Path, doc: dict[str, Any]) -> Board:
     """Check ``doc`` (a parsed board.toml) against the schema and build a :class:`Board`."""
     path = Path(path)
@@ -235,6 +267,8 @@ def parse_board(path: str | Path, doc: dict[str, Any]) -> Board:
             if not isinstance(doc[key], dict):
                 raise BoardConfigError(f"{path}: key '{key}' must be a table ([{key}])")
             _check_table(path, f"{key}.", doc[key], schema)
+    for key, schema in _WORD_LISTS.items():
+        _check_words(path, key, doc.get(key, []), schema)
     runner_args = doc.get("runner_args", {})
     if not isinstance(runner_args, dict) or not all(_str_list(v) for v in runner_args.values()):
         raise BoardConfigError(f"{path}: key 'runner_args' must be a table of string lists")
@@ -247,6 +281,11 @@ def parse_board(path: str | Path, doc: dict[str, Any]) -> Board:
         _one_of(path, f"runner_args.{r}", r, RUNNER_NAMES, "runner")
     if "uart" in doc:
         _one_of(path, "uart.kind", doc["uart"]["kind"], UART_KINDS, "UART kind")
+    if "stack_guard" in doc:
+        _one_of(path, "stack_guard", doc["stack_guard"], tuple(STACK_GUARDS), "stack guard")
+        if doc["core"] not in STACK_GUARDS[doc["stack_guard"]]:
+            raise BoardConfigError(f"{path}: key 'stack_guard' = {doc['stack_guard']!r} needs one of the cores "
+                                   f"{', '.join(STACK_GUARDS[doc['stack_guard']])}; core is {doc['core']!r}")
     for key in ("stack_size", "heap_size", "cpu_hz"):
         if key in doc and doc[key] < 0:
             raise BoardConfigError(f"{path}: key '{key}' must be >= 0; got {doc[key]}")

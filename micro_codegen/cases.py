@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .atomic import replace_file
 from .errors import CasesFileError
 from .ir import Graph
 
@@ -137,7 +138,8 @@ def save_outputs(path: str | Path, results: list[tuple[int, list[np.ndarray]]]) 
         else:
             for t, o in enumerate(outs):
                 arrays[f"output_{k}_{t}"] = o
-    np.savez(path, **arrays)
+    path = str(path) if str(path).endswith(".npz") else f"{path}.npz"      # as np.savez names it
+    replace_file(path, lambda f: np.savez(f, **arrays), CasesFileError)
 
 
 @dataclass
@@ -145,7 +147,7 @@ class Comparison:
     passed: bool
     max_abs_diff: float
     mismatches: int
-    worst: list[tuple[int, float, float]]  # (flat index, expected, got) of the worst elements
+    worst: list[tuple[int, float, float]]  # (flat index, expected, got) of the worst mismatches
 
 
 def compare(got: np.ndarray, expected: np.ndarray, atol: float = ATOL, rtol: float = RTOL) -> Comparison:
@@ -164,8 +166,9 @@ def compare(got: np.ndarray, expected: np.ndarray, atol: float = ATOL, rtol: flo
         gd, ed = g.astype(np.int64), e.astype(np.int64)
         diff = np.abs(gd - ed).astype(np.float64)
         bad = diff != 0
-    order = np.argsort(-diff, kind="stable")[:5]
-    worst = [(int(i), float(ed[i]), float(gd[i])) for i in order if bad[i]]
+    bad_at = np.flatnonzero(bad)
+    order = bad_at[np.argsort(-diff[bad_at], kind="stable")[:5]]
+    worst = [(int(i), float(ed[i]), float(gd[i])) for i in order]
     return Comparison(not bad.any(), float(diff.max()) if diff.size else 0.0, int(bad.sum()), worst)
 
 

@@ -9,6 +9,7 @@ import contextlib
 import functools
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -104,6 +105,41 @@ def _patch_line(patch, spec) -> str:
     return "patch: none (no patch makes the arena smaller)" if spec not in (None, "off") else "patch: off"
 
 
+def _parse_input_shapes(ctx, param, items) -> dict | None:
+    """``--input-shape NAME:D1,D2,...`` (repeatable) -> {name: dims}."""
+    out = {}
+    for item in items or ():
+        name, sep, text = item.rpartition(":")
+        try:
+            dims = tuple(int(d) for d in text.split(","))
+        except ValueError:
+            dims = ()
+        if not sep or not name or not dims or min(dims) < 1:
+            raise click.BadParameter(f"'{item}': expected NAME:D1,D2,... with positive dimensions",
+                                     ctx=ctx, param=param)
+        out[name] = dims
+    return out or None
+
+
+def _import_opts(f):
+    """``--input-layout`` and ``--input-shape`` (how an .onnx MODEL is imported): the command
+    runs inside ``importers.import_options``."""
+
+    @functools.wraps(f)
+    def command(*args, input_layout, input_shapes, **kwargs):
+        with api.import_options(api.ImportOptions(input_layout, input_shapes)):
+            return f(*args, **kwargs)
+
+    command = click.option("--input-shape", "input_shapes", multiple=True, callback=_parse_input_shapes,
+                           metavar="NAME:D1,D2,...",
+                           help="ONNX models: the static shape of an input whose shape is dynamic "
+                                "(repeatable).")(command)
+    return click.option("--input-layout", "input_layout", type=click.Choice(["nchw", "nhwc"]), default="nchw",
+                        show_default=True,
+                        help="ONNX models: nchw keeps 4-D inputs and outputs in their ONNX shape (the body "
+                             "runs NHWC, Transposes at the edges); nhwc makes them NHWC.")(command)
+
+
 def _board_opt(default=None):
     return click.option("--board", "board", default=default, show_default=default is not None,
                         help="Board name (boards/<name>/board.toml) or path to a board.toml.")
@@ -143,6 +179,13 @@ def main(ctx, debug):
     Every MODEL may also be a .tflite or .onnx file (recognised by content): it is imported
     into the same graph the official converter writes; `convert` saves that as a .ms."""
     ctx.ensure_object(dict)["debug"] = debug
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
+
+
+def _terminate(signum, frame):
+    """SIGTERM unwinds like Ctrl-C: temporary folders are removed, QEMU and other children stopped."""
+    raise SystemExit(128 + signum)
 
 
 # ---------------------------------------------------------------- convert
@@ -151,6 +194,7 @@ def main(ctx, debug):
 @_model_arg()
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .ms file to write.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_import_opts
 def convert(model, output, as_json):
     """Convert MODEL (.tflite or .onnx) to a MindSpore Lite .ms file.
 
@@ -183,6 +227,7 @@ def _fmt_shape(shape) -> str:
 @main.command()
 @_model_arg()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_import_opts
 def inspect(model, as_json):
     """Summarise MODEL: inputs, outputs, nodes in order, weight bytes."""
     g = api.load(model)
@@ -218,6 +263,7 @@ def inspect(model, as_json):
 @_separate_arenas_opt()
 @_bind_opt()
 @_memory_opts
+@_import_opts
 def check(models, board, ram_limit, as_json, separate_arenas, bind, memory):
     """Check that every node of MODEL(S) is supported; exit 1 if any is not.
 
@@ -330,6 +376,7 @@ def _echo_case(index: int, passed, max_abs_diff, comparisons, ran_text: str) -> 
               help="Write every tensor of every case to DIR/case_<k>.npz (keys t<index>) + DIR/tensors.json.")
 @click.option("--atol", type=float, default=None, help="Absolute tolerance for float outputs (default 1e-5).")
 @click.option("--rtol", type=float, default=None, help="Relative tolerance for float outputs (default 1e-5).")
+@_import_opts
 def infer(model, cases_path, output, dump_tensors, atol, rtol):
     """Run MODEL on every case with the numpy reference interpreter.
 
@@ -361,6 +408,7 @@ def infer(model, cases_path, output, dump_tensors, atol, rtol):
 @_separate_arenas_opt()
 @_bind_opt()
 @_memory_opts
+@_import_opts
 def plan(models, as_json, as_text, svg_path, board, ram_limit, separate_arenas, bind, memory):
     """Static memory plan of MODEL's arena: tensors and scratch, planned jointly.
 
@@ -473,6 +521,7 @@ def _plan_project(models, as_json, as_text, svg_path, board, ram_limit, separate
 @_ram_limit_opt()
 @_bind_opt()
 @_memory_opts
+@_import_opts
 def generate(models, board, out_dir, names, force, separate_arenas, app, ram_limit, bind, memory):
     """Write the standalone C project of MODEL(S) for a board into DIR.
 
@@ -566,8 +615,18 @@ def _progress(flag: bool | None):
 
 
 def _runner_opt():
-    return click.option("--runner", type=click.Choice(api.RUNNER_NAMES), default=None,
-                        help="Runner (default: the board's; real boards: openocd or pyocd flashes, then --port).")
+    return click.option("--runner", type=click.Choice(api.RUNNER_NAMES + (api.FARM_RUNNER,)), default=None,
+                        help="Runner (default: the board's; real boards: openocd or pyocd flashes, then --port; "
+                             "labgrid: the board on a labgrid place, with --place).")
+
+
+def _farm_opts(f):
+    """``--place NAME`` and ``--coordinator HOST:PORT`` of ``--runner labgrid``."""
+    f = click.option("--coordinator", default=None, metavar="HOST:PORT",
+                     help="With --runner labgrid: the labgrid coordinator (default: $LG_COORDINATOR, "
+                          "else 127.0.0.1:20408).")(f)
+    return click.option("--place", default=None, metavar="NAME",
+                        help="With --runner labgrid: the labgrid place to acquire (released afterwards).")(f)
 
 
 def _progress_opt():
@@ -602,16 +661,18 @@ def _port_opt():
 @click.option("--atol", type=float, default=None, help="Absolute tolerance for float outputs (default 1e-5).")
 @click.option("--rtol", type=float, default=None, help="Relative tolerance for float outputs (default 1e-5).")
 @_runner_opt()
+@_farm_opts
 @_progress_opt()
 @click.option("--model", "model", default=None,
               help="A project of several models: the one to run (its name, as in `generate --name`).")
-def run(project_dir, cases_path, output, port, atol, rtol, runner, progress, model):
+def run(project_dir, cases_path, output, port, atol, rtol, runner, place, coordinator, progress, model):
     """Run a built project on its board, feeding every case over the protocol.
 
     The board's runner starts it: a host process, QEMU, or (real boards, with --port) the
-    board's flash tool followed by its serial port."""
+    board's flash tool followed by its serial port; --runner labgrid --place NAME: the board
+    of a labgrid place (acquired, flashed, released)."""
     report = api.run(project_dir, cases_path, output, port=port, atol=atol, rtol=rtol, progress=_progress(progress),
-                     runner=runner, model=model)
+                     runner=runner, model=model, place=place, coordinator=coordinator)
     _print_cases(report)
     compared = [c for c in report.cases if c.passed is not None]
     if output:
@@ -635,13 +696,15 @@ def run(project_dir, cases_path, output, port, atol, rtol, runner, progress, mod
 @click.option("--atol", type=float, default=None, help="Absolute tolerance for float outputs (default 1e-5).")
 @click.option("--rtol", type=float, default=None, help="Relative tolerance for float outputs (default 1e-5).")
 @_runner_opt()
+@_farm_opts
 @_progress_opt()
 @_ram_limit_opt()
 @_separate_arenas_opt()
 @_bind_opt()
 @_memory_opts
-def validate(models, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress, ram_limit,
-             separate_arenas, bind, memory):
+@_import_opts
+def validate(models, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, place, coordinator,
+             progress, ram_limit, separate_arenas, bind, memory):
     """Generate, build and run MODEL on a board and compare its outputs with the cases.
 
     int8 outputs must match exactly, float outputs within atol + rtol*|expected|.
@@ -651,14 +714,18 @@ def validate(models, board, cases_path, out_dir, force, port, as_json, atol, rto
     --bind gives it.
 
     Several models: one firmware holding them all (as `generate A.ms B.ms`), each model run on
-    the cases beside it (MODEL.npz); exit 0 iff every case of every model passes."""
+    the cases beside it (MODEL.npz); exit 0 iff every case of every model passes.
+
+    --runner labgrid --place NAME [--coordinator HOST:PORT]: the board of a labgrid place
+    (acquired, flashed through its debug probe or, QEMU boards, booted; always released)."""
+    farm = dict(place=place, coordinator=coordinator)
     if len(models) > 1:
         _validate_project(models, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress,
-                          ram_limit, separate_arenas, bind, memory)
+                          ram_limit, separate_arenas, bind, memory, farm)
         return
     model = models[0]
     r = api.validate(model, board, cases_path, out_dir=out_dir, force=force, atol=atol, rtol=rtol, port=port,
-                     progress=_progress(progress), runner=runner, bind=bind, ram_limit=ram_limit, **memory)
+                     progress=_progress(progress), runner=runner, bind=bind, ram_limit=ram_limit, **memory, **farm)
     report = r.report
     if as_json:
         _json_out(report.to_json())
@@ -671,13 +738,13 @@ def validate(models, board, cases_path, out_dir, force, port, as_json, atol, rto
 
 
 def _validate_project(models, board, cases_path, out_dir, force, port, as_json, atol, rtol, runner, progress,
-                      ram_limit, separate_arenas, bind, memory):
+                      ram_limit, separate_arenas, bind, memory, farm):
     if bind or cases_path:
         raise click.UsageError(f"{'--bind' if bind else '--cases'} applies to one model (several models: each "
                                f"runs the cases beside it, MODEL.npz)")
     results = api.validate_project(list(models), board, out_dir=out_dir, force=force, separate_arenas=separate_arenas,
                                    atol=atol, rtol=rtol, port=port, progress=_progress(progress), runner=runner,
-                                   ram_limit=ram_limit, **memory)
+                                   ram_limit=ram_limit, **memory, **farm)
     if as_json:
         _json_out({"models": [dict(r.report.to_json(), model=m) for m, r in zip(models, results)]})
     else:
@@ -701,6 +768,7 @@ def _validate_project(models, board, cases_path, out_dir, force, port, as_json, 
 @_progress_opt()
 @_bind_opt()
 @_memory_opts
+@_import_opts
 def bench(model, board, cases_path, port, as_json, progress, bind, memory):
     """Cost of one inference of MODEL on a board, per node.
 
@@ -716,6 +784,47 @@ def bench(model, board, cases_path, port, as_json, progress, bind, memory):
         return
     for line in r.table():
         click.echo(line)
+
+
+@main.command()
+@_model_arg()
+@_board_opt(api.DEFAULT_BOARD)
+@click.option("--case", "case", type=int, default=0, show_default=True, help="The case of CASES.npz to run.")
+@click.option("--cases", "cases_path", default=None, type=click.Path(dir_okay=False),
+              help="CASES.npz (default: MODEL.npz beside the model; without one, seeded random inputs).")
+@click.option("-o", "--output", "out_dir", default=None, type=click.Path(file_okay=False),
+              help="Keep the generated project in this folder (debug image in build-debug/).")
+@click.option("--force", is_flag=True, help="Replace a non-empty -o folder holding a generated project.")
+@_port_opt()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+@click.option("--atol", type=float, default=None, help="Absolute tolerance for float tensors (default 1e-5).")
+@click.option("--rtol", type=float, default=None, help="Relative tolerance for float tensors (default 1e-5).")
+@_runner_opt()
+@_farm_opts
+@_progress_opt()
+@_bind_opt()
+@_memory_opts
+@_import_opts
+def debug(model, board, case, cases_path, out_dir, force, port, as_json, atol, rtol, runner, place, coordinator,
+          progress, bind, memory):
+    """Run MODEL on a board node by node and compare every tensor with the reference.
+
+    The project is generated as `generate` makes it and built with debug tensor access; the
+    firmware runs one node at a time and the host reads each node's outputs right after it
+    ran (so in-place and zero-copy memory still holds them) and compares them with the
+    reference interpreter's: integers exactly, floats within atol + rtol*|ref|. Prints a row
+    per node and the first diverging node with its largest difference (element and both
+    values); exit 1 if any node diverges."""
+    r = api.debug(model, board, case=case, cases_path=cases_path, atol=atol, rtol=rtol, port=port, runner=runner,
+                  out_dir=out_dir, force=force, bind=bind, progress=_progress(progress), place=place,
+                  coordinator=coordinator, **memory)
+    if as_json:
+        _json_out(r.to_json())
+    else:
+        for line in r.lines():
+            click.echo(line)
+    if not r.passed:
+        sys.exit(1)
 
 
 # ---------------------------------------------------------------- boards / flash
@@ -751,15 +860,17 @@ def boards(as_json):
 
 @main.command()
 @click.argument("project_dir", type=click.Path(file_okay=False, exists=True))
-@click.option("--runner", type=click.Choice(["openocd", "pyocd"]), default=None,
-              help="Flash tool (default: the board's runner).")
+@click.option("--runner", type=click.Choice(["openocd", "pyocd", api.FARM_RUNNER]), default=None,
+              help="Flash tool (default: the board's runner); labgrid: through the debug probe of --place.")
+@_farm_opts
 @click.option("--dry-run", is_flag=True, help="Print the exact command (shell-quoted) and run nothing.")
-def flash(project_dir, runner, dry_run):
-    """Flash the built firmware of PROJECT_DIR onto its real board (openocd or pyocd).
+def flash(project_dir, runner, place, coordinator, dry_run):
+    """Flash the built firmware of PROJECT_DIR onto its real board (openocd or pyocd, or with
+    --runner labgrid --place NAME the board of a labgrid place, by OpenOCD on its exporter).
 
     Builds nothing: run `micro-codegen build DIR` first. The board comes from DIR/manifest.json."""
     import shlex
-    r = api.flash(project_dir, runner=runner, dry_run=dry_run)
+    r = api.flash(project_dir, runner=runner, dry_run=dry_run, place=place, coordinator=coordinator)
     if dry_run:
         click.echo(shlex.join(r.argv))
         if not r.image.is_file():

@@ -1,11 +1,19 @@
 """Compilers and build tools: find them, run make, summarise the built image's sizes.
 
 A missing program raises :class:`ToolchainError` with the command that installs it.
+
+Every program micro_codegen starts (make and the compilers under it, size, nm, gcc for the
+QEMU plugin, QEMU, OpenOCD/pyOCD, the host build of a project) runs in its own process
+group (session) with a time limit; on a timeout, an error or an interrupt (Ctrl-C) the whole
+group is stopped -- SIGTERM, then SIGKILL after :data:`KILL_GRACE` seconds -- so no compiler
+or emulator a tool started outlives it. :func:`run_tool` does it for programs that run to
+completion, :func:`kill_group` for the long-lived ones (runners).
 """
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +65,53 @@ def require(program: str) -> str:
     return path
 
 
+KILL_GRACE = 2.0        # s between SIGTERM and SIGKILL for a process group
+TOOL_TIMEOUT = 60.0     # s for a quick tool (size, nm)
+
+
+def kill_group(proc: subprocess.Popen, grace: float = KILL_GRACE) -> None:
+    """Stop ``proc`` (started with ``start_new_session=True``) and every process of its group:
+    SIGTERM to the group, up to ``grace`` seconds for ``proc`` to exit, then SIGKILL to whatever
+    is left of the group; ``proc`` is reaped. Nothing is signalled if ``proc`` had already been
+    reaped (its id may belong to another process by then)."""
+    if proc.returncode is not None:
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            break                                  # the group is gone
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
+
+
+def run_tool(argv: list[str], timeout: float, what: str | None = None, merge_stderr: bool = False,
+             hint: str | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """Run ``argv`` to completion in its own process group, stdout/stderr captured as text
+    (stderr into stdout with ``merge_stderr``), stdin closed. After ``timeout`` seconds, or on
+    any exception (KeyboardInterrupt included), the whole group is killed; a timeout raises
+    ToolchainError naming ``what`` (default: the program), with ``hint``."""
+    stderr = subprocess.STDOUT if merge_stderr else subprocess.PIPE
+    with subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, text=True,
+                          start_new_session=True, **kwargs) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            kill_group(proc)
+            try:
+                proc.communicate(timeout=KILL_GRACE)    # a process that left the group may hold the pipes
+            except subprocess.TimeoutExpired:
+                pass
+            raise ToolchainError(f"{what or os.path.basename(argv[0])} took longer than {timeout:g} s: "
+                                 f"stopped it and every process it started", hint=hint) from None
+        except BaseException:
+            kill_group(proc)
+            raise
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
+
+
 def _tail(text: str, lines: int = 30) -> str:
     rows = text.strip().splitlines()
     return "\n".join(rows[-lines:])
@@ -64,15 +119,13 @@ def _tail(text: str, lines: int = 30) -> str:
 
 def make(project_dir: str | Path, targets: tuple[str, ...] = (), variables: dict[str, str] | None = None,
          jobs: int | None = None, timeout: float = 900.0) -> str:
-    """Run ``make`` in ``project_dir``; return its output. Failure -> ToolchainError with the tail of it."""
+    """Run ``make`` in ``project_dir`` (killed with its compilers after ``timeout`` s); return its
+    output. Failure -> ToolchainError with the tail of it."""
     make_path = require("make")
     args = [make_path, "-C", str(project_dir), f"-j{jobs or min(os.cpu_count() or 1, 16)}"]
     args += [f"{k}={v}" for k, v in sorted((variables or {}).items())]
     args += list(targets)
-    try:
-        p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise ToolchainError(f"make in {project_dir} took longer than {timeout:.0f} s") from None
+    p = run_tool(args, timeout, what=f"make in {project_dir}", merge_stderr=True)
     if p.returncode != 0:
         raise ToolchainError(f"make in {project_dir} failed (exit {p.returncode}):\n{_tail(p.stdout)}")
     return p.stdout
@@ -136,7 +189,7 @@ def parse_size_sysv(output: str) -> SizeSummary:
 
 def size_summary(image: str | Path, tc: Toolchain) -> SizeSummary:
     size = require(tc.size)
-    p = subprocess.run([size, "-A", str(image)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = run_tool([size, "-A", str(image)], TOOL_TIMEOUT)
     if p.returncode != 0:
         raise ToolchainError(f"{tc.size} -A {image} failed: {p.stderr.strip()}")
     return parse_size_sysv(p.stdout)

@@ -18,8 +18,32 @@ OP_FAMILIES = SHARED / "models" / "op_families"
 MLPERF_MODELS = ["ad01_fp32", "ad01_int8", "kws_ref_model", "kws_ref_model_float32", "pretrainedResnet",
                  "pretrainedResnet_quant", "str_ww_ref_model", "vww_96_float", "vww_96_int8"]
 
-needs_shared = pytest.mark.skipif(not MLPERF.is_dir(),
-                                  reason=f"reference models not found at {SHARED} (../shared beside the repo)")
+#: every shared model set the tests read: a test skips without its set, except in CI (CI=true),
+#: where a missing set fails it (.ci/run also checks them all before running pytest)
+SHARED_SETS = {"mlperf_tiny": MLPERF, "seed_arch": SEED_ARCH, "onnx_ops": ONNX_OPS, "op_families": OP_FAMILIES}
+IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def skip_unless_shared(path: Path, module: bool = False) -> None:
+    """Skip the calling test (``module``: the whole test module, at import) when ``path``, a
+    shared model set or a file in one, is missing; in CI fail instead, with the same reason."""
+    if path.exists():
+        return
+    reason = f"shared models not found: {path} (../shared beside the repo, or set MICRO_CODEGEN_SHARED)"
+    if IN_CI:
+        pytest.fail(f"{reason}; CI needs every shared set ({', '.join(SHARED_SETS)})", pytrace=False)
+    pytest.skip(reason, allow_module_level=module)
+
+
+@pytest.fixture
+def mlperf_models() -> Path:
+    """The MLPerf Tiny folder (skip without it; fail in CI)."""
+    skip_unless_shared(MLPERF)
+    return MLPERF
+
+
+#: decorator / ``pytestmark`` of the tests that read the MLPerf Tiny models
+needs_shared = pytest.mark.usefixtures("mlperf_models")
 
 
 def shared_models(folder: Path) -> list[Path]:
@@ -63,6 +87,15 @@ def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite tests/codegen/golden/, README's supported-operators table and "
                           "nnacl_subset/README.md's kernel table from the current code (review the diff, then commit)")
+    hw = parser.getgroup("hardware", "hardware tier (pytest -m hardware; tests/hardware/, README "
+                                     "'Testing on a real board')")
+    hw.addoption("--board", default=None, metavar="B",
+                 help="board to flash and validate on: a real board (nrf52840dk, stm32f746g-disco) with --port, "
+                      "or a QEMU board (no --port); without it the hardware tests are skipped")
+    hw.addoption("--port", default=None, metavar="P",
+                 help="the real board's serial port (/dev/ttyACM0) or a pyserial URL (rfc2217://host:4000)")
+    hw.addoption("--runner", default=None, metavar="R",
+                 help="flash tool for the real board (openocd, pyocd; default: the board's runner)")
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ Each entry is compared with
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,8 @@ import numpy as np
 from micro_codegen.cases import compare
 from micro_codegen.ms_model import read_model
 
-ZOO = Path(__file__).resolve().parents[1].parent / "shared" / "models" / "onnx_ops"
+# MICRO_CODEGEN_SHARED: the shared folder elsewhere (as in conftest.py)
+ZOO = Path(os.environ.get("MICRO_CODEGEN_SHARED", Path(__file__).resolve().parents[1].parent / "shared")) / "models" / "onnx_ops"
 
 _RESIZE_ASYM = ("ONNX's default coordinate mode half_pixel is written as ASYMMETRIC in the .ms "
                 "(and the .ms nearest_mode is not used: MindSpore Lite's nearest takes floor)")

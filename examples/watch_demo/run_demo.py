@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,6 +38,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))           # this checkout's micro_codegen
+from micro_codegen.toolchain import TOOL_TIMEOUT, run_tool  # noqa: E402
 DEFAULT_WAV = ROOT / "tests" / "data" / "audio" / "marvin_yes_stream.wav"
 KWS_LABELS = ["down", "go", "left", "no", "off", "on", "right", "stop", "up", "yes", "silence", "unknown"]
 RATE = 16000
@@ -143,7 +143,7 @@ def build(out: Path, models: Path, board_name: str, log, pdm: bool = False, ww_s
     ww_ms, kws_ms = models / "str_ww_ref_model.ms", models / "kws_ref_model.ms"
     cmd = [sys.executable, "-m", "micro_codegen", "generate", str(ww_ms), str(kws_ms), "--name", "ww",
            "--name", "kws", "--board", board_name, "--ram-limit", str(NRF_RAM), "--app", "none", "-o", str(out / "lib")]
-    r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    r = run_tool(cmd, 600.0, cwd=ROOT)
     if r.returncode:
         raise SystemExit(f"generate failed:\n{r.stdout}{r.stderr}")
     log(r.stdout.strip().splitlines()[-1])
@@ -161,9 +161,9 @@ def build(out: Path, models: Path, board_name: str, log, pdm: bool = False, ww_s
         (bdir / Path(tpl).name.removesuffix(".j2")).write_text(
             render(tpl, board=board.raw, banner=" * watch_demo board files"))
     flags = " ".join(board.cflags)
-    r = subprocess.run(["make", "-s", "-j4", "-f", str(HERE / "firmware" / "Makefile"), f"OUT={out}",
-                        f"ARCH_FLAGS={flags}"] + (["PDM=1"] if pdm else []) + \
-        ([f"WW_STRIDE={ww_stride}"] if ww_stride != 1 else []), capture_output=True, text=True, cwd=ROOT)
+    r = run_tool(["make", "-s", "-j4", "-f", str(HERE / "firmware" / "Makefile"), f"OUT={out}",
+                  f"ARCH_FLAGS={flags}"] + (["PDM=1"] if pdm else []) +
+                 ([f"WW_STRIDE={ww_stride}"] if ww_stride != 1 else []), 900.0, cwd=ROOT)
     if r.returncode:
         raise SystemExit(f"firmware build failed:\n{r.stdout}{r.stderr}")
     return out / "build" / "watch_demo.elf"
@@ -172,7 +172,9 @@ def build(out: Path, models: Path, board_name: str, log, pdm: bool = False, ww_s
 def memory(elf: Path) -> tuple[int, int]:
     """(RAM, flash) bytes of the ELF: RAM = .data + .bss + arena + stack; flash = everything loaded
     from flash (.text, .rodata with the weights, .data's initial values)."""
-    r = subprocess.run(["arm-none-eabi-size", "-A", str(elf)], capture_output=True, text=True, check=True)
+    r = run_tool(["arm-none-eabi-size", "-A", str(elf)], TOOL_TIMEOUT)
+    if r.returncode:
+        raise SystemExit(f"arm-none-eabi-size -A {elf} failed: {r.stderr.strip()}")
     ram = flash = 0
     for line in r.stdout.splitlines():
         parts = line.split()

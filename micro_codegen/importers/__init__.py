@@ -8,8 +8,11 @@ parser packages (``tflite``, ``onnx``) are imported only when such a file is loa
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import hashlib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from ..errors import ModelFileError
@@ -17,6 +20,31 @@ from ..ir import Graph
 
 #: format name -> what messages call it
 FORMATS = {"ms": "MindSpore Lite (.ms)", "tflite": "TFLite (.tflite)", "onnx": "ONNX (.onnx)"}
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportOptions:
+    """How ONNX models are imported (TFLite and .ms models have nothing to choose).
+
+    ``input_layout``: ``"nchw"`` keeps 4-D graph inputs/outputs in their ONNX shape, with
+    Transposes at the edges; ``"nhwc"`` makes them NHWC (no edge Transposes).
+    ``input_shapes``: static shapes for graph inputs whose ONNX shape is dynamic."""
+
+    input_layout: str = "nchw"
+    input_shapes: Mapping[str, tuple[int, ...]] | None = None
+
+
+_OPTIONS: contextvars.ContextVar[ImportOptions] = contextvars.ContextVar("import_options", default=ImportOptions())
+
+
+@contextlib.contextmanager
+def import_options(options: ImportOptions) -> Iterator[None]:
+    """Within the block, every model loaded (by any api call) is imported with ``options``."""
+    token = _OPTIONS.set(options)
+    try:
+        yield
+    finally:
+        _OPTIONS.reset(token)
 
 
 def sniff(data: bytes) -> str | None:
@@ -70,5 +98,7 @@ def load_bytes(data: bytes, source: str = "<bytes>", base_dir: Path | None = Non
         g = read_tflite(data, source)
     else:
         from .from_onnx import read_onnx
-        g = read_onnx(data, source, base_dir=base_dir)
+        opts = _OPTIONS.get()
+        g = read_onnx(data, source, base_dir=base_dir, input_layout=opts.input_layout,
+                      input_shapes=dict(opts.input_shapes) if opts.input_shapes else None)
     return dataclasses.replace(g, source=source, source_format=kind, sha256=hashlib.sha256(data).hexdigest())

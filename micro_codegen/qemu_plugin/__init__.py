@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 import tempfile
 from pathlib import Path
 
 from ..errors import ToolchainError
-from ..toolchain import require
+from ..toolchain import require, run_tool
 
 SOURCE = Path(__file__).with_name("mc_insn_count.c")
+BUILD_TIMEOUT = 120.0       # s for gcc to build the plugin
 
 
 def cache_dir() -> Path:
@@ -42,9 +42,9 @@ def plugin_path() -> Path:
         raise ToolchainError(f"cannot create {out.parent} for the QEMU plugin: {e.strerror or e}") from None
     with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
         tmp_so = Path(tmp) / out.name
-        p = subprocess.run([gcc, "-shared", "-fPIC", "-O2", "-std=c99", "-Wall", "-Wextra", "-Werror",
-                            "-o", str(tmp_so), str(SOURCE)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           text=True)
+        p = run_tool([gcc, "-shared", "-fPIC", "-O2", "-std=c99", "-Wall", "-Wextra", "-Werror",
+                      "-o", str(tmp_so), str(SOURCE)], BUILD_TIMEOUT, what="gcc building the QEMU plugin",
+                     merge_stderr=True)
         if p.returncode != 0:
             raise ToolchainError(f"building the QEMU instruction-count plugin failed:\n{p.stdout.strip()}")
         os.replace(tmp_so, out)            # atomic: a concurrent build leaves one good file

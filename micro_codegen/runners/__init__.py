@@ -7,12 +7,13 @@ Every runner module registers its classes on import (``base.register``); the boa
     qemu      runners/qemu.py   qemu-system-arm, UART over TCP (pyserial socket://)
     openocd   runners/flash.py  flash with OpenOCD, then the board's UART (--port)
     pyocd     runners/flash.py  flash with pyOCD, then the board's UART (--port)
+    labgrid   runners/farm.py   any QEMU or real board on a labgrid place (--place; not in board.toml)
 
 ``runners/transport.py`` holds the byte-stream links a runner's ``start()`` returns (a
 subprocess pipe, any pyserial port); the validation protocol talks over them. Nothing here
 imports ``validate``: validate depends on runners, not the reverse.
 """
-from . import flash, host, qemu  # noqa: F401  (importing them registers the runners)
+from . import farm, flash, host, qemu  # noqa: F401  (importing them registers the runners)
 from .base import RUNNERS, Runner, get_runner, register
 
-__all__ = ["RUNNERS", "Runner", "get_runner", "register", "flash", "host", "qemu"]
+__all__ = ["RUNNERS", "Runner", "get_runner", "register", "farm", "flash", "host", "qemu"]

@@ -11,16 +11,17 @@ The flash command comes from board data only: the probe/target arguments are the
 --dry-run`` prints it). :meth:`FlashRunner.start` flashes (the board resets into the new image)
 and opens the serial port given with ``--port`` at the board's baud rate; the validation
 protocol then runs over it. A missing program raises ToolchainError with the install hint.
+:meth:`FlashRunner.diagnostics` carries what the firmware printed on the UART besides the protocol
+(its fault report, ``*** HardFault ... pc=... lr=... cfsr=... ***``), as the QEMU runner does.
 """
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from pathlib import Path
 
 from ..errors import ToolchainError, ValidationError
-from ..toolchain import _tail, require
+from ..toolchain import _tail, require, run_tool
 from .base import Runner, register
 from .transport import SerialTransport
 
@@ -36,6 +37,7 @@ class FlashRunner(Runner):
     serial = None
     link: SerialTransport | None = None
     log = ""                  # output of the last flash
+    uart_text = ""            # what the firmware printed on the UART (SerialTransport.printed), kept by stop()
 
     def runner_args(self) -> list[str]:
         args = (getattr(self.board, "runner_args", None) or {}).get(self.name)
@@ -62,12 +64,8 @@ class FlashRunner(Runner):
         exe = require(self.program)
         if not Path(self.image).is_file():
             raise ToolchainError(f"{self.image}: no such firmware image; run `micro-codegen build {self.project_dir}`")
-        try:
-            p = subprocess.run([exe] + argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               timeout=self.flash_timeout, stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            raise ToolchainError(f"{self.program} did not finish flashing {self.image} within "
-                                 f"{self.flash_timeout:.0f} s (probe connected? board powered?)") from None
+        p = run_tool([exe] + argv[1:], self.flash_timeout, what=f"{self.program} flashing {self.image}",
+                     merge_stderr=True, hint="probe connected? board powered?")
         if p.returncode != 0:
             raise ToolchainError(f"{self.program} failed to flash {self.image} onto board '{self.board.name}' "
                                  f"(exit {p.returncode}):\n{_tail(p.stdout, 15)}")
@@ -101,11 +99,16 @@ class FlashRunner(Runner):
     def stop(self) -> None:
         link, self.link = self.link, None
         if link is not None:
+            link.drain()
+            self.uart_text = link.printed()
             link.close()
         self.serial = None
 
     def diagnostics(self) -> str:
-        return f"flashed with {self.program}; UART {self.port}" if self.port else ""
+        if not self.port:
+            return ""
+        text = f" said: {self.uart_text}" if self.uart_text else ""
+        return f"flashed with {self.program}; UART {self.port}{text}"
 
 
 @register

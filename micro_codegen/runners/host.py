@@ -1,11 +1,14 @@
 """The ``host`` runner: the validation firmware built for the host is a process whose
-stdin/stdout carry the protocol; its stderr is kept for error messages."""
+stdin/stdout carry the protocol; its stderr is kept for error messages. It runs in its own
+process group; ``stop()`` closes its stdin (it exits on EOF) and kills the group if it has
+not exited ``stop_timeout`` seconds later."""
 from __future__ import annotations
 
 import subprocess
 import tempfile
 
 from ..errors import ToolchainError
+from ..toolchain import kill_group
 from .base import Runner, register
 from .transport import PipeTransport
 
@@ -13,6 +16,7 @@ from .transport import PipeTransport
 @register
 class HostRunner(Runner):
     name = "host"
+    stop_timeout = 3.0          # seconds for the process to exit after its stdin closed
 
     proc: subprocess.Popen | None = None
 
@@ -22,7 +26,8 @@ class HostRunner(Runner):
         self._stderr = tempfile.TemporaryFile()
         try:
             self.proc = subprocess.Popen([str(self.image)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=self._stderr, cwd=str(self.project_dir), bufsize=0)
+                                         stderr=self._stderr, cwd=str(self.project_dir), bufsize=0,
+                                         start_new_session=True)
         except OSError as e:
             raise ToolchainError(f"cannot start {self.image}: {e.strerror or e}") from None
         return PipeTransport(self.proc.stdin.fileno(), self.proc.stdout.fileno(),
@@ -39,10 +44,9 @@ class HostRunner(Runner):
                 except OSError:
                     pass
             try:
-                proc.wait(timeout=3)
+                proc.wait(timeout=self.stop_timeout)
             except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
+                kill_group(proc)
         finally:
             if proc.stdout and not proc.stdout.closed:
                 proc.stdout.close()

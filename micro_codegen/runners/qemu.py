@@ -11,7 +11,9 @@ Command line (machine and CPU from the board's ``[qemu]`` table, extra ``args`` 
    makes QEMU fail with "Address already in use": retry with a new port (3 attempts).
 2. Connect with ``serial.serial_for_url("socket://127.0.0.1:PORT")``, polling until QEMU
    listens or exits (stderr then becomes the error message).
-3. Hand the link to the caller as a :class:`~micro_codegen.runners.transport.Transport`; every
+3. Wait the board's ``[qemu] settle_ms`` (QEMU's STM32 USART drops what arrives before the
+   firmware enables it), then hand the link to the caller as a
+   :class:`~micro_codegen.runners.transport.Transport`; every
    byte received is also kept (last 4 KiB) so that text the firmware printed outside the protocol
    (a HardFault report) can be shown in error messages.
 4. The firmware ends with semihosting ``SYS_EXIT_EXTENDED``: QEMU exits with that code, which
@@ -20,12 +22,20 @@ Command line (machine and CPU from the board's ``[qemu]`` table, extra ``args`` 
 
 ``-icount shift=0`` makes time deterministic (1 instruction = 1 ns of virtual time), so SysTick
 counts repeat exactly from run to run. ``-monitor none`` and ``stdin=/dev/null`` keep QEMU away
-from the terminal (a killed QEMU would otherwise leave it in raw mode); on Linux QEMU also gets
-SIGTERM if the Python process dies without cleaning up, so a hung firmware never outlives us.
+from the terminal (a killed QEMU would otherwise leave it in raw mode). QEMU runs in its own
+process group, stopped as a group (``toolchain.kill_group``: SIGTERM, SIGKILL after
+``stop_timeout``); on Linux it also gets SIGTERM if the Python process dies without cleaning
+up, so a hung firmware never outlives us (``setpriv --pdeathsig TERM`` when util-linux has it,
+else a ``preexec_fn``).
+
+:meth:`QemuRunner.launch_pty` boots the image with its UART on a pseudo-terminal instead (``-serial
+pty``, the guest runs at once); the labgrid runner (runners/farm.py) hands that pty to a farm's
+exporter.
 """
 from __future__ import annotations
 
 import re
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -34,7 +44,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from ..errors import ToolchainError, ValidationError
-from ..toolchain import INSTALL_HINTS, require
+from ..toolchain import INSTALL_HINTS, kill_group, require
 from .base import Runner, register
 from .transport import SerialTransport
 
@@ -70,13 +80,6 @@ def _die_with_parent() -> None:
         pass
 
 
-def uart_text(data: bytes, min_run: int = 6) -> list[str]:
-    """Printable ASCII runs of at least ``min_run`` characters in ``data`` (the firmware's text
-    among protocol frames), e.g. ``*** HardFault (exception 3) pc=0x... ***``."""
-    runs = re.findall(rb"[\x20-\x7e]{%d,}" % min_run, data)
-    return [r.decode("ascii") for r in runs]
-
-
 @register
 class QemuRunner(Runner):
     """Runs a board's ELF in QEMU; ``start()`` returns the UART link, ``wait()`` the exit code."""
@@ -101,8 +104,9 @@ class QemuRunner(Runner):
         self._final: str | None = None
 
     # ------------------------------------------------------------ command line
-    def command(self, tcp_port: int, qemu: str = QEMU) -> list[str]:
-        """The exact argv for this board and image, with the UART on ``tcp_port``."""
+    def command(self, tcp_port: int | None, qemu: str = QEMU) -> list[str]:
+        """The exact argv for this board and image, with the UART on ``tcp_port`` (None: on a new
+        pseudo-terminal, ``-serial pty``)."""
         q = getattr(self.board, "qemu", None) or {}
         if "machine" not in q:
             raise ToolchainError(f"board '{self.board.name}' has no [qemu] machine: it cannot run in QEMU")
@@ -111,17 +115,22 @@ class QemuRunner(Runner):
             argv += ["-cpu", q["cpu"]]
         argv += ["-nographic", "-monitor", "none",
                  "-semihosting-config", "enable=on,target=native",
-                 "-serial", f"tcp:127.0.0.1:{tcp_port},server=on,wait=on,nodelay=on",
+                 "-serial", "pty" if tcp_port is None else f"tcp:127.0.0.1:{tcp_port},server=on,wait=on,nodelay=on",
                  "-icount", "shift=0"]
         argv += list(q.get("args", ())) + list(self.extra_args)
         argv += ["-kernel", str(self.image)]
         return argv
 
+    def settle_time(self) -> float:
+        """Seconds to give the guest after connecting, before the host sends anything: the
+        board's ``[qemu] settle_ms`` (default 0), for UART models that drop bytes until the
+        firmware has enabled the UART (QEMU's STM32 USART) where the host would otherwise lose
+        its first request to a retry."""
+        return ((getattr(self.board, "qemu", None) or {}).get("settle_ms", 0)) / 1000.0
+
     # ------------------------------------------------------------ lifecycle
     def start(self) -> SerialTransport:
-        qemu = qemu_program()
-        if not self.image.is_file():
-            raise ToolchainError(f"{self.image}: no such firmware image; run `micro-codegen build {self.project_dir}`")
+        qemu = self._program()
         last_error = ""
         for _attempt in range(3):
             self.tcp_port = free_tcp_port()
@@ -129,11 +138,41 @@ class QemuRunner(Runner):
             link, last_error = self._connect()
             if link is not None:
                 self.link = link
+                time.sleep(self.settle_time())
                 return link
             self._reap()
             if "in use" not in last_error.lower():
                 break
         raise ToolchainError(f"{QEMU} did not start for board '{self.board.name}': {last_error}")
+
+    def launch_pty(self) -> str:
+        """Start QEMU with its UART on a new pseudo-terminal and return the pty's path (from QEMU's
+        "char device redirected to /dev/pts/N" line); the guest runs at once, ``stop()`` ends it.
+        (The labgrid runner: an exporter's ser2net serves the pty.)"""
+        qemu = self._program()
+        self.tcp_port = None
+        self._launch(qemu)
+        deadline = time.monotonic() + self.connect_timeout
+        while True:
+            self._stdout.seek(0)
+            found = re.search(rb"char device redirected to (/dev/\S+)", self._stdout.read())
+            if found:
+                return found.group(1).decode()
+            code = self.proc.poll()
+            if code is not None or time.monotonic() > deadline:
+                self._reap()
+                why = f"exited with code {code}" if code is not None else \
+                    f"named no pty within {self.connect_timeout:.0f} s"
+                raise ToolchainError(f"{QEMU} did not start for board '{self.board.name}': {why}; "
+                                     f"{self._stderr_tail() or 'no message on stderr'}")
+            time.sleep(0.02)
+
+    def _program(self) -> str:
+        """qemu-system-arm's path, once the image is known to exist."""
+        qemu = qemu_program()
+        if not self.image.is_file():
+            raise ToolchainError(f"{self.image}: no such firmware image; run `micro-codegen build {self.project_dir}`")
+        return qemu
 
     def _launch(self, qemu: str) -> None:
         self._close_files()
@@ -142,10 +181,16 @@ class QemuRunner(Runner):
         self.returncode = None
         self.killed = False
         cwd = self.project_dir if self.project_dir.is_dir() else None
+        setpriv = shutil.which("setpriv")
+        # the parent-death signal: set by util-linux's setpriv when present, so that no Python code
+        # runs between fork and exec (with other threads running, gRPC's in the labgrid runner, that
+        # child sometimes crashed); else by a preexec_fn
+        prefix = [setpriv, "--pdeathsig", "TERM"] if setpriv else []
         try:
-            self.proc = subprocess.Popen(self.command(self.tcp_port, qemu), stdin=subprocess.DEVNULL,
+            self.proc = subprocess.Popen(prefix + self.command(self.tcp_port, qemu), stdin=subprocess.DEVNULL,
                                          stdout=self._stdout, stderr=self._stderr, cwd=cwd,
-                                         preexec_fn=_die_with_parent)
+                                         start_new_session=True,
+                                         preexec_fn=None if setpriv else _die_with_parent)
         except OSError as e:
             raise ToolchainError(f"cannot start {qemu}: {e.strerror or e}", hint=QEMU_HINT) from None
 
@@ -196,34 +241,17 @@ class QemuRunner(Runner):
     def stop(self) -> None:
         try:
             if self.link is not None:
-                self._drain()
+                self.link.drain()
                 self.link.close()
         finally:
             self._reap()
-
-    def _drain(self, limit: float = 0.5) -> None:
-        """Keep what the firmware sent after the caller stopped reading (a fault report)."""
-        deadline = time.monotonic() + limit
-        try:
-            while time.monotonic() < deadline and self.link.read(4096, 0.05):
-                pass
-        except ValidationError:
-            pass
 
     def _kill(self) -> None:
         proc = self.proc
         if proc is None or proc.poll() is not None:
             return
         self.killed = True
-        try:
-            proc.terminate()
-            try:
-                proc.wait(timeout=self.stop_timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=self.stop_timeout)
-        except OSError:
-            pass
+        kill_group(proc, self.stop_timeout)
 
     def _reap(self) -> None:
         proc = self.proc
@@ -260,9 +288,9 @@ class QemuRunner(Runner):
             text = f.read().decode("utf-8", "replace")
         except (OSError, ValueError):
             return []
-        # QEMU's own note about "-serial ...,wait=on" is not an error
+        # QEMU's own notes about "-serial ...,wait=on" and "-serial pty" are not errors
         return [t.strip() for t in text.splitlines()
-                if t.strip() and "QEMU waiting for connection" not in t]
+                if t.strip() and "QEMU waiting for connection" not in t and "char device redirected" not in t]
 
     def _stderr_tail(self) -> str:
         lines = self._file_lines(self._stderr)
@@ -289,11 +317,8 @@ class QemuRunner(Runner):
         other = [t for t in console if not t.startswith("*** ")]
         if faults:
             parts.append("firmware: " + " | ".join(faults[-2:]))
-        elif self.link is not None:
-            text = uart_text(bytes(self.link.tail))
-            shown = [t for t in text if t.startswith("*** ")] or text[-3:]
-            if shown:
-                parts.append("UART: " + " | ".join(shown))
+        elif self.link is not None and self.link.printed():
+            parts.append("UART: " + self.link.printed())
         if other:
             parts.append("QEMU: " + " | ".join(other[-5:]))
         return "; ".join(parts)

@@ -9,10 +9,18 @@ host board), :class:`SerialTransport` any pyserial port (``socket://`` for QEMU'
 from __future__ import annotations
 
 import os
+import re
 import select
 import time
 
 from ..errors import ValidationError
+
+
+def uart_text(data: bytes, min_run: int = 6) -> list[str]:
+    """Printable ASCII runs of at least ``min_run`` characters in ``data`` (the firmware's text
+    among protocol frames), e.g. ``*** HardFault (exception 3) pc=0x... ***``."""
+    runs = re.findall(rb"[\x20-\x7e]{%d,}" % min_run, data)
+    return [r.decode("ascii") for r in runs]
 
 
 class LinkClosed(ValidationError):
@@ -116,6 +124,22 @@ class SerialTransport(Transport):
         self.tail += data
         if len(self.tail) > self.TAIL_BYTES:
             del self.tail[:len(self.tail) - self.TAIL_BYTES]
+
+    def drain(self, limit: float = 0.5) -> None:
+        """Keep what the firmware sent after the caller stopped reading (a fault report), for
+        up to ``limit`` seconds, until the line is quiet for 50 ms."""
+        deadline = time.monotonic() + limit
+        try:
+            while time.monotonic() < deadline and self.read(4096, 0.05):
+                pass
+        except ValidationError:
+            pass
+
+    def printed(self) -> str:
+        """The firmware's text among the last bytes received, for error messages: its fault
+        report (``*** HardFault ... ***``) if there is one, else the last printable runs."""
+        text = uart_text(bytes(self.tail))
+        return " | ".join([t for t in text if t.startswith("*** ")] or text[-3:])
 
     def read_exactly(self, n: int, timeout: float) -> bytes:
         """``n`` bytes, or ValidationError after ``timeout`` seconds without them."""

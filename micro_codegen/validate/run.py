@@ -21,7 +21,7 @@ from ..ir import DType, Graph, Tensor
 from ..manifest import read_manifest
 from ..progress import NO_PROGRESS, Progress
 from ..runners import get_runner
-from .protocol import Hello, InvokeResult, ProtocolClient
+from .protocol import TIMEOUT, Hello, InvokeResult, ProtocolClient
 
 
 def io_graph(hello: Hello) -> Graph:
@@ -111,6 +111,33 @@ def _decode(data: bytes, info, dtype: DType) -> np.ndarray:
     return np.frombuffer(data, dtype=dtype.np.newbyteorder("<")).astype(dtype.np).reshape(info.dims)
 
 
+def set_inputs(client: ProtocolClient, hello: Hello, case: Case, graph: Graph | None = None) -> None:
+    """Send the inputs of ``case`` (SET_INPUT), checking each one's size against HELLO's."""
+    graph = io_graph(hello) if graph is None else graph
+    for k, arr in enumerate(case.inputs):
+        info = hello.inputs[k]
+        data = np.ascontiguousarray(arr, dtype=graph.tensors[graph.inputs[k]].dtype.np.newbyteorder("<"))
+        raw = data.tobytes()
+        if len(raw) != info.nbytes:
+            raise ValidationError(f"case {case.index}: input {k} has {len(raw)} bytes; the firmware expects "
+                                  f"{info.nbytes}")
+        client.set_input(k, raw)
+
+
+@contextlib.contextmanager
+def runner_diagnostics(runner):
+    """Around a session with ``runner``: a ValidationError gets what the runner saw appended in
+    brackets (exit code, fault report, QEMU's stderr), known once the runner has stopped, so
+    enter this before the runner itself."""
+    try:
+        yield
+    except ValidationError as e:
+        diag = runner.diagnostics()
+        if diag and diag not in str(e):
+            raise ValidationError(f"{e} [{diag}]", hint=e.hint) from e
+        raise
+
+
 def run_cases(client: ProtocolClient, hello: Hello, cases: Sequence[Case], timing: bool = True,
               node_names: Sequence[str] = (),
               on_case: Callable[[int, int], None] | None = None) -> tuple[list[CaseRun], int, list[int]]:
@@ -118,14 +145,7 @@ def run_cases(client: ProtocolClient, hello: Hello, cases: Sequence[Case], timin
     runs = []
     hz, ticks = 0, []
     for case in cases:
-        for k, arr in enumerate(case.inputs):
-            info = hello.inputs[k]
-            data = np.ascontiguousarray(arr, dtype=graph.tensors[graph.inputs[k]].dtype.np.newbyteorder("<"))
-            raw = data.tobytes()
-            if len(raw) != info.nbytes:
-                raise ValidationError(f"case {case.index}: input {k} has {len(raw)} bytes; the firmware expects "
-                                      f"{info.nbytes}")
-            client.set_input(k, raw)
+        set_inputs(client, hello, case, graph)
         res = client.invoke()
         if res.status != 0:
             node = res.failed_node
@@ -146,12 +166,13 @@ def run_cases(client: ProtocolClient, hello: Hello, cases: Sequence[Case], timin
 
 def run_project(project_dir: str | Path, cases_path: str | Path, port: str | None = None,
                 graph: Graph | None = None, atol: float | None = None, rtol: float | None = None,
-                board: Board | None = None, timeout: float = 5.0, progress: Progress = NO_PROGRESS,
-                runner: str | None = None, model: str | None = None) -> RunReport:
+                board: Board | None = None, timeout: float = TIMEOUT, progress: Progress = NO_PROGRESS,
+                runner: str | None = None, model: str | None = None, place: str | None = None,
+                coordinator: str | None = None) -> RunReport:
     """Start the project's firmware, run every case, compare when the file has outputs.
 
     The runner is ``runner`` or the board's (``runner`` in its board.toml: host, qemu,
-    openocd/pyocd + ``port``).
+    openocd/pyocd + ``port``; ``labgrid``: the board on labgrid place ``place`` of ``coordinator``).
     With ``graph`` (the model) the cases are checked against the model's I/O; otherwise
     against what the firmware announces in HELLO. A failed run raises ValidationError with
     what the runner saw appended in brackets (exit code, fault report, QEMU's stderr).
@@ -163,30 +184,23 @@ def run_project(project_dir: str | Path, cases_path: str | Path, port: str | Non
     manifest, index = select_model(manifest, model, project_dir)
     board = board or board_for(manifest["board"], manifest.get("ram_limit_bytes"))
     image = project_dir / manifest["executable"]
-    runner = get_runner(board, project_dir, image, port, runner=runner)
+    runner = get_runner(board, project_dir, image, port, runner=runner, place=place, coordinator=coordinator)
     runner.check_programs()
-    try:
-        with contextlib.ExitStack() as stack:
-            with progress.step("boot"):                 # start (QEMU / flash) + HELLO
-                link = stack.enter_context(runner)
-                client = ProtocolClient(link, timeout=timeout)
-                hello = client.hello() if index is None else client.select(index)
-            if not manifest["model_sha256"].startswith(hello.sha256_prefix):
-                raise ValidationError(f"{image}: firmware was built from a model with sha256 "
-                                      f"{hello.sha256_prefix}…, the project is for {manifest['model_sha256'][:16]}…; "
-                                      f"rebuild it (`micro-codegen build {project_dir}`)")
-            bound = [BoundInput(b["position"], b["name"], np.asarray(b["values"]))
-                     for b in manifest.get("bound_inputs", [])]
-            cases = load_cases(cases_path, graph if graph is not None else io_graph(hello), bound=bound)
-            names = [f"{n.get('op', '')} {n.get('name', '')}".strip() for n in manifest.get("node_list", [])]
-            with progress.step("cases"):
-                runs, hz, ticks = run_cases(client, hello, cases, node_names=names, on_case=progress.case)
-    except ValidationError as e:
-        # after the runner stopped: its exit code and everything it printed are known now
-        diag = runner.diagnostics()
-        if diag and diag not in str(e):
-            raise ValidationError(f"{e} [{diag}]", hint=e.hint) from e
-        raise
+    with runner_diagnostics(runner), contextlib.ExitStack() as stack:
+        with progress.step("boot"):                 # start (QEMU / flash) + HELLO
+            link = stack.enter_context(runner)
+            client = ProtocolClient(link, timeout=timeout)
+            hello = client.hello() if index is None else client.select(index)
+        if not manifest["model_sha256"].startswith(hello.sha256_prefix):
+            raise ValidationError(f"{image}: firmware was built from a model with sha256 "
+                                  f"{hello.sha256_prefix}…, the project is for {manifest['model_sha256'][:16]}…; "
+                                  f"rebuild it (`micro-codegen build {project_dir}`)")
+        bound = [BoundInput(b["position"], b["name"], np.asarray(b["values"]))
+                 for b in manifest.get("bound_inputs", [])]
+        cases = load_cases(cases_path, graph if graph is not None else io_graph(hello), bound=bound)
+        names = [f"{n.get('op', '')} {n.get('name', '')}".strip() for n in manifest.get("node_list", [])]
+        with progress.step("cases"):
+            runs, hz, ticks = run_cases(client, hello, cases, node_names=names, on_case=progress.case)
     for run, case in zip(runs, cases):
         if case.expected is not None:
             kw = {}

@@ -284,6 +284,7 @@ typedef struct mc_invoke_cache_t {
     int valid;
     uint8_t seq;
     int32_t last_node;
+    int32_t first_node;
     uint8_t reply[16];
 } mc_invoke_cache_t;
 
@@ -300,38 +301,45 @@ static void mc_invoke(const mc_model_t *m, uint8_t seq, const uint8_t *p, uint32
                       mc_invoke_cache_t *cache)
 {
     int32_t last = -1;
+    int32_t first = 0;
+    int32_t end;
     int failed = -1;
     int status;
     uint32_t ticks = 0u;
     const uint32_t *node_ticks;
     uint8_t reply[16];
+    const uint8_t request_type = (uint8_t)MC_MSG_INVOKE;
 
-    if (len == 4u) {
+    if (len == 4u || len == 8u) {
         last = (int32_t)mc_get_u32(p);
+        if (len == 8u) {
+            first = (int32_t)mc_get_u32(&p[4]);
+        }
     } else if (len != 0u) {
         mc_reply_status(MC_MSG_INVOKE, seq, MC_STATUS_BAD_LENGTH);
         return;
     }
-    if (last < -1 || last >= (int32_t)m->node_count) {
+    end = (last < 0) ? (int32_t)m->node_count - 1 : last;
+    if (last < -1 || last >= (int32_t)m->node_count || first < 0 || first > end) {
         mc_reply_status(MC_MSG_INVOKE, seq, MC_STATUS_BAD_INDEX);
         return;
     }
-    /* a retried INVOKE (same seq, no SET_INPUT since) gets the answer of the first one:
-       the inputs may have been overwritten by the run */
-    if (cache->valid && cache->seq == seq && cache->last_node == last) {
+    /* a retried INVOKE (same seq, no other request since) gets the answer of the first one:
+       the run may have overwritten its inputs, so it must not run twice */
+    if (cache->valid && cache->seq == seq && cache->last_node == last && cache->first_node == first) {
         mc_reply_raw((uint8_t)(MC_MSG_INVOKE | MC_MSG_RESPONSE), seq, cache->reply,
                      sizeof cache->reply);
         return;
     }
-    status = m->invoke_until((int)last, &failed);
+    mc_reply(MC_MSG_ACCEPTED, seq, MC_STATUS_OK, &request_type, 1u);
+    status = m->invoke_range((int)first, (int)last, &failed);
     node_ticks = m->node_ticks != NULL ? m->node_ticks() : NULL;
     if (node_ticks != NULL) {
         int32_t i;
-        int32_t end = (last < 0) ? (int32_t)m->node_count - 1 : last;
         if (status != 0 && failed >= 0 && failed < end) {
             end = failed;
         }
-        for (i = 0; i <= end; ++i) {
+        for (i = first; i <= end; ++i) {
             ticks += node_ticks[i];
         }
     }
@@ -344,6 +352,7 @@ static void mc_invoke(const mc_model_t *m, uint8_t seq, const uint8_t *p, uint32
     cache->valid = 1;
     cache->seq = seq;
     cache->last_node = last;
+    cache->first_node = first;
     memcpy(cache->reply, reply, sizeof reply);
     mc_reply_raw((uint8_t)(MC_MSG_INVOKE | MC_MSG_RESPONSE), seq, reply, sizeof reply);
 }
@@ -477,6 +486,9 @@ void mc_proto_serve_models(const mc_model_t *const *models, uint8_t count)
 
     memset(&cache, 0, sizeof cache);
     while (mc_recv(&type, &seq, &len)) {
+        if (type != MC_MSG_INVOKE) {
+            cache.valid = 0; /* only a resend, with nothing in between, reuses an INVOKE answer */
+        }
         switch (type) {
         case MC_MSG_HELLO:
             mc_hello(model, seq, count, selected);
@@ -487,14 +499,12 @@ void mc_proto_serve_models(const mc_model_t *const *models, uint8_t count)
             } else if (mc_rx[0] >= count) {
                 mc_reply_status(MC_MSG_SELECT, seq, MC_STATUS_BAD_INDEX);
             } else {
-                cache.valid = 0;
                 selected = mc_rx[0];
                 model = models[selected];
                 mc_reply_status(MC_MSG_SELECT, seq, MC_STATUS_OK);
             }
             break;
         case MC_MSG_SET_INPUT:
-            cache.valid = 0;
             mc_set_input(model, seq, mc_rx, len);
             break;
         case MC_MSG_INVOKE:

@@ -8,8 +8,11 @@
  * the request's type | 0x80 and its seq; its payload starts with a status byte.
  * A frame that cannot be processed (bad CRC, length above MC_PROTO_MAX_PAYLOAD, a
  * frame cut short for MC_PROTO_BYTE_TIMEOUT_MS) is answered with an MC_MSG_ERROR
- * frame and the receiver scans for the next magic. Requests and their payloads are
- * documented in micro_codegen/validate/protocol.py.
+ * frame and the receiver scans for the next magic. A request that computes (INVOKE) is
+ * acknowledged with an MC_MSG_ACCEPTED frame (its seq; status OK, request type) as soon as
+ * it has been checked, before it runs, so the host tells a lost request from a long run in
+ * milliseconds. Requests and their payloads are documented in
+ * micro_codegen/validate/protocol.py.
  */
 #ifndef MC_PROTOCOL_H_
 #define MC_PROTOCOL_H_
@@ -17,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MC_PROTO_VERSION 1u
+#define MC_PROTO_VERSION 2u /* 2: MC_MSG_ACCEPTED */
 #define MC_PROTO_MAGIC0 0xA5u
 #define MC_PROTO_MAGIC1 0x5Au
 #define MC_PROTO_MAX_CHUNK 1024u                      /* data bytes per SET_INPUT / GET_* frame */
@@ -35,6 +38,7 @@
 #define MC_MSG_GET_TENSOR 0x06u
 #define MC_MSG_SELECT 0x07u /* projects of several models: which one the other requests address */
 #define MC_MSG_RESPONSE 0x80u
+#define MC_MSG_ACCEPTED 0xFEu /* "request received, running it": sent before INVOKE runs */
 #define MC_MSG_ERROR 0xFFu /* answer to a frame that could not be processed */
 
 /* status byte of every response */
@@ -87,8 +91,9 @@ typedef struct mc_model_t {
     const mc_tensor_info_t *outputs;
     void *(*input)(int k);
     void *(*output)(int k);
-    /* runs nodes 0..last_node (all when last_node < 0); 0 or the failing kernel's status */
-    int (*invoke_until)(int last_node, int *failed_node);
+    /* runs nodes first_node..last_node (last_node < 0: to the end) on the arena as it is;
+     * 0 or the failing kernel's status */
+    int (*invoke_range)(int first_node, int last_node, int *failed_node);
     /* NULL or node_count per-node tick counts of the last invoke */
     const uint32_t *(*node_ticks)(void);
     /* debug builds: arena address of model tensor `index` and its byte size, NULL if not in the

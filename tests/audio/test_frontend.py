@@ -22,14 +22,22 @@ import numpy as np
 import pytest
 
 from c_harness import HOST_FLAGS, NNACL
-from conftest import MLPERF, REPO
+from conftest import MLPERF, REPO, skip_unless_shared
 from micro_codegen import audio
 
 DATA = REPO / "tests" / "data" / "audio"
 WAVS = sorted(DATA.glob("*.wav"))
 MODELS = MLPERF if MLPERF.is_dir() else Path(os.environ.get("MLPERF_DIR", str(MLPERF)))
-needs_models = pytest.mark.skipif(not (MODELS / "kws_ref_model.ms").is_file(),
-                                  reason=f"MLPerf Tiny models not found at {MODELS} (set MLPERF_DIR)")
+
+
+@pytest.fixture
+def kws_models() -> Path:
+    """MODELS with kws_ref_model.ms (skip without it; fail in CI)."""
+    skip_unless_shared(MODELS / "kws_ref_model.ms")
+    return MODELS
+
+
+needs_models = pytest.mark.usefixtures("kws_models")
 
 sys.path.insert(0, str(REPO / "examples" / "watch_demo"))
 from hit_rate import kws_class, sww_scores  # noqa: E402  (the numpy pipeline: twin + reference)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import MLPERF, needs_shared, require_tool
+from conftest import MLPERF, needs_shared, require_tool, skip_unless_shared
 from micro_codegen import api, cli
 from micro_codegen.boards import DEFAULT_BOARD, Memory, load_board, parse_board
 from micro_codegen.builder import GraphBuilder
@@ -27,7 +27,7 @@ from tiny_models import write_tiny_model
 
 REPO = Path(__file__).resolve().parents[2]
 REAL_BOARDS = ["nrf52840dk", "stm32f746g-disco"]
-QEMU_BOARDS = ["qemu-mps2-an386", "qemu-mps2-an500", "qemu-mps2-an505", "qemu-mps3-an547"]
+QEMU_BOARDS = ["qemu-mps2-an386", "qemu-mps2-an500", "qemu-mps2-an505", "qemu-mps3-an547", "qemu-netduinoplus2"]
 KWS = MLPERF / "kws_ref_model.ms"
 
 
@@ -77,6 +77,7 @@ def test_boards_table():
     assert re.search(r"stm32f746g-disco\s+cortex-m7\s+320 KiB\s+1 MiB\s+openocd, pyocd", rows["stm32f746g-disco"])
     assert re.search(r"qemu-mps2-an386 \*\s+cortex-m4\s+4 MiB\s+4 MiB\s+qemu\s+mps2-an386", rows["qemu-mps2-an386"])
     assert re.search(r"qemu-mps3-an547\s+cortex-m55\s+4 MiB\s+512 KiB\s+qemu\s+mps3-an547", rows["qemu-mps3-an547"])
+    assert re.search(r"qemu-netduinoplus2\s+cortex-m4\s+128 KiB\s+1 MiB\s+qemu\s+netduinoplus2$", rows["qemu-netduinoplus2"])
     assert re.search(r"host\s+host\s+-\s+-\s+host", rows["host"])
     assert "default board" in lines[-1]
 
@@ -263,8 +264,7 @@ def test_check_board_fits(tmp_path):
 @pytest.fixture(scope="module")
 def real_projects(tmp_path_factory):
     """kws_ref_model generated and built for both real boards: {board: project dir}."""
-    if not MLPERF.is_dir():
-        pytest.skip("reference models not found")
+    skip_unless_shared(MLPERF)
     require_tool("arm-none-eabi-gcc")
     root = tmp_path_factory.mktemp("real")
     out = {}
@@ -336,7 +336,7 @@ EXPECTED_FLASH = {
     ("nrf52840dk", "pyocd"): ["pyocd", "flash", "-t", "nrf52840", "ELF"],
     ("stm32f746g-disco", "openocd"): ["openocd", "-f", "board/stm32f746g-disco.cfg",
                                       "-c", "program {ELF} verify reset exit"],
-    ("stm32f746g-disco", "pyocd"): ["pyocd", "flash", "-t", "stm32f746ng", "ELF"],
+    ("stm32f746g-disco", "pyocd"): ["pyocd", "flash", "-t", "stm32f746nghx", "ELF"],
 }
 
 

@@ -6,7 +6,7 @@ import struct
 import numpy as np
 import pytest
 
-from conftest import MLPERF, ONNX_OPS, SEED_ARCH, needs_shared, shared_models
+from conftest import MLPERF, ONNX_OPS, SEED_ARCH, needs_shared, shared_models, skip_unless_shared
 from micro_codegen.builder import GraphBuilder, roundtrip
 from micro_codegen.check import check_graph
 from micro_codegen.errors import ModelFileError
@@ -28,12 +28,15 @@ def _roundtrip(paths):
 
 @needs_shared
 def test_roundtrip_mlperf_and_seed_models():
+    skip_unless_shared(SEED_ARCH)
     _roundtrip(sorted(MLPERF.glob("*.ms")) + shared_models(SEED_ARCH))
 
 
 @needs_shared
 @pytest.mark.slow          # ~8 s: every shared model, the ONNX zoo included
 def test_roundtrip_every_shared_model():
+    for folder in (SEED_ARCH, ONNX_OPS):
+        skip_unless_shared(folder)
     assert len(ALL_SHARED) > 100
     _roundtrip(ALL_SHARED)
 

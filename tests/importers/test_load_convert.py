@@ -89,3 +89,36 @@ def test_convert_text_summary_of_an_official_model(tmp_path):
     r = _run("convert", MLPERF / "kws_ref_model.ms", "-o", out)
     assert r.exit_code == 0, r.output
     assert r.output.startswith(f"wrote {out} (") and "13 nodes (" in r.output
+
+
+def _conv_onnx(tmp_path, batch="N"):
+    """x [batch,2,8,8] -> Conv 3x3 (4 channels) -> Relu -> y: an image model with a dynamic batch."""
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+    w = numpy_helper.from_array(np.linspace(-1, 1, 4 * 2 * 9, dtype=np.float32).reshape(4, 2, 3, 3), "w")
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [batch, 2, 8, 8])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [batch, 4, 8, 8])
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1]), helper.make_node("Relu", ["c"], ["y"])]
+    model = helper.make_model(helper.make_graph(nodes, "g", [x], [y], [w]),
+                              opset_imports=[helper.make_opsetid("", 17)])
+    path = tmp_path / "conv.onnx"
+    path.write_bytes(model.SerializeToString())
+    return path
+
+
+def test_onnx_import_options_on_the_command_line(tmp_path):
+    src, out = _conv_onnx(tmp_path), tmp_path / "out.ms"
+    r = _run("inspect", src)
+    assert r.exit_code == 1 and "'x'" in r.output and "--input-shape x:" in r.output     # dynamic batch: refused
+    r = _run("convert", src, "-o", out, "--input-shape", "x:1,2,8,8")
+    assert r.exit_code == 0, r.output
+    g = read_model(out)
+    assert [g.tensors[i].shape for i in g.inputs + g.outputs] == [(1, 2, 8, 8), (1, 4, 8, 8)]
+    assert [n.op for n in g.nodes].count("Transpose") == 2                             # only at the edges
+    r = _run("convert", src, "-o", out, "--input-shape", "x:1,2,8,8", "--input-layout", "nhwc")
+    g = read_model(out)
+    assert r.exit_code == 0 and [g.tensors[i].shape for i in g.inputs + g.outputs] == [(1, 8, 8, 2), (1, 8, 8, 4)]
+    assert [n.op for n in g.nodes] == ["Conv2DFusion"]
+    for bad in ("x", "x:1,2,a", "x:0,2,8,8", ":1"):
+        r = _run("inspect", src, "--input-shape", bad)
+        assert r.exit_code == 2 and "NAME:D1,D2" in r.output

@@ -290,9 +290,9 @@ def test_check_agrees_with_prepare_on_the_shared_models():
     """Every node of the shared models (MLPerf, seed_arch, op families, ONNX zoo): a node
     `check` accepts prepares; a node breaking its op's own rules is refused by prepare with
     the reason `check` gives (prepare runs the op's rules, check.py the rules of every node too)."""
-    from conftest import needs_shared
-    if needs_shared.args[0]:
-        pytest.skip(needs_shared.kwargs["reason"])
+    from conftest import SHARED_SETS, skip_unless_shared
+    for folder in SHARED_SETS.values():
+        skip_unless_shared(folder)
     accepted = refused = 0
     for name, g in _shared_graphs():
         for i, n in enumerate(g.nodes):

@@ -56,3 +56,6 @@ def test_non_editable_install_runs(wheel, tmp_path):
         r = subprocess.run([str(exe), "inspect", str(MLPERF / "kws_ref_model.ms"), "--json"],
                            capture_output=True, text=True, cwd=tmp_path)
         assert r.returncode == 0 and '"Conv2DFusion": 9' in r.stdout
+        r = subprocess.run([str(exe), "convert", str(MLPERF / "kws_ref_model.tflite"), "-o", "kws.ms"],
+                           capture_output=True, text=True, cwd=tmp_path)
+        assert r.returncode == 0 and (tmp_path / "kws.ms").read_bytes()[4:8] == b"MSL2", r.stderr

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from conftest import SHARED
+from conftest import OP_FAMILIES, skip_unless_shared
 from micro_codegen import api
 from micro_codegen.builder import GraphBuilder, roundtrip
 from micro_codegen.errors import UnsupportedOpError
@@ -16,7 +16,7 @@ from micro_codegen.ir import DType
 from micro_codegen.reference import run
 
 F32 = DType.FLOAT32
-STREAM = SHARED / "models" / "op_families" / "lstm_stream.ms"
+STREAM = OP_FAMILIES / "lstm_stream.ms"
 TANH_HALF = math.atanh(0.5)          # tanh(TANH_HALF) = 0.5
 
 
@@ -105,9 +105,9 @@ def test_mismatched_bias_is_refused():
         run(g, [np.zeros((1, 1, 1)), np.zeros((1, 1, 1)), np.zeros((1, 1, 1))])
 
 
-@pytest.mark.skipif(not STREAM.is_file(), reason=f"{STREAM} not found")
 def test_lstm_stream_matches_the_official_runtime():
     """All 9 cases (3 random + 6 streaming steps) within 1e-6 of MindSpore Lite 2.0.0's outputs."""
+    skip_unless_shared(STREAM)
     g = api.load(STREAM)
     with np.load(STREAM.with_suffix(".ms.npz")) as z:
         for k in range(9):

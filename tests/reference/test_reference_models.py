@@ -8,16 +8,14 @@ bit-exact, fp32 outputs within ``1e-5 + 1e-5*|ref|``, and the hybrid KWS model
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from conftest import SHARED, skip_unless_shared
 from micro_codegen.cases import compare, load_cases
 from micro_codegen.ms_model import read_model
 from micro_codegen.reference import run
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 MODELS = SHARED / "models"
 
 MLPERF = ["ad01_fp32", "ad01_int8", "kws_ref_model", "kws_ref_model_float32", "pretrainedResnet",
@@ -29,12 +27,10 @@ HYBRID = {"kws_ref_model_float32": 1e-3}          # absolute tolerance
 PARAMS = [("mlperf_tiny", m) for m in MLPERF] + [("seed_arch", m) for m in SEED_ARCH]
 
 
-@pytest.mark.skipif(not MODELS.is_dir(), reason=f"shared reference models not found at {MODELS}")
 @pytest.mark.parametrize("folder,name", PARAMS, ids=[p[1] for p in PARAMS])
 def test_model_matches_tflite_reference(folder, name):
     path = MODELS / folder / f"{name}.ms"
-    if not path.is_file():
-        pytest.skip(f"{path} not present")
+    skip_unless_shared(path)
     graph = read_model(path)
     cases = load_cases(str(path) + ".npz", graph)
     assert cases

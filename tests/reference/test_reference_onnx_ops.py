@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import skip_unless_shared
 from onnx_zoo import ENTRIES, MS_TARGET, REJECT, XFAIL, ZOO, check, load, target
 from micro_codegen.errors import UnsupportedOpError
 from micro_codegen.reference import run
 from micro_codegen.reference.registry import KERNELS
 
-if not ZOO.is_dir():
-    pytest.skip(f"ONNX operator zoo not found at {ZOO} (../shared beside the repo)", allow_module_level=True)
+skip_unless_shared(ZOO, module=True)
 
 
 @pytest.mark.parametrize("name", ENTRIES)

@@ -114,3 +114,16 @@ def test_bench_kws_code_size_and_outputs():
     assert r.kernel_text_bytes <= 16 * 1024, r.kernel_text_bytes
     kinds = r.by_kind()
     assert {"conv", "depthwise", "1x1", "fc"} <= set(kinds)
+
+
+@needs_shared
+@pytest.mark.qemu
+@pytest.mark.slow
+def test_bench_on_the_vendor_board_counts_what_the_mps2_m4_counts():
+    """The plugin works on qemu-netduinoplus2 too, and as both boards build the same Cortex-M4F code,
+    every node costs the same instructions there as on the AN386 (only the board glue differs)."""
+    _tools()
+    nd = api.bench(MLPERF / "kws_ref_model.ms", "qemu-netduinoplus2")
+    m4 = api.bench(MLPERF / "kws_ref_model.ms", AN386)
+    assert nd.outputs_match is True and nd.metric == "instructions"
+    assert [n.cost for n in nd.nodes] == [n.cost for n in m4.nodes]

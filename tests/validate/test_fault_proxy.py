@@ -1,14 +1,19 @@
 """Fault injection on the serial link: the host side of the protocol against the real
-validation firmware in QEMU, through a TCP proxy on 127.0.0.1 that drops, duplicates and
-corrupts bytes (seeded, each fault kind in each direction, at several rates).
+validation firmware in QEMU, through a TCP proxy on 127.0.0.1 (``tests/fault_proxy.py``) that
+drops, duplicates, replays, corrupts and delays bytes (seeded, each fault kind in each
+direction, at several rates).
 
 Properties checked
-  * the host side either finishes every case with outputs equal to the reference, or raises
-    a one-line ``ValidationError`` no later than ``retries x timeout`` after the request it
-    gave up on started -- it never hangs (every session runs under a wall-clock limit in a
-    worker thread) and never returns a wrong output (CRC-32 catches the damage);
+  * no wrong result is ever reported as a pass: the host side either finishes every case with
+    outputs equal to the reference, byte for byte, or raises a one-line ``ValidationError``
+    within the retry bound of the request it gave up on (:func:`request_bound`) -- it never
+    hangs (every session runs under a wall-clock limit in a worker thread) and never returns
+    a damaged output (CRC-32), a stale one (seq) or one of a model run twice (the firmware's
+    INVOKE cache);
   * the firmware survives whatever came through: after the faulty session a clean client on
     the same link gets HELLO and a correct case;
+  * a lost INVOKE is resent after the ACCEPTED timeout (0.3 s), a lost INVOKE answer asked for
+    again after 0.5 s, not after the invoke timeout;
   * the firmware answers malformed frames (garbage, bad CRC, oversize length, wrong index or
     range, unknown type, truncated frame) with ERROR frames or error statuses and keeps serving.
 
@@ -16,39 +21,37 @@ Also here (no QEMU): :class:`SerialTransport` over pyserial ``socket://`` and a 
 ``/dev/tty*`` path) -- one code path that returns what has arrived without waiting out its
 timeout -- and the host decoder giving up on a cut-short frame after a timeout.
 
-Default run: one rate per fault kind and direction, a mixed-fault run, a hopeless link and
-the malformed-frame test (~15 s). ``-m slow`` adds a rate sweep with several seeds.
+Default run: every fault kind in both directions at once at a low rate (must complete), a
+hopeless link (must fail clearly), a lost first INVOKE / INVOKE answer and the malformed-frame
+test. ``-m slow``
+runs the matrix: 5 kinds x 2 directions x rates 1e-4, 1e-3, 1e-2 x 2 seeds (60 sessions).
 """
 from __future__ import annotations
 
 import os
-import random
-import select
 import socket
 import struct
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
 
 from micro_codegen.errors import ValidationError
 from micro_codegen.runners.transport import LinkClosed, SerialTransport, Transport
-from micro_codegen.validate.protocol import MAGIC, FrameDecoder, Msg, ProtocolClient, Status, encode_frame
+from micro_codegen.validate.protocol import (MAGIC, RETRIES, FrameDecoder, Msg, ProtocolClient, Status,
+                                             encode_frame)
 
 from conftest import MLPERF, needs_shared, require_tool
+from fault_proxy import DIRECTIONS, KINDS, FaultProxy, Faults, LoseFrames
 
 MODEL = MLPERF / "ad01_int8.ms"          # 640 int8 in, 640 int8 out: ~700 bytes each way per case
 BOARD = "qemu-mps2-an386"
 N_CASES = 3
-TIMEOUT = 0.5                            # host: seconds per attempt (answers take milliseconds)
-INVOKE_TIMEOUT = 3.0
-RETRIES = 8
-SESSION_LIMIT = 25.0                     # wall clock per faulty session; the test fails if exceeded
-PROXY_LIMIT = 60.0                       # the proxy thread never lives longer than this
-PROXY_MAX_BYTES = 4 << 20                # ... nor forwards more than this
+INVOKE_TIMEOUT = 3.0                     # host: the wait for an ACCEPTED INVOKE's answer (it takes ms)
+SESSION_LIMIT = 90.0                     # wall clock per faulty session; the test fails if exceeded
+DELAY_DRAIN = 1.0                        # s: longer than any stall the proxy queues (fault_proxy.DELAY_RANGE)
 
 
 # ================================================================ transports (no QEMU)
@@ -151,156 +154,11 @@ def test_cut_short_frame_is_dropped_after_timeout_so_the_retry_gets_through():
     assert c.stats.retries == 1
 
 
-class _SlowInvoke(Transport):
-    """INVOKE takes 50 ms; the first transmission of the second INVOKE is lost."""
-
-    description = "scripted"
-
-    def __init__(self):
-        self.out = []          # (time it is ready, bytes)
-        self.writes = 0
-
-    def write(self, data: bytes) -> None:
-        self.writes += 1
-        if self.writes == 2:
-            return
-        self.out.append((time.monotonic() + 0.05, encode_frame(0x83, data[3], struct.pack("<B3xiiI", 0, -1, 0, 9))))
-
-    def read(self, n: int, timeout: float) -> bytes:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if self.out and self.out[0][0] <= time.monotonic():
-                return self.out.pop(0)[1]
-            time.sleep(0.005)
-        return b""
-
-
-def test_lost_invoke_is_resent_long_before_invoke_timeout():
-    c = ProtocolClient(_SlowInvoke(), timeout=0.2, invoke_timeout=30.0, retries=3)
-    assert c.invoke_wait() == 30.0
-    c.invoke()                                    # clean: 50 ms, so the next waits ~0.2 + 4 x 0.05 s
-    assert 0.04 < c.invoke_seconds < 0.5
-    start = time.monotonic()
-    assert c.invoke().ticks == 9
-    assert time.monotonic() - start < 2.0 and c.stats.retries == 1
-
-
 def test_decoder_refuses_implausible_lengths():
     d = FrameDecoder()
     d.feed(MAGIC + struct.pack("<BBI", 0x81, 1, 1 << 17) + encode_frame(0x81, 2, b"ok"))
     f = d.next_frame()
     assert f is not None and f.seq == 2 and d.bad_frames == 1
-
-
-# ================================================================ the fault proxy
-
-@dataclass
-class Faults:
-    """Per-byte fault probabilities for one direction, seeded."""
-    drop: float = 0.0
-    dup: float = 0.0
-    corrupt: float = 0.0
-    seed: int = 0
-    counts: dict = field(default_factory=lambda: {"bytes": 0, "drop": 0, "dup": 0, "corrupt": 0})
-
-    def __post_init__(self):
-        self.rng = random.Random(self.seed)
-
-    @property
-    def active(self) -> bool:
-        return self.drop > 0 or self.dup > 0 or self.corrupt > 0
-
-    def apply(self, data: bytes) -> bytes:
-        if not self.active:
-            return data
-        out = bytearray()
-        rng = self.rng
-        for b in data:
-            r = rng.random()
-            if r < self.drop:
-                self.counts["drop"] += 1
-            elif r < self.drop + self.dup:
-                out += bytes((b, b))
-                self.counts["dup"] += 1
-            elif r < self.drop + self.dup + self.corrupt:
-                out.append(b ^ rng.randrange(1, 256))
-                self.counts["corrupt"] += 1
-            else:
-                out.append(b)
-        self.counts["bytes"] += len(data)
-        return bytes(out)
-
-    @property
-    def rates(self) -> str:
-        return "/".join(f"{r:g}" for r in (self.drop, self.dup, self.corrupt))
-
-    @property
-    def injected(self) -> int:
-        return self.counts["drop"] + self.counts["dup"] + self.counts["corrupt"]
-
-
-class FaultProxy(threading.Thread):
-    """Listens on 127.0.0.1:<free port> for the host side (pyserial ``socket://``), forwards
-    bytes to and from ``upstream`` (the QEMU UART link), passing each direction through its
-    :class:`Faults`. One connection; stops on ``stop()``, after ``PROXY_LIMIT`` seconds, after
-    ``PROXY_MAX_BYTES`` bytes, or when either side closes."""
-
-    def __init__(self, upstream: SerialTransport, to_target: Faults, to_host: Faults):
-        super().__init__(daemon=True, name="fault-proxy")
-        self.upstream = upstream
-        self.to_target = to_target
-        self.to_host = to_host
-        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen(1)
-        self.port = self.server.getsockname()[1]
-        self.halt = threading.Event()
-        self.forwarded = 0
-        self.error: BaseException | None = None
-
-    def stop(self) -> None:
-        self.halt.set()
-        self.join(timeout=3.0)
-        try:
-            self.server.close()
-        except OSError:
-            pass
-
-    def run(self) -> None:
-        deadline = time.monotonic() + PROXY_LIMIT
-        conn = None
-        try:
-            self.server.settimeout(0.05)
-            while conn is None:
-                if self.halt.is_set() or time.monotonic() > deadline:
-                    return
-                try:
-                    conn, _ = self.server.accept()
-                except socket.timeout:
-                    continue
-            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            up_fd = self.upstream.port.fileno()
-            while not self.halt.is_set() and time.monotonic() < deadline and self.forwarded < PROXY_MAX_BYTES:
-                ready, _, _ = select.select([conn, up_fd], [], [], 0.02)
-                if conn in ready:
-                    data = conn.recv(65536)
-                    if not data:
-                        return
-                    self.forwarded += len(data)
-                    out = self.to_target.apply(data)
-                    if out:
-                        self.upstream.write(out)
-                if up_fd in ready:
-                    data = self.upstream.read(65536, 0.0)
-                    self.forwarded += len(data)
-                    out = self.to_host.apply(data)
-                    if out:
-                        conn.sendall(out)
-        except (OSError, ValidationError) as e:     # a side closed: the session sees LinkClosed
-            self.error = e
-        finally:
-            if conn is not None:
-                conn.close()
 
 
 # ================================================================ QEMU fixtures
@@ -346,23 +204,33 @@ def proxied_qemu(firmware, to_target: Faults, to_host: Faults):
         runner.stop()
 
 
+def request_bound(client: ProtocolClient, msg: str) -> float:
+    """The longest one request may take before it gives up (the retry policy's waits; an
+    INVOKE attempt may wait for its ACCEPTED and then for the answer)."""
+    n = client.retries
+    if msg != "INVOKE":
+        return sum(client.backoff(client.timeout, k) for k in range(n))
+    run = client.invoke_wait()
+    return sum(client.backoff(client.ack_timeout, k) + run for k in range(n)) + run
+
+
 class TimedClient(ProtocolClient):
-    """Records which request it gave up on, that request's timeout and how long it took."""
+    """Records which request it gave up on, its bound and how long it took."""
 
-    failed_request: tuple[str, float, float] | None = None     # (message, its timeout, seconds taken)
+    failed_request: tuple[str, float, float] | None = None     # (message, its bound, seconds taken)
 
-    def request(self, msg, payload=b"", timeout=None, check=True):
+    def request(self, msg, payload=b"", **kwargs):
         start = time.monotonic()
+        bound = request_bound(self, msg.name)
         try:
-            return super().request(msg, payload, timeout=timeout, check=check)
+            return super().request(msg, payload, **kwargs)
         except ValidationError:
-            limit = self.timeout if timeout is None else timeout
-            self.failed_request = (msg.name, limit, time.monotonic() - start)
+            self.failed_request = (msg.name, bound, time.monotonic() - start)
             raise
 
 
 def new_client(link: Transport) -> TimedClient:
-    return TimedClient(link, timeout=TIMEOUT, invoke_timeout=INVOKE_TIMEOUT, retries=RETRIES)
+    return TimedClient(link, invoke_timeout=INVOKE_TIMEOUT)      # the default retry policy otherwise
 
 
 def run_session(client: ProtocolClient, cases) -> list[list[np.ndarray]]:
@@ -408,9 +276,8 @@ def faulty_session(firmware, to_target: Faults, to_host: Faults) -> dict:
             msg = str(error)
             assert "\n" not in msg and "proxied QEMU UART" in msg, msg
             if client.failed_request is not None:
-                name, limit, spent = client.failed_request
-                assert spent <= RETRIES * limit + 1.0, \
-                    f"{name} gave up after {spent:.1f} s (bound {RETRIES * limit:g} s)"
+                name, bound, spent = client.failed_request
+                assert spent <= bound + 2.0, f"{name} gave up after {spent:.1f} s (bound {bound:g} s)"
         else:
             # never a wrong result: every output is the reference, byte for byte
             assert len(result) == len(cases)
@@ -421,9 +288,10 @@ def faulty_session(firmware, to_target: Faults, to_host: Faults) -> dict:
 
         rates = f"to target {to_target.rates}, to host {to_host.rates}"
         # the firmware survived: stop the faults, a fresh client gets HELLO and a correct case
-        to_target.drop = to_target.dup = to_target.corrupt = 0.0
-        to_host.drop = to_host.dup = to_host.corrupt = 0.0
+        to_target.off()
+        to_host.off()
         assert runner.proc.poll() is None, f"QEMU exited: {runner.diagnostics()}"
+        time.sleep(DELAY_DRAIN)                # stalled bytes of the faulty session are still on the way
         clean = new_client(link)
         outs, err2, _ = bounded(lambda: run_session(clean, cases[:1]), SESSION_LIMIT, link.close)
         assert err2 is None, f"firmware unusable after the faults: {err2}"
@@ -441,10 +309,6 @@ def upstream_tail(runner) -> bytes:
     return bytes(runner.link.tail) if runner.link is not None else b""
 
 
-KINDS = ("drop", "dup", "corrupt")
-DIRECTIONS = ("to_target", "to_host")
-
-
 def make_faults(kind: str, direction: str, rate: float, seed: int) -> tuple[Faults, Faults]:
     hot = Faults(seed=seed, **{kind: rate})
     cold = Faults(seed=seed + 1)
@@ -455,29 +319,12 @@ def make_faults(kind: str, direction: str, rate: float, seed: int) -> tuple[Faul
 
 @needs_shared
 @pytest.mark.qemu
-@pytest.mark.parametrize("direction", DIRECTIONS)
-@pytest.mark.parametrize("kind", KINDS)
-def test_single_fault_kind_recovers(firmware, kind, direction):
-    """1 fault per ~1000 bytes: every case must still complete, bit-exact (the host resyncs)."""
-    to_target, to_host = make_faults(kind, direction, 1e-3, seed=KINDS.index(kind) * 10 + DIRECTIONS.index(direction))
-    out = faulty_session(firmware, to_target, to_host)
-    injected = to_target.injected + to_host.injected
-    assert injected > 0, "the proxy injected nothing: raise the rate"
-    assert out["passed"], f"{kind} {direction} at 1e-3: {out['error']}"
-    assert out["retries"] > 0
-
-
-@needs_shared
-@pytest.mark.qemu
-@pytest.mark.parametrize("rate, must_pass", [(3e-4, True), (1e-3, False)])
-def test_all_faults_both_directions(firmware, rate, must_pass):
-    """Every fault kind in both directions; at 3 x 1e-3 per byte a 665-byte frame gets through
-    only one attempt in ~7, so giving up (clearly) is as good an outcome as finishing."""
-    faults = [Faults(drop=rate, dup=rate, corrupt=rate, seed=s) for s in (101, 202)]
+def test_every_fault_kind_both_directions_at_a_low_rate_completes(firmware):
+    """3e-4 per byte of each of the five kinds, both ways: every case completes, bit-exact."""
+    faults = [Faults(**dict.fromkeys(KINDS, 3e-4), seed=s) for s in (101, 202)]
     out = faulty_session(firmware, *faults)
-    assert faults[0].injected > 0 and faults[1].injected > 0
-    if must_pass:
-        assert out["passed"], out["error"]
+    assert faults[0].injected + faults[1].injected > 0
+    assert out["passed"], out["error"]
 
 
 @needs_shared
@@ -492,12 +339,37 @@ def test_hopeless_link_fails_clearly_and_in_bounded_time(firmware):
 
 @needs_shared
 @pytest.mark.qemu
+@pytest.mark.parametrize("lose", ["invoke", "answer"])
+def test_lost_first_invoke_or_its_answer_is_recovered_within_a_second(firmware, lose):
+    """The first INVOKE frame is lost on the way (resent after the 0.3 s ACCEPTED timeout), or
+    its answer is (asked again after 0.5 s, answered from the firmware's cache) -- not after the
+    invoke timeout (120 s by default). benchmarks/protocol_faults.py prints the figures."""
+    from micro_codegen.runners.qemu import QemuRunner
+    from micro_codegen.validate.run import run_cases
+    board, proj, image, cases = firmware
+    answer = Msg.INVOKE | 0x80
+    with QemuRunner(board, proj, image) as upstream:
+        link = LoseFrames(upstream, lose=lambda t, n: lose == "invoke" and t == Msg.INVOKE and n == 0,
+                          lose_answer=lambda t, n: lose == "answer" and t == answer and n == 0)
+        client = ProtocolClient(link)                  # default policy: invoke timeout 120 s
+        hello = client.hello()
+        runs, _, _ = run_cases(client, hello, cases[:1], timing=False)
+    assert np.array_equal(runs[0].outputs[0], cases[0].expected[0])
+    sent = [t for msg_type, t, _ in link.written if msg_type == Msg.INVOKE]
+    answered = [t for msg_type, t, lost in link.arrived if msg_type == answer and not lost]
+    assert len(sent) == 2 and (client.stats.retries, client.stats.polls) == ((1, 0) if lose == "invoke" else (0, 1))
+    assert answered[0] - sent[0] < 3.0, f"recovered after {answered[0] - sent[0]:.2f} s"     # ~0.3 / ~0.5 s
+
+
+@needs_shared
+@pytest.mark.qemu
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [1, 2, 3])
-@pytest.mark.parametrize("rate", [3e-4, 1e-3, 5e-3, 1e-2])
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("rate", [1e-4, 1e-3, 1e-2])
 @pytest.mark.parametrize("direction", DIRECTIONS)
 @pytest.mark.parametrize("kind", KINDS)
-def test_fault_rate_sweep(firmware, kind, direction, rate, seed):
+def test_fault_matrix(firmware, kind, direction, rate, seed):
+    """Never a wrong result reported as a pass; at <= 1e-3 every session must also complete."""
     to_target, to_host = make_faults(kind, direction, rate, seed=1000 * seed + KINDS.index(kind))
     out = faulty_session(firmware, to_target, to_host)
     if rate <= 1e-3:
@@ -556,7 +428,7 @@ def test_firmware_survives_malformed_frames(firmware):
         garbage[100:108] = header(0x01, 9, 12)[:8]            # a frame start whose payload is garbage
         garbage[2000:2002] = MAGIC
         link.write(bytes(garbage))
-        drain(link)
+        drain(link, quiet=1.0)        # a frame the garbage started must time out first (250 ms guest time)
         # bad CRC
         bad = bytearray(encode_frame(Msg.HELLO, 11))
         bad[-1] ^= 0xFF

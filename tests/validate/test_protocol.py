@@ -12,8 +12,8 @@ import pytest
 
 from micro_codegen.errors import ValidationError
 from micro_codegen.runners.transport import LinkClosed, PipeTransport, SerialTransport, Transport
-from micro_codegen.validate.protocol import (MAGIC, MAX_CHUNK, FrameDecoder, Msg, ProtocolClient, ProtocolError,
-                                             Status, crc32, decode_frames, encode_frame, parse_hello)
+from micro_codegen.validate.protocol import (MAGIC, MAX_CHUNK, VERSION, FrameDecoder, Msg, ProtocolClient,
+                                             ProtocolError, Status, crc32, decode_frames, encode_frame, parse_hello)
 
 # ---------------------------------------------------------------- frames
 
@@ -67,19 +67,23 @@ def test_resync_after_garbage():
 # ---------------------------------------------------------------- a scripted target
 
 class FakeTarget(Transport):
-    """Answers requests like the firmware would; ``drop`` lists request numbers (0-based) whose
-    answer is lost, ``corrupt`` those whose answer arrives with a bad CRC, ``garbage`` is
-    sent before every answer, ``dead`` never answers."""
+    """Answers requests like the firmware would (INVOKE: ACCEPTED first); ``drop`` lists
+    request numbers (0-based) whose answer is lost, ``corrupt`` those whose answer arrives
+    with a bad CRC, ``garbage`` is sent before every answer, ``dead`` never answers,
+    ``version`` is the protocol version HELLO reports."""
 
     description = "fake target"
 
-    def __init__(self, drop=(), corrupt=(), garbage=b"", dead=False, closed=False, stale=False):
+    def __init__(self, drop=(), corrupt=(), garbage=b"", dead=False, closed=False, stale=False,
+                 version=VERSION):
         self.drop, self.corrupt, self.garbage = set(drop), set(corrupt), garbage
-        self.dead, self.closed, self.stale = dead, closed, stale
+        self.dead, self.closed, self.stale, self.version = dead, closed, stale, version
         self.inbox = FrameDecoder(max_payload=1 << 20)
         self.outbox = bytearray()
         self.requests = []
         self.inputs = bytearray(3000)
+        self.output = np.array([1.5, -2.0], np.float32).tobytes()
+        self.longest = None          # frames longer than this are lost (both ways)
 
     def write(self, data: bytes) -> None:
         if self.closed:
@@ -88,9 +92,13 @@ class FakeTarget(Transport):
         while (f := self.inbox.next_frame()) is not None:
             n = len(self.requests)
             self.requests.append(f)
-            if self.dead or n in self.drop:
+            if self.dead or n in self.drop or (self.longest and len(data) > self.longest):
                 continue
+            if f.type == Msg.INVOKE:
+                self.outbox += encode_frame(Msg.ACCEPTED, f.seq, bytes([0, Msg.INVOKE]))
             answer = bytearray(encode_frame(f.type | 0x80, f.seq, self._answer(f)))
+            if self.longest and len(answer) > self.longest:
+                continue
             if n in self.corrupt:
                 answer[-1] ^= 0x55
             if self.stale:
@@ -99,7 +107,8 @@ class FakeTarget(Transport):
 
     def _answer(self, f) -> bytes:
         if f.type == Msg.HELLO:
-            head = struct.pack("<BBBBBBHIIHH8s", 0, 1, 2, 1, 1, 0, 1024, 4096, 1000, 3, 0, b"\x11" * 8)
+            head = struct.pack("<BBBBBBHIIHH8s", 0, self.version, 2, 1, 1, 0, 1024, 4096, 1000, 3, 0,
+                               b"\x11" * 8)
             infos = struct.pack("<BBHI", 32, 2, 0, 3000) + struct.pack("<2I", 1, 3000)
             infos += struct.pack("<BBHI", 43, 1, 0, 8) + struct.pack("<I", 2)
             return head + b"\x03fak" + b"\x04host" + infos
@@ -112,7 +121,7 @@ class FakeTarget(Transport):
             return struct.pack("<B3xiiI", 0, -1, 0, 1234)
         if f.type == Msg.GET_OUTPUT:
             k, off, n = struct.unpack("<III", f.payload)
-            out = np.array([1.5, -2.0], np.float32).tobytes()
+            out = self.output
             return struct.pack("<B3xI", 0, len(out)) + out[off:off + n]
         return bytes([Status.BAD_TYPE])
 
@@ -143,6 +152,124 @@ def test_client_happy_path_and_chunking():
     assert np.frombuffer(c.get_output(0), np.float32).tolist() == [1.5, -2.0]
 
 
+class RunningTarget(Transport):
+    """Serves INVOKE like the firmware, in time: ACCEPTED at once, the answer ``run_seconds``
+    later; frames that arrive meanwhile wait their turn; a resend (same seq) is answered from
+    the cache. ``lose`` holds what the link loses: ("request" | "accepted" | "answer", n) for
+    the n-th INVOKE frame sent (0-based)."""
+
+    description = "running target"
+
+    def __init__(self, run_seconds: float, lose=()):
+        self.run_seconds, self.lose = run_seconds, set(lose)
+        self.inbox = FrameDecoder()
+        self.out: list[tuple[float, bytes]] = []     # (time it arrives, bytes)
+        self.busy_until = 0.0
+        self.cached_seq = None
+        self.frames = 0
+        self.runs = 0
+        self.sent_at: list[float] = []
+
+    def write(self, data: bytes) -> None:
+        self.inbox.feed(data)
+        while (f := self.inbox.next_frame()) is not None:
+            n, self.frames = self.frames, self.frames + 1
+            self.sent_at.append(time.monotonic())
+            if ("request", n) in self.lose:
+                continue
+            start = max(time.monotonic(), self.busy_until)
+            answer = encode_frame(Msg.INVOKE | 0x80, f.seq, struct.pack("<B3xiiI", 0, -1, 0, 5))
+            if f.seq == self.cached_seq:
+                self.out.append((start, answer))
+                continue
+            self.runs += 1
+            self.cached_seq = f.seq
+            self.busy_until = start + self.run_seconds
+            if ("accepted", n) not in self.lose:
+                self.out.append((start, encode_frame(Msg.ACCEPTED, f.seq, bytes([0, Msg.INVOKE]))))
+            if ("answer", n) not in self.lose:
+                self.out.append((self.busy_until, answer))
+            self.out.sort(key=lambda x: x[0])
+
+    def read(self, n: int, timeout: float) -> bytes:
+        end = time.monotonic() + timeout
+        while True:
+            now = time.monotonic()
+            if self.out and self.out[0][0] <= now:
+                return self.out.pop(0)[1]
+            if now >= end:
+                return b""
+            time.sleep(min(end - now, 0.005))
+
+
+def test_lost_first_invoke_is_resent_after_the_ack_timeout_not_the_invoke_timeout():
+    t = RunningTarget(0.05, lose={("request", 0)})
+    c = ProtocolClient(t, invoke_timeout=60.0)
+    start = time.monotonic()
+    assert c.invoke().ticks == 5
+    took = time.monotonic() - start
+    assert took < 5.0, f"a lost INVOKE took {took:.2f} s to recover (invoke timeout 60 s)"   # ~0.35 s
+    assert t.sent_at[1] - t.sent_at[0] >= c.ack_timeout and c.stats.retries == 1 and t.runs == 1
+
+
+def test_lost_accepted_during_a_long_run_still_gets_its_answer_and_runs_once():
+    t = RunningTarget(1.0, lose={("accepted", 0)})
+    c = ProtocolClient(t, invoke_timeout=20.0, ack_timeout=0.1, retries=3)   # ack waits 0.1, 0.2, then 20 s
+    start = time.monotonic()
+    assert c.invoke().ticks == 5
+    assert 0.9 < time.monotonic() - start < 10.0
+    assert t.runs == 1 and c.stats.retries == 2
+
+
+def test_lost_answer_after_accepted_is_asked_again_and_served_from_the_cache():
+    t = RunningTarget(0.05, lose={("answer", 0)})
+    c = ProtocolClient(t, invoke_timeout=60.0)
+    start = time.monotonic()
+    assert c.invoke().ticks == 5
+    assert time.monotonic() - start < 5.0                  # polled after 0.5 s, not after 60 s
+    assert t.runs == 1 and c.stats.polls == 1 and c.stats.retries == 0
+
+
+def test_polls_during_a_long_run_are_answered_from_the_cache_after_it():
+    t = RunningTarget(1.2)
+    c = ProtocolClient(t, invoke_timeout=60.0)
+    assert c.invoke().ticks == 5
+    assert t.runs == 1 and c.stats.polls >= 1 and c.stats.retries == 0      # polled after 0.5 s
+    assert c.invoke_seconds >= 1.2
+
+
+def test_retries_back_off_exponentially_and_stay_bounded():
+    t = RunningTarget(0.0, lose={("request", n) for n in range(10)})
+    c = ProtocolClient(t, retries=4, ack_timeout=0.05, max_wait=0.2, invoke_timeout=0.3)
+    start = time.monotonic()
+    with pytest.raises(ValidationError, match=r"INVOKE \(seq 1\) failed after 4 attempt\(s\): not ACCEPTED"):
+        c.invoke()
+    gaps = [b - a for a, b in zip(t.sent_at, t.sent_at[1:])]
+    assert len(t.sent_at) == 4
+    for gap, want in zip(gaps, (0.05, 0.1, 0.2)):          # doubled per attempt, capped at max_wait
+        assert gap >= want * 0.9, gaps
+    assert time.monotonic() - start < 0.05 + 0.1 + 0.2 + 0.3 + 2.0     # the last one waits the invoke timeout
+
+
+def test_firmware_of_another_protocol_version_is_refused_clearly():
+    with pytest.raises(ValidationError, match="firmware speaks protocol version 1, this micro-codegen speaks "
+                                              f"version {VERSION}") as e:
+        ProtocolClient(FakeTarget(version=1), timeout=0.1).hello()
+    assert "regenerate" in e.value.hint
+
+
+def test_chunks_shrink_on_a_link_that_loses_long_frames():
+    t = FakeTarget()
+    t.longest = 300
+    t.output = bytes(range(256)) * 8
+    c = ProtocolClient(t, timeout=0.05)
+    data = bytes(range(255)) * 11 + b"xyz"
+    c.set_input(0, data)                           # 1024 -> 512 -> 256 data bytes per frame
+    assert bytes(t.inputs[:len(data)]) == data and c.chunk == 256
+    assert c.get_output(0, len(t.output)) == t.output
+    assert c.stats.retries == 2                    # only the first chunk needed the shrinking
+
+
 def test_client_retries_a_dropped_answer():
     t = FakeTarget(drop={1})
     c = ProtocolClient(t, timeout=0.1, invoke_timeout=0.2, retries=3)
@@ -165,7 +292,7 @@ def test_dead_link_raises_validation_error_in_bounded_time():
     start = time.monotonic()
     with pytest.raises(ValidationError, match=r"HELLO \(seq 1\) failed after 3 attempt\(s\).*link looks dead"):
         c.hello()
-    assert time.monotonic() - start < 1.0
+    assert time.monotonic() - start < 0.1 + 0.2 + 0.4 + 1.5       # the waits double; generous margin
     assert len(t.requests) == 3
 
 
@@ -307,17 +434,25 @@ def test_firmware_survives_malformed_frames(firmware):
 
 
 @pytest.mark.host_cc
-def test_retried_invoke_returns_the_first_answer(firmware):
-    """The run overwrites the inputs (arena reuse), so a repeated INVOKE must not run again."""
+def test_invoke_is_accepted_before_it_runs_and_a_resend_is_not_run_again(firmware):
+    """ACCEPTED comes before the answer; the run overwrites the inputs (arena reuse), so a
+    resent INVOKE (same seq, nothing in between) gets the first answer without running; after
+    any other request the same seq is a new INVOKE."""
     proj, model = firmware
     proc = Proc(proj / "build" / "tiny")
     try:
         c = ProtocolClient(proc.t, timeout=2.0)
         c.hello()
         c.set_input(0, np.ones(72, np.int8).tobytes())
-        first = _raw(proc.t, encode_frame(Msg.INVOKE, 77))
-        again = _raw(proc.t, encode_frame(Msg.INVOKE, 77))
-        assert first[0].payload == again[0].payload and first[0].seq == again[0].seq == 77
+        first = _raw(proc.t, encode_frame(Msg.INVOKE, 77), expect=2)
+        assert [(f.type, f.seq) for f in first] == [(Msg.ACCEPTED, 77), (Msg.INVOKE | 0x80, 77)]
+        assert first[0].payload == bytes([Status.OK, Msg.INVOKE])
+        again = _raw(proc.t, encode_frame(Msg.INVOKE, 77) * 2, expect=2)
+        assert [f.payload for f in again] == [first[1].payload] * 2          # cached: no ACCEPTED, no run
+        out = _raw(proc.t, encode_frame(Msg.GET_OUTPUT, 78, struct.pack("<III", 0, 0, 0)))
+        assert out[0].status == Status.OK
+        rerun = _raw(proc.t, encode_frame(Msg.INVOKE, 77), expect=2)
+        assert [f.type for f in rerun] == [Msg.ACCEPTED, Msg.INVOKE | 0x80]   # a new INVOKE: runs
     finally:
         proc.close()
 
@@ -343,5 +478,15 @@ def test_debug_build_serves_every_tensor_layer_by_layer(firmware):
             assert np.array_equal(got, dump[ti].reshape(-1)), f"node {i}"
         with pytest.raises(ProtocolError, match="BAD_INDEX"):
             c.get_tensor(1)                       # a constant: not in the arena
+        # node by node: the inputs once, then each node alone on the arena as the last left it
+        c.set_input(0, x.tobytes())
+        for i, node in enumerate(g.nodes):
+            assert c.invoke(last_node=i, first_node=i).status == 0
+            ti = node.outputs[0]
+            got = np.frombuffer(c.get_tensor(ti), g.tensors[ti].dtype.np)
+            assert np.array_equal(got, dump[ti].reshape(-1)), f"node {i} alone"
+        for last, first in ((2, 3), (-1, 6), (1, -1)):  # first after last, past the end, negative
+            f = _raw(proc.t, encode_frame(Msg.INVOKE, 90, struct.pack("<ii", last, first)))[0]
+            assert (f.type, f.status) == (0x83, Status.BAD_INDEX)
     finally:
         proc.close()

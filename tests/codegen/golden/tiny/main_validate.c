@@ -44,7 +44,7 @@ static const mc_model_t tiny_desc = {
     .outputs = tiny_output_infos,
     .input = tiny_input,
     .output = tiny_output,
-    .invoke_until = tiny_invoke_until,
+    .invoke_range = tiny_invoke_range,
     .node_ticks = tiny_node_ticks,
 #ifdef MC_DEBUG_TENSORS
     .tensor = tiny_tensor,

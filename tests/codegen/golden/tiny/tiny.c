@@ -216,7 +216,7 @@ int tiny_init(void)
     return 0;
 }
 
-int tiny_invoke_until(int last_node, int *failed_node)
+int tiny_invoke_range(int first_node, int last_node, int *failed_node)
 {
     int i;
 
@@ -226,7 +226,7 @@ int tiny_invoke_until(int last_node, int *failed_node)
 #ifdef MC_BENCH
     tiny_bench_mark();
 #endif
-    for (i = 0; i <= last_node; ++i) {
+    for (i = first_node < 0 ? 0 : first_node; i <= last_node; ++i) {
 #ifdef MC_PROFILE
         const uint64_t start = board_ticks();
 #endif
@@ -250,9 +250,14 @@ int tiny_invoke_until(int last_node, int *failed_node)
     return 0;
 }
 
+int tiny_invoke_until(int last_node, int *failed_node)
+{
+    return tiny_invoke_range(0, last_node, failed_node);
+}
+
 int tiny_invoke(int *failed_node)
 {
-    return tiny_invoke_until(-1, failed_node);
+    return tiny_invoke_range(0, -1, failed_node);
 }
 
 void *tiny_input(int k)

@@ -71,6 +71,10 @@ int tiny_invoke(int *failed_node);
  * debugging */
 int tiny_invoke_until(int last_node, int *failed_node);
 
+/* runs nodes first_node..last_node on the arena as the previous call left it (last_node < 0 or
+ * too large: to the end): node-by-node debugging without running the earlier nodes again */
+int tiny_invoke_range(int first_node, int last_node, int *failed_node);
+
 /* the k-th input / output buffer (inside the arena), NULL when k is out of range */
 void *tiny_input(int k);
 void *tiny_output(int k);
