@@ -3,7 +3,7 @@
 Case ``k`` of seed ``S`` is a pure function of ``(S, k)``: a model file made by one of
 
 * ``bytes``: a real model file (``../shared/models``: MLPerf Tiny ``.ms`` and ``.tflite``, the
-  ONNX-op and op-family ``.ms``) mutated as bytes: truncation, bit flips, random words, bad
+  ONNX-op and op-family ``.ms``, the op-family ``.onnx``) mutated as bytes: truncation, bit flips, random words, bad
   offsets and vtables, huge / negative / zero dims, vector counts and tensor indices, splices
   (within the file or from another one), inserted / deleted / zeroed runs;
 * ``graph``: a random valid graph (a chain of int8 or fp32 layers built with
@@ -89,6 +89,7 @@ def corpus(shared: Path) -> dict[str, list[Path]]:
         "mlperf.tflite": [mlperf / f"{m}.tflite" for m in small],
         "onnx_ops.ms": sorted((models / "onnx_ops").glob("*.ms")),
         "op_families.ms": sorted((models / "op_families").glob("*.ms")),
+        "op_families.onnx": sorted((models / "op_families").glob("*.onnx")),
     }
     return {k: [p for p in v if p.is_file()] for k, v in groups.items() if any(p.is_file() for p in v)}
 
@@ -147,15 +148,19 @@ def layout(data: bytes, fmt: str) -> Layout:
     return out
 
 
+#: the mutations that aim at a flatbuffer's structure (:func:`layout`; not for .onnx protobufs)
+_STRUCTURED = ("offset", "vtable", "dims", "count", "index")
 _HUGE = (0x7FFFFFFF, 0x40000000, 0x10000, 0xFFFFFFFF, 0x80000000, 0xFFFFFFFE, 0, 1 << 24)
 
 
 def mutate_bytes(rng: np.random.Generator, data: bytes, fmt: str, other: bytes) -> tuple[str, bytes]:
-    """One seeded mutation of a valid model buffer ``data``: (mutation name, bytes)."""
-    kind = MUTATIONS[int(rng.integers(len(MUTATIONS)))]
+    """One seeded mutation of a valid model buffer ``data`` (``fmt`` "ms", "tflite" or "onnx"):
+    (mutation name, bytes)."""
+    kinds = MUTATIONS if fmt in _LAYOUT else tuple(k for k in MUTATIONS if k not in _STRUCTURED)
+    kind = kinds[int(rng.integers(len(kinds)))]
     buf = bytearray(data)
     n = len(buf)
-    lay = layout(data, fmt) if kind in ("offset", "vtable", "dims", "count", "index") else None
+    lay = layout(data, fmt) if kind in _STRUCTURED else None
     pos = lambda hi=n: int(rng.integers(0, max(hi, 1)))     # noqa: E731
 
     def word(at: int, value: int, fmt_: str = "<I") -> None:
@@ -560,7 +565,7 @@ def make_case(seed: int, index: int, shared: Path, workdir: Path, build_every: i
     src = files[int(rng.integers(len(files)))]
     donors = groups[names[int(rng.integers(len(names)))]]
     other = donors[int(rng.integers(len(donors)))].read_bytes()
-    fmt = "tflite" if src.suffix == ".tflite" else "ms"
+    fmt = src.suffix[1:]
     what, data = mutate_bytes(rng, src.read_bytes(), fmt, other)
     model = workdir / f"model{src.suffix}"
     model.write_bytes(data)

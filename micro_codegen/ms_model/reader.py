@@ -109,6 +109,17 @@ def check_sizes(source: str, tensors, nodes: int) -> None:
                                  f"at most {MAX_TOTAL_ELEMENTS:,} in all are supported")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def check_name(source: str, name: str, what: str) -> str:
+    """``name`` (of a tensor, node, subgraph or model) when it has no control characters, so that
+    every message naming it stays one line; ModelFileError otherwise."""
+    if _CONTROL.search(name):
+        raise ModelFileError(f"{source}: {what} name {name!r} contains control characters")
+    return name
+
+
 def _str(v) -> str:
     if v is None:
         return ""
@@ -139,7 +150,7 @@ def _to_ir(mg: MetaGraphT, source: str) -> Graph:
 
 
 def _tensor(t, index: int, source: str) -> Tensor:
-    name = _str(t.name) or f"tensor_{index}"
+    name = check_name(source, _str(t.name), f"tensor {index}") or f"tensor_{index}"
     dtype = _DTYPES.get(int(t.dataType))
     if dtype is None:
         raise ModelFileError(f"{source}: tensor '{name}' (index {index}): unknown data type {t.dataType}")
@@ -161,7 +172,7 @@ def _tensor(t, index: int, source: str) -> Tensor:
 
 
 def _node(n, index: int, source: str) -> Node:
-    name = _str(n.name) or f"node_{index}"
+    name = check_name(source, _str(n.name), f"node {index}") or f"node_{index}"
     if n.primitive is None:
         raise ModelFileError(f"{source}: node '{name}' (node {index}) has no primitive")
     type_id = int(n.primitive.valueType)
@@ -180,6 +191,10 @@ def validate(g: Graph) -> None:
     """Consistency checks on a decoded graph; raise ModelFileError on the first problem."""
     src, nt = g.source, len(g.tensors)
     check_sizes(src, g.tensors, len(g.nodes))
+    check_name(src, g.name, "model")
+    for what, items in (("tensor", g.tensors), ("node", g.nodes), ("subgraph", g.subgraphs)):
+        for i, x in enumerate(items):
+            check_name(src, x.name, f"{what} {i}")
 
     def idx_ok(i: int, what: str) -> None:
         if not 0 <= i < nt:

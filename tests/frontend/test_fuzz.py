@@ -9,6 +9,7 @@ replays it in the foreground.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import struct
 
@@ -185,3 +186,13 @@ def test_window_attributes_are_bounded():
     assert check_graph(g)
     with pytest.raises(UnsupportedOpError, match="at most 16,777,216 per tensor"):
         run(g, [np.zeros((1, 4, 4, 2), np.float32)])
+
+
+def test_names_with_control_characters_are_refused():
+    """A name spliced over another string kept a newline: a message naming it took two lines
+    (seed 32 case 57, a .tflite)."""
+    b, x, y = _relu_graph()
+    g = b.build([y])
+    g = dataclasses.replace(g, tensors=(dataclasses.replace(g.tensors[0], name="x\nrm"),) + g.tensors[1:])
+    with pytest.raises(ModelFileError, match=r"n.ms: tensor 0 name 'x\\nrm' contains control characters"):
+        read_bytes(write_bytes(g), "n.ms")
