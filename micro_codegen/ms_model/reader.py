@@ -113,8 +113,10 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def check_name(source: str, name: str, what: str) -> str:
-    """``name`` (of a tensor, node, subgraph or model) when it has no control characters, so that
-    every message naming it stays one line; ModelFileError otherwise."""
+    """``name`` (of a tensor, node, subgraph or model) when it is text without control characters,
+    so that every message naming it stays one line; ModelFileError otherwise."""
+    if not isinstance(name, str):       # an ONNX (proto2) string field of invalid UTF-8 stays bytes
+        raise ModelFileError(f"{source}: {what} name {name!r} is not UTF-8 text")
     if _CONTROL.search(name):
         raise ModelFileError(f"{source}: {what} name {name!r} contains control characters")
     return name
