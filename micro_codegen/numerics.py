@@ -337,14 +337,15 @@ def relu_x_range(act_min: float | None, act_max: float | None, scale: float, zp:
 # ---------------------------------------------------------------- geometry: padding, windows, axes
 
 def pair(value, name: str) -> tuple[int, int]:
-    """An (h, w) attribute: one value is used for both, two are (h, w); each must be >= 1."""
+    """An (h, w) attribute: one value is used for both, two are (h, w); each in 1 .. 2**31 - 1
+    (the kernels' int fields)."""
     if value is None:
         raise UnsupportedOpError(f"attribute {name} is missing")
     v = tuple(int(a) for a in value)
     if len(v) == 1:
         v = v * 2
-    if len(v) != 2 or min(v) < 1:
-        raise UnsupportedOpError(f"{name}={list(v)}: need two positive values (h, w)")
+    if len(v) != 2 or min(v) < 1 or max(v) > INT32_MAX:
+        raise UnsupportedOpError(f"{name}={list(v)}: need two values (h, w) in [1, {INT32_MAX}]")
     return v
 
 

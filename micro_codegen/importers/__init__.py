@@ -79,12 +79,9 @@ def _looks_like_onnx(data: bytes) -> bool:
 def load_model(path: str | Path) -> Graph:
     """Read a ``.ms``, ``.tflite`` or ``.onnx`` file; raise :class:`ModelFileError` naming the file
     if it is none of them or is corrupt, :class:`UnsupportedOpError` if an importer cannot map a node."""
+    from ..ms_model.reader import read_file
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ModelFileError(f"{path}: cannot read: {e.strerror or e}") from None
-    return load_bytes(data, str(path), base_dir=path.parent)
+    return load_bytes(read_file(path), str(path), base_dir=path.parent)
 
 
 def load_bytes(data: bytes, source: str = "<bytes>", base_dir: Path | None = None) -> Graph:

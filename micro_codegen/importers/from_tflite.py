@@ -217,6 +217,10 @@ def _options(op) -> dict:
 
 
 def _check_consistency(model: TflModel, source: str) -> None:
+    from ..ms_model.reader import check_name, check_sizes
+    check_sizes(source, model.tensors, len(model.ops))
+    for t in model.tensors:
+        check_name(source, t.name, f"tensor {t.index}")
     nt = len(model.tensors)
     for t in model.tensors:
         if any(d < 0 for d in t.shape):

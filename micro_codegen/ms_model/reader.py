@@ -29,14 +29,32 @@ _QUANT_TYPES = {0: "QUANT_NONE", 1: "AwareTraining", 2: "WeightQuant", 3: "PostT
 _FORMATS = prim.enum_maps("Format")[0]
 
 
-def read_model(path: str | Path) -> Graph:
-    """Read ``path``; raise :class:`ModelFileError` naming the file if it is not a valid model."""
+#: Bounds on the sizes a model file states, checked before anything is allocated from them
+#: (README "Model file limits"). Far above any microcontroller model: the largest MCU RAM is
+#: a few MiB, and the generated C indexes tensors with 32-bit integers.
+MAX_FILE_BYTES = 1 << 31            # a flatbuffer cannot be larger (32-bit offsets)
+MAX_TENSORS = 1 << 20               # tensors in the model
+MAX_NODES = 1 << 20                 # nodes in the model
+MAX_RANK = 32                       # dims of one tensor (numpy arrays have at most 32)
+MAX_ELEMENTS = 1 << 24              # elements of one tensor (16,777,216: 64 MiB of float32)
+MAX_TOTAL_ELEMENTS = 1 << 26        # elements of all tensors together
+
+
+def read_file(path: str | Path) -> bytes:
+    """The bytes of model file ``path`` (at most MAX_FILE_BYTES); ModelFileError naming it otherwise."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ModelFileError(f"{path}: file is {size:,} bytes; model files are at most {MAX_FILE_BYTES:,} bytes")
+        return path.read_bytes()
     except OSError as e:
         raise ModelFileError(f"{path}: cannot read: {e.strerror or e}") from None
-    return read_bytes(data, str(path))
+
+
+def read_model(path: str | Path) -> Graph:
+    """Read ``path``; raise :class:`ModelFileError` naming the file if it is not a valid model."""
+    return read_bytes(read_file(path), str(path))
 
 
 def read_bytes(data: bytes, source: str = "<bytes>") -> Graph:
@@ -47,7 +65,9 @@ def read_bytes(data: bytes, source: str = "<bytes>") -> Graph:
         raise ModelFileError(f"{source}: not a MindSpore Lite model: file identifier is {ident!r}, "
                              f"expected {FILE_IDENTIFIER!r}")
     try:
-        mg = MetaGraphT.InitFromObj(MetaGraph.GetRootAs(data, 0))
+        root = MetaGraph.GetRootAs(data, 0)
+        _check_counts(source, tensors=root.AllTensorsLength(), nodes=root.NodesLength())
+        mg = MetaGraphT.InitFromObj(root)
         graph = _to_ir(mg, source)
     except ModelFileError:
         raise
@@ -58,6 +78,48 @@ def read_bytes(data: bytes, source: str = "<bytes>") -> Graph:
     graph = dataclasses.replace(graph, sha256=hashlib.sha256(data).hexdigest())
     validate(graph)
     return graph
+
+
+def _check_counts(source: str, tensors: int, nodes: int) -> None:
+    """The tensor and node counts a file states are within MAX_TENSORS / MAX_NODES."""
+    for what, n, limit in (("tensors", tensors, MAX_TENSORS), ("nodes", nodes, MAX_NODES)):
+        if n > limit:
+            raise ModelFileError(f"{source}: the model states {n:,} {what}; at most {limit:,} are read")
+
+
+def check_sizes(source: str, tensors, nodes: int) -> None:
+    """The counts are within MAX_TENSORS / MAX_NODES and every tensor's rank and element
+    count, and their total, within MAX_RANK, MAX_ELEMENTS and MAX_TOTAL_ELEMENTS (before
+    anything allocates by a tensor's shape). ``tensors``: anything with ``name`` and ``shape``."""
+    _check_counts(source, len(tensors), nodes)
+    total = 0
+    for i, t in enumerate(tensors):
+        if len(t.shape) > MAX_RANK:
+            raise ModelFileError(f"{source}: tensor '{t.name}' (index {i}) has {len(t.shape)} dims; "
+                                 f"at most {MAX_RANK} are supported")
+        n = 1
+        for d in t.shape:
+            n *= max(d, 1)
+        if n > MAX_ELEMENTS:
+            raise ModelFileError(f"{source}: tensor '{t.name}' (index {i}) has {n:,} elements (shape "
+                                 f"{list(t.shape)}); at most {MAX_ELEMENTS:,} per tensor are supported")
+        total += n
+        if total > MAX_TOTAL_ELEMENTS:
+            raise ModelFileError(f"{source}: the tensors up to '{t.name}' (index {i}) hold {total:,} elements; "
+                                 f"at most {MAX_TOTAL_ELEMENTS:,} in all are supported")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def check_name(source: str, name: str, what: str) -> str:
+    """``name`` (of a tensor, node, subgraph or model) when it is text without control characters,
+    so that every message naming it stays one line; ModelFileError otherwise."""
+    if not isinstance(name, str):       # an ONNX (proto2) string field of invalid UTF-8 stays bytes
+        raise ModelFileError(f"{source}: {what} name {name!r} is not UTF-8 text")
+    if _CONTROL.search(name):
+        raise ModelFileError(f"{source}: {what} name {name!r} contains control characters")
+    return name
 
 
 def _str(v) -> str:
@@ -90,7 +152,7 @@ def _to_ir(mg: MetaGraphT, source: str) -> Graph:
 
 
 def _tensor(t, index: int, source: str) -> Tensor:
-    name = _str(t.name) or f"tensor_{index}"
+    name = check_name(source, _str(t.name), f"tensor {index}") or f"tensor_{index}"
     dtype = _DTYPES.get(int(t.dataType))
     if dtype is None:
         raise ModelFileError(f"{source}: tensor '{name}' (index {index}): unknown data type {t.dataType}")
@@ -112,7 +174,7 @@ def _tensor(t, index: int, source: str) -> Tensor:
 
 
 def _node(n, index: int, source: str) -> Node:
-    name = _str(n.name) or f"node_{index}"
+    name = check_name(source, _str(n.name), f"node {index}") or f"node_{index}"
     if n.primitive is None:
         raise ModelFileError(f"{source}: node '{name}' (node {index}) has no primitive")
     type_id = int(n.primitive.valueType)
@@ -130,6 +192,11 @@ def _node(n, index: int, source: str) -> Node:
 def validate(g: Graph) -> None:
     """Consistency checks on a decoded graph; raise ModelFileError on the first problem."""
     src, nt = g.source, len(g.tensors)
+    check_sizes(src, g.tensors, len(g.nodes))
+    check_name(src, g.name, "model")
+    for what, items in (("tensor", g.tensors), ("node", g.nodes), ("subgraph", g.subgraphs)):
+        for i, x in enumerate(items):
+            check_name(src, x.name, f"{what} {i}")
 
     def idx_ok(i: int, what: str) -> None:
         if not 0 <= i < nt:

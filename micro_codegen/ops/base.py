@@ -34,8 +34,9 @@ class OpImpl:
     candidates: Callable[[Graph, int, OpPlan], tuple[OpPlan, ...]] | None = None
 
     def check(self, graph: Graph, index: int) -> str | None:
-        """The reason of the first own rule node ``index`` breaks, or None."""
-        for rule in self.rules:
+        """The reason of the first own rule node ``index`` breaks, or None. The input count
+        rule (``_rules.inputs``) runs first: the others may then read the inputs they name."""
+        for rule in sorted(self.rules, key=lambda r: r.__name__ != "inputs"):
             reason = rule(graph, index)
             if reason:
                 return reason

@@ -111,6 +111,15 @@ def conv_groups(g: Graph, i: int) -> str | None:
     return None
 
 
+def conv_kernel_size(g: Graph, i: int) -> str | None:
+    """``kernel_size``, when given (two values > 0), is the weights' kh x kw."""
+    ks = g.nodes[i].attr("kernel_size")
+    w = g.tensors[g.nodes[i].inputs[1]]
+    if ks is not None and len(ks) == 2 and min(ks) > 0 and tuple(int(k) for k in ks) != tuple(w.shape[1:3]):
+        return f"kernel_size {list(ks)} does not match weights {list(w.shape)} (OHWI)"
+    return None
+
+
 def conv_window_fits(g: Graph, i: int) -> str | None:
     """Strides and dilations have one or two values >= 1; the (dilated) kernel fits the (padded) input."""
     return refusal(lambda: geometry(g, i))
@@ -138,7 +147,7 @@ def conv_weight_quant(g: Graph, i: int) -> str | None:
 
 
 RULES = (one_output, int8_or_float32, int8_quantized, inputs("x, weights[, bias]", 2, 3), nhwc_format,
-         conv_tensors, conv_groups, pad_mode_known, conv_window_fits, conv_output_shape, fused_activation,
+         conv_tensors, conv_groups, conv_kernel_size, pad_mode_known, conv_window_fits, conv_output_shape, fused_activation,
          weighted_dtypes, conv_weight_quant)
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ModelFileError, UnsupportedOpError
+from ..check import check_node
+from ..errors import CodegenError, ModelFileError, UnsupportedOpError
 from ..ir import Graph
 from .registry import KERNELS, OpContext
 
@@ -18,6 +19,9 @@ from . import ops_loader  # noqa: F401,E402
 def run(graph: Graph, inputs: list[np.ndarray], dump: dict | None = None) -> list[np.ndarray]:
     """Run ``graph`` on ``inputs`` (one array per graph input, in order).
 
+    A node its kernel cannot compute raises UnsupportedOpError naming it, with the rule it
+    breaks (``check.check_node``) when the kernel fails on a node ``check`` refuses.
+
     If ``dump`` is a dict, every tensor computed (graph inputs included) is stored in it
     under its tensor index. Returns one array per graph output.
     """
@@ -27,6 +31,9 @@ def run(graph: Graph, inputs: list[np.ndarray], dump: dict | None = None) -> lis
     for ti, arr in zip(graph.inputs, inputs):
         t = graph.tensors[ti]
         arr = np.asarray(arr)
+        if not t.shape and arr.size != 1:   # shape [] in a converted model: not known (cases.load_cases)
+            values[ti] = arr.astype(t.dtype.np, copy=False)
+            continue
         if any(d < 0 for d in t.shape):     # a dynamic dimension: the array's own size along it
             if arr.ndim != len(t.shape) or any(d >= 0 and d != a for d, a in zip(t.shape, arr.shape)):
                 raise ValueError(f"input '{t.name}' is {t.describe()} (-1: any size), got shape {arr.shape}")
@@ -56,6 +63,13 @@ def run(graph: Graph, inputs: list[np.ndarray], dump: dict | None = None) -> lis
             if str(e).startswith(ctx.label):
                 raise
             raise UnsupportedOpError(f"{ctx.label}: {e}") from None
+        except CodegenError:
+            raise
+        except Exception:
+            reason = check_node(graph, ni)
+            if reason is None:          # a node `check` accepts must run: a bug of its kernel
+                raise
+            raise UnsupportedOpError(f"{ctx.label}: {reason}") from None
         if len(outs) != len(node.outputs):
             raise UnsupportedOpError(f"{ctx.label}: has {len(node.outputs)} outputs; its reference kernel computes "
                                      f"{len(outs)}")
@@ -70,4 +84,7 @@ def run(graph: Graph, inputs: list[np.ndarray], dump: dict | None = None) -> lis
             values[ti] = arr.astype(t.dtype.np, copy=False)
     if dump is not None:
         dump.update(values)
-    return [values[i] for i in graph.outputs]
+    for ti in graph.outputs:
+        if ti not in values and not graph.tensors[ti].is_const:
+            raise UnsupportedOpError(f"graph output '{graph.tensors[ti].name}' is never computed")
+    return [values[i] if i in values else graph.tensors[i].array for i in graph.outputs]

@@ -74,11 +74,14 @@ def out_range(ctx: OpContext, act: str, t) -> tuple[int, int]:
     return numerics.activation_range(act, scale, zp, t.dtype.np)
 
 
-def extract_patches(x: np.ndarray, kh, kw, sh, sw, dh, dw, out_h, out_w, pad_t, pad_l, fill=0):
-    """NHWC ``x`` -> ``[N, out_h, out_w, kh, kw, C]`` windows (padding filled with ``fill``)."""
+def extract_patches(ctx: OpContext, x: np.ndarray, kh, kw, sh, sw, dh, dw, out_h, out_w, pad_t, pad_l, fill=0):
+    """NHWC ``x`` -> ``[N, out_h, out_w, kh, kw, C]`` windows (padding filled with ``fill``);
+    the padded input and the windows are within the tensor limit (sizes from attributes)."""
     n, h, w, c = x.shape
     need_h = (out_h - 1) * sh + (kh - 1) * dh + 1
     need_w = (out_w - 1) * sw + (kw - 1) * dw + 1
+    ctx.check_size((n, max(need_h, h + pad_t), max(need_w, w + pad_l), c))
+    ctx.check_size((n, out_h, out_w, kh * kw * c))
     pad_b = max(need_h - h - pad_t, 0)
     pad_r = max(need_w - w - pad_l, 0)
     xp = np.pad(x, ((0, 0), (pad_t, pad_b), (pad_l, pad_r), (0, 0)), constant_values=fill)
@@ -201,7 +204,7 @@ def conv2d(ctx: OpContext):
     act = get_activation(ctx)
 
     def patches(arr):  # -> [M, G, KH*KW*cg] in (ky, kx, ic) order
-        p = extract_patches(arr, kh, kw, sh, sw, dh, dw, out_h, out_w, pt, pl)
+        p = extract_patches(ctx, arr, kh, kw, sh, sw, dh, dw, out_h, out_w, pt, pl)
         p = p.reshape(n * out_h * out_w, kh * kw, groups, cg)
         return np.ascontiguousarray(p.transpose(0, 2, 1, 3)).reshape(n * out_h * out_w, groups, kh * kw * cg)
 

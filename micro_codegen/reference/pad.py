@@ -57,6 +57,7 @@ def pad(ctx: OpContext):
     if len(ctx.inputs) > 4:
         raise ctx.unsupported(f"PadFusion with {len(ctx.inputs)} inputs (x, paddings, constant value, axes)")
     pairs = paddings_of(ctx, x.ndim)
+    ctx.check_size([d + a + b for d, (a, b) in zip(x.shape, pairs)])
     mode = ctx.attr("padding_mode") or "CONSTANT"
     if mode == "CONSTANT":
         value_quant = out_quant = None

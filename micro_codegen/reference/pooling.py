@@ -57,9 +57,9 @@ def _patches_and_mask(ctx, x, fill, ceil_overhang: bool = False):
             raise ctx.unsupported("a pooling window lies entirely in the padding")
     kh, kw, sh, sw, _, _, out_h, out_w, pt, pl = win
     n = x.shape[0]
-    p = extract_patches(x, kh, kw, sh, sw, 1, 1, out_h, out_w, pt, pl, fill=fill)      # [N,OH,OW,KH,KW,C]
+    p = extract_patches(ctx, x, kh, kw, sh, sw, 1, 1, out_h, out_w, pt, pl, fill=fill)  # [N,OH,OW,KH,KW,C]
     ones = np.ones((1,) + x.shape[1:3] + (1,), dtype=np.int32)
-    m = extract_patches(ones, kh, kw, sh, sw, 1, 1, out_h, out_w, pt, pl, fill=0)   # [1,OH,OW,KH,KW,1]
+    m = extract_patches(ctx, ones, kh, kw, sh, sw, 1, 1, out_h, out_w, pt, pl)         # [1,OH,OW,KH,KW,1]
     count = m.sum(axis=(3, 4))                                                        # [1,OH,OW,1]
     return p, m, count, (kh, kw), n
 

@@ -35,6 +35,20 @@ class OpContext:
     def unsupported(self, reason: str) -> UnsupportedOpError:
         return UnsupportedOpError(f"{self.label}: {reason}")
 
+    def check_size(self, shape) -> tuple[int, ...]:
+        """``shape`` (an output shape computed from input *values*: multiples, paddings, a target
+        shape, a range) when its element count is within the tensor limit of model files
+        (``ms_model.reader.MAX_ELEMENTS``), checked before the kernel allocates it."""
+        from ..ms_model.reader import MAX_ELEMENTS
+        shape = tuple(int(d) for d in shape)
+        n = 1
+        for d in shape:
+            n *= max(d, 0)
+        if n > MAX_ELEMENTS:
+            raise self.unsupported(f"the output would have {n:,} elements (shape {list(shape)}); at most "
+                                   f"{MAX_ELEMENTS:,} per tensor are supported")
+        return shape
+
 
 Kernel = Callable[[OpContext], list]
 KERNELS: dict[str, Kernel] = {}

@@ -43,6 +43,8 @@ def _output_hw(ctx: OpContext, x: np.ndarray, hax: int, wax: int) -> tuple[int, 
         if v.size != 2:
             raise ctx.unsupported(f"Resize size input of {v.size} values")
         if np.issubdtype(v.dtype, np.floating):
+            if not np.all(np.isfinite(v)):
+                raise ctx.unsupported(f"Resize scales {v.tolist()} are not finite")
             return int(math.floor(x.shape[hax] * v[0])), int(math.floor(x.shape[wax] * v[1]))
         return int(v[0]), int(v[1])
     raise ctx.unsupported("Resize without an output size")
@@ -91,6 +93,7 @@ def resize(ctx: OpContext):
     nchw = ctx.attr("format") == "NCHW"
     hax, wax = (2, 3) if nchw else (1, 2)
     oh, ow = _output_hw(ctx, x, hax, wax)
+    ctx.check_size([d if ax not in (hax, wax) else (oh if ax == hax else ow) for ax, d in enumerate(x.shape)])
     try:
         if method == "NEAREST":
             yi = numerics.resize_nearest_index(x.shape[hax], oh, mode, tflite=quant)

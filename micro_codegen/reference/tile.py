@@ -18,4 +18,5 @@ def tile(ctx: OpContext):
     if len(ctx.inputs) != 2:
         raise ctx.unsupported(f"TileFusion needs inputs x, multiples; got {len(ctx.inputs)} inputs")
     full = numerics.tile_multiples(x.ndim, ctx.inputs[1], ctx.attr("dims"))
+    ctx.check_size(np.multiply(x.shape, full, dtype=object))
     return [np.tile(x, full).astype(ctx.out_tensors[0].dtype.np)]

@@ -85,6 +85,7 @@ REFUSED = [
     ("conv activation weights", "Conv2DFusion", dict(ins={1: A(I8, (4, 3, 3, 3), IQ)}), conv.conv_tensors),
     ("conv 3-D input", "Conv2DFusion", dict(ins={0: A(I8, (5, 5, 3), IQ)}), conv.conv_tensors),
     ("conv group", "Conv2DFusion", dict(group=3), conv.conv_groups),
+    ("conv kernel_size", "Conv2DFusion", dict(kernel_size=(3, 2)), conv.conv_kernel_size),
     ("conv negative pad", "Conv2DFusion", dict(pad_mode="PAD", pad_list=(-1, 1, 1, 1)), rules.pad_mode_known),
     ("conv zero stride", "Conv2DFusion", dict(stride=(0, 1)), conv.conv_window_fits),
     ("conv kernel > input", "Conv2DFusion", dict(pad_mode="VALID", ins={0: A(I8, (1, 2, 5, 3), IQ)},
