@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .boards import DEFAULT_BOARD, FARM_RUNNER, RUNNER_NAMES, parse_size  # noqa: F401  (public: CLI defaults, choices)
-from .check import Problem, check_graph
+from .check import Problem, check_graph, check_node
 from .compiled import MemoryOptions
 from .errors import BoardConfigError
 from .ir import Graph, Tensor
@@ -146,7 +146,7 @@ def infer(g: Graph, cases_path: str | Path, atol: float | None = None, rtol: flo
     results = []
     for case in cases:
         dump = {} if dump_dir is not None else None
-        outs = reference.run(g, case.inputs, dump=dump)
+        outs = reference.run(g, case.inputs, dump=dump, explain=check_node)
         if dump is not None:
             np.savez(dump_dir / f"case_{case.index}.npz", **{f"t{k}": v for k, v in sorted(dump.items())})
         comps = None

@@ -196,6 +196,7 @@ def debug(g: Graph, board: Board, atol: float, rtol: float, case: int = 0, cases
     (its debug image in ``build-debug/``). ``runner="labgrid"``, ``place``, ``coordinator``: on
     the board of a labgrid place (runners/farm.py)."""
     from . import reference
+    from .check import check_node
     from .cases import bound_values
     from .emit import check_target, render_project, write_project
     from .fold import bind_inputs, shape_inputs
@@ -220,7 +221,7 @@ def debug(g: Graph, board: Board, atol: float, rtol: float, case: int = 0, cases
         with progress.step("build"):
             make(project, variables={"BUILD": BUILD_DIR, "DEFINES": DEBUG_DEFINES})
         expected: dict[int, np.ndarray] = {}
-        reference.run(cm.graph, the_case.inputs, dump=expected)
+        reference.run(cm.graph, the_case.inputs, dump=expected, explain=check_node)
         nodes = _run_node_by_node(run, cm.graph, the_case, expected, atol, rtol, progress, timeout)
     return DebugReport(model_file(g), board.name, source, atol, rtol, nodes,
                        Path(out_dir) if out_dir is not None else None)

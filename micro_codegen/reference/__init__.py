@@ -5,9 +5,10 @@ debugger are all compared against it. See ``micro_codegen/numerics.py`` for the 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from ..check import check_node
 from ..errors import CodegenError, ModelFileError, UnsupportedOpError
 from ..ir import Graph
 from .registry import KERNELS, OpContext
@@ -16,11 +17,14 @@ from .registry import KERNELS, OpContext
 from . import ops_loader  # noqa: F401,E402
 
 
-def run(graph: Graph, inputs: list[np.ndarray], dump: dict | None = None) -> list[np.ndarray]:
+def run(graph: Graph, inputs: list[np.ndarray], dump: dict | None = None,
+        explain: Callable[[Graph, int], str | None] | None = None) -> list[np.ndarray]:
     """Run ``graph`` on ``inputs`` (one array per graph input, in order).
 
-    A node its kernel cannot compute raises UnsupportedOpError naming it, with the rule it
-    breaks (``check.check_node``) when the kernel fails on a node ``check`` refuses.
+    A node its kernel cannot compute raises UnsupportedOpError naming it. ``explain(graph,
+    node_index)`` (callers pass ``check.check_node``) gives the rule a node breaks: a kernel that
+    fails on a node it explains raises UnsupportedOpError with that rule; on a node it accepts
+    (or without ``explain``), the kernel's own exception, a bug.
 
     If ``dump`` is a dict, every tensor computed (graph inputs included) is stored in it
     under its tensor index. Returns one array per graph output.
@@ -66,7 +70,7 @@ def run(graph: Graph, inputs: list[np.ndarray], dump: dict | None = None) -> lis
         except CodegenError:
             raise
         except Exception:
-            reason = check_node(graph, ni)
+            reason = explain(graph, ni) if explain is not None else None
             if reason is None:          # a node `check` accepts must run: a bug of its kernel
                 raise
             raise UnsupportedOpError(f"{ctx.label}: {reason}") from None

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 import fuzzing
 from conftest import MLPERF, SHARED, needs_shared, require_tool
 from micro_codegen.builder import GraphBuilder
-from micro_codegen.check import check_graph
+from micro_codegen.check import check_graph, check_node
 from micro_codegen.cli import main
 from micro_codegen.errors import ModelFileError, UnsupportedOpError
 from micro_codegen.importers.from_tflite import parse
@@ -123,14 +123,15 @@ def test_input_count_rule_runs_before_the_rules_that_read_inputs():
 
 
 def test_reference_refuses_a_node_check_refuses_with_its_rule():
-    """A reference kernel failing on a malformed node gives the rule the node breaks, typed."""
+    """A reference kernel failing on a malformed node gives the rule the node breaks (as
+    ``check`` explains it), typed."""
     b = GraphBuilder("g")
     x = b.input("x", F32, (2, 3))
     idx = b.const("i", np.array([0], np.int32))
     y = b.node("Gather", [x, idx], [], name="gather")
     g = b.build([x])
     with pytest.raises(UnsupportedOpError, match=r"Gather 'gather' \(node 0\): must have one output; has 0"):
-        run(g, [np.zeros((2, 3), np.float32)])
+        run(g, [np.zeros((2, 3), np.float32)], explain=check_node)
     del y
 
 
