@@ -146,7 +146,9 @@ def _rank4(ctx: MapContext, t: TflTensor, what: str) -> None:
 
 # ---------------------------------------------------------------- convolution family
 
-def _conv(ctx: MapContext):
+def _conv_window(ctx: MapContext):
+    """CONV_2D / DEPTHWISE_CONV_2D: input, weight (both 4-D), stride, dilation, kernel (kh, kw),
+    and the padding mode with its explicit pad list."""
     x, w = ctx.tin(0), ctx.tin(1)
     _rank4(ctx, x, "input")
     _rank4(ctx, w, "weight")
@@ -154,6 +156,11 @@ def _conv(ctx: MapContext):
     dil = (int(ctx.opt("dilation_h_factor", 1)), int(ctx.opt("dilation_w_factor", 1)))
     k = (w.shape[1], w.shape[2])
     mode, pads = _padding(ctx, x.shape[1:3], k, stride, dil)
+    return x, w, stride, dil, k, mode, pads
+
+
+def _conv(ctx: MapContext):
+    x, w, stride, dil, k, mode, pads = _conv_window(ctx)
     cin = x.shape[3]
     if w.shape[3] == 0 or cin % w.shape[3]:
         raise ctx.fail(f"input channels {cin} are not a multiple of the weight's {w.shape[3]}")
@@ -164,18 +171,12 @@ def _conv(ctx: MapContext):
 
 
 def _depthwise(ctx: MapContext):
-    x, w = ctx.tin(0), ctx.tin(1)
-    _rank4(ctx, x, "input")
-    _rank4(ctx, w, "weight")
+    x, w, stride, dil, k, mode, pads = _conv_window(ctx)
     if w.data is None:
         raise ctx.fail("the weight (input 1) must be a constant tensor")
-    stride = (int(ctx.opt("stride_h", 1)), int(ctx.opt("stride_w", 1)))
-    dil = (int(ctx.opt("dilation_h_factor", 1)), int(ctx.opt("dilation_w_factor", 1)))
-    k = (w.shape[1], w.shape[2])
     cin, cout = x.shape[3], w.shape[3]
     if cin == 0 or cout % cin:
         raise ctx.fail(f"weight channels {cout} are not a multiple of the input channels {cin}")
-    mode, pads = _padding(ctx, x.shape[1:3], k, stride, dil)
     if w.quant is not None and len(w.quant.scales) > 1 and w.quant.axis != 3:
         raise ctx.fail(f"per-channel weight quantization must be on axis 3, got {w.quant.axis}")
     ctx.overrides[w.index] = ((cout, k[0], k[1], 1), np.ascontiguousarray(w.array.transpose(3, 1, 2, 0)).tobytes())
