@@ -134,6 +134,20 @@ def _geometry_error(ctx: Context, e: UnsupportedOpError) -> UnsupportedOpError:
 
 # ----------------------------------------------------------------------------- convolution
 
+def _emit_conv(ctx: Context, op: str, window, in_hw, k, x: str, w_name: str, w, attrs: dict) -> None:
+    """Check a Conv / ConvTranspose geometry with its ``numerics`` window function, then emit the
+    NHWC node: input, weight (4-D), optional bias."""
+    try:
+        win = window(in_hw, k, full_attrs(op, attrs))
+    except UnsupportedOpError as e:
+        raise _geometry_error(ctx, e) from None
+    _check_out(ctx, (win.out_h, win.out_w), f"{ctx.op_type} geometry")
+    inputs = [_input_nhwc(ctx, x), ctx.weight(w_name, _weight_4d(w))]
+    if ctx.has_input(2):
+        inputs.append(ctx.tensor(ctx.inputs[2]))
+    _emit_nhwc(ctx, op, inputs, **attrs)
+
+
 @converter("Conv")
 def conv(ctx: Context) -> None:
     """Conv (normal, grouped, depthwise) -> Conv2DFusion, weights OHWI."""
@@ -155,15 +169,7 @@ def conv(ctx: Context) -> None:
                  in_channel=cin, out_channel=cout)
     if mode != "PAD":
         attrs["pad_mode"] = mode
-    try:
-        win = numerics.conv_window(in_hw, (kh, kw), full_attrs("Conv2DFusion", attrs))
-    except UnsupportedOpError as e:
-        raise _geometry_error(ctx, e) from None
-    _check_out(ctx, (win.out_h, win.out_w), "Conv geometry")
-    inputs = [_input_nhwc(ctx, x), ctx.weight(w_name, _weight_4d(w))]
-    if ctx.has_input(2):
-        inputs.append(ctx.tensor(ctx.inputs[2]))
-    _emit_nhwc(ctx, "Conv2DFusion", inputs, **attrs)
+    _emit_conv(ctx, "Conv2DFusion", numerics.conv_window, in_hw, (kh, kw), x, w_name, w, attrs)
 
 
 @converter("ConvTranspose")
@@ -206,15 +212,7 @@ def conv_transpose(ctx: Context) -> None:
         raise ctx.unsupported(f"the output shape needs negative padding {list(pad_list)}")
     attrs = dict(format="NHWC", kernel_size=(kh, kw), stride=strides, dilation=dil, pad=(0, 0, 0, 0),
                  pad_list=pad_list, group=group, in_channel=cin, out_channel=cout, output_paddings=out_pad)
-    try:
-        win = numerics.deconv_window(in_hw, (kh, kw), full_attrs("Conv2dTransposeFusion", attrs))
-    except UnsupportedOpError as e:
-        raise _geometry_error(ctx, e) from None
-    _check_out(ctx, (win.out_h, win.out_w), "ConvTranspose geometry")
-    inputs = [_input_nhwc(ctx, x), ctx.weight(w_name, _weight_4d(w))]
-    if ctx.has_input(2):
-        inputs.append(ctx.tensor(ctx.inputs[2]))
-    _emit_nhwc(ctx, "Conv2dTransposeFusion", inputs, **attrs)
+    _emit_conv(ctx, "Conv2dTransposeFusion", numerics.deconv_window, in_hw, (kh, kw), x, w_name, w, attrs)
 
 
 # ----------------------------------------------------------------------------- pooling
